@@ -1,0 +1,174 @@
+"""The `trafficking-triage` command: the bare command opens the console, the rest are tools.
+
+Commands that draw no screen (`validate`, `decide`) never import Textual, so they start fast
+and run anywhere; only the bare command loads the app, inside its own function.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .protocol import LoadedProtocol, ProtocolError, load_protocol
+
+
+def _add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--version", action="version", version=f"trafficking-triage {__version__}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trafficking-triage",
+        description=(
+            "Walks a dispatcher through a call about possible labor trafficking. "
+            "With no command, opens the dispatcher console."
+        ),
+    )
+    _add_common(parser)
+    parser.add_argument(
+        "--protocol", type=Path, help="protocol file to use (default: the shipped protocol)"
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    validate = commands.add_parser(
+        "validate",
+        help="check a protocol file and run its worked cases",
+        description=(
+            "Check a protocol file: its shape, every reference, the graph (no loops, nothing "
+            "unreachable, every way through ends at an outcome) and its worked cases. Lists "
+            "every problem with file, line and key path; exits 1 if there is any."
+        ),
+    )
+    _add_common(validate)
+    validate.add_argument("file", nargs="?", type=Path, metavar="PROTOCOL")
+
+    decide = commands.add_parser(
+        "decide",
+        help="show where a set of answers routes a call, as JSON",
+        description=(
+            "Replay answers through the protocol and print the route, why, the indicators and "
+            "the checklist as JSON. ANSWERS is a YAML or JSON file mapping question id to "
+            "answer id (or to the text or number the caller gave), '-' to read it from standard "
+            "input, or the mapping itself, such as '{location: Main St, danger_now: yes}'. "
+            "Exits 1 when the answers stop short of a route."
+        ),
+    )
+    _add_common(decide)
+    decide.add_argument("answers", metavar="ANSWERS")
+    decide.add_argument("--protocol", dest="decide_protocol", type=Path, metavar="PROTOCOL")
+    decide.add_argument(
+        "--escalate-at",
+        metavar="QUESTION",
+        help="press the danger-now key when this question comes up",
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "validate":
+            return validate(args.file or args.protocol)
+        if args.command == "decide":
+            return decide(args.answers, args.decide_protocol or args.protocol, args.escalate_at)
+        return run_console(args)
+    except ProtocolError as error:
+        for problem in error.problems:
+            print(problem, file=sys.stderr)
+        print(f"{_count(len(error.problems), 'problem')} found", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _load(path: Path | None) -> LoadedProtocol:
+    return load_protocol(path)
+
+
+def validate(path: Path | None) -> int:
+    from .engine import check_cases
+
+    loaded = _load(path)
+    findings = check_cases(loaded.protocol, loaded.sha256)
+    if findings:
+        raise ProtocolError([loaded.problem(finding) for finding in findings])
+    p = loaded.protocol
+    counts = [
+        _count(len(p.questions), "question"),
+        _count(len(p.decisions), "decision"),
+        _count(len(p.outcomes), "outcome"),
+        _count(loaded.paths_checked, "path") + " checked",
+        _count(len(p.cases), "case") + " passed",
+    ]
+    print(f"{loaded.name}: ok: {', '.join(counts)}")
+    return 0
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+
+
+def _read_answers(spec: str) -> Any:
+    from .protocol.yamlfile import parse_yaml, read_text
+
+    if spec == "-":
+        text, name = sys.stdin.read(), "<stdin>"
+    elif Path(spec).is_file() or spec.endswith((".yaml", ".yml", ".json")):
+        text, name = read_text(Path(spec), spec)[0], spec
+    else:
+        text, name = spec, "<answers>"
+    data, _, problems = parse_yaml(text, name)
+    if problems:
+        raise ProtocolError(problems)
+    if not isinstance(data, dict):
+        raise ValueError("ANSWERS must be a mapping of question id to answer")
+    return data
+
+
+def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> int:
+    from .engine import CallError, Unanswered, replay_answers
+    from .engine.summary import call_summary
+
+    loaded = _load(protocol_path)
+    try:
+        answers = _read_answers(spec)
+    except ValueError as error:
+        print(f"decide: {error}", file=sys.stderr)
+        return 2
+    missing: str | None = None
+    try:
+        call = replay_answers(loaded.protocol, answers, escalate_at, loaded.sha256)
+    except Unanswered as stop:
+        missing, call = str(stop), stop.call
+    except CallError as error:
+        print(f"decide: {error}", file=sys.stderr)
+        return 1
+    summary = call_summary(loaded, call)
+    if missing is not None:
+        summary["needs"] = missing
+    json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
+    print()
+    if missing is not None:
+        print(f"decide: {missing}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def run_console(args: argparse.Namespace) -> int:
+    loaded = _load(args.protocol)
+    del loaded
+    print(
+        "trafficking-triage: the dispatcher console is not built yet. "
+        "Use 'trafficking-triage validate' or 'trafficking-triage decide' meanwhile.",
+        file=sys.stderr,
+    )
+    return 2
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

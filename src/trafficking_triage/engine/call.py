@@ -1,0 +1,506 @@
+"""A call: its events, and the state they add up to.
+
+The app, the record store, `decide`, `validate` (for the protocol's cases) and training all go
+through `Call`. The state is never stored, only derived: folding the same events over the same
+protocol always gives the same state, which is what makes resuming after a crash, replaying a
+record and scoring a training call one mechanism.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from ..protocol.lint import is_yes_no
+from ..protocol.models import Condition, Decision, Protocol, Question, Rule
+from .events import (
+    CallClosed,
+    CallStarted,
+    CloseReason,
+    Escalated,
+    Event,
+    LanguageSwitched,
+    NoteAdded,
+    QuestionAnswered,
+    RouteReached,
+    StepTicked,
+    WentBack,
+    utc_now,
+)
+
+
+class CallError(Exception):
+    """An action the call cannot take now (a wrong answer id, back with nothing to go back to)."""
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer offered on screen: `id` is what gets recorded."""
+
+    id: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The question to ask now, in the form it must be asked."""
+
+    question: str
+    kind: Literal["choice", "text", "number"]
+    text: dict[str, str]
+    choices: tuple[Choice, ...]
+    closed: bool
+    """Asked in its yes/no form (the caller cannot speak freely)."""
+
+    @property
+    def yes_no(self) -> bool:
+        ids = {choice.id for choice in self.choices}
+        return self.kind == "choice" and {"yes", "no"} <= ids
+
+
+@dataclass(frozen=True)
+class Given:
+    """An answer in the current state of the call."""
+
+    question: str
+    answer: str | None
+    value: str | None
+    closed: bool
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Reason:
+    """An answer that decided the route, worded for the screen and the export."""
+
+    question: str
+    answer: str
+    """The answer's id, or the typed value."""
+
+
+@dataclass(frozen=True)
+class Route:
+    outcome: str
+    because: str
+    deciding: tuple[Reason, ...]
+    escalated: bool = False
+    """Reached by the danger-now key rather than by the answers."""
+    escalated_at: str | None = None
+    """The question on screen when the danger-now key was pressed (None on an outcome)."""
+
+
+StepStatus = Literal["in_progress", "waiting", "to_do", "done", "not_applicable"]
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    number: int
+    title: str
+    status: StepStatus
+
+
+@dataclass
+class CallState:
+    """What the events of a call add up to. Rebuilt by `Call`; read by everything else."""
+
+    started: CallStarted | None = None
+    answers: list[Given] = field(default_factory=list)
+    prompt: Prompt | None = None
+    route: Route | None = None
+    skipped: list[str] = field(default_factory=list)
+    """Questions passed over because the caller could not answer them freely."""
+    ticked: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+    language: str = "en"
+    closed: CallClosed | None = None
+
+
+class Call:
+    """One call, driven by the dispatcher's actions and kept as events.
+
+    `listeners` hear every event after it is applied; the record store is one, so an event is
+    written as soon as it happens.
+    """
+
+    def __init__(
+        self,
+        protocol: Protocol,
+        events: Iterable[Event] = (),
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self.protocol = protocol
+        self.clock = clock
+        self.events: list[Event] = []
+        self.listeners: list[Callable[[Event], None]] = []
+        self.state = CallState()
+        for event in events:
+            self._apply(event)
+            self.events.append(event)
+
+    @classmethod
+    def start(
+        cls,
+        protocol: Protocol,
+        sha256: str,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        console: str | None = None,
+        dispatcher: str | None = None,
+        context: dict[str, str] | None = None,
+        language: str | None = None,
+        training: bool = False,
+    ) -> Call:
+        call = cls(protocol, clock=clock)
+        call.record(
+            CallStarted(
+                at=clock(),
+                protocol_id=protocol.protocol.id,
+                protocol_version=protocol.protocol.version,
+                protocol_sha256=sha256,
+                console=console,
+                dispatcher=dispatcher,
+                context=context or {},
+                language=language or protocol.protocol.languages[0],
+                training=training,
+            )
+        )
+        return call
+
+    # -- actions ---------------------------------------------------------------------------
+    def record(self, event: Event) -> None:
+        self._apply(event)
+        self.events.append(event)
+        for listener in self.listeners:
+            listener(event)
+
+    def answer(self, value: str) -> None:
+        """Answer the current question: an answer id for a choice, else the text typed."""
+        prompt = self._require_prompt()
+        if prompt.kind == "choice" or prompt.closed:
+            known = [choice.id for choice in prompt.choices]
+            if value not in known:
+                raise CallError(f"'{value}' is not an answer to '{prompt.question}': {known}")
+            question = self.protocol.questions[prompt.question]
+            answer_id: str | None = value
+            typed: str | None = None
+            if prompt.closed and question.kind != "choice":
+                answer_id, typed = None, value
+            elif prompt.closed and question.closed is not None:
+                answer_id = question.closed.yes if value == "yes" else question.closed.no
+            event = QuestionAnswered(
+                at=self.clock(),
+                question=prompt.question,
+                answer=answer_id,
+                value=typed,
+                closed=prompt.closed,
+            )
+        else:
+            text = value.strip()
+            if not text:
+                raise CallError("an empty answer: type what the caller said")
+            if prompt.kind == "number" and not text.isdigit():
+                raise CallError("a number is needed here (digits only)")
+            event = QuestionAnswered(at=self.clock(), question=prompt.question, value=text)
+        before = self.state.route
+        self.record(event)
+        self._note_route(before)
+
+    def back(self, to: str | None = None) -> list[str]:
+        """Return to question `to` (default: the previous one). Gives the questions dropped."""
+        target = to if to is not None else self.back_target()
+        if target is None:
+            raise CallError("there is no earlier question to go back to")
+        dropped = self.would_drop(target)
+        self.record(WentBack(at=self.clock(), to=target, dropped=dropped))
+        return dropped
+
+    def back_target(self) -> str | None:
+        route = self.state.route
+        if route is not None and route.escalated_at is not None:
+            return route.escalated_at  # undo the key press; nothing was answered there yet
+        if self.state.answers:
+            return self.state.answers[-1].question
+        return None
+
+    def would_drop(self, to: str) -> list[str]:
+        """The answered questions that fall away if the call goes back to `to`."""
+        asked = [given.question for given in self.state.answers]
+        if to not in asked and self._escalated_at(to):
+            return []
+        if to not in asked:
+            raise CallError(f"'{to}' has not been asked in this call")
+        return asked[asked.index(to) :]
+
+    def escalate(self) -> None:
+        """The danger-now key: on a question or on an outcome, the officer route at once."""
+        before = self.state.route
+        if before is not None and before.escalated:
+            return  # already on the officer route by this key
+        prompt = self.state.prompt
+        self.record(Escalated(at=self.clock(), question=prompt.question if prompt else None))
+        self._note_route(before)
+
+    def _escalated_at(self, question: str) -> bool:
+        route = self.state.route
+        return route is not None and route.escalated and route.escalated_at == question
+
+    def tick(self, step: int, done: bool = True) -> None:
+        if step not in {s.number for s in self.protocol.steps}:
+            raise CallError(f"there is no step {step}")
+        self.record(StepTicked(at=self.clock(), step=step, done=done))
+
+    def note(self, text: str) -> None:
+        if not text.strip():
+            raise CallError("an empty note")
+        self.record(NoteAdded(at=self.clock(), text=text))
+
+    def switch_language(self, language: str) -> None:
+        self.record(LanguageSwitched(at=self.clock(), language=language))
+
+    def close(self, how: CloseReason = "completed") -> CallClosed:
+        event = CallClosed(at=self.clock(), how=how, open_steps=self.open_steps())
+        self.record(event)
+        return event
+
+    # -- reading the state -------------------------------------------------------------------
+    def open_steps(self) -> list[int]:
+        return [item.number for item in self.checklist() if item.status in {"to_do", "in_progress"}]
+
+    def checklist(self) -> list[ChecklistItem]:
+        screening = self.protocol.protocol.screening_step
+        route = self.state.route
+        applies = set(self.protocol.outcomes[route.outcome].steps) if route else set()
+        items = []
+        for step in sorted(self.protocol.steps, key=lambda s: s.number):
+            status: StepStatus
+            if step.number in self.state.ticked:
+                status = "done"
+            elif route is None:
+                status = "in_progress" if step.number == screening else "waiting"
+            elif step.number == screening:
+                status = "done"  # the route is known: the screening decided it
+            else:
+                status = "to_do" if step.number in applies else "not_applicable"
+            items.append(ChecklistItem(step.number, step.title, status))
+        return items
+
+    def indicators(self) -> list[tuple[str, str]]:
+        """(indicator id, question id) found so far, in the order they came up."""
+        found: list[tuple[str, str]] = []
+        for given in self.state.answers:
+            indicator = self._indicator(given)
+            if indicator is not None and indicator not in {name for name, _ in found}:
+                found.append((indicator, given.question))
+        return found
+
+    def facts(self) -> dict[str, str]:
+        """Fact name to what the caller said (an answer id for choice questions)."""
+        facts = dict(self.state.started.context) if self.state.started else {}
+        for given in self.state.answers:
+            fact = self.protocol.questions[given.question].fact
+            if fact is not None:
+                value = given.value if given.value is not None else given.answer
+                if value is not None:
+                    facts[fact] = value
+        return facts
+
+    def closed_mode(self) -> bool:
+        return _closed_mode(self.protocol, self.state.answers)
+
+    # -- folding events into state ------------------------------------------------------------
+    def _apply(self, event: Event) -> None:
+        state = self.state
+        if isinstance(event, CallStarted):
+            if state.started is not None:
+                raise CallError("the call was started twice")
+            state.started = event
+            state.language = event.language
+            self._move_to(self.protocol.protocol.start)
+        elif state.started is None:
+            raise CallError(f"a '{event.kind}' event before the call started")
+        elif isinstance(event, QuestionAnswered):
+            prompt = state.prompt
+            if prompt is None or prompt.question != event.question:
+                raise CallError(f"'{event.question}' is not the question being asked")
+            state.answers.append(
+                Given(event.question, event.answer, event.value, event.closed, event.at)
+            )
+            self._move_to(self._next(event))
+        elif isinstance(event, WentBack):
+            asked = [given.question for given in state.answers]
+            if event.to in asked:
+                del state.answers[asked.index(event.to) :]
+            elif not self._escalated_at(event.to):
+                raise CallError(f"cannot go back to '{event.to}': it was not asked")
+            self._replay_position()
+        elif isinstance(event, Escalated):
+            where = f" at '{event.question}'" if event.question else " on the outcome screen"
+            state.route = Route(
+                self.protocol.protocol.danger_outcome,
+                f"The danger-now key was pressed{where}",
+                (),
+                escalated=True,
+                escalated_at=event.question,
+            )
+            state.prompt = None
+        elif isinstance(event, StepTicked):
+            if event.done:
+                state.ticked.add(event.step)
+            else:
+                state.ticked.discard(event.step)
+        elif isinstance(event, NoteAdded):
+            state.notes.append(event.text)
+        elif isinstance(event, LanguageSwitched):
+            state.language = event.language
+        elif isinstance(event, CallClosed):
+            state.closed = event
+        # RouteReached is a written-down consequence of the answers: nothing to fold.
+
+    def _replay_position(self) -> None:
+        """Walk from the start along the remaining answers to find where the call now is."""
+        self.state.route = None
+        self.state.skipped = []
+        node: str = self.protocol.protocol.start
+        for index, given in enumerate(self.state.answers):
+            self._move_to(node, self.state.answers[:index])
+            node = self._next_for(given)
+        self._move_to(node)
+
+    def _move_to(self, node: str, answers: list[Given] | None = None) -> None:
+        """Settle on the next thing to ask, passing through decisions and skipped questions."""
+        state = self.state
+        answers = state.answers if answers is None else answers
+        closed = _closed_mode(self.protocol, answers)
+        passed: tuple[Decision, Rule] | None = None
+        while True:
+            if node in self.protocol.outcomes:
+                state.prompt = None
+                state.route = self._explain(node, answers, passed)
+                return
+            decision = self.protocol.decisions.get(node)
+            if decision is not None:
+                rule = next(r for r in decision.rules if self._holds(r.when, answers))
+                passed = (decision, rule)
+                node = rule.goto
+                continue
+            question = self.protocol.questions[node]
+            if closed and question.kind != "choice" and question.closed is None:
+                if node not in state.skipped:
+                    state.skipped.append(node)
+                assert question.next is not None  # guaranteed by the linter
+                node = question.next
+                continue
+            state.prompt = self._prompt(node, closed)
+            state.route = None
+            return
+
+    def _prompt(self, node: str, closed: bool | None = None) -> Prompt:
+        question = self.protocol.questions[node]
+        if closed is None:
+            closed = self.closed_mode()
+        meta = self.protocol.protocol
+        if closed and not is_yes_no(question) and question.closed is not None:
+            yes_no = (Choice("yes", meta.yes_label), Choice("no", meta.no_label))
+            return Prompt(node, question.kind, question.closed.text, yes_no, True)
+        choices = tuple(Choice(a.id, a.label) for a in question.answers)
+        return Prompt(node, question.kind, question.text, choices, False)
+
+    def _next(self, event: QuestionAnswered) -> str:
+        return self._next_for(
+            Given(event.question, event.answer, event.value, event.closed, event.at)
+        )
+
+    def _next_for(self, given: Given) -> str:
+        question = self.protocol.questions[given.question]
+        if question.kind == "choice":
+            answer = next(a for a in question.answers if a.id == given.answer)
+            assert answer.next is not None  # guaranteed by the linter
+            return answer.next
+        assert question.next is not None
+        return question.next
+
+    def _indicator(self, given: Given) -> str | None:
+        question = self.protocol.questions[given.question]
+        for answer in question.answers:
+            if answer.id == given.answer:
+                return answer.indicator
+        return None
+
+    def _holds(self, when: Condition | None, answers: list[Given]) -> bool:
+        if when is None:
+            return True
+        chosen = {given.question: given.answer for given in answers}
+        for qid, ids in (when.answered or {}).items():
+            if chosen.get(qid) not in ids:
+                return False
+        found = {self._indicator(given) for given in answers} - {None}
+        if when.any_indicator is not None and not found & set(when.any_indicator):
+            return False
+        if when.any_indicator_kind is not None:
+            kinds = {self.protocol.indicators[name].kind for name in found if name}
+            if not kinds & set(when.any_indicator_kind):
+                return False
+        return True
+
+    def _explain(
+        self, outcome: str, answers: list[Given], passed: tuple[Decision, Rule] | None
+    ) -> Route:
+        """The route, with the answers that decided it."""
+        if passed is None:
+            if not answers:
+                return Route(outcome, "The protocol starts at this outcome", ())
+            last = answers[-1]
+            reason = Reason(last.question, last.answer or last.value or "")
+            return Route(outcome, "The last answer leads here", (reason,))
+        decision, rule = passed
+        if rule.when is not None:
+            return Route(outcome, rule.because, tuple(self._reasons([rule.when], answers, True)))
+        # The fall-through rule: what decided it is everything the rules above looked at.
+        above = [r.when for r in decision.rules if r is not rule and r.when is not None]
+        return Route(outcome, rule.because, tuple(self._reasons(above, answers, False)))
+
+    def _reasons(
+        self, conditions: list[Condition], answers: list[Given], matched: bool
+    ) -> list[Reason]:
+        """The answers a rule's condition looked at (for a fall-through rule: all rules above)."""
+        wanted_questions: set[str] = set()
+        wanted_indicators: set[str] = set()
+        wanted_kinds: set[str] = set()
+        for condition in conditions:
+            wanted_questions |= set(condition.answered or {})
+            wanted_indicators |= set(condition.any_indicator or [])
+            wanted_kinds |= set(condition.any_indicator_kind or [])
+        reasons = []
+        for given in answers:
+            indicator = self._indicator(given)
+            by_indicator = indicator is not None and (
+                indicator in wanted_indicators
+                or self.protocol.indicators[indicator].kind in wanted_kinds
+            )
+            if given.question in wanted_questions or (matched and by_indicator):
+                reasons.append(Reason(given.question, given.answer or given.value or ""))
+        return reasons
+
+    def _note_route(self, before: Route | None) -> None:
+        """Write down a newly reached route, so a record reads plainly without the engine."""
+        route = self.state.route
+        if route is not None and route != before:
+            self.record(RouteReached(at=self.clock(), outcome=route.outcome, because=route.because))
+
+    def _require_prompt(self) -> Prompt:
+        if self.state.closed is not None:
+            raise CallError("the call is closed")
+        if self.state.prompt is None:
+            raise CallError("the route is reached: there is no question to answer")
+        return self.state.prompt
+
+
+def _closed_mode(protocol: Protocol, answers: list[Given]) -> bool:
+    for given in answers:
+        question: Question = protocol.questions[given.question]
+        for answer in question.answers:
+            if answer.id == given.answer and answer.closed_mode:
+                return True
+    return False

@@ -1,0 +1,122 @@
+"""What happens during a call, as small typed events.
+
+A call is an append-only list of these; the engine folds them into the call's state, the record
+store writes each one as it happens, and an export reads them back. Every event carries the UTC
+time it happened. Answers are stored by id, never by the words on screen, so a call reads the
+same whatever language the dispatcher had on display.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: datetime
+
+
+class CallStarted(_Event):
+    """A call was opened on a console with a protocol (and any context a CAD passed in)."""
+
+    kind: Literal["call_started"] = "call_started"
+    protocol_id: str
+    protocol_version: str
+    protocol_sha256: str
+    console: str | None = None
+    dispatcher: str | None = None
+    context: dict[str, str] = Field(default_factory=dict)
+    language: str = "en"
+    training: bool = False
+
+
+class QuestionAnswered(_Event):
+    """The caller answered the current question: an answer id, or the text typed for them."""
+
+    kind: Literal["question_answered"] = "question_answered"
+    question: str
+    answer: str | None = None
+    value: str | None = None
+    closed: bool = False
+    """Asked in its yes/no form because the caller could not speak freely."""
+
+
+class WentBack(_Event):
+    """The dispatcher returned to an earlier question; the answers from there on fell away."""
+
+    kind: Literal["went_back"] = "went_back"
+    to: str
+    dropped: list[str]
+
+
+class Escalated(_Event):
+    """The danger-now key: straight to the officer route, from wherever the call was."""
+
+    kind: Literal["escalated"] = "escalated"
+    question: str | None
+
+
+class RouteReached(_Event):
+    """Where the call goes, written down when it is reached (the engine also derives it)."""
+
+    kind: Literal["route_reached"] = "route_reached"
+    outcome: str
+    because: str
+
+
+class StepTicked(_Event):
+    """A protocol step was marked done (or the mark taken back)."""
+
+    kind: Literal["step_ticked"] = "step_ticked"
+    step: int
+    done: bool = True
+
+
+class NoteAdded(_Event):
+    """Free text the dispatcher wrote down."""
+
+    kind: Literal["note_added"] = "note_added"
+    text: str
+
+
+class LanguageSwitched(_Event):
+    """The language the questions are shown in changed."""
+
+    kind: Literal["language_switched"] = "language_switched"
+    language: str
+
+
+CloseReason = Literal["completed", "interrupted", "abandoned"]
+
+
+class CallClosed(_Event):
+    """The call ended; `open_steps` are the steps that applied but were not ticked."""
+
+    kind: Literal["call_closed"] = "call_closed"
+    how: CloseReason
+    open_steps: list[int]
+
+
+Event = Annotated[
+    CallStarted
+    | QuestionAnswered
+    | WentBack
+    | Escalated
+    | RouteReached
+    | StepTicked
+    | NoteAdded
+    | LanguageSwitched
+    | CallClosed,
+    Field(discriminator="kind"),
+]
+
+EVENT: TypeAdapter[Event] = TypeAdapter(Event)
+"""Reads an event back from its JSON form (`EVENT.validate_json(text)`)."""

@@ -1,0 +1,14 @@
+"""The protocol layer: the YAML decision tree as strict models, with its checks. No Textual."""
+
+from .loader import LoadedProtocol, default_protocol_path, load_protocol
+from .models import Protocol
+from .problems import Problem, ProtocolError
+
+__all__ = [
+    "LoadedProtocol",
+    "Problem",
+    "Protocol",
+    "ProtocolError",
+    "default_protocol_path",
+    "load_protocol",
+]

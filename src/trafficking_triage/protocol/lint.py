@@ -1,0 +1,389 @@
+"""Checks of a protocol that the schema alone cannot make: the graph and its references.
+
+Called by the loader once the file has the right shape. Each check returns findings (key path,
+message, rule); the loader turns them into problems with line numbers. The graph checks are
+linear in the size of the protocol, so a protocol of tens of thousands of questions still
+checks in well under a second.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterator
+from dataclasses import dataclass
+
+from .models import Protocol, Question
+from .problems import Finding, Path, did_you_mean
+
+YES_NO = frozenset({"yes", "no", "unknown"})
+
+
+def is_yes_no(question: Question) -> bool:
+    """A closed question: answered yes or no (and perhaps "don't know")."""
+    ids = {answer.id for answer in question.answers}
+    return question.kind == "choice" and {"yes", "no"} <= ids <= YES_NO
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One way the call can go from a node, and where in the file that way is written."""
+
+    target: str
+    path: Path
+
+
+def edges(protocol: Protocol, node: str) -> Iterator[Edge]:
+    """The ways out of a question or decision (outcomes have none)."""
+    question = protocol.questions.get(node)
+    if question is not None:
+        if question.kind == "choice":
+            for index, answer in enumerate(question.answers):
+                if answer.next is not None:
+                    yield Edge(answer.next, ("questions", node, "answers", index, "next"))
+        elif question.next is not None:
+            yield Edge(question.next, ("questions", node, "next"))
+        return
+    decision = protocol.decisions.get(node)
+    if decision is not None:
+        for index, rule in enumerate(decision.rules):
+            yield Edge(rule.goto, ("decisions", node, "rules", index, "goto"))
+
+
+class Linter:
+    def __init__(self, protocol: Protocol) -> None:
+        self.protocol = protocol
+        self.findings: list[Finding] = []
+        self.nodes: set[str] = set()
+        self.paths = 0
+        """How many distinct ways from the start to an outcome the checks walked over."""
+
+    def add(self, path: Path, message: str, rule: str, hint: str | None = None) -> None:
+        self.findings.append(Finding(path, message, rule, hint))
+
+    def reference(self, path: Path, name: str, known: Collection[str], what: str) -> bool:
+        if name in known:
+            return True
+        self.add(
+            path, f"no {what} called '{name}'", "dangling-reference", did_you_mean(name, known)
+        )
+        return False
+
+    def run(self) -> list[Finding]:
+        self.check_ids()
+        self.check_references()
+        self.check_questions()
+        self.check_languages()
+        if not any(f.rule in {"dangling-reference", "duplicate-id"} for f in self.findings):
+            self.check_graph()
+        return self.findings
+
+    # -- ids --------------------------------------------------------------------------------
+    def check_ids(self) -> None:
+        p = self.protocol
+        seen: dict[str, str] = {}
+        for section, names in (
+            ("questions", p.questions),
+            ("decisions", p.decisions),
+            ("outcomes", p.outcomes),
+        ):
+            for name in names:
+                if name in seen:
+                    self.add(
+                        (section, name),
+                        f"'{name}' is both a {seen[name]} and a {section[:-1]}",
+                        "duplicate-id",
+                        "questions, decisions and outcomes share one set of names",
+                    )
+                seen[name] = section[:-1]
+        self.nodes = set(seen)
+        for qid, question in p.questions.items():
+            ids: set[str] = set()
+            for index, answer in enumerate(question.answers):
+                if answer.id in ids:
+                    self.add(
+                        ("questions", qid, "answers", index, "id"),
+                        f"answer '{answer.id}' appears twice",
+                        "duplicate-id",
+                    )
+                ids.add(answer.id)
+        numbers: set[int] = set()
+        for index, step in enumerate(p.steps):
+            if step.number in numbers:
+                self.add(
+                    ("steps", index, "number"), f"step {step.number} appears twice", "duplicate-id"
+                )
+            numbers.add(step.number)
+
+    # -- references -------------------------------------------------------------------------
+    def check_references(self) -> None:
+        p = self.protocol
+        everything = {**p.questions, **p.decisions, **p.outcomes}
+        self.reference(("protocol", "start"), p.protocol.start, p.questions, "question")
+        self.reference(
+            ("protocol", "danger_outcome"), p.protocol.danger_outcome, p.outcomes, "outcome"
+        )
+        if p.protocol.screening_step not in {step.number for step in p.steps}:
+            self.add(
+                ("protocol", "screening_step"),
+                f"no step numbered {p.protocol.screening_step}",
+                "dangling-reference",
+            )
+        for edge in (e for node in everything for e in edges(p, node)):
+            self.reference(edge.path, edge.target, everything, "question, decision or outcome")
+        for qid, question in p.questions.items():
+            self.reference(("questions", qid, "source"), question.source, p.sources, "source")
+            for index, answer in enumerate(question.answers):
+                if answer.indicator is not None:
+                    self.reference(
+                        ("questions", qid, "answers", index, "indicator"),
+                        answer.indicator,
+                        p.indicators,
+                        "indicator",
+                    )
+        for did, decision in p.decisions.items():
+            self.reference(("decisions", did, "source"), decision.source, p.sources, "source")
+            for index, rule in enumerate(decision.rules):
+                if rule.when is None:
+                    continue
+                base: Path = ("decisions", did, "rules", index, "when")
+                for qid, answer_ids in (rule.when.answered or {}).items():
+                    if self.reference((*base, "answered", qid), qid, p.questions, "question"):
+                        known = {a.id for a in p.questions[qid].answers}
+                        for answer_id in answer_ids:
+                            self.reference(
+                                (*base, "answered", qid), answer_id, known, f"answer of '{qid}'"
+                            )
+                for name in rule.when.any_indicator or []:
+                    self.reference((*base, "any_indicator"), name, p.indicators, "indicator")
+        steps = {step.number for step in p.steps}
+        for oid, outcome in p.outcomes.items():
+            self.reference(("outcomes", oid, "source"), outcome.source, p.sources, "source")
+            for index, contact in enumerate(outcome.contacts):
+                self.reference(("outcomes", oid, "contacts", index), contact, p.contacts, "contact")
+            for index, number in enumerate(outcome.steps):
+                if number not in steps:
+                    self.add(
+                        ("outcomes", oid, "steps", index),
+                        f"no step numbered {number}",
+                        "dangling-reference",
+                    )
+        for index, step in enumerate(p.steps):
+            self.reference(("steps", index, "source"), step.source, p.sources, "source")
+        for name, listed in p.contacts.items():
+            self.reference(("contacts", name, "source"), listed.source, p.sources, "source")
+        for name, indicator in p.indicators.items():
+            self.reference(("indicators", name, "source"), indicator.source, p.sources, "source")
+        for index, case in enumerate(p.cases):
+            self.reference(("cases", index, "expect"), case.expect, p.outcomes, "outcome")
+            for qid in case.answers:
+                self.reference(("cases", index, "answers", qid), qid, p.questions, "question")
+            if case.escalate_at is not None:
+                self.reference(
+                    ("cases", index, "escalate_at"), case.escalate_at, p.questions, "question"
+                )
+            for name in case.expect_indicators or []:
+                self.reference(
+                    ("cases", index, "expect_indicators"), name, p.indicators, "indicator"
+                )
+
+    # -- question shapes --------------------------------------------------------------------
+    def check_questions(self) -> None:
+        for qid, question in self.protocol.questions.items():
+            base: Path = ("questions", qid)
+            if question.kind == "choice":
+                if not question.answers:
+                    self.add((*base, "answers"), "a choice question needs answers", "dead-end")
+                if question.next is not None:
+                    self.add(
+                        (*base, "next"),
+                        "a choice question goes on from each answer's own 'next'",
+                        "misplaced-key",
+                    )
+                for index, answer in enumerate(question.answers):
+                    if answer.next is None:
+                        self.add(
+                            (*base, "answers", index),
+                            f"answer '{answer.id}' leads nowhere",
+                            "dead-end",
+                            "give it a 'next'",
+                        )
+                closed = question.closed
+                if closed is not None:
+                    known = {answer.id for answer in question.answers}
+                    for key in ("yes", "no"):
+                        target = getattr(closed, key)
+                        if target is None:
+                            self.add(
+                                (*base, "closed"),
+                                f"missing required key '{key}'",
+                                "missing-key",
+                                "name the answer a yes or a no stands for",
+                            )
+                        else:
+                            self.reference(
+                                (*base, "closed", key), target, known, f"answer of '{qid}'"
+                            )
+            else:
+                if question.answers:
+                    self.add(
+                        (*base, "answers"),
+                        f"a {question.kind} question takes typed answers, not a list",
+                        "misplaced-key",
+                    )
+                if question.next is None:
+                    self.add(
+                        base, f"question '{qid}' leads nowhere", "dead-end", "give it a 'next'"
+                    )
+                if question.fact is None:
+                    self.add(
+                        base,
+                        f"a {question.kind} question must name the fact it fills",
+                        "missing-key",
+                        "add 'fact: <name>'",
+                    )
+                if question.closed is not None and (question.closed.yes or question.closed.no):
+                    self.add(
+                        (*base, "closed"),
+                        "'yes' and 'no' only apply to choice questions",
+                        "misplaced-key",
+                    )
+
+    # -- languages --------------------------------------------------------------------------
+    def check_languages(self) -> None:
+        declared = self.protocol.protocol.languages
+        meta = self.protocol.protocol
+        for key in ("yes_label", "no_label"):
+            if key not in meta.model_fields_set and declared != ["en"]:
+                self.add(
+                    ("protocol",),
+                    f"'{key}' must be given when languages other than English are declared",
+                    "missing-language",
+                    f"add {key} with a text in each of {', '.join(declared)}",
+                )
+        for path, text in self.caller_texts():
+            if path[0] == "protocol" and path[1] not in meta.model_fields_set:
+                continue
+            missing = [lang for lang in declared if lang not in text]
+            extra = [lang for lang in text if lang not in declared]
+            if missing:
+                self.add(path, f"no text in {', '.join(missing)}", "missing-language")
+            if extra:
+                self.add(
+                    path,
+                    f"language {', '.join(extra)} is not declared",
+                    "missing-language",
+                    "list it under protocol.languages",
+                )
+
+    def caller_texts(self) -> Iterator[tuple[Path, dict[str, str]]]:
+        """Every text a caller may hear, with its key path."""
+        meta = self.protocol.protocol
+        for key in ("yes_label", "no_label"):
+            # Left out, these default to English; a file declaring more languages must set them.
+            if key in meta.model_fields_set or meta.languages != ["en"]:
+                yield ("protocol", key), getattr(meta, key)
+        for qid, question in self.protocol.questions.items():
+            yield ("questions", qid, "text"), question.text
+            for index, answer in enumerate(question.answers):
+                yield ("questions", qid, "answers", index, "label"), answer.label
+            if question.closed is not None:
+                yield ("questions", qid, "closed", "text"), question.closed.text
+        for oid, outcome in self.protocol.outcomes.items():
+            yield ("outcomes", oid, "tell_caller"), outcome.tell_caller
+
+    # -- graph ------------------------------------------------------------------------------
+    def check_graph(self) -> None:
+        """No cycles, nothing unreachable, every way from the start ends in an outcome."""
+        p = self.protocol
+        start = p.protocol.start
+        order: list[str] = []  # post-order: every node after all the nodes it leads to
+        state: dict[str, int] = {}  # 1 = on the current walk, 2 = finished
+        stack: list[tuple[str, Iterator[Edge]]] = [(start, edges(p, start))]
+        state[start] = 1
+        trail = [start]
+        while stack:
+            node, out = stack[-1]
+            edge = next(out, None)
+            if edge is None:
+                stack.pop()
+                trail.pop()
+                state[node] = 2
+                order.append(node)
+                continue
+            seen = state.get(edge.target)
+            if seen == 1:
+                loop = [*trail[trail.index(edge.target) :], edge.target]
+                self.add(
+                    edge.path,
+                    "the call can go round in a loop: " + " -> ".join(loop),
+                    "cycle",
+                    "every way through must end at an outcome",
+                )
+            elif seen is None:
+                state[edge.target] = 1
+                trail.append(edge.target)
+                stack.append((edge.target, edges(p, edge.target)))
+        for section, names in (("questions", p.questions), ("decisions", p.decisions)):
+            for name in names:
+                if name not in state:
+                    self.add(
+                        (section, name),
+                        f"'{name}' cannot be reached from the start ('{start}')",
+                        "unreachable",
+                    )
+        for name in p.outcomes:
+            if name not in state and name != p.protocol.danger_outcome:
+                self.add(
+                    ("outcomes", name),
+                    f"'{name}' cannot be reached from the start ('{start}')",
+                    "unreachable",
+                )
+        for did, decision in p.decisions.items():
+            for index, rule in enumerate(decision.rules):
+                last = index == len(decision.rules) - 1
+                if rule.when is None and not last:
+                    self.add(
+                        ("decisions", did, "rules", index + 1),
+                        "this rule can never apply: the rule before it always does",
+                        "unreachable",
+                    )
+                if last and rule.when is not None:
+                    self.add(
+                        ("decisions", did, "rules", index),
+                        f"a call can match none of the rules of '{did}' and stop there",
+                        "dead-end",
+                        "end the rules with one that has no 'when'",
+                    )
+        self.check_closed_forms(state)
+        if any(f.rule in {"cycle", "dead-end"} for f in self.findings):
+            return
+        ways: dict[str, int] = {}
+        for node in order:
+            ways[node] = 1 if node in p.outcomes else sum(ways[e.target] for e in edges(p, node))
+        self.paths = ways.get(start, 0)
+
+    def check_closed_forms(self, reached: dict[str, int]) -> None:
+        """After a caller is found unable to speak freely, every choice must work as yes/no."""
+        p = self.protocol
+        seeds = [
+            answer.next
+            for question in p.questions.values()
+            for answer in question.answers
+            if answer.closed_mode and answer.next is not None
+        ]
+        seen: set[str] = set()
+        while seeds:
+            node = seeds.pop()
+            if node in seen:
+                continue
+            seen.add(node)
+            seeds.extend(edge.target for edge in edges(p, node) if edge.target in self.nodes)
+        for qid in sorted(seen & set(p.questions)):
+            question = p.questions[qid]
+            if question.kind == "choice" and not is_yes_no(question) and question.closed is None:
+                self.add(
+                    ("questions", qid),
+                    f"'{qid}' can be asked of a caller who cannot speak freely,"
+                    " but has no yes/no form",
+                    "closed-form",
+                    "add 'closed:' with a yes/no text and the answers yes and no stand for",
+                )

@@ -1,0 +1,188 @@
+"""The protocol's shape: strict pydantic models for protocol.yaml.
+
+The loader builds these from YAML and the linter checks the graph they form; the engine reads
+them to run a call. Every model forbids unknown keys, so a misspelt key is an error, not a
+silently ignored default.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise PydanticCustomError("empty_text", "text is empty")
+    return value
+
+
+Text = Annotated[str, AfterValidator(_not_blank)]
+"""A dispatcher-facing text (why lines, step texts): English only is fine."""
+
+Id = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]*$")]
+"""Ids are lowercase snake_case so they read well in YAML, URLs and exports."""
+
+
+def _all_filled(value: dict[str, str]) -> dict[str, str]:
+    if not value:
+        raise PydanticCustomError("empty_text", "text has no language")
+    for text in value.values():
+        _not_blank(text)
+    return value
+
+
+LocalText = Annotated[dict[str, str], AfterValidator(_all_filled)]
+"""A text a caller may hear, one entry per language code (`en: ...`, later `es: ...`).
+
+A mapping from the start means adding a language never changes the schema."""
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Source(Strict):
+    title: Text
+    url: str | None = None
+
+
+class Meta(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    version: Text
+    title: Text
+    languages: list[str] = Field(min_length=1)
+    start: Id
+    danger_outcome: Id
+    """Where the danger-now key goes, from any question."""
+    screening_step: int = 1
+    """The step that is the screening itself: in progress until the route is known."""
+    yes_label: LocalText = Field(default_factory=lambda: {"en": "Yes"})
+    no_label: LocalText = Field(default_factory=lambda: {"en": "No"})
+    """The answers offered when a question is asked in its yes/no form."""
+
+
+class Step(Strict):
+    number: int = Field(ge=1)
+    title: Text
+    text: Text
+    source: Id
+
+
+class Contact(Strict):
+    name: Text
+    role: Text
+    phone: str | None = None
+    text_line: str | None = None
+    tty: str | None = None
+    web: str | None = None
+    agency_setting: bool = False
+    """True where each agency fills the number in; shown as NOT CONFIGURED until it does."""
+    source: Id
+
+
+IndicatorKind = Literal["force", "fraud", "coercion", "exploitation", "minor", "danger"]
+
+
+class Indicator(Strict):
+    label: Text
+    kind: IndicatorKind
+    description: Text
+    source: Id
+
+
+class Answer(Strict):
+    id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
+    label: LocalText
+    next: Id | None = None
+    indicator: Id | None = None
+    closed_mode: bool = False
+    """Choosing this answer means the caller cannot speak freely: yes/no questions from here on."""
+
+
+class ClosedForm(Strict):
+    """How a question is asked when the caller can only answer yes or no.
+
+    For a choice question, `yes` and `no` name the answers they stand for. For a text or
+    number question they are left out and the fact is recorded as the caller's yes or no."""
+
+    text: LocalText
+    yes: Id | None = None
+    no: Id | None = None
+
+
+QuestionKind = Literal["choice", "text", "number"]
+
+
+class Question(Strict):
+    section: Literal["safety", "caller", "screening", "facts"]
+    kind: QuestionKind = "choice"
+    text: LocalText
+    why: Text
+    source: Id
+    answers: list[Answer] = Field(default_factory=list)
+    next: Id | None = None
+    """For text and number questions: where the call goes after the answer."""
+    fact: Id | None = None
+    """The fact a text or number answer fills in (location, callback, ...)."""
+    closed: ClosedForm | None = None
+
+
+class Condition(Strict):
+    """All the given keys must hold for the condition to hold."""
+
+    answered: dict[Id, list[Id]] | None = None
+    """Question id to the answer ids that satisfy it."""
+    any_indicator: list[Id] | None = None
+    any_indicator_kind: list[IndicatorKind] | None = None
+
+
+class Rule(Strict):
+    when: Condition | None = None
+    """Left out on the last rule: it applies when no rule above it did."""
+    goto: Id
+    because: Text
+
+
+class Decision(Strict):
+    """A routing point: the first rule whose condition holds picks where the call goes."""
+
+    why: Text
+    source: Id
+    rules: list[Rule] = Field(min_length=1)
+
+
+class Outcome(Strict):
+    title: Text
+    summary: Text
+    contacts: list[Id]
+    steps: list[int] = Field(min_length=1)
+    tell_caller: LocalText
+    source: Id
+
+
+class Case(Strict):
+    """A worked example the protocol must route as stated; `validate` runs them all."""
+
+    name: Text
+    answers: dict[Id, str | int]
+    escalate_at: Id | None = None
+    expect: Id
+    expect_indicators: list[Id] | None = None
+
+
+class Protocol(Strict):
+    protocol: Meta
+    sources: dict[Id, Source]
+    steps: list[Step] = Field(min_length=1)
+    contacts: dict[Id, Contact]
+    indicators: dict[Id, Indicator]
+    questions: dict[Id, Question] = Field(min_length=1)
+    decisions: dict[Id, Decision] = Field(default_factory=dict)
+    outcomes: dict[Id, Outcome] = Field(min_length=1)
+    cases: list[Case] = Field(default_factory=list)
+
+    def step(self, number: int) -> Step:
+        return next(step for step in self.steps if step.number == number)

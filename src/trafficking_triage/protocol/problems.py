@@ -1,0 +1,110 @@
+"""The one error type of the protocol layer, and the positions that let it name a line.
+
+Everything that reads a protocol or settings file reports what is wrong as `Problem`s, gathered
+into one `ProtocolError`; the CLI and the app print them like a compiler's messages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from difflib import get_close_matches
+
+PathPart = str | int
+Path = tuple[PathPart, ...]
+
+
+def render_path(path: Sequence[PathPart]) -> str:
+    """`("questions", "x", "answers", 1, "next")` -> `questions.x.answers[1].next`."""
+    out = ""
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    match = get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{match[0]}'?" if match else None
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: int
+    path: str
+    message: str
+    rule: str
+    hint: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}:{self.column}"
+        what = f"{self.path}: {self.message}" if self.path else self.message
+        hint = f" ({self.hint})" if self.hint else ""
+        return f"{where}: {what}{hint} [{self.rule}]"
+
+
+@dataclass
+class ProtocolError(Exception):
+    """A protocol, case or settings file that cannot be used; holds every problem found."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return "\n".join(str(problem) for problem in self.problems)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A problem found by a check that knows the key path but not yet the line."""
+
+    path: Path
+    message: str
+    rule: str
+    hint: str | None = None
+    at_key: bool = False
+    """Point at the key itself (an unknown key) rather than at its value."""
+
+
+Mark = tuple[int, int]
+"""A 1-based (line, column)."""
+
+
+class Positions:
+    """Where each mapping key and list item of a loaded YAML document starts.
+
+    Filled in by the loader as it constructs the data, keyed by the id of each container, so
+    a key path found later (by pydantic or a graph check) can be turned into a line number.
+    """
+
+    def __init__(self) -> None:
+        self.mappings: dict[int, tuple[Mark, dict[object, tuple[Mark, Mark]]]] = {}
+        self.sequences: dict[int, tuple[Mark, list[Mark]]] = {}
+
+    def locate(self, root: object, path: Path, at_key: bool = False) -> Mark:
+        """The line and column of `path` inside `root`, or of its nearest existing parent."""
+        here: Mark = (1, 1)
+        node = root
+        for index, part in enumerate(path):
+            last = index == len(path) - 1
+            mapping = self.mappings.get(id(node))
+            sequence = self.sequences.get(id(node))
+            if mapping is not None and isinstance(node, dict):
+                here = mapping[0]
+                entry = mapping[1].get(part)
+                if entry is None:
+                    return here
+                here = entry[0] if (at_key and last) else entry[1]
+                node = node[part]
+            elif sequence is not None and isinstance(node, list) and isinstance(part, int):
+                here = sequence[0]
+                if not 0 <= part < len(sequence[1]):
+                    return here
+                here = sequence[1][part]
+                node = node[part]
+            else:
+                return here
+        return here

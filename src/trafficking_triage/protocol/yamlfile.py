@@ -1,0 +1,178 @@
+"""Reading a YAML file safely, keeping where every key sits.
+
+Used for the protocol, and for every other YAML file the program reads (settings, scenarios,
+answer files), so they all fail the same way: a `ProtocolError` with file, line and column.
+Only the safe loader is used (the C one when PyYAML has it): a file can never build a Python
+object, and a `!!python/...` tag is a problem, not code.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path as FilePath
+from typing import Any
+
+import yaml
+
+from .problems import Mark, PathPart, Positions, Problem, ProtocolError, render_path
+
+try:
+    from yaml import CSafeLoader as _SafeLoader
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeLoader as _SafeLoader  # type: ignore[assignment]
+
+
+def _mark(mark: yaml.Mark | None) -> Mark:
+    return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+
+
+class _PositionLoader(_SafeLoader):
+    """The safe loader, recording positions and refusing duplicate keys."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.positions = Positions()
+        self.duplicates: list[tuple[int, object, Mark, Mark]] = []
+
+    def _construct_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
+        data: dict[Any, Any] = {}
+        yield data
+        self.flatten_mapping(node)
+        keys: dict[Any, tuple[Mark, Mark]] = {}
+        for key_node, value_node in node.value:
+            key = self.construct_object(key_node, deep=False)
+            try:
+                hash(key)
+            except TypeError:
+                raise yaml.constructor.ConstructorError(
+                    None, None, "a key must be plain text", key_node.start_mark
+                ) from None
+            key_mark = _mark(key_node.start_mark)
+            if key in keys:
+                self.duplicates.append((id(data), key, key_mark, keys[key][0]))
+            keys[key] = (key_mark, _mark(value_node.start_mark))
+            data[key] = self.construct_object(value_node, deep=False)
+        self.positions.mappings[id(data)] = (_mark(node.start_mark), keys)
+
+    def _construct_seq(self, node: yaml.SequenceNode) -> Iterator[list[Any]]:
+        data: list[Any] = []
+        yield data
+        data.extend(self.construct_object(child, deep=False) for child in node.value)
+        self.positions.sequences[id(data)] = (
+            _mark(node.start_mark),
+            [_mark(child.start_mark) for child in node.value],
+        )
+
+
+# YAML 1.1 reads a bare yes, no, on or off as true/false, so `id: no` would silently become a
+# boolean. Protocols are full of yes and no answers: only true and false mean booleans here.
+_PositionLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:bool"]
+    for first, resolvers in _SafeLoader.yaml_implicit_resolvers.items()
+}
+_PositionLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_PositionLoader.add_constructor("tag:yaml.org,2002:map", _PositionLoader._construct_map)
+_PositionLoader.add_constructor("tag:yaml.org,2002:seq", _PositionLoader._construct_seq)
+
+
+def _problem(file: str, mark: Mark, message: str, rule: str, hint: str | None = None) -> Problem:
+    return Problem(file, mark[0], mark[1], "", message, rule, hint)
+
+
+def read_text(path: FilePath, name: str) -> tuple[str, bytes]:
+    """The file's text and bytes, or a ProtocolError saying why it cannot be read."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise ProtocolError([_problem(name, (0, 0), "no such file", "unreadable")]) from None
+    except IsADirectoryError:
+        raise ProtocolError(
+            [_problem(name, (0, 0), "is a directory, not a file", "unreadable")]
+        ) from None
+    except OSError as error:
+        raise ProtocolError(
+            [_problem(name, (0, 0), f"cannot be read: {error.strerror}", "unreadable")]
+        ) from None
+    try:
+        return raw.decode("utf-8-sig"), raw
+    except UnicodeDecodeError as error:
+        before = raw[: error.start]
+        line = before.count(b"\n") + 1
+        column = error.start - (before.rfind(b"\n") + 1) + 1
+        byte = raw[error.start : error.start + 1].hex()
+        raise ProtocolError(
+            [
+                _problem(
+                    name,
+                    (line, column),
+                    f"not valid UTF-8 text (byte 0x{byte})",
+                    "encoding",
+                    "save the file as UTF-8",
+                )
+            ]
+        ) from None
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
+    """Parse one YAML document.
+
+    A document that cannot be parsed at all raises a ProtocolError. Duplicate keys do not stop
+    the reading: they come back as problems, so they are listed with everything else wrong."""
+    loader = _PositionLoader(text)
+    try:
+        data = loader.get_single_data()
+    except yaml.constructor.ConstructorError as error:
+        problem = str(error.problem or "cannot be read")
+        quoted = re.search(r"'([^']*)'", problem)
+        if "could not determine a constructor for the tag" in problem and quoted:
+            tag = quoted.group(1).replace("tag:yaml.org,2002:", "!!")
+            problem = f"the tag '{tag}' is not allowed: protocol files hold plain data only"
+        raise ProtocolError(
+            [_problem(name, _mark(error.problem_mark), problem, "unsafe-tag")]
+        ) from None
+    except yaml.MarkedYAMLError as error:
+        message = str(error.problem or "is not valid YAML")
+        if error.context:
+            message = f"{message} ({error.context})"
+        raise ProtocolError(
+            [_problem(name, _mark(error.problem_mark), message, "yaml-syntax")]
+        ) from None
+    except yaml.YAMLError as error:
+        raise ProtocolError([_problem(name, (1, 1), str(error), "yaml-syntax")]) from None
+    finally:
+        loader.dispose()
+    duplicates = [
+        Problem(
+            name,
+            mark[0],
+            mark[1],
+            render_path((*_path_to(data, container), key)),  # type: ignore[arg-type]
+            f"'{key}' is defined twice",
+            "duplicate-id",
+            f"first defined at line {first[0]}",
+        )
+        for container, key, mark, first in loader.duplicates
+    ]
+    return data, loader.positions, duplicates
+
+
+def _path_to(root: Any, target: int) -> tuple[PathPart, ...]:
+    """The key path of the container whose id is `target` (only used to word a problem)."""
+    stack: list[tuple[Any, tuple[PathPart, ...]]] = [(root, ())]
+    while stack:
+        node, path = stack.pop()
+        if id(node) == target:
+            return path
+        if isinstance(node, dict):
+            stack.extend((value, (*path, key)) for key, value in node.items())
+        elif isinstance(node, list):
+            stack.extend((value, (*path, index)) for index, value in enumerate(node))
+    return ()
+
+
+def read_yaml(path: FilePath, name: str | None = None) -> tuple[Any, Positions, list[Problem]]:
+    name = name if name is not None else str(path)
+    return parse_yaml(read_text(path, name)[0], name)

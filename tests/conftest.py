@@ -1,0 +1,21 @@
+"""Shared fixtures: the shipped protocol, loaded once, and the test data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trafficking_triage.protocol import LoadedProtocol, load_protocol
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture(scope="session")
+def shipped() -> LoadedProtocol:
+    return load_protocol()
+
+
+@pytest.fixture(scope="session")
+def minimal() -> LoadedProtocol:
+    return load_protocol(DATA / "minimal.yaml", "minimal.yaml")

@@ -1,0 +1,155 @@
+"""Each deliberately broken protocol under tests/data/broken gets exactly its message."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trafficking_triage.engine import check_cases
+from trafficking_triage.protocol import ProtocolError, load_protocol
+
+BROKEN = Path(__file__).parent.parent / "data" / "broken"
+
+
+def problems_of(name: str) -> list[str]:
+    try:
+        loaded = load_protocol(BROKEN / name, name)
+    except ProtocolError as error:
+        return [str(problem) for problem in error.problems]
+    return [str(loaded.problem(f)) for f in check_cases(loaded.protocol)]
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "unknown_key.yaml",
+            [
+                "unknown_key.yaml:56:5: questions.location.sorce: unknown key 'sorce'"
+                " (did you mean 'source'?) [unknown-key]"
+            ],
+        ),
+        (
+            "dangling_reference.yaml",
+            [
+                "dangling_reference.yaml:50:15: questions.free_to_leave.answers[1].next:"
+                " no question, decision or outcome called 'locaton'"
+                " (did you mean 'location'?) [dangling-reference]"
+            ],
+        ),
+        (
+            "cycle.yaml",
+            [
+                "cycle.yaml:58:11: questions.location.next: the call can go round in a loop:"
+                " free_to_leave -> location -> free_to_leave"
+                " (every way through must end at an outcome) [cycle]",
+                "cycle.yaml:61:5: decisions.route: 'route' cannot be reached from the start"
+                " ('free_to_leave') [unreachable]",
+                "cycle.yaml:78:5: outcomes.hotline: 'hotline' cannot be reached from the start"
+                " ('free_to_leave') [unreachable]",
+            ],
+        ),
+        (
+            "unreachable.yaml",
+            [
+                "unreachable.yaml:60:5: questions.callback: 'callback' cannot be reached"
+                " from the start ('free_to_leave') [unreachable]"
+            ],
+        ),
+        (
+            "dead_end.yaml",
+            [
+                "dead_end.yaml:67:9: decisions.route.rules[1]: a call can match none of the"
+                " rules of 'route' and stop there (end the rules with one that has no 'when')"
+                " [dead-end]"
+            ],
+        ),
+        (
+            "duplicate_id.yaml",
+            [
+                "duplicate_id.yaml:59:3: questions.location: 'location' is defined twice"
+                " (first defined at line 51) [duplicate-id]"
+            ],
+        ),
+        (
+            "yaml_syntax.yaml",
+            [
+                "yaml_syntax.yaml:55:8: did not find expected ',' or '}'"
+                " (while parsing a flow mapping) [yaml-syntax]"
+            ],
+        ),
+        (
+            "python_tag.yaml",
+            [
+                "python_tag.yaml:55:10: the tag '!!python/object/apply:os.system' is not"
+                " allowed: protocol files hold plain data only [unsafe-tag]"
+            ],
+        ),
+        (
+            "empty.yaml",
+            [
+                "empty.yaml:1:1: the file is empty"
+                " (start from the shipped protocol.yaml) [empty-file]"
+            ],
+        ),
+        (
+            "wrong_type.yaml",
+            [
+                "wrong_type.yaml:17:13: steps[1].number:"
+                " expected a whole number, got a list [wrong-type]"
+            ],
+        ),
+        (
+            "invalid_utf8.yaml",
+            [
+                "invalid_utf8.yaml:54:27: not valid UTF-8 text (byte 0xe9)"
+                " (save the file as UTF-8) [encoding]"
+            ],
+        ),
+        (
+            "empty_text.yaml",
+            ["empty_text.yaml:55:10: questions.location.why: text is empty [empty-text]"],
+        ),
+        (
+            "failing_case.yaml",
+            [
+                "failing_case.yaml:90:13: cases[1].expect: case 'Free' reaches 'hotline',"
+                " not 'officer' (Nothing found.) [case-failed]"
+            ],
+        ),
+    ],
+)
+def test_broken_protocol_gets_its_exact_message(name: str, expected: list[str]) -> None:
+    assert problems_of(name) == expected
+
+
+def test_missing_language_names_every_text() -> None:
+    problems = problems_of("missing_language.yaml")
+    assert len(problems) == 8
+    assert (
+        "missing_language.yaml:40:11: questions.free_to_leave.text: no text in es"
+        " [missing-language]"
+    ) in problems
+    assert any("outcomes.hotline.tell_caller: no text in es" in p for p in problems)
+    assert any("'yes_label' must be given" in p for p in problems)
+
+
+def test_every_broken_fixture_is_covered() -> None:
+    """A new fixture without an expected message would test nothing."""
+    source = Path(__file__).read_text()
+    for path in BROKEN.glob("*.yaml"):
+        assert f'"{path.name}"' in source, path.name
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("does_not_exist.yaml", "does_not_exist.yaml:0:0: no such file [unreadable]"),
+        (".", ".:0:0: is a directory, not a file [unreadable]"),
+    ],
+)
+def test_unreadable_files(name: str, message: str) -> None:
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(BROKEN / name, name)
+    assert [str(p) for p in caught.value.problems] == [message]

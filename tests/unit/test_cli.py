@@ -1,0 +1,117 @@
+"""The command line: validate, decide, --version and --help, and their exit codes."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from trafficking_triage import __version__
+from trafficking_triage.cli import main
+
+DATA = Path(__file__).parent.parent / "data"
+
+
+def test_validate_shipped_protocol_prints_one_summary_line(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out.strip().splitlines()
+    assert len(out) == 1
+    assert out[0].startswith("protocol.yaml: ok: ")
+    assert "3 outcomes" in out[0] and "paths checked" in out[0] and "cases passed" in out[0]
+
+
+def test_validate_minimal(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(DATA / "minimal.yaml")]) == 0
+    assert capsys.readouterr().out.endswith(
+        "ok: 2 questions, 1 decision, 2 outcomes, 4 paths checked, 2 cases passed\n"
+    )
+
+
+def test_validate_lists_every_problem_and_exits_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(DATA / "broken" / "cycle.yaml")]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 4
+    assert err[-1] == "3 problems found"
+    assert "[cycle]" in err[0]
+
+
+def test_validate_a_directory_is_a_message_not_a_traceback(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["validate", str(DATA)]) == 1
+    assert "is a directory, not a file [unreadable]" in capsys.readouterr().err
+
+
+def test_decide_prints_route_why_indicators_and_checklist(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    answers = "{free_to_leave: no, location: Main St}"
+    assert main(["decide", "--protocol", str(DATA / "minimal.yaml"), answers]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["route"]["outcome"] == "officer"
+    assert out["route"]["because"] == "Coercion found."
+    assert out["route"]["deciding"] == [
+        {
+            "question": "free_to_leave",
+            "asked": "Can the worker leave?",
+            "answer": "no",
+            "said": "No",
+        }
+    ]
+    assert [i["id"] for i in out["indicators"]] == ["not_free"]
+    assert [s["status"] for s in out["checklist"]] == ["done", "to_do", "not_applicable"]
+    assert out["facts"] == {"location": "Main St"}
+
+
+def test_decide_reads_a_json_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = tmp_path / "answers.json"
+    answers.write_text(json.dumps({"free_to_leave": "yes", "location": "Main St"}))
+    assert main(["decide", "--protocol", str(DATA / "minimal.yaml"), str(answers)]) == 0
+    assert json.loads(capsys.readouterr().out)["route"]["outcome"] == "hotline"
+
+
+def test_decide_with_too_few_answers_says_what_is_needed(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["decide", "--protocol", str(DATA / "minimal.yaml"), "{free_to_leave: no}"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["route"] is None
+    assert "no answer given for 'location'" in captured.err
+
+
+def test_decide_with_a_wrong_answer_suggests_one(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["decide", "--protocol", str(DATA / "minimal.yaml"), "{free_to_leave: nope}"]) == 1
+    assert (
+        "'nope' is not an answer to 'free_to_leave' (did you mean 'no'?)" in capsys.readouterr().err
+    )
+
+
+def test_decide_escalate_at(capsys: pytest.CaptureFixture[str]) -> None:
+    args = ["decide", "--protocol", str(DATA / "minimal.yaml"), "--escalate-at", "location"]
+    assert main([*args, "{free_to_leave: yes}"]) == 0
+    route = json.loads(capsys.readouterr().out)["route"]
+    assert route["outcome"] == "officer" and route["escalated"] is True
+
+
+@pytest.mark.parametrize("command", [[], ["validate"], ["decide"]])
+@pytest.mark.parametrize("flag", ["--version", "--help"])
+def test_every_command_has_version_and_help(
+    command: list[str], flag: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as done:
+        main([*command, flag])
+    assert done.value.code == 0
+    out = capsys.readouterr().out
+    assert (__version__ in out) if flag == "--version" else ("usage:" in out)
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "trafficking_triage", "--version"], capture_output=True, text=True
+    )
+    assert out.returncode == 0 and out.stdout.strip() == f"trafficking-triage {__version__}"

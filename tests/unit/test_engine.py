@@ -1,0 +1,159 @@
+"""The call engine: answers, back, danger-now, the checklist, and replaying events."""
+
+from __future__ import annotations
+
+import pytest
+
+from trafficking_triage.engine import Call, CallError
+from trafficking_triage.engine.events import EVENT
+from trafficking_triage.protocol import LoadedProtocol
+
+
+def start(loaded: LoadedProtocol) -> Call:
+    return Call.start(loaded.protocol, loaded.sha256, console="c1")
+
+
+def answer_all(call: Call, *values: str) -> None:
+    for value in values:
+        call.answer(value)
+
+
+def test_a_call_starts_at_the_start_with_screening_in_progress(shipped: LoadedProtocol) -> None:
+    call = start(shipped)
+    assert call.state.prompt is not None and call.state.prompt.question == "location"
+    statuses = {item.number: item.status for item in call.checklist()}
+    assert statuses[1] == "in_progress"
+    assert {statuses[n] for n in range(2, 9)} == {"waiting"}
+
+
+def test_route_marks_the_steps_that_apply(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    answer_all(call, "no", "Main St")
+    assert call.state.route is not None and call.state.route.outcome == "officer"
+    assert [item.status for item in call.checklist()] == ["done", "to_do", "not_applicable"]
+    call.tick(2)
+    assert call.open_steps() == []
+    call.tick(2, done=False)
+    assert call.close().open_steps == [2]
+
+
+def test_route_carries_the_answers_that_decided_it(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    answer_all(call, "no", "Main St")
+    route = call.state.route
+    assert route is not None
+    assert route.because == "Coercion found."
+    assert [(r.question, r.answer) for r in route.deciding] == [("free_to_leave", "no")]
+
+
+def test_fall_through_route_names_what_was_checked(shipped: LoadedProtocol) -> None:
+    from tests.unit.test_shipped_protocol import call as answers_for
+    from trafficking_triage.engine import replay_answers
+
+    route = replay_answers(shipped.protocol, answers_for("general_concern")).state.route
+    assert route is not None and route.outcome == "hotline"
+    assert ("caller_type", "general_concern") in [(r.question, r.answer) for r in route.deciding]
+
+
+def test_back_drops_later_answers_but_keeps_the_events(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    answer_all(call, "no", "Main St")
+    assert call.would_drop("free_to_leave") == ["free_to_leave", "location"]
+    dropped = call.back("free_to_leave")
+    assert dropped == ["free_to_leave", "location"]
+    assert call.state.answers == []
+    assert call.state.route is None
+    assert call.state.prompt is not None and call.state.prompt.question == "free_to_leave"
+    assert call.indicators() == []
+    kinds = [event.kind for event in call.events]
+    assert kinds.count("question_answered") == 2 and kinds[-1] == "went_back"
+
+
+def test_back_with_nothing_answered_is_refused(minimal: LoadedProtocol) -> None:
+    with pytest.raises(CallError):
+        start(minimal).back()
+
+
+def test_danger_now_from_any_question_goes_to_officer(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    call.answer("yes")
+    call.escalate()
+    route = call.state.route
+    assert route is not None and route.outcome == "officer" and route.escalated
+    assert route.escalated_at == "location"
+    assert call.state.prompt is None
+    # Back undoes the key press and returns to the question it was pressed on, answers kept.
+    assert call.back() == []
+    assert call.state.prompt is not None and call.state.prompt.question == "location"
+    assert [g.question for g in call.state.answers] == ["free_to_leave"]
+
+
+def test_danger_now_on_the_outcome_screen_overrides_the_route(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    answer_all(call, "yes", "Main St")
+    assert call.state.route is not None and call.state.route.outcome == "hotline"
+    call.escalate()
+    assert call.state.route is not None and call.state.route.outcome == "officer"
+    assert call.state.route.escalated_at is None
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("maybe", "'maybe' is not an answer"), ("", "not an answer")],
+)
+def test_a_wrong_answer_id_is_refused(minimal: LoadedProtocol, value: str, message: str) -> None:
+    call = start(minimal)
+    with pytest.raises(CallError, match=message):
+        call.answer(value)
+    assert call.state.answers == []
+
+
+def test_number_questions_take_digits_only(shipped: LoadedProtocol) -> None:
+    from tests.unit.test_shipped_protocol import call as answers_for
+    from trafficking_triage.engine import Unanswered, replay_answers
+
+    answers = answers_for("witness_specific")
+    del answers["people_count"]
+    with pytest.raises(Unanswered) as stopped:
+        replay_answers(shipped.protocol, answers)
+    with pytest.raises(CallError, match="digits only"):
+        stopped.value.call.answer("about six")
+    stopped.value.call.answer("6")
+
+
+def test_replaying_the_events_gives_the_same_state(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    answer_all(call, "no")
+    call.escalate()
+    call.back()
+    call.answer("Main St")
+    call.tick(2)
+    call.note("[bold]caller crying[/bold]")
+    stored = [event.model_dump_json() for event in call.events]
+    again = Call(minimal.protocol, [EVENT.validate_json(text) for text in stored])
+    assert again.state == call.state
+    assert again.checklist() == call.checklist()
+    assert again.state.notes == ["[bold]caller crying[/bold]"]
+
+
+def test_route_reached_is_written_down_once(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    answer_all(call, "no", "Main St")
+    reached = [e for e in call.events if e.kind == "route_reached"]
+    assert len(reached) == 1 and reached[0].outcome == "officer"
+
+
+def test_listeners_hear_every_event(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    heard: list[str] = []
+    call.listeners.append(lambda event: heard.append(event.kind))
+    answer_all(call, "no", "Main St")
+    assert heard == ["question_answered", "question_answered", "route_reached"]
+
+
+def test_events_out_of_order_are_refused(minimal: LoadedProtocol) -> None:
+    from trafficking_triage.engine.events import QuestionAnswered, utc_now
+
+    call = start(minimal)
+    with pytest.raises(CallError, match="not the question being asked"):
+        call.record(QuestionAnswered(at=utc_now(), question="location", value="x"))

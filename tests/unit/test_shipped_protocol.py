@@ -1,0 +1,121 @@
+"""The shipped protocol: it loads clean, and each kind of call reaches the right route."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from trafficking_triage.engine import check_cases, replay_answers
+from trafficking_triage.protocol import LoadedProtocol
+
+SAFE = {
+    "location": "Motel on Route 9",
+    "danger_now": "no",
+    "weapons": "no",
+    "controller_nearby": "no",
+}
+NOTHING_FOUND = {
+    "free_to_leave": "yes",
+    "own_documents": "yes",
+    "owes_debt": "no",
+    "threats": "no",
+    "physical_harm": "no",
+    "job_as_promised": "yes",
+    "paid_as_promised": "yes",
+    "employer_housing": "no",
+    "long_hours": "no",
+    "speaks_for_them": "no",
+    "minor_involved": "no",
+}
+FACTS = {
+    "language": "English",
+    "interpreter_needed": "no",
+    "people_count": 3,
+    "suspects": "Manager, about 50",
+    "vehicles": "White van",
+    "how_known": "I stayed there",
+    "callback": "555-0100",
+}
+
+
+def call(caller: str, speak: str = "yes", **screening: str) -> dict[str, Any]:
+    return {
+        **SAFE,
+        "caller_type": caller,
+        "can_speak_freely": speak,
+        **NOTHING_FOUND,
+        **screening,
+        **FACTS,
+    }
+
+
+PATHS = [
+    ("danger now", {**SAFE, "danger_now": "yes"}, "officer"),
+    ("escaped, papers taken", call("escaped_victim", own_documents="no"), "officer"),
+    ("inside, threatened", call("victim_inside", threats="yes"), "officer"),
+    ("inside, locked in", call("victim_inside", physical_harm="yes"), "officer"),
+    ("escaped, lied to", call("escaped_victim", job_as_promised="no"), "officer"),
+    ("escaped, only long hours", call("escaped_victim", long_hours="yes"), "hotline"),
+    ("wage dispute, nothing else", call("escaped_victim", paid_as_promised="no"), "hotline"),
+    ("witness with a sign", call("witness_specific", employer_housing="yes"), "tip_line"),
+    ("witness with coercion", call("witness_specific", free_to_leave="no"), "tip_line"),
+    ("witness, nothing found", call("witness_specific"), "hotline"),
+    ("general worry with a sign", call("general_concern", owes_debt="yes"), "hotline"),
+    ("general worry, a child", call("general_concern", minor_involved="yes"), "officer"),
+    ("witness, a child", call("witness_specific", minor_involved="yes"), "officer"),
+    ("other caller", call("other", own_documents="no"), "hotline"),
+]
+
+
+@pytest.mark.parametrize(("answers", "outcome"), [p[1:] for p in PATHS], ids=[p[0] for p in PATHS])
+def test_path_reaches_outcome(
+    shipped: LoadedProtocol, answers: dict[str, Any], outcome: str
+) -> None:
+    route = replay_answers(shipped.protocol, answers).state.route
+    assert route is not None
+    assert route.outcome == outcome
+
+
+def test_every_outcome_has_a_path_here_and_a_case_in_the_file(shipped: LoadedProtocol) -> None:
+    outcomes = set(shipped.protocol.outcomes)
+    assert {p[2] for p in PATHS} == outcomes
+    assert {case.expect for case in shipped.protocol.cases} == outcomes
+
+
+def test_shipped_cases_pass(shipped: LoadedProtocol) -> None:
+    assert check_cases(shipped.protocol) == []
+
+
+def test_caller_who_cannot_speak_freely_gets_only_yes_no(shipped: LoadedProtocol) -> None:
+    answers = {
+        **call("victim_inside", speak="no", threats="yes"),
+        "people_count": "yes",
+        "callback": "no",
+    }
+    for text_only in ("language", "suspects", "vehicles", "how_known"):
+        del answers[text_only]
+    result = replay_answers(shipped.protocol, answers)
+    assert result.state.route is not None and result.state.route.outcome == "officer"
+    assert result.state.skipped == ["language", "suspects", "vehicles", "how_known"]
+    asked_after = result.state.answers[6:]
+    assert all(
+        given.answer in {"yes", "no", "unknown"} or given.value in {"yes", "no"}
+        for given in asked_after
+    )
+    assert result.facts()["people"] == "yes"
+
+
+def test_contacts_that_agencies_set_are_not_filled_in(shipped: LoadedProtocol) -> None:
+    contacts = shipped.protocol.contacts
+    assert contacts["hotline"].phone == "1-888-373-7888"
+    assert contacts["hotline"].text_line == "233733"
+    for name in ("tip_line", "poc"):
+        assert contacts[name].agency_setting and contacts[name].phone is None
+
+
+def test_every_question_has_why_and_a_known_source(shipped: LoadedProtocol) -> None:
+    p = shipped.protocol
+    assert len(p.steps) == 8
+    for question in p.questions.values():
+        assert question.why.strip() and question.source in p.sources
