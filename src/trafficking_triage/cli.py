@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -110,7 +111,13 @@ def validate(path: Path | None) -> int:
 
 
 def _count(number: int, noun: str) -> str:
-    return f"{number:,} {noun}{'' if number == 1 else 's'}"
+    plural = "" if number == 1 else "s"
+    if number < 10**9:
+        return f"{number:,} {noun}{plural}"
+    # Path counts grow as a power of the question count; a long protocol's would fill the
+    # screen (and Python refuses to print an int of more than 4,300 digits).
+    exponent = math.log10(number)
+    return f"{10 ** (exponent % 1):.1f}e{int(exponent)} {noun}{plural}"
 
 
 def _read_answers(spec: str) -> Any:
