@@ -167,14 +167,13 @@ def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> in
 
 
 def run_console(args: argparse.Namespace) -> int:
+    """The bare command: load and check the protocol first, then (only then) import Textual."""
     loaded = _load(args.protocol)
-    del loaded
-    print(
-        "trafficking-triage: the dispatcher console is not built yet. "
-        "Use 'trafficking-triage validate' or 'trafficking-triage decide' meanwhile.",
-        file=sys.stderr,
-    )
-    return 2
+    from .tui.app import make_app
+
+    app = make_app(loaded=loaded)
+    result = app.run()
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

@@ -172,6 +172,8 @@ class Linter:
             self.reference(("contacts", name, "source"), listed.source, p.sources, "source")
         for name, indicator in p.indicators.items():
             self.reference(("indicators", name, "source"), indicator.source, p.sources, "source")
+        for index, section in enumerate(p.reference):
+            self.reference(("reference", index, "source"), section.source, p.sources, "source")
         for index, case in enumerate(p.cases):
             self.reference(("cases", index, "expect"), case.expect, p.outcomes, "outcome")
             for qid in case.answers:

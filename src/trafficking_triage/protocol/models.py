@@ -163,6 +163,14 @@ class Outcome(Strict):
     source: Id
 
 
+class ReferenceSection(Strict):
+    """A page of the reference screen: what a dispatcher may need to look up mid-call."""
+
+    title: Text
+    body: Text
+    source: Id
+
+
 class Case(Strict):
     """A worked example the protocol must route as stated; `validate` runs them all."""
 
@@ -183,6 +191,7 @@ class Protocol(Strict):
     decisions: dict[Id, Decision] = Field(default_factory=dict)
     outcomes: dict[Id, Outcome] = Field(min_length=1)
     cases: list[Case] = Field(default_factory=list)
+    reference: list[ReferenceSection] = Field(default_factory=list)
 
     def step(self, number: int) -> Step:
         return next(step for step in self.steps if step.number == number)

@@ -1,0 +1,1 @@
+"""Screens of the dispatcher console, one a file."""

@@ -1,0 +1,116 @@
+"""The call screen: the question to ask now, with the checklist, indicators and trail beside it."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from ...engine import Call
+from ...engine.events import QuestionAnswered
+from ..controller import controller
+from ..widgets.call_header import CallHeader
+from ..widgets.checklist import Checklist
+from ..widgets.indicator_list import IndicatorList
+from ..widgets.question_panel import QuestionPanel
+from ..widgets.too_small import TooSmall
+from ..widgets.trail import Trail
+from ..words import answer_words
+
+
+class CallScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("backspace", "back", "Back", show=False, id="back_backspace"),
+        Binding("f3", "toggle_why", "Why", id="why"),
+        Binding("y", "answer_id('yes')", "Yes", show=False, id="yes"),
+        Binding("n", "answer_id('no')", "No", show=False, id="no"),
+        *[Binding(str(n), f"pick({n})", show=False, id=f"pick_{n}") for n in range(1, 10)],
+    ]
+
+    def __init__(self, call: Call, *, blink: bool = True) -> None:
+        super().__init__()
+        self.call = call
+        self.blink = blink
+        self.why_visible = False
+
+    def compose(self) -> ComposeResult:
+        yield CallHeader(id="header")
+        with Horizontal(id="body", classes="body"):
+            with Vertical(id="main"):
+                yield QuestionPanel(id="question", blink=self.blink)
+                yield Trail(id="trail")
+            with Vertical(id="side"):
+                yield Checklist(id="checklist")
+                yield IndicatorList(id="indicators")
+        yield Footer()
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self.show_call()
+
+    def show_call(self) -> None:
+        """Render the call's current state (called after every change)."""
+        call = self.call
+        prompt = call.state.prompt
+        header_where = ""
+        if prompt is not None:
+            question = call.protocol.questions[prompt.question]
+            header_where = f"question {len(call.state.answers) + 1}"
+            self.query_one(QuestionPanel).show(
+                prompt,
+                section=question.section,
+                language=call.state.language,
+                why=question.why,
+                why_visible=self.why_visible,
+                previous=self.previous_answer(prompt.question),
+                closed_mode=call.closed_mode(),
+            )
+        self.query_one(CallHeader).show(call, self.call.clock(), header_where)
+        self.query_one(Checklist).show(call.checklist())
+        self.query_one(IndicatorList).show(call)
+        self.query_one(Trail).show(call)
+
+    def tick(self) -> None:
+        """Once a second: the elapsed time."""
+        prompt = self.call.state.prompt
+        where = f"question {len(self.call.state.answers) + 1}" if prompt else ""
+        self.query_one(CallHeader).show(self.call, self.call.clock(), where)
+
+    def previous_answer(self, question: str) -> str | None:
+        """What this question was answered before the dispatcher went back over it."""
+        for event in reversed(self.call.events):
+            if isinstance(event, QuestionAnswered) and event.question == question:
+                return answer_words(self.call, question, event.answer, event.value)
+        return None
+
+    # -- keys ------------------------------------------------------------------------------
+    # Number and y/n keys answer at once, inside the key's own handling, so a key pressed
+    # right after always meets the next question, however fast the keys come.
+    def action_pick(self, number: int) -> None:
+        choice = self.query_one(QuestionPanel).choice_at(number)
+        if choice is not None:
+            controller(self).answer(choice)
+
+    def action_answer_id(self, answer_id: str) -> None:
+        if self.query_one(QuestionPanel).has_choice(answer_id):
+            controller(self).answer(answer_id)
+
+    def action_toggle_why(self) -> None:
+        self.why_visible = not self.why_visible
+        self.show_call()
+
+    def action_back(self) -> None:
+        target = self.call.back_target()
+        if target is None:
+            self.notify("This is the first question: there is nothing to go back to.")
+            return
+        controller(self).go_back_to(target)
+
+    def on_question_panel_answered(self, message: QuestionPanel.Answered) -> None:
+        controller(self).answer(message.value, message.question)
+
+    def on_trail_chosen(self, message: Trail.Chosen) -> None:
+        controller(self).go_back_to(message.question, ask=True)

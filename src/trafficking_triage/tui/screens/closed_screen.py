@@ -1,0 +1,43 @@
+"""Shown after a call is closed: how it ended, and the key for the next call."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...engine import Call
+from ..controller import controller
+from ..widgets.too_small import TooSmall
+
+
+class ClosedScreen(Screen[None]):
+    BINDINGS = [Binding("enter", "new_call", "New call", id="new_call")]
+
+    def __init__(self, call: Call) -> None:
+        super().__init__()
+        self.call = call
+
+    def compose(self) -> ComposeResult:
+        call = self.call
+        closed = call.state.closed
+        route = call.state.route
+        lines = [Content.styled("CALL CLOSED", "bold reverse")]
+        if closed is not None:
+            lines.append(Content(f"Closed as {closed.how} at {closed.at.astimezone():%H:%M:%S}."))
+        if route is not None:
+            lines.append(Content(f"Route: {call.protocol.outcomes[route.outcome].title}"))
+        if closed is not None and closed.open_steps:
+            steps = ", ".join(str(n) for n in closed.open_steps)
+            lines.append(Content(f"Steps recorded as left open: {steps}"))
+        lines.append(Content.assemble("\nPress ", (" Enter ", "bold reverse"), " for a new call."))
+        with Vertical(id="closed", classes="body"):
+            yield Static(Content("\n").join(lines))
+        yield Footer()
+        yield TooSmall()
+
+    def action_new_call(self) -> None:
+        controller(self).new_call()

@@ -1,0 +1,141 @@
+"""The outcome screen: where the call goes, who to call, what to tell the caller, and why.
+
+The checklist of the steps that apply is ticked here with the steps' number keys.
+"""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...engine import Call
+from ..controller import controller
+from ..widgets.call_header import CallHeader
+from ..widgets.checklist import Checklist
+from ..widgets.too_small import TooSmall
+from ..words import answer_words, local
+
+
+class OutcomeScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "back", "Back", id="back"),
+        Binding("backspace", "back", "Back", show=False, id="back_backspace"),
+        Binding("c", "close_call", "Close call", id="close_call"),
+        *[Binding(str(n), f"tick({n})", show=False, id=f"tick_{n}") for n in range(1, 10)],
+    ]
+
+    def __init__(self, call: Call) -> None:
+        super().__init__()
+        self.call = call
+
+    def compose(self) -> ComposeResult:
+        yield CallHeader(id="header")
+        with Horizontal(id="outcome-body", classes="body"):
+            with VerticalScroll(id="outcome"):
+                yield Static(id="route-banner")
+                yield Static(id="contacts")
+                yield Static(id="tell")
+                yield Static(id="because")
+            with Vertical(id="side"):
+                yield Checklist(id="outcome-checklist")
+        yield Footer()
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self.show_call()
+        # Focus the route's text so arrows scroll it; this also fills the footer's key list.
+        self.query_one("#outcome", VerticalScroll).focus()
+
+    def show_call(self) -> None:
+        call = self.call
+        route = call.state.route
+        if route is None:
+            return
+        outcome = call.protocol.outcomes[route.outcome]
+        self.query_one(CallHeader).show(call, call.clock(), "route reached")
+        self.query_one("#route-banner", Static).update(
+            Content.assemble(
+                (f" ROUTE: {outcome.title.upper()} ", "bold reverse"), "\n", outcome.summary
+            )
+        )
+        self.query_one("#contacts", Static).update(self.contacts_text(route.outcome))
+        self.query_one("#tell", Static).update(
+            Content.assemble(
+                ("TELL THE CALLER\n", "bold"), local(outcome.tell_caller, call.state.language)
+            )
+        )
+        self.query_one("#because", Static).update(self.because_text())
+        self.query_one(Checklist).show(call.checklist(), hint="number key ticks a step")
+
+    def tick(self) -> None:
+        self.query_one(CallHeader).show(self.call, self.call.clock(), "route reached")
+
+    def contacts_text(self, outcome_id: str) -> Content:
+        protocol = self.call.protocol
+        lines = [Content.styled("CALL OR TRANSFER TO", "bold")]
+        for name in protocol.outcomes[outcome_id].contacts:
+            contact = protocol.contacts[name]
+            numbers = [
+                f"{label} {value}"
+                for label, value in (
+                    ("phone", contact.phone),
+                    ("text", contact.text_line),
+                    ("TTY", contact.tty),
+                    ("web", contact.web),
+                )
+                if value
+            ]
+            if numbers:
+                lines.append(
+                    Content.assemble(
+                        ("☎ ", "bold"), (contact.name, "bold"), ": ", " · ".join(numbers)
+                    )
+                )
+            else:
+                lines.append(
+                    Content.assemble(
+                        ("⚠ ", "bold"),
+                        (contact.name, "bold"),
+                        ": ",
+                        (" NOT CONFIGURED ", "bold reverse"),
+                        " set it in the agency settings",
+                    )
+                )
+        return Content("\n").join(lines)
+
+    def because_text(self) -> Content:
+        call = self.call
+        route = call.state.route
+        assert route is not None
+        because = route.because
+        if route.escalated:
+            because = "The danger-now key (F2) was pressed"
+            if route.escalated_at is not None:
+                asked = local(call.protocol.questions[route.escalated_at].text, call.state.language)
+                because += f" while asking: {asked}"
+        lines = [Content.assemble(("WHY THIS ROUTE  ", "bold"), because)]
+        for reason in route.deciding:
+            asked = local(call.protocol.questions[reason.question].text, call.state.language)
+            said = answer_words(call, reason.question, reason.answer, reason.answer)
+            if reason.answer in {a.id for a in call.protocol.questions[reason.question].answers}:
+                said = answer_words(call, reason.question, reason.answer, None)
+            lines.append(Content.assemble("• ", asked, " → ", (said, "bold")))
+        return Content("\n").join(lines)
+
+    def action_tick(self, number: int) -> None:
+        if number not in {step.number for step in self.call.protocol.steps}:
+            return
+        done = number not in self.call.state.ticked
+        controller(self).apply(lambda: self.call.tick(number, done))
+
+    def action_back(self) -> None:
+        target = self.call.back_target()
+        if target is not None:
+            controller(self).go_back_to(target)
+
+    def action_close_call(self) -> None:
+        controller(self).close_call()

@@ -1,0 +1,129 @@
+"""The reference (F1 or ?): keys, indicators, the law, the five barriers, the Hotline,
+Crime Stoppers, interpreters; pages chosen from a list on the left."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...protocol import Protocol
+from ..widgets.too_small import TooSmall
+
+KEYS = """\
+DURING A CALL
+1-9: pick the numbered answer
+y / n: answer a yes/no question
+arrows, Enter: move and pick
+typing, Enter: a typed answer
+Escape: back to the previous question (Backspace too, outside a text field)
+Tab: to the trail; Enter there goes back to that question
+F2: DANGER NOW, straight to the officer route, from any screen of a call
+F3: show or hide why a question is asked
+
+ON THE OUTCOME SCREEN
+1-8: tick or untick a step
+c: close the call (asks first if steps are open)
+
+EVERYWHERE
+F1 or ?: this reference (Escape closes it)
+ctrl+q: quit (asks first during a call)"""
+
+
+def reflow(body: str) -> str:
+    """Join the hard-wrapped lines of a paragraph or list item, so the screen wraps them.
+
+    Bodies are written in the protocol file at a fixed width; the reference pane is narrower or
+    wider than that, and text wrapped twice reads badly."""
+    out: list[str] = []
+    for line in body.strip().splitlines():
+        text = line.strip()
+        continues = out and out[-1] and text and not text.startswith("- ")
+        if continues:
+            out[-1] = f"{out[-1]} {text}"
+        else:
+            out.append(text)
+    return "\n".join(out)
+
+
+def pages(protocol: Protocol) -> list[tuple[str, str]]:
+    """(title, body) of each page, in the order they are listed."""
+    found = [("Keys", KEYS)]
+    found += [(section.title, reflow(section.body)) for section in protocol.reference]
+    found.append(
+        (
+            "Indicators in this protocol",
+            "\n".join(
+                f"- {i.label} ({i.kind}): {i.description.strip()}"
+                for i in protocol.indicators.values()
+            ),
+        )
+    )
+    found.append(
+        (
+            "The eight steps",
+            "\n".join(f"{s.number}. {s.title}: {s.text.strip()}" for s in protocol.steps),
+        )
+    )
+    contacts = []
+    for contact in protocol.contacts.values():
+        numbers = ", ".join(
+            f"{label} {value}"
+            for label, value in (
+                ("phone", contact.phone),
+                ("text", contact.text_line),
+                ("TTY", contact.tty),
+            )
+            if value
+        )
+        status = numbers or "NOT CONFIGURED (agency setting)"
+        contacts.append(f"- {contact.name}: {status}\n  {contact.role.strip()}")
+    found.append(("Contacts", "\n".join(contacts)))
+    return found
+
+
+class ReferenceScreen(Screen[None]):
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="close_reference"),
+        Binding("q", "close", show=False),
+    ]
+
+    def __init__(self, protocol: Protocol) -> None:
+        super().__init__()
+        self.pages = pages(protocol)
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="reference", classes="body"):
+            yield OptionList(
+                *[Option(Content(title), id=str(n)) for n, (title, _) in enumerate(self.pages)],
+                id="reference-pages",
+            )
+            with VerticalScroll(id="reference-page"):
+                yield Static(id="reference-text")
+        yield Footer()
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        self.show_page(0)
+        self.query_one("#reference-pages", OptionList).highlighted = 0
+
+    def show_page(self, index: int) -> None:
+        title, body = self.pages[index]
+        self.query_one("#reference-text", Static).update(
+            Content.assemble((title.upper(), "bold"), "\n\n", body)
+        )
+        self.query_one("#reference-page", VerticalScroll).scroll_home(animate=False)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.show_page(int(event.option.id))
+
+    def action_close(self) -> None:
+        self.dismiss()
+
+    def action_reference(self) -> None:
+        self.dismiss()

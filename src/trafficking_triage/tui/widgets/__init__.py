@@ -1,0 +1,1 @@
+"""Widgets of the dispatcher console, one a file."""

@@ -1,0 +1,25 @@
+"""The top line of a call screen: program, elapsed call time and the caller's mode."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from textual.content import Content
+from textual.widgets import Static
+
+from ...engine import Call
+from ..words import elapsed
+
+
+class CallHeader(Static):
+    def show(self, call: Call, now: datetime, where: str) -> None:
+        started = call.state.started
+        seconds = (now - started.at).total_seconds() if started else 0
+        parts: list[str | tuple[str, str]] = [
+            (" TRAFFICKING TRIAGE ", "bold reverse"),
+            f"  call {elapsed(seconds)}  ",
+            where,
+        ]
+        if call.closed_mode():
+            parts += ["  ", (" ⚠ YES/NO ONLY ", "bold reverse")]
+        self.update(Content.assemble(*parts))

@@ -1,0 +1,50 @@
+"""Small helpers that turn protocol data into screen text.
+
+Everything shown comes through `Content`, never through markup parsing: a protocol text or a
+typed answer such as "[bold]" or "[@click=app.quit]" is shown exactly as written.
+"""
+
+from __future__ import annotations
+
+from textual.content import Content
+
+from ..engine import Call
+
+STATUS_MARKS = {
+    "in_progress": ("▶", "in progress"),
+    "waiting": ("·", "after routing"),
+    "to_do": ("☐", "to do"),
+    "done": ("✔", "done"),
+    "not_applicable": ("–", "n/a"),
+}
+"""Each step status has a symbol and a word, so nothing is told by color alone."""
+
+
+def local(text: dict[str, str], language: str) -> str:
+    """The text in `language`, else in the first language the text has."""
+    if language in text:
+        return text[language]
+    return next(iter(text.values()))
+
+
+def plain(text: str, style: str = "") -> Content:
+    """Literal text (markup in it is shown, not obeyed), optionally styled as a whole."""
+    content = Content(text)
+    return content.stylize(style) if style else content
+
+
+def answer_words(call: Call, question: str, answer: str | None, value: str | None) -> str:
+    """What the caller answered, in the call's language: an answer's label or the typed text."""
+    if value is not None:
+        return value
+    for option in call.protocol.questions[question].answers:
+        if option.id == answer:
+            return local(option.label, call.state.language)
+    return answer or ""
+
+
+def elapsed(seconds: float) -> str:
+    seconds = max(0, int(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes:02d}:{secs:02d}"
