@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -19,3 +21,9 @@ def shipped() -> LoadedProtocol:
 @pytest.fixture(scope="session")
 def minimal() -> LoadedProtocol:
     return load_protocol(DATA / "minimal.yaml", "minimal.yaml")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Screens show local times; pin the zone so pictures and texts are the same on every machine.
+    os.environ["TZ"] = "UTC"
+    time.tzset()

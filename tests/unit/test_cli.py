@@ -115,3 +115,11 @@ def test_python_dash_m_runs_the_same_command() -> None:
         [sys.executable, "-m", "trafficking_triage", "--version"], capture_output=True, text=True
     )
     assert out.returncode == 0 and out.stdout.strip() == f"trafficking-triage {__version__}"
+
+
+def test_the_console_refuses_a_broken_protocol_before_drawing(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["--protocol", str(DATA / "broken" / "cycle.yaml")]) == 1
+    err = capsys.readouterr().err
+    assert "[cycle]" in err and "Traceback" not in err

@@ -64,10 +64,12 @@ class TriageApp(App[int]):
 
     # -- the call's life -------------------------------------------------------------------
     def on_mount(self) -> None:
-        self.new_call()
+        # Pushed rather than made the default screen: a pushed screen is fully composed before
+        # it takes keys, so nothing typed the moment the first question shows is lost.
+        self.push_screen(CallScreen(self._start_call(), blink=self.blink))
         self.set_interval(1.0, self.tick_clock)
 
-    def new_call(self) -> None:
+    def _start_call(self) -> Call:
         self.call = Call.start(
             self.loaded.protocol,
             self.loaded.sha256,
@@ -76,8 +78,16 @@ class TriageApp(App[int]):
             dispatcher=self.dispatcher,
             context=self.context,
         )
-        self._pop_to_base()
-        self.push_screen(CallScreen(self.call, blink=self.blink))
+        return self.call
+
+    def new_call(self) -> None:
+        """The next call reuses the first call's screen, which stays just above the base."""
+        call = self._start_call()
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        screen = self.screen_stack[1]
+        assert isinstance(screen, CallScreen)
+        screen.set_call(call)
 
     def call_open(self) -> bool:
         return self.call is not None and self.call.state.closed is None
@@ -87,7 +97,7 @@ class TriageApp(App[int]):
         try:
             action()
         except CallError as refusal:
-            self.notify(str(refusal), title="Not recorded", severity="warning")
+            self.notify(str(refusal), title="Not recorded", severity="warning", markup=False)
         self.sync()
 
     def answer(self, value: str, question: str | None = None) -> None:
@@ -108,9 +118,9 @@ class TriageApp(App[int]):
         words = local(call.protocol.questions[question].text, call.state.language)
 
         def back(confirmed: bool | None = True) -> None:
+            # No toast: the question panel itself shows what was answered before.
             if confirmed:
                 self.apply(lambda: call.back(question))
-                self.notify(words, title="Back to", timeout=2)
 
         if ask and later > 0:
             self.push_screen(
@@ -152,7 +162,8 @@ class TriageApp(App[int]):
         if call is None:
             return
         if call.state.closed is not None:
-            self._pop_to_base()
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
             self.push_screen(ClosedScreen(call))
             return
         while not isinstance(self.screen, CallScreen | OutcomeScreen):
@@ -170,10 +181,6 @@ class TriageApp(App[int]):
         screen = self.screen
         if isinstance(screen, CallScreen | OutcomeScreen):
             screen.tick()
-
-    def _pop_to_base(self) -> None:
-        while len(self.screen_stack) > 1:
-            self.pop_screen()
 
     # -- keys that work everywhere ---------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -7,6 +7,7 @@ typed answer such as "[bold]" or "[@click=app.quit]" is shown exactly as written
 from __future__ import annotations
 
 from textual.content import Content
+from textual.widgets import Static
 
 from ..engine import Call
 
@@ -31,6 +32,14 @@ def plain(text: str, style: str = "") -> Content:
     """Literal text (markup in it is shown, not obeyed), optionally styled as a whole."""
     content = Content(text)
     return content.stylize(style) if style else content
+
+
+def set_content(widget: Static, content: Content) -> None:
+    """Update a Static only if its content really changed: every update costs a relayout."""
+    key = (content.plain, tuple(content.spans))
+    if getattr(widget, "_shown_key", None) != key:
+        widget._shown_key = key  # type: ignore[attr-defined]
+        widget.update(content)
 
 
 def answer_words(call: Call, question: str, answer: str | None, value: str | None) -> str:

@@ -51,6 +51,10 @@ class CallScreen(Screen[None]):
     def on_mount(self) -> None:
         self.show_call()
 
+    def set_call(self, call: Call) -> None:
+        self.call = call
+        self.show_call()
+
     def show_call(self) -> None:
         """Render the call's current state (called after every change)."""
         call = self.call

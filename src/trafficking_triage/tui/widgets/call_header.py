@@ -8,7 +8,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...engine import Call
-from ..words import elapsed
+from ..words import elapsed, set_content
 
 
 class CallHeader(Static):
@@ -22,4 +22,4 @@ class CallHeader(Static):
         ]
         if call.closed_mode():
             parts += ["  ", (" ⚠ YES/NO ONLY ", "bold reverse")]
-        self.update(Content.assemble(*parts))
+        set_content(self, Content.assemble(*parts))

@@ -6,7 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...engine import ChecklistItem
-from ..words import STATUS_MARKS
+from ..words import STATUS_MARKS, set_content
 
 
 class Checklist(Static):
@@ -22,4 +22,4 @@ class Checklist(Static):
             if item.status in {"in_progress", "to_do", "not_applicable"}:
                 line = Content.assemble(line, (f" ({word})", "dim"))
             lines.append(line)
-        self.update(Content("\n").join(lines))
+        set_content(self, Content("\n").join(lines))

@@ -6,6 +6,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from ...engine import Call
+from ..words import set_content
 
 
 class IndicatorList(Static):
@@ -19,4 +20,4 @@ class IndicatorList(Static):
             lines.append(
                 Content.assemble(("! ", "bold"), indicator.label, (f" ({indicator.kind})", "dim"))
             )
-        self.update(Content("\n").join(lines))
+        set_content(self, Content("\n").join(lines))

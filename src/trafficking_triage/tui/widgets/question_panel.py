@@ -17,7 +17,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...engine import Prompt
-from ..words import local, plain
+from ..words import local, plain, set_content
 
 SECTION_NAMES = {
     "safety": "SAFETY FIRST",
@@ -62,42 +62,51 @@ class QuestionPanel(Vertical):
         previous: str | None,
         closed_mode: bool,
     ) -> None:
+        # Keep what is in the text field only if it was typed for this very question.
+        same_question = self.prompt is None or self.prompt.question == prompt.question
         self.prompt = prompt
         section_name = SECTION_NAMES.get(section, section.upper())
         if prompt.closed:
             section_name += " · asked as yes/no"
         self.query_one("#closed-banner", Static).display = closed_mode
-        self.query_one("#section", Static).update(plain(section_name, "bold"))
-        self.query_one("#question-text", Static).update(plain(local(prompt.text, language)))
+        set_content(self.query_one("#section", Static), plain(section_name, "bold"))
+        set_content(self.query_one("#question-text", Static), plain(local(prompt.text, language)))
         why_line = self.query_one("#why", Static)
-        why_line.update(Content.assemble(("why: ", "bold"), why))
+        set_content(why_line, Content.assemble(("why: ", "bold"), why))
         why_line.display = why_visible
         previous_line = self.query_one("#previous", Static)
-        previous_line.update(
-            Content.assemble(("Answered before going back: ", "dim"), (previous or "", "bold"))
+        set_content(
+            previous_line,
+            Content.assemble(("Answered before going back: ", "dim"), (previous or "", "bold")),
         )
         previous_line.display = previous is not None
         answers = self.query_one("#answers", OptionList)
         typed = self.query_one("#typed", Input)
-        answers.clear_options()
         if prompt.choices:
-            for number, choice in enumerate(prompt.choices, start=1):
-                key = f"{number}"
-                if choice.id in {"yes", "no"} and prompt.yes_no:
-                    key += f"/{choice.id[0]}"
-                answers.add_option(
-                    Option(
-                        Content.assemble(
-                            (f" {key} ", "bold reverse"), " ", local(choice.label, language)
-                        ),
-                        id=choice.id,
+            labels = [(c.id, local(c.label, language)) for c in prompt.choices]
+            # Consecutive yes/no questions offer the same answers: keep the list as it is.
+            if labels != getattr(self, "_labels", None):
+                self._labels = labels
+                answers.clear_options()
+                options = []
+                for number, (answer_id, label) in enumerate(labels, start=1):
+                    key = f"{number}"
+                    if answer_id in {"yes", "no"} and prompt.yes_no:
+                        key += f"/{answer_id[0]}"
+                    options.append(
+                        Option(
+                            Content.assemble((f" {key} ", "bold reverse"), " ", label),
+                            id=answer_id,
+                        )
                     )
-                )
+                answers.add_options(options)
             answers.highlighted = 0
             answers.display, typed.display = True, False
-            answers.focus()
+            if not answers.has_focus:
+                answers.focus()
         else:
-            typed.value = ""
+            if not same_question:
+                typed.value = ""
             typed.type = "integer" if prompt.kind == "number" else "text"
             typed.placeholder = (
                 "type the number, then Enter"
@@ -105,7 +114,8 @@ class QuestionPanel(Vertical):
                 else "type what the caller says, then Enter"
             )
             answers.display, typed.display = False, True
-            typed.focus()
+            if not typed.has_focus:
+                typed.focus()
 
     def choice_at(self, number: int) -> str | None:
         """The id of the numbered answer (1-based), if there is one."""

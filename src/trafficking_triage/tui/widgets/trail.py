@@ -14,6 +14,9 @@ from ..words import answer_words, local
 
 
 class Trail(OptionList):
+    _shown: list[tuple[str, str | None, str | None]]
+    _language = ""
+
     @dataclass
     class Chosen(Message):
         """The dispatcher chose an earlier question to go back to."""
@@ -21,14 +24,23 @@ class Trail(OptionList):
         question: str
 
     def show(self, call: Call) -> None:
-        self.clear_options()
+        """List the answers; when the call only moved on, just the new ones are added."""
         language = call.state.language
-        for given in call.state.answers:
-            asked = local(call.protocol.questions[given.question].text, language)
-            said = answer_words(call, given.question, given.answer, given.value)
-            self.add_option(
-                Option(Content.assemble((said, "bold"), ("  ← ", "dim"), asked), id=given.question)
-            )
+        wanted = [(g.question, g.answer, g.value) for g in call.state.answers]
+        shown: list[tuple[str, str | None, str | None]] = getattr(self, "_shown", [])
+        if wanted[: len(shown)] != shown or self._language != language:
+            self.clear_options()
+            shown = []
+        options = []
+        for question, answer, value in wanted[len(shown) :]:
+            asked = local(call.protocol.questions[question].text, language)
+            said = answer_words(call, question, answer, value)
+            prompt = Content.assemble((said, "bold"), ("  ← ", "dim"), asked)
+            options.append(Option(prompt, id=question))
+        if options:
+            self.add_options(options)
+        self._shown = wanted
+        self._language = language
         if self.option_count:
             self.highlighted = self.option_count - 1
         self.border_title = f"Trail ({self.option_count}) · Tab, Enter to go back"

@@ -1,0 +1,104 @@
+"""The console in a real terminal (a tmux pane), against a bare Textual app in the same run.
+
+Two measurements, each the median of several runs, printed with their ratio:
+- launch: from starting the process to the first question on screen, against the bare app
+  showing its one line (target: at most 1.3x);
+- key: from a key press to the next question on screen, against the bare app redrawing its
+  line after a key (target: within one frame, 16 ms, of the bare app's round trip).
+
+Time is read by polling the pane, so both sides carry the same polling cost. Key times are the
+median over fifteen answers a run (safety, caller and screening questions).
+
+    python benchmarks/bench_console.py [--runs 7]
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+PYTHON = sys.executable
+
+
+def tmux(*args: str) -> str:
+    return subprocess.run(["tmux", *args], capture_output=True, text=True, check=False).stdout
+
+
+def wait_for(session: str, text: str, began: float, limit: float = 15.0) -> float:
+    """Seconds from `began` until `text` is in the pane."""
+    while time.perf_counter() - began < limit:
+        if text in tmux("capture-pane", "-p", "-t", session):
+            return time.perf_counter() - began
+        time.sleep(0.002)
+    raise TimeoutError(f"never saw {text!r}")
+
+
+def launch(command: list[str], ready: str) -> tuple[str, float]:
+    session = f"bench-{uuid.uuid4().hex[:8]}"
+    began = time.perf_counter()
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", *command)
+    return session, wait_for(session, ready, began)
+
+
+def key_round_trip(session: str, key: str, expect: str) -> float:
+    began = time.perf_counter()
+    tmux("send-keys", "-t", session, key)
+    return wait_for(session, expect, began)
+
+
+# The console's header counts the questions, so each answer is seen by its new number. The keys
+# answer the safety questions, pick "general worry", say the caller can talk, then screen.
+ANSWER_KEYS = ["n", "n", "n", "4", "y", *["n"] * 10]
+
+
+def measure(runs: int) -> dict[str, list[float]]:
+    bare = [PYTHON, str(HERE / "minimal_app.py")]
+    console = [PYTHON, "-m", "trafficking_triage"]
+    results: dict[str, list[float]] = {k: [] for k in ("bare_launch", "launch", "bare_key", "key")}
+    for _ in range(runs):
+        session, seconds = launch(bare, "minimal ready")
+        results["bare_launch"].append(seconds)
+        for count in range(1, len(ANSWER_KEYS) + 1):
+            results["bare_key"].append(key_round_trip(session, "n", f"minimal pressed {count}"))
+        tmux("kill-session", "-t", session)
+
+        session, seconds = launch(console, "Where is this happening")
+        results["launch"].append(seconds)
+        tmux("send-keys", "-t", session, "-l", "Main St")
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, "question 2", time.perf_counter())
+        for number, key in enumerate(ANSWER_KEYS, start=3):
+            results["key"].append(key_round_trip(session, key, f"question {number}"))
+        tmux("kill-session", "-t", session)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args(argv)
+    if shutil.which("tmux") is None:
+        print("bench_console: needs tmux", file=sys.stderr)
+        return 2
+    found = {name: statistics.median(values) * 1000 for name, values in measure(args.runs).items()}
+    print(f"{'':28} {'console ms':>11} {'bare app ms':>12} {'ratio':>7} {'diff ms':>8}")
+    for label, ours, base in (
+        ("launch to first question", "launch", "bare_launch"),
+        ("key to next question", "key", "bare_key"),
+    ):
+        print(
+            f"{label:28} {found[ours]:>11.0f} {found[base]:>12.0f}"
+            f" {found[ours] / found[base]:>6.2f}x {found[ours] - found[base]:>8.0f}"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

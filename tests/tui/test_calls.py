@@ -1,0 +1,255 @@
+"""Whole calls driven through the console with the keys a dispatcher uses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+
+from tests.tui.conftest import LOADED, answer_with_keys, build_app
+from tests.unit.test_shipped_protocol import call as answers_for
+from trafficking_triage.tui.screens.call_screen import CallScreen
+from trafficking_triage.tui.screens.closed_screen import ClosedScreen
+from trafficking_triage.tui.screens.confirm_screen import ConfirmScreen
+from trafficking_triage.tui.screens.outcome_screen import OutcomeScreen
+from trafficking_triage.tui.screens.reference_screen import ReferenceScreen
+from trafficking_triage.tui.widgets.too_small import TooSmall
+
+
+def short(answers: dict[str, Any]) -> dict[str, Any]:
+    """Typed answers kept short: every character is a separate key press in these tests."""
+    choice = {"yes", "no", "unknown"} | {
+        a.id for a in LOADED.protocol.questions["caller_type"].answers
+    }
+    return {q: v if str(v) in choice else str(v)[:2] for q, v in answers.items()}
+
+
+ROUTES = [
+    ("officer", short(answers_for("victim_inside", threats="yes")), "OFFICER TO THE SCENE"),
+    (
+        "tip_line",
+        short(answers_for("witness_specific", employer_housing="yes")),
+        "ANONYMOUS TIP LINE",
+    ),
+    ("hotline", short(answers_for("general_concern")), "NATIONAL HUMAN TRAFFICKING HOTLINE"),
+]
+
+
+def screen_text(app: Any) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+
+
+@pytest.mark.parametrize(("outcome", "answers", "banner"), ROUTES, ids=[r[0] for r in ROUTES])
+async def test_a_whole_call_to_each_route(
+    outcome: str, answers: dict[str, Any], banner: str
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_with_keys(pilot, answers)
+        assert app.call is not None and app.call.state.route is not None
+        assert app.call.state.route.outcome == outcome
+        assert isinstance(app.screen, OutcomeScreen)
+        text = screen_text(app)
+        assert f"ROUTE: {banner}" in text
+        assert "TELL THE CALLER" in text
+        if outcome == "hotline":
+            assert "1-888-373-7888" in text and "233733" in text
+        else:
+            assert "NOT CONFIGURED" in text
+        # Tick every step that applies, then close: nothing is left open.
+        for item in app.call.checklist():
+            if item.status == "to_do":
+                await pilot.press(str(item.number))
+        await pilot.press("c")
+        await pilot.pause()
+        assert isinstance(app.screen, ClosedScreen)
+        closed = app.call.state.closed
+        assert closed is not None and closed.how == "completed" and closed.open_steps == []
+
+
+async def test_closing_with_open_steps_asks_and_records_them() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_with_keys(pilot, ROUTES[2][1])
+        await pilot.press("5", "c")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "steps 4, 6, 7, 8 open" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        await pilot.press("c", "y")
+        await pilot.pause()
+        assert app.call is not None and app.call.state.closed is not None
+        assert app.call.state.closed.open_steps == [4, 6, 7, 8]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and app.call.state.closed is None
+
+
+async def test_escape_and_backspace_go_back_one_question() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main St", "enter", "n", "n")
+        await pilot.pause()
+        assert app.call is not None and app.call.state.prompt is not None
+        assert app.call.state.prompt.question == "controller_nearby"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.call.state.prompt.question == "weapons"
+        await pilot.press("backspace")
+        await pilot.pause()
+        assert app.call.state.prompt.question == "danger_now"
+        assert "Answered before going back: No" in screen_text(app)
+        # In a text field, Backspace edits the text; Escape still goes back.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.call.state.prompt.question == "location"
+        typed = app.screen.query_one("#typed", Input)
+        await pilot.press("x", "backspace")
+        assert typed.value == "" and app.call.state.prompt.question == "location"
+
+
+async def test_going_back_through_the_trail_says_what_falls_away() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main St", "enter", "n", "n", "n", "4")
+        await pilot.pause()
+        assert app.call is not None
+        assert len(app.call.state.answers) == 5
+        await pilot.press("tab")  # to the trail, highlighted on its last entry
+        await pilot.press("up", "up", "up", "enter")  # the danger question
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "3 later answers will fall away" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        assert [g.question for g in app.call.state.answers] == ["location"]
+        assert app.call.state.prompt is not None and app.call.state.prompt.question == "danger_now"
+        # Everything said is still in the event log.
+        assert sum(e.kind == "question_answered" for e in app.call.events) == 5
+
+
+async def test_danger_now_from_a_text_field_and_from_the_reference() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("M", "f2")
+        await pilot.pause()
+        assert app.call is not None and app.call.state.route is not None
+        assert app.call.state.route.outcome == "officer"
+        assert app.call.state.route.escalated_at == "location"
+        assert isinstance(app.screen, OutcomeScreen)
+        assert "danger-now key (F2) was pressed while asking: Where is this" in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and app.call.state.route is None
+        await pilot.press("f1")
+        await pilot.pause()
+        assert isinstance(app.screen, ReferenceScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        assert app.call.state.route is not None and app.call.state.route.escalated
+
+
+async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter", "n", "n", "n", "2", "n", "y", "f2")
+        await pilot.pause()
+        assert app.call is not None
+        asked = [g.question for g in app.call.state.answers]
+        assert asked[-3:] == ["caller_type", "can_speak_freely", "free_to_leave"]
+        assert (
+            app.call.state.route is not None
+            and app.call.state.route.escalated_at == "own_documents"
+        )
+
+
+async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter", "n", "n", "y", "2", "n")
+        await pilot.pause()
+        assert "YES/NO ONLY" in screen_text(app)
+        # All the screening, then the fact questions in their yes/no forms only.
+        await pilot.press(*["n"] * 11)
+        await pilot.pause()
+        assert app.call is not None and app.call.state.prompt is not None
+        assert app.call.state.prompt.question == "interpreter_needed"
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.call.state.prompt.question == "people_count"
+        assert app.call.state.prompt.closed
+        assert "Are other people in the same situation" in screen_text(app)
+        assert not app.screen.query_one("#typed", Input).display
+        await pilot.press("y", "n")
+        await pilot.pause()
+        assert app.call.state.route is not None and app.call.state.route.outcome == "officer"
+        assert app.call.state.skipped == ["language", "suspects", "vehicles", "how_known"]
+
+
+async def test_markup_typed_into_an_answer_is_shown_not_obeyed() -> None:
+    app = build_app()
+    typed = "[bold]Main[/bold] [@click=app.quit]x[/] [red"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*typed, "enter")
+        await pilot.pause()
+        assert app.call is not None
+        assert app.call.state.answers[0].value == typed
+        trail = app.screen.query_one("#trail")
+        assert typed in str(trail.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
+        await pilot.click("#trail")
+        await pilot.pause()
+        assert app.is_running
+
+
+@pytest.mark.parametrize("key", ["ctrl+q", "ctrl+c"])
+async def test_quitting_mid_call_asks_first(key: str) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter")
+        await pilot.press(key)
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, CallScreen)
+        await pilot.press(key, "y")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.call is not None and app.call.state.closed is not None
+    assert app.call.state.closed.how == "abandoned"
+    assert app.call.state.answers[0].value == "Main"
+
+
+@pytest.mark.parametrize(
+    ("size", "too_small"), [((60, 20), False), ((59, 24), True), ((80, 19), True)]
+)
+async def test_resizing_never_crashes_and_says_when_too_small(
+    size: tuple[int, int], too_small: bool
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter")
+        await pilot.resize_terminal(*size)
+        await pilot.pause()
+        assert app.screen.query_one(TooSmall).display is too_small
+        await pilot.press("y")
+        await pilot.resize_terminal(30, 10)
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.call is not None and len(app.call.state.answers) == 2
+        assert not app.screen.query_one(TooSmall).display
+
+
+async def test_why_toggles_with_f3() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        why = app.screen.query_one("#why", Static)
+        assert not why.display
+        await pilot.press("f3")
+        assert why.display and "Location first" in str(why.render())
+        await pilot.press("f3")
+        assert not why.display

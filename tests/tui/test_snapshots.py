@@ -1,0 +1,60 @@
+"""A picture of every screen at an explicit size, clock and cursor blink frozen.
+
+Regenerate after an intended change of look with `pytest tests/tui --snapshot-update`, and
+look at the report before committing the new pictures."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import pytest
+from textual.pilot import Pilot
+
+from tests.tui.conftest import answer_with_keys, build_app
+from tests.tui.test_calls import ROUTES
+
+Drive = Callable[[Pilot[int]], Awaitable[None]]
+
+
+def keys(*pressed: str) -> Drive:
+    async def run(pilot: Pilot[int]) -> None:
+        await pilot.press(*pressed)
+        await pilot.pause()
+
+    return run
+
+
+def route(answers: dict[str, Any], *then: str) -> Drive:
+    async def run(pilot: Pilot[int]) -> None:
+        await answer_with_keys(pilot, answers)
+        await pilot.press(*then)
+        await pilot.pause()
+
+    return run
+
+
+SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
+    ("first_question_typed", (80, 24), None),
+    ("choice_question_with_why", (80, 24), keys(*"Motel on Route 9", "enter", "f3")),
+    ("caller_cannot_speak_freely", (80, 24), keys(*"Motel", "enter", "n", "n", "y", "2", "n", "n")),
+    ("outcome_officer_by_danger_key", (80, 24), keys(*"Motel", "enter", "y", "f2")),
+    ("outcome_officer", (80, 24), route(ROUTES[0][1])),
+    ("outcome_tip_line", (80, 24), route(ROUTES[1][1], "5")),
+    ("outcome_hotline", (80, 24), route(ROUTES[2][1], "4", "5")),
+    (
+        "confirm_going_back",
+        (80, 24),
+        keys(*"Motel", "enter", "n", "n", "n", "tab", "up", "up", "enter"),
+    ),
+    ("confirm_closing_with_open_steps", (80, 24), route(ROUTES[2][1], "c")),
+    ("call_closed", (80, 24), route(ROUTES[2][1], "c", "y")),
+    ("reference", (80, 24), keys("f1", "down")),
+    ("compact_60x20", (60, 20), keys(*"Motel", "enter", "n")),
+    ("too_small_50x15", (50, 15), None),
+]
+
+
+@pytest.mark.parametrize(("name", "size", "drive"), SCREENS, ids=[s[0] for s in SCREENS])
+def test_screen(snap_compare: Any, name: str, size: tuple[int, int], drive: Drive | None) -> None:
+    assert snap_compare(build_app(), terminal_size=size, run_before=drive)
