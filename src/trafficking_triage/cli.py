@@ -16,6 +16,7 @@ from typing import Any
 
 from . import __version__
 from .protocol import LoadedProtocol, ProtocolError, load_protocol
+from .records.store import RecordsError
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -34,6 +35,18 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--protocol", type=Path, help="protocol file to use (default: the shipped protocol)"
     )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        help="where call records are kept (default: $TRAFFICKING_TRIAGE_DATA, else the "
+        "platform's data directory)",
+    )
+    cad = parser.add_argument_group("call context (as a CAD would launch the console)")
+    cad.add_argument("--console", help="this console's name")
+    cad.add_argument("--dispatcher", help="the dispatcher's name or number")
+    cad.add_argument("--incident", help="the CAD incident number")
+    cad.add_argument("--location", help="the location CAD has (shown pre-filled)")
+    cad.add_argument("--callback", help="the callback number CAD has (shown pre-filled)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -67,6 +80,32 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="QUESTION",
         help="press the danger-now key when this question comes up",
     )
+    records = commands.add_parser(
+        "records",
+        help="list, show, export and replay call records",
+        description="Call records kept in the data directory (see --data-dir).",
+    )
+    _add_common(records)
+    actions = records.add_subparsers(dest="action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="calls, newest first: id, start, route, status")
+    _add_common(listing)
+    listing.add_argument("--training", action="store_true", help="list training calls instead")
+    show = actions.add_parser("show", help="the timeline of one call")
+    _add_common(show)
+    show.add_argument("id")
+    export = actions.add_parser("export", help="one call as narrative, markdown or json")
+    _add_common(export)
+    export.add_argument("id")
+    export.add_argument("--format", choices=["narrative", "markdown", "json"], default="narrative")
+    export.add_argument(
+        "--output", type=Path, help="write to this file (owner-only) instead of standard output"
+    )
+    replay = actions.add_parser(
+        "replay", help="rebuild a call from its events and check it reaches the same route"
+    )
+    _add_common(replay)
+    replay.add_argument("id")
+    replay.add_argument("--protocol", dest="replay_protocol", type=Path, metavar="PROTOCOL")
     return parser
 
 
@@ -77,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             return validate(args.file or args.protocol)
         if args.command == "decide":
             return decide(args.answers, args.decide_protocol or args.protocol, args.escalate_at)
+        if args.command == "records":
+            from .records_cli import run_records
+
+            return run_records(args)
         return run_console(args)
     except ProtocolError as error:
         for problem in error.problems:
@@ -85,6 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+    except RecordsError as error:
+        print(f"trafficking-triage: {error}", file=sys.stderr)
+        return 1
 
 
 def _load(path: Path | None) -> LoadedProtocol:
@@ -167,12 +213,30 @@ def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> in
 
 
 def run_console(args: argparse.Namespace) -> int:
-    """The bare command: load and check the protocol first, then (only then) import Textual."""
+    """The bare command: check the protocol and the data directory first, then (only then)
+    import Textual, so a problem is a plain message before any screen is drawn."""
+    from .records import RecordStore, default_data_dir
+
     loaded = _load(args.protocol)
+    store = RecordStore(args.data_dir or default_data_dir())
+    context = {
+        key: value
+        for key in ("incident", "location", "callback")
+        if (value := getattr(args, key)) is not None
+    }
     from .tui.app import make_app
 
-    app = make_app(loaded=loaded)
-    result = app.run()
+    app = make_app(
+        loaded=loaded,
+        store=store,
+        console=args.console,
+        dispatcher=args.dispatcher,
+        context=context,
+    )
+    try:
+        result = app.run()
+    finally:
+        store.close()
     return result if isinstance(result, int) else 0
 
 

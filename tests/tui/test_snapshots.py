@@ -58,3 +58,15 @@ SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
 @pytest.mark.parametrize(("name", "size", "drive"), SCREENS, ids=[s[0] for s in SCREENS])
 def test_screen(snap_compare: Any, name: str, size: tuple[int, int], drive: Drive | None) -> None:
     assert snap_compare(build_app(), terminal_size=size, run_before=drive)
+
+
+def test_resume_screen(snap_compare: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.tui.conftest import LOADED, frozen_clock
+    from tests.tui.test_records_in_console import crashed_call
+    from trafficking_triage.records import RecordStore
+    from trafficking_triage.tui.app import make_app
+
+    monkeypatch.setattr("trafficking_triage.records.store.new_call_id", lambda now: "260314-K7QM")
+    crashed_call(tmp_path)
+    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False, store=RecordStore(tmp_path))
+    assert snap_compare(app, terminal_size=(80, 24))

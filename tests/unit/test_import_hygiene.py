@@ -15,6 +15,9 @@ CORE = [
     "trafficking_triage.engine",
     "trafficking_triage.engine.summary",
     "trafficking_triage.cli",
+    "trafficking_triage.records",
+    "trafficking_triage.records.export",
+    "trafficking_triage.records_cli",
 ]
 
 
@@ -25,8 +28,12 @@ def test_module_does_not_import_textual(module: str) -> None:
     assert out.stdout.strip() == "False"
 
 
-@pytest.mark.parametrize("args", [["validate"], ["decide", "{location: x}"], ["--version"]])
-def test_screen_free_commands_do_not_import_textual(args: list[str]) -> None:
+@pytest.mark.parametrize(
+    "args",
+    [["validate"], ["decide", "{location: x}"], ["--version"], ["records", "list"]],
+)
+def test_screen_free_commands_do_not_import_textual(args: list[str], tmp_path: object) -> None:
+    args = ["--data-dir", str(tmp_path), *args] if args[0] == "records" else args
     code = (
         "import sys\n"
         "from trafficking_triage.cli import main\n"

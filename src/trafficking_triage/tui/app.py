@@ -6,6 +6,7 @@ engine calls. It decides nothing about the call itself; the engine does.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -17,11 +18,15 @@ from textual.screen import Screen
 from ..engine import Call, CallError
 from ..engine.events import utc_now
 from ..protocol import LoadedProtocol
+from ..records import CallRow, RecordsError, RecordStore
+from ..records.recorder import Recorder, cause_of
 from .screens.call_screen import CallScreen
 from .screens.closed_screen import ClosedScreen
 from .screens.confirm_screen import ConfirmScreen
 from .screens.outcome_screen import OutcomeScreen
 from .screens.reference_screen import ReferenceScreen
+from .screens.resume_screen import Choice, ResumeScreen
+from .screens.save_elsewhere_screen import SaveElsewhereScreen
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 from .words import local
 
@@ -41,6 +46,7 @@ class TriageApp(App[int]):
         Binding("ctrl+q", "request_quit", "Quit", id="quit", priority=True),
         # ctrl+c must never drop a call by accident: it asks, exactly like ctrl+q.
         Binding("ctrl+c", "request_quit", "Quit", show=False, id="quit_ctrl_c", priority=True),
+        Binding("ctrl+s", "save_elsewhere", "SAVE ELSEWHERE", id="save_elsewhere"),
     ]
 
     def __init__(
@@ -52,9 +58,13 @@ class TriageApp(App[int]):
         dispatcher: str | None = None,
         context: dict[str, str] | None = None,
         blink: bool = True,
+        store: RecordStore | None = None,
     ) -> None:
         super().__init__()
         self.loaded = loaded
+        self.store = store
+        self.recorder: Recorder | None = None
+        self.records_trouble: str | None = None
         self.clock = clock
         self.console_name = console
         self.dispatcher = dispatcher
@@ -64,12 +74,127 @@ class TriageApp(App[int]):
 
     # -- the call's life -------------------------------------------------------------------
     def on_mount(self) -> None:
-        # Pushed rather than made the default screen: a pushed screen is fully composed before
-        # it takes keys, so nothing typed the moment the first question shows is lost.
-        self.push_screen(CallScreen(self._start_call(), blink=self.blink))
         self.set_interval(1.0, self.tick_clock)
+        self.offer_unfinished()
 
+    # -- calls left unfinished by a crash ------------------------------------------------------
+    def offer_unfinished(self) -> None:
+        """Offer each unfinished call in turn (resume or close), then open a new call."""
+        rows = self.store.unfinished() if self.store is not None else []
+        if not rows:
+            if self.call is None or self.call.state.closed is not None:
+                self.push_screen(CallScreen(self._start_call(), blink=self.blink))
+            return
+        row = rows[0]
+        assert self.store is not None
+        events = self.store.events(row.id)
+        resumable: str | None = None
+        call: Call | None = None
+        if row.protocol_sha256 != self.loaded.sha256:
+            resumable = (
+                f"it was taken with protocol {row.protocol_id} {row.protocol_version}, "
+                "not the one loaded now"
+            )
+        else:
+            try:
+                call = Call(self.loaded.protocol, events, clock=self.clock)
+            except CallError:
+                resumable = "its events do not replay on this protocol"
+        answered = len(call.state.answers) if call else 0
+        where = "unknown"
+        if call is not None and call.state.prompt is not None:
+            where = local(call.protocol.questions[call.state.prompt.question].text, "en")
+        elif call is not None and call.state.route is not None:
+            where = f"route reached: {call.protocol.outcomes[call.state.route.outcome].title}"
+
+        def chosen(choice: Choice | None) -> None:
+            self.handle_unfinished(row, call, choice or "interrupted")
+
+        self.push_screen(ResumeScreen(row, answered, where, resumable), chosen)
+
+    def handle_unfinished(self, row: CallRow, call: Call | None, choice: Choice) -> None:
+        store = self.store
+        assert store is not None
+        if call is None or choice == "interrupted":
+            from ..engine.events import CallClosed
+
+            closing = CallClosed(
+                at=self.clock(),
+                how="interrupted",
+                open_steps=call.open_steps() if call is not None else [],
+            )
+            if call is not None:
+                call.record(closing)
+            self.write_safely(lambda: store.append(row.id, closing, call))
+            self.offer_unfinished()
+            return
+        if not store.hold(row.id):
+            self.notify("Another console has just taken that call.", severity="warning")
+            self.offer_unfinished()
+            return
+        self.call = call
+        self.recorder = Recorder(
+            store, call, row.id, on_trouble=self.on_records_trouble, on_recovered=self.on_saved
+        )
+        self.push_screen(CallScreen(call, blink=self.blink))
+        self.sync()
+
+    def write_safely(self, write: Callable[[], object]) -> None:
+        try:
+            write()
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            self.on_records_trouble(cause_of(error))
+
+    # -- the store failing mid-call ---------------------------------------------------------
+    def on_records_trouble(self, cause: str) -> None:
+        first = self.records_trouble is None
+        self.records_trouble = cause
+        if first:
+            self.notify(
+                f"NOT SAVED: {cause}. The call goes on in memory; ctrl+s saves it to another file.",
+                title="Call records",
+                severity="error",
+                timeout=30,
+                markup=False,
+            )
+        self.refresh_bindings()
+        self.sync()
+
+    def on_saved(self) -> None:
+        self.records_trouble = None
+        self.notify("Call records are being written again.", title="Call records", markup=False)
+        self.refresh_bindings()
+        self.sync()
+
+    def action_save_elsewhere(self) -> None:
+        call = self.call
+        if call is None:
+            return
+        suggestion = (
+            Path.home() / f"call-{self.recorder.call_id if self.recorder else 'unsaved'}.json"
+        )
+
+        def save(path: Path | None) -> None:
+            if path is None:
+                return
+            from ..records.recover import write_events
+
+            try:
+                write_events(path, call)
+            except OSError as error:
+                self.notify(
+                    f"Could not write {path}: {error.strerror}", severity="error", markup=False
+                )
+                return
+            self.notify(f"The whole call was saved to {path}", title="Saved", markup=False)
+
+        self.push_screen(SaveElsewhereScreen(self.records_trouble or "asked", suggestion), save)
+
+    # -- starting calls -----------------------------------------------------------------------
     def _start_call(self) -> Call:
+        if self.recorder is not None:
+            self.recorder.finish()
+            self.recorder = None
         self.call = Call.start(
             self.loaded.protocol,
             self.loaded.sha256,
@@ -78,16 +203,27 @@ class TriageApp(App[int]):
             dispatcher=self.dispatcher,
             context=self.context,
         )
+        if self.store is not None:
+            store, call = self.store, self.call
+
+            def begin() -> None:
+                self.recorder = Recorder(
+                    store, call, on_trouble=self.on_records_trouble, on_recovered=self.on_saved
+                )
+
+            self.write_safely(begin)
         return self.call
 
     def new_call(self) -> None:
-        """The next call reuses the first call's screen, which stays just above the base."""
+        """The next call reuses the call screen, which stays just above the base."""
         call = self._start_call()
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        screen = self.screen_stack[1]
-        assert isinstance(screen, CallScreen)
-        screen.set_call(call)
+        screen = self.screen_stack[-1]
+        if isinstance(screen, CallScreen):
+            screen.set_call(call)
+        else:
+            self.push_screen(CallScreen(call, blink=self.blink))
 
     def call_open(self) -> bool:
         return self.call is not None and self.call.state.closed is None
@@ -156,12 +292,40 @@ class TriageApp(App[int]):
         else:
             close()
 
+    def recording(self) -> bool:
+        return self.recorder is not None and self.store is not None
+
+    def copy_narrative(self) -> None:
+        """The call as plain text for the CAD remarks: to a private file, and to the clipboard
+        where the terminal allows it (OSC 52)."""
+        call = self.call
+        if call is None or self.recorder is None or self.store is None:
+            self.notify("This call is not being recorded: nothing to copy.", severity="warning")
+            return
+        from ..records.export import narrative
+        from ..records_cli import write_private
+
+        recorder, store = self.recorder, self.store
+        text = narrative(store.row(recorder.call_id), call)
+        folder = store.directory / "exports"
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            path = folder / f"{recorder.call_id}.txt"
+            write_private(path, text)
+        except OSError as error:
+            self.notify(f"Could not write the narrative: {error.strerror}", severity="error")
+            return
+        self.copy_to_clipboard(text)
+        self.notify(f"Copied to the clipboard and saved to {path}", title="Narrative", markup=False)
+
     def sync(self) -> None:
         """Bring the screens in line with the call: outcome on top once routed, and redraw."""
         call = self.call
         if call is None:
             return
         if call.state.closed is not None:
+            if self.recorder is not None and self.recorder.call is call:
+                self.recorder.finish()
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             self.push_screen(ClosedScreen(call))
@@ -186,6 +350,9 @@ class TriageApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "danger_now":
             return self.call_open()
+        if action == "save_elsewhere":
+            # Shown only while the records cannot be written: that is when it is needed.
+            return self.call is not None and self.records_trouble is not None
         return True
 
     def action_danger_now(self) -> None:
@@ -231,13 +398,22 @@ def make_app(
     dispatcher: str | None = None,
     context: dict[str, str] | None = None,
     blink: bool = True,
+    store: RecordStore | None = None,
 ) -> TriageApp:
-    """Build the console. Raises ProtocolError before any screen is drawn if the protocol is bad."""
+    """Build the console. Raises ProtocolError before any screen is drawn if the protocol is bad.
+
+    Without a `store` nothing is recorded (tests, training previews)."""
     from ..protocol import load_protocol
 
     loaded = loaded if loaded is not None else load_protocol(protocol)
     return TriageApp(
-        loaded, clock=clock, console=console, dispatcher=dispatcher, context=context, blink=blink
+        loaded,
+        clock=clock,
+        console=console,
+        dispatcher=dispatcher,
+        context=context,
+        blink=blink,
+        store=store,
     )
 
 

@@ -70,9 +70,12 @@ class CallScreen(Screen[None]):
                 why=question.why,
                 why_visible=self.why_visible,
                 previous=self.previous_answer(prompt.question),
+                prefill=self.prefill(question.fact),
                 closed_mode=call.closed_mode(),
             )
-        self.query_one(CallHeader).show(call, self.call.clock(), header_where)
+        self.query_one(CallHeader).show(
+            call, call.clock(), header_where, controller(self).records_trouble
+        )
         self.query_one(Checklist).show(call.checklist())
         self.query_one(IndicatorList).show(call)
         self.query_one(Trail).show(call)
@@ -81,7 +84,16 @@ class CallScreen(Screen[None]):
         """Once a second: the elapsed time."""
         prompt = self.call.state.prompt
         where = f"question {len(self.call.state.answers) + 1}" if prompt else ""
-        self.query_one(CallHeader).show(self.call, self.call.clock(), where)
+        self.query_one(CallHeader).show(
+            self.call, self.call.clock(), where, controller(self).records_trouble
+        )
+
+    def prefill(self, fact: str | None) -> str | None:
+        """What the CAD passed in for this fact (location, callback), to confirm or correct."""
+        started = self.call.state.started
+        if fact is None or started is None:
+            return None
+        return started.context.get(fact)
 
     def previous_answer(self, question: str) -> str | None:
         """What this question was answered before the dispatcher went back over it."""

@@ -25,6 +25,7 @@ class OutcomeScreen(Screen[None]):
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),
         Binding("c", "close_call", "Close call", id="close_call"),
+        Binding("x", "copy_narrative", "Copy for CAD", id="copy_narrative"),
         *[Binding(str(n), f"tick({n})", show=False, id=f"tick_{n}") for n in range(1, 10)],
     ]
 
@@ -56,7 +57,9 @@ class OutcomeScreen(Screen[None]):
         if route is None:
             return
         outcome = call.protocol.outcomes[route.outcome]
-        self.query_one(CallHeader).show(call, call.clock(), "route reached")
+        self.query_one(CallHeader).show(
+            call, call.clock(), "route reached", controller(self).records_trouble
+        )
         self.query_one("#route-banner", Static).update(
             Content.assemble(
                 (f" ROUTE: {outcome.title.upper()} ", "bold reverse"), "\n", outcome.summary
@@ -72,7 +75,9 @@ class OutcomeScreen(Screen[None]):
         self.query_one(Checklist).show(call.checklist(), hint="number key ticks a step")
 
     def tick(self) -> None:
-        self.query_one(CallHeader).show(self.call, self.call.clock(), "route reached")
+        self.query_one(CallHeader).show(
+            self.call, self.call.clock(), "route reached", controller(self).records_trouble
+        )
 
     def contacts_text(self, outcome_id: str) -> Content:
         protocol = self.call.protocol
@@ -136,6 +141,13 @@ class OutcomeScreen(Screen[None]):
         target = self.call.back_target()
         if target is not None:
             controller(self).go_back_to(target)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # Without a record there is no narrative to copy: the key is not offered.
+        return action != "copy_narrative" or controller(self).recording()
+
+    def action_copy_narrative(self) -> None:
+        controller(self).copy_narrative()
 
     def action_close_call(self) -> None:
         controller(self).close_call()

@@ -12,7 +12,7 @@ from ..words import elapsed, set_content
 
 
 class CallHeader(Static):
-    def show(self, call: Call, now: datetime, where: str) -> None:
+    def show(self, call: Call, now: datetime, where: str, unsaved: str | None = None) -> None:
         started = call.state.started
         seconds = (now - started.at).total_seconds() if started else 0
         parts: list[str | tuple[str, str]] = [
@@ -20,6 +20,8 @@ class CallHeader(Static):
             f"  call {elapsed(seconds)}  ",
             where,
         ]
+        if unsaved is not None:
+            parts += ["  ", (" ⚠ NOT SAVED: ctrl+s ", "bold reverse")]
         if call.closed_mode():
             parts += ["  ", (" ⚠ YES/NO ONLY ", "bold reverse")]
         set_content(self, Content.assemble(*parts))

@@ -61,6 +61,7 @@ class QuestionPanel(Vertical):
         why_visible: bool,
         previous: str | None,
         closed_mode: bool,
+        prefill: str | None = None,
     ) -> None:
         # Keep what is in the text field only if it was typed for this very question.
         same_question = self.prompt is None or self.prompt.question == prompt.question
@@ -105,8 +106,8 @@ class QuestionPanel(Vertical):
             if not answers.has_focus:
                 answers.focus()
         else:
-            if not same_question:
-                typed.value = ""
+            if not same_question or (prefill and not typed.value):
+                typed.value = prefill or ""
             typed.type = "integer" if prompt.kind == "number" else "text"
             typed.placeholder = (
                 "type the number, then Enter"

@@ -1,0 +1,181 @@
+"""A call record in words: the narrative for a CAD remarks field, Markdown, JSON, a timeline.
+
+Used by `records export` and `records show`, and by the outcome screen's copy of the
+narrative. Typed text is made safe to print: control characters and terminal escape
+sequences are shown as escapes, never sent to a terminal.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from ..engine import Call
+from ..engine.events import (
+    CallClosed,
+    Escalated,
+    Event,
+    LanguageSwitched,
+    NoteAdded,
+    QuestionAnswered,
+    RouteReached,
+    StepTicked,
+    WentBack,
+)
+from ..protocol import Protocol
+from .store import CallRow
+
+WIDTH = 80
+
+
+def safe(text: str) -> str:
+    """Printable text: control characters (ESC among them) become visible escapes."""
+    out = []
+    for char in text:
+        if char == "\n":
+            out.append(" / ")
+        elif ord(char) < 32 or 127 <= ord(char) < 160:
+            out.append(f"\\x{ord(char):02x}")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _said(protocol: Protocol, question: str, answer: str | None, value: str | None) -> str:
+    if value is not None:
+        return safe(value)
+    for option in protocol.questions[question].answers:
+        if option.id == answer:
+            return next(iter(option.label.values()))
+    return answer or ""
+
+
+def _asked(protocol: Protocol, question: str) -> str:
+    return next(iter(protocol.questions[question].text.values()))
+
+
+def _reason(protocol: Protocol, question: str, answer: str) -> str:
+    """A deciding answer in a few words: the red flag it raised, else fact and answer."""
+    for option in protocol.questions[question].answers:
+        if option.id == answer:
+            if option.indicator is not None:
+                return protocol.indicators[option.indicator].label
+            name = protocol.questions[question].fact or question
+            return f"{name}: {next(iter(option.label.values()))}"
+    return f"{protocol.questions[question].fact or question}: {safe(answer)}"
+
+
+def narrative(row: CallRow, call: Call) -> str:
+    """Plain text, at most 80 columns, for pasting into a CAD call's remarks."""
+    p = call.protocol
+    state = call.state
+    lines: list[str] = []
+
+    def put(label: str, text: str) -> None:
+        lines.extend(
+            textwrap.wrap(f"{label}: {text}", WIDTH, subsequent_indent="  ", break_long_words=True)
+        )
+
+    closed = state.closed
+    ended = f", ended {closed.at:%H:%M:%S}Z ({closed.how})" if closed else ", still open"
+    lines.append(f"TRAFFICKING TRIAGE CALL {row.id}"[:WIDTH])
+    put("Time", f"started {row.started_at:%Y-%m-%d %H:%M:%S}Z{ended}")
+    if row.console or row.dispatcher:
+        put("Console", f"{safe(row.console or '-')}, dispatcher {safe(row.dispatcher or '-')}")
+    facts = call.facts()
+    caller = next((g for g in state.answers if g.question == "caller_type"), None)
+    if caller is not None:
+        put("Caller", _said(p, caller.question, caller.answer, caller.value))
+    if call.closed_mode():
+        put("Mode", "caller could not speak freely; yes/no questions only")
+    if "location" in facts:
+        put("Location", safe(facts["location"]))
+    other = [
+        f"{safe(name)}: {safe(value)}"
+        for name, value in facts.items()
+        if name not in {"location", "caller"}  # both have lines of their own
+    ]
+    if other:
+        put("Facts", "; ".join(other))
+    found = [p.indicators[name].label for name, _ in call.indicators()]
+    put("Indicators", "; ".join(found) if found else "none found")
+    route = state.route
+    if route is not None:
+        put("Route", p.outcomes[route.outcome].title)
+        why = route.because
+        if route.deciding:
+            why += " Deciding: " + "; ".join(
+                _reason(p, r.question, r.answer) for r in route.deciding
+            )
+        put("Why", why)
+    else:
+        put("Route", "not reached")
+    items = call.checklist()
+    done = [str(i.number) for i in items if i.status == "done"]
+    open_ = [str(i.number) for i in items if i.status in {"to_do", "in_progress"}]
+    put("Steps", f"done {', '.join(done) or 'none'}; open {', '.join(open_) or 'none'}")
+    for note in state.notes:
+        put("Note", safe(note))
+    put("Protocol", f"{row.protocol_id} {row.protocol_version} sha256 {row.protocol_sha256[:16]}")
+    return "\n".join(lines) + "\n"
+
+
+def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
+    """(time, what happened) for each event, worded for people."""
+    out = []
+    for event in events:
+        what = event.kind.replace("_", " ")
+        if isinstance(event, QuestionAnswered):
+            said = _said(protocol, event.question, event.answer, event.value)
+            what = f"{_asked(protocol, event.question)} -> {said}"
+        elif isinstance(event, WentBack):
+            what = f"back to '{event.to}'; answers set aside: {', '.join(event.dropped) or 'none'}"
+        elif isinstance(event, Escalated):
+            what = f"DANGER NOW pressed{' at ' + repr(event.question) if event.question else ''}"
+        elif isinstance(event, RouteReached):
+            what = f"route: {protocol.outcomes[event.outcome].title}"
+        elif isinstance(event, StepTicked):
+            what = f"step {event.step} {'ticked' if event.done else 'unticked'}"
+        elif isinstance(event, NoteAdded):
+            what = f"note: {safe(event.text)}"
+        elif isinstance(event, LanguageSwitched):
+            what = f"language: {event.language}"
+        elif isinstance(event, CallClosed):
+            left = ", ".join(str(n) for n in event.open_steps) or "none"
+            what = f"call closed ({event.how}); steps left open: {left}"
+        out.append((f"{event.at:%H:%M:%S}", what))
+    return out
+
+
+def markdown(row: CallRow, call: Call) -> str:
+    pipe = "\\|"  # a | inside a table cell must be escaped
+    rows = "\n".join(
+        f"| {when} | {what.replace('|', pipe)} |"
+        for when, what in timeline(call.protocol, call.events)
+    )
+    return (
+        f"# Call {row.id}\n\n```\n{narrative(row, call)}```\n\n"
+        f"## Timeline (UTC)\n\n| time | what happened |\n|---|---|\n{rows}\n"
+    )
+
+
+def as_json(row: CallRow, call: Call) -> str:
+    record: dict[str, Any] = {
+        "id": row.id,
+        "started_at": row.started_at.isoformat(),
+        "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+        "status": row.status,
+        "route": row.route,
+        "console": row.console,
+        "dispatcher": row.dispatcher,
+        "context": row.context,
+        "protocol": {
+            "id": row.protocol_id,
+            "version": row.protocol_version,
+            "sha256": row.protocol_sha256,
+        },
+        "training": row.training,
+        "events": [json.loads(event.model_dump_json()) for event in call.events],
+    }
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,66 @@
+"""Writing one call's events to the store as they happen, and surviving a store that fails.
+
+A full disk or a vanished directory must never stop a call: the event stays in memory, the
+dispatcher is told, and the next event tries again to write everything still pending.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from ..engine import Call
+from ..engine.events import Event
+from .store import RecordStore
+
+
+class Recorder:
+    def __init__(
+        self,
+        store: RecordStore,
+        call: Call,
+        call_id: str | None = None,
+        on_trouble: Callable[[str], None] = lambda _: None,
+        on_recovered: Callable[[], None] = lambda: None,
+    ) -> None:
+        self.store = store
+        self.call = call
+        self.on_trouble = on_trouble
+        self.on_recovered = on_recovered
+        self.pending: list[Event] = []
+        self.troubled = False
+        self.call_id = call_id if call_id is not None else store.begin(call)
+        store.hold(self.call_id)
+        call.listeners.append(self.write)
+
+    @property
+    def saved(self) -> bool:
+        return not self.pending
+
+    def write(self, event: Event) -> None:
+        self.pending.append(event)
+        try:
+            while self.pending:
+                self.store.append(self.call_id, self.pending[0], self.call)
+                self.pending.pop(0)
+        except (sqlite3.Error, OSError) as error:
+            # The cause (disk full, no permission) is safe to show; the event never is.
+            self.troubled = True
+            self.on_trouble(cause_of(error))
+            return
+        if self.troubled:
+            self.troubled = False
+            self.on_recovered()
+
+    def finish(self) -> None:
+        self.store.release(self.call_id)
+
+
+def cause_of(error: Exception) -> str:
+    """What went wrong, in words safe to show: never the event being written."""
+    text = str(error).lower()
+    if "full" in text or "no space" in text:
+        return "the disk is full"
+    if "readonly" in text or "permission" in text or "read-only" in text:
+        return "the records file cannot be written"
+    return f"the records file cannot be written ({type(error).__name__})"

@@ -1,0 +1,338 @@
+"""The record store: one SQLite database in a private directory, every event committed as it
+happens, so a call survives a killed process, a closed terminal or a power cut.
+
+The console writes through `RecordStore.attach`; the `records` commands read. Nothing here
+prints or logs what a caller said: errors name files and causes, never call contents.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import secrets
+import sqlite3
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from ..engine import Call
+from ..engine.events import EVENT, CallClosed, CallStarted, Event
+
+SCHEMA_VERSION = 1
+DATA_ENV = "TRAFFICKING_TRIAGE_DATA"
+DB_NAME = "calls.sqlite3"
+
+# Each migration takes the database from version N-1 to N; index 0 builds version 1.
+MIGRATIONS = [
+    """
+    CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL DEFAULT 'open',
+        route TEXT,
+        console TEXT,
+        dispatcher TEXT,
+        context TEXT NOT NULL DEFAULT '{}',
+        protocol_id TEXT NOT NULL,
+        protocol_version TEXT NOT NULL,
+        protocol_sha256 TEXT NOT NULL,
+        training INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE events (
+        call_id TEXT NOT NULL REFERENCES calls(id),
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (call_id, seq)
+    );
+    CREATE INDEX calls_started ON calls(started_at);
+    """,
+]
+
+# Letters and digits that cannot be confused when read out over a radio (no 0/O, 1/I/L, 5/S).
+_ID_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
+
+
+class RecordsError(Exception):
+    """The record store cannot be used; the message says why and where, never what was said."""
+
+
+@dataclass(frozen=True)
+class CallRow:
+    id: str
+    started_at: datetime
+    ended_at: datetime | None
+    status: str
+    route: str | None
+    console: str | None
+    dispatcher: str | None
+    context: dict[str, str]
+    protocol_id: str
+    protocol_version: str
+    protocol_sha256: str
+    training: bool
+
+
+def default_data_dir() -> Path:
+    """`TRAFFICKING_TRIAGE_DATA`, else the platform's data directory for this program."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("trafficking-triage", appauthor=False))
+
+
+def _private_directory(directory: Path) -> None:
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if stat.S_IMODE(directory.stat().st_mode) != 0o700:
+            directory.chmod(0o700)
+        probe = directory / ".write-test"
+        probe.write_bytes(b"")
+        probe.unlink()
+    except OSError as error:
+        raise RecordsError(
+            f"the data directory {directory} cannot be written ({error.strerror or error}); "
+            "no call can be recorded there. Choose another with --data-dir or "
+            f"{DATA_ENV}."
+        ) from None
+
+
+def _private_file(path: Path) -> None:
+    """Create `path` readable by its owner only, before anything is written into it."""
+    descriptor = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    os.close(descriptor)
+    os.chmod(path, 0o600)
+
+
+def new_call_id(now: datetime) -> str:
+    suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(4))
+    return f"{now:%y%m%d}-{suffix}"
+
+
+class RecordStore:
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.path = directory / DB_NAME
+        self._seq: dict[str, int] = {}
+        self._locks: dict[str, int] = {}
+        _private_directory(directory)
+        existed = self.path.exists()
+        if not existed:
+            _private_file(self.path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            self.db.execute("PRAGMA busy_timeout = 10000")
+            self._check_and_migrate()
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+        except sqlite3.DatabaseError as error:
+            raise RecordsError(
+                f"the call records in {self.path} cannot be read ({error}). The file was left "
+                "untouched; move it aside (keep it: it may hold calls) to start a new one."
+            ) from None
+        for suffix in ("-wal", "-shm"):
+            side = Path(f"{self.path}{suffix}")
+            with contextlib.suppress(OSError):
+                if side.exists():
+                    side.chmod(0o600)
+
+    def _check_and_migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RecordsError(
+                f"the call records in {self.path} were written by a newer version of this "
+                f"program (schema {version}; this one knows {SCHEMA_VERSION}). The file was "
+                "left untouched: use the newer program."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        # An empty new file reads as version 0; anything at version 0 with tables is foreign.
+        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+        if version == 0 and tables:
+            raise RecordsError(
+                f"{self.path} is an SQLite database, but not one of call records. "
+                "It was left untouched."
+            )
+        with self._transaction():
+            for number in range(version, SCHEMA_VERSION):
+                for statement in MIGRATIONS[number].split(";"):
+                    if statement.strip():
+                        self.db.execute(statement)
+            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[None]:
+        self.db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+        self.db.execute("COMMIT")
+
+    def close(self) -> None:
+        for call_id in list(self._locks):
+            self.release(call_id)
+        self.db.close()
+
+    # -- writing ----------------------------------------------------------------------------
+    def begin(self, call: Call) -> str:
+        """Give the call its id and write its row and every event it has so far."""
+        started = call.state.started
+        assert started is not None, "a call is recorded from its start"
+        for _attempt in range(20):
+            call_id = new_call_id(started.at)
+            try:
+                with self._transaction():
+                    self._insert_row(call_id, started)
+                    self._seq[call_id] = 0
+                    for event in call.events:
+                        self._insert_event(call_id, event, call)
+                return call_id
+            except sqlite3.IntegrityError:
+                continue  # the same id drawn twice on the same day: draw again
+        raise RecordsError("could not find a free call id")  # pragma: no cover
+
+    def _insert_row(self, call_id: str, started: CallStarted) -> None:
+        self.db.execute(
+            "INSERT INTO calls (id, started_at, console, dispatcher, context, protocol_id,"
+            " protocol_version, protocol_sha256, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                call_id,
+                started.at.isoformat(),
+                started.console,
+                started.dispatcher,
+                json.dumps(started.context, ensure_ascii=False),
+                started.protocol_id,
+                started.protocol_version,
+                started.protocol_sha256,
+                int(started.training),
+            ),
+        )
+
+    def _insert_event(self, call_id: str, event: Event, call: Call | None) -> None:
+        seq = self._seq[call_id]
+        self.db.execute(
+            "INSERT INTO events (call_id, seq, at, kind, body) VALUES (?, ?, ?, ?, ?)",
+            (call_id, seq, event.at.isoformat(), event.kind, event.model_dump_json()),
+        )
+        self._seq[call_id] = seq + 1
+        route = call.state.route.outcome if call is not None and call.state.route else None
+        if isinstance(event, CallClosed):
+            self.db.execute(
+                "UPDATE calls SET status = ?, ended_at = ?, route = ? WHERE id = ?",
+                (event.how, event.at.isoformat(), route, call_id),
+            )
+        elif call is not None:
+            self.db.execute("UPDATE calls SET route = ? WHERE id = ?", (route, call_id))
+
+    def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
+        """Commit one event (with full durability) before returning."""
+        if call_id not in self._seq:
+            row = self.db.execute(
+                "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE call_id = ?", (call_id,)
+            ).fetchone()
+            self._seq[call_id] = row[0]
+        with self._transaction():
+            self._insert_event(call_id, event, call)
+
+    def close_as(self, call_id: str, how: str, call: Call) -> None:
+        """Close a call found unfinished (after a crash) without resuming it."""
+        call.close(how)  # type: ignore[arg-type]
+        self.append(call_id, call.events[-1], call)
+
+    # -- reading ----------------------------------------------------------------------------
+    def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
+        """Calls, newest first; `training=None` gives real and training calls alike."""
+        query = "SELECT * FROM calls"
+        where: list[str] = []
+        args: list[object] = []
+        if training is not None:
+            where.append("training = ?")
+            args.append(int(training))
+        if status is not None:
+            where.append("status = ?")
+            args.append(status)
+        if where:
+            query += " WHERE " + " AND ".join(where)
+        query += " ORDER BY started_at DESC, id DESC"
+        return [self._row(r) for r in self.db.execute(query, args).fetchall()]
+
+    def row(self, call_id: str) -> CallRow:
+        found = self.db.execute("SELECT * FROM calls WHERE id = ?", (call_id.upper(),)).fetchone()
+        if found is None:
+            raise RecordsError(f"no call record with id {call_id}")
+        return self._row(found)
+
+    def events(self, call_id: str) -> list[Event]:
+        rows = self.db.execute(
+            "SELECT body FROM events WHERE call_id = ? ORDER BY seq", (call_id.upper(),)
+        ).fetchall()
+        return [EVENT.validate_json(body) for (body,) in rows]
+
+    @staticmethod
+    def _row(r: tuple[object, ...]) -> CallRow:
+        (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = r
+        return CallRow(
+            id=str(id_),
+            started_at=datetime.fromisoformat(str(started)),
+            ended_at=datetime.fromisoformat(str(ended)) if ended else None,
+            status=str(status),
+            route=str(route) if route else None,
+            console=str(console) if console else None,
+            dispatcher=str(dispatcher) if dispatcher else None,
+            context=json.loads(str(context)),
+            protocol_id=str(pid),
+            protocol_version=str(pver),
+            protocol_sha256=str(psha),
+            training=bool(tr),
+        )
+
+    # -- who holds a call -------------------------------------------------------------------
+    # An open call whose console is still running must not be offered to another console that
+    # shares the directory. The running console holds an OS lock on a file named after the
+    # call; the OS drops it when the process dies, however it dies, so an open call that
+    # nobody holds is one whose console is gone.
+    def hold(self, call_id: str) -> bool:
+        """Take the call's lock; False if another running console holds it."""
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - not on POSIX: no cross-console guard
+            return True
+        locks = self.directory / "live"
+        locks.mkdir(mode=0o700, exist_ok=True)
+        path = locks / f"{call_id}.lock"
+        descriptor = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(descriptor)
+            return False
+        self._locks[call_id] = descriptor
+        return True
+
+    def release(self, call_id: str) -> None:
+        descriptor = self._locks.pop(call_id, None)
+        if descriptor is not None:
+            os.close(descriptor)
+            with contextlib.suppress(OSError):
+                (self.directory / "live" / f"{call_id}.lock").unlink()
+
+    def unfinished(self) -> list[CallRow]:
+        """Open calls whose console is gone (killed, closed, crashed): to resume or close."""
+        found = []
+        for row in self.rows(training=None, status="open"):
+            if row.id in self._locks:
+                continue
+            if self.hold(row.id):
+                self.release(row.id)
+                found.append(row)
+        return found

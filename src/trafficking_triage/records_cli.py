@@ -1,0 +1,121 @@
+"""`trafficking-triage records ...`: list, show, export and replay call records. No Textual."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from .engine import Call, CallError
+from .engine.events import RouteReached
+from .protocol import load_protocol
+from .records import CallRow, RecordStore, default_data_dir
+from .records.export import as_json, markdown, narrative, safe, timeline
+
+
+def run_records(args: argparse.Namespace) -> int:
+    store = RecordStore(args.data_dir or default_data_dir())
+    try:
+        if args.action == "list":
+            return list_calls(store, args.training)
+        if args.action == "show":
+            return show(store, args.id, args.protocol)
+        if args.action == "export":
+            return export(store, args.id, args.format, args.output, args.protocol)
+        return replay(store, args.id, args.replay_protocol or args.protocol)
+    finally:
+        store.close()
+
+
+def list_calls(store: RecordStore, training: bool) -> int:
+    rows = store.rows(training=training)
+    if not rows:
+        print("no training calls recorded" if training else "no calls recorded")
+        return 0
+    print(f"{'ID':<12} {'STARTED (UTC)':<20} {'ROUTE':<10} STATUS")
+    for row in rows:
+        print(
+            f"{row.id:<12} {row.started_at:%Y-%m-%d %H:%M:%S}  {row.route or '-':<10} {row.status}"
+        )
+    return 0
+
+
+def _call(store: RecordStore, call_id: str, protocol_path: Path | None) -> tuple[CallRow, Call]:
+    """The record and its call, rebuilt with the protocol it was taken with."""
+    row = store.row(call_id)
+    loaded = load_protocol(protocol_path)
+    if loaded.sha256 != row.protocol_sha256:
+        raise ValueError(
+            f"call {row.id} was taken with protocol {row.protocol_id} {row.protocol_version} "
+            f"(sha256 {row.protocol_sha256[:16]}...); {loaded.name} is "
+            f"{loaded.protocol.protocol.id} {loaded.protocol.protocol.version} "
+            f"(sha256 {loaded.sha256[:16]}...). Give the matching file with --protocol."
+        )
+    return row, Call(loaded.protocol, store.events(row.id))
+
+
+def show(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
+    try:
+        _, call = _call(store, call_id, protocol_path)
+    except ValueError as error:
+        print(f"records show: {error}", file=sys.stderr)
+        return 1
+    print(f"call {call_id.upper()}")
+    for when, what in timeline(call.protocol, call.events):
+        print(f"{when}  {safe(what)}")
+    return 0
+
+
+def export(
+    store: RecordStore, call_id: str, form: str, output: Path | None, protocol_path: Path | None
+) -> int:
+    try:
+        row, call = _call(store, call_id, protocol_path)
+    except ValueError as error:
+        print(f"records export: {error}", file=sys.stderr)
+        return 1
+    render = {"narrative": narrative, "markdown": markdown, "json": as_json}[form]
+    text = render(row, call)
+    if output is None:
+        sys.stdout.write(text)
+        return 0
+    write_private(output, text)
+    print(f"written to {output}")
+    return 0
+
+
+def write_private(path: Path, text: str) -> None:
+    """Write a file only its owner can read (created so, never widened after the fact)."""
+    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
+    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.chmod(path, 0o600)
+
+
+def replay(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
+    row = store.row(call_id)
+    events = store.events(row.id)
+    try:
+        loaded = load_protocol(protocol_path)
+        if loaded.sha256 != row.protocol_sha256:
+            raise ValueError(
+                f"call {row.id} was taken with protocol {row.protocol_id} "
+                f"{row.protocol_version}, sha256 {row.protocol_sha256}; {loaded.name} has sha256 "
+                f"{loaded.sha256}. Not replayed: give the matching file with --protocol."
+            )
+        call = Call(loaded.protocol, events)
+    except ValueError as error:
+        print(f"records replay: {error}", file=sys.stderr)
+        return 1
+    except CallError as error:
+        print(f"records replay: call {row.id} does not replay: {error}", file=sys.stderr)
+        return 1
+    recorded = [e.outcome for e in events if isinstance(e, RouteReached)]
+    was = recorded[-1] if recorded else None
+    now = call.state.route.outcome if call.state.route else None
+    if was == now:
+        print(f"call {row.id}: replayed {len(events)} events; same route: {now or 'none'}")
+        return 0
+    print(f"call {row.id}: replayed {len(events)} events; route was {was}, replay gives {now}")
+    return 1

@@ -1,0 +1,64 @@
+"""Offered at launch when a call was left unfinished (a killed process, a closed terminal):
+resume it where it stopped, or close it as interrupted. Either way nothing is deleted."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from ...records import CallRow
+from ..widgets.too_small import TooSmall
+
+Choice = Literal["resume", "interrupted"]
+
+
+class ResumeScreen(Screen[Choice]):
+    BINDINGS = [
+        Binding("r", "choose('resume')", "Resume it", id="resume"),
+        Binding("i", "choose('interrupted')", "Close as interrupted", id="interrupted"),
+    ]
+
+    def __init__(self, row: CallRow, answered: int, where: str, resumable: str | None) -> None:
+        super().__init__()
+        self.row = row
+        self.answered = answered
+        self.where = where
+        self.resumable = resumable
+        """None when the call can be resumed; otherwise why it cannot."""
+
+    def compose(self) -> ComposeResult:
+        row = self.row
+        lines = [
+            Content.styled(" AN UNFINISHED CALL WAS FOUND ", "bold reverse"),
+            Content(""),
+            Content(f"Call {row.id}, started {row.started_at.astimezone():%Y-%m-%d %H:%M:%S}"),
+            Content(f"on console {row.console or '-'}; {self.answered} answers recorded."),
+            Content.assemble("Where it stopped: ", (self.where, "bold")),
+            Content(""),
+        ]
+        if self.resumable is None:
+            lines.append(Content.assemble((" r ", "bold reverse"), " resume it where it stopped"))
+        else:
+            lines.append(Content.assemble(("It cannot be resumed here: ", "bold"), self.resumable))
+        lines.append(
+            Content.assemble(
+                (" i ", "bold reverse"), " close it as interrupted (it stays recorded)"
+            )
+        )
+        with Vertical(id="resume", classes="body"):
+            yield Static(Content("\n").join(lines))
+        yield Footer()
+        yield TooSmall()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        blocked = action == "choose" and parameters == ("resume",) and self.resumable is not None
+        return not blocked
+
+    def action_choose(self, choice: Choice) -> None:
+        self.dismiss(choice)

@@ -1,0 +1,41 @@
+"""Asks for another file to save the call to, when the records file cannot be written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Input, Static
+
+
+class SaveElsewhereScreen(ModalScreen[Path | None]):
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_save")]
+
+    def __init__(self, cause: str, suggestion: Path) -> None:
+        super().__init__()
+        self.cause = cause
+        self.suggestion = suggestion
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm"):
+            yield Static(Content.styled("Save this call to another file", "bold"))
+            yield Static(
+                Content(
+                    f"The call records cannot be written ({self.cause}). The call is kept in "
+                    "memory; type a file path on another disk, then Enter. Escape cancels."
+                ),
+                id="confirm-detail",
+            )
+            yield Input(str(self.suggestion), id="save-path")
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if event.value.strip():
+            self.dismiss(Path(event.value.strip()).expanduser())
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,126 @@
+"""The console with a record store: every answer saved, unfinished calls offered, a full disk."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.tui.conftest import LOADED, frozen_clock
+from trafficking_triage.engine import Call
+from trafficking_triage.records import RecordStore
+from trafficking_triage.records.recorder import Recorder
+from trafficking_triage.tui.app import make_app
+from trafficking_triage.tui.screens.call_screen import CallScreen
+from trafficking_triage.tui.screens.resume_screen import ResumeScreen
+from trafficking_triage.tui.screens.save_elsewhere_screen import SaveElsewhereScreen
+
+
+def crashed_call(directory: Path) -> str:
+    """An open call whose console is gone, as a kill -9 leaves it."""
+    store = RecordStore(directory)
+    call = Call.start(LOADED.protocol, LOADED.sha256, console="c9", clock=frozen_clock)
+    recorder = Recorder(store, call)
+    for value in ["Motel on Route 9", "no", "no", "no", "general_concern"]:
+        recorder.call.answer(value)
+    recorder.finish()
+    store.close()
+    return recorder.call_id
+
+
+def app_with(directory: Path):  # type: ignore[no-untyped-def]
+    return make_app(loaded=LOADED, clock=frozen_clock, blink=False, store=RecordStore(directory))
+
+
+async def test_each_answer_is_in_the_records_before_the_next_question(tmp_path: Path) -> None:
+    app = app_with(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter", "n")
+        assert app.recorder is not None
+        stored = RecordStore(tmp_path).events(app.recorder.call_id)
+        assert [e.kind for e in stored] == [
+            "call_started",
+            "question_answered",
+            "question_answered",
+        ]
+
+
+async def test_an_unfinished_call_resumes_with_every_answer(tmp_path: Path) -> None:
+    call_id = crashed_call(tmp_path)
+    app = app_with(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        await pilot.press("r")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        assert app.call is not None and len(app.call.state.answers) == 5
+        assert app.call.state.prompt is not None
+        assert app.call.state.prompt.question == "can_speak_freely"
+        await pilot.press("y")
+        assert app.recorder is not None and app.recorder.call_id == call_id
+    assert len(RecordStore(tmp_path).events(call_id)) == 7
+
+
+async def test_an_unfinished_call_can_be_closed_as_interrupted(tmp_path: Path) -> None:
+    call_id = crashed_call(tmp_path)
+    app = app_with(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        await pilot.press("i")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        assert app.call is not None and app.call.state.answers == []  # a new call
+    row = RecordStore(tmp_path).row(call_id)
+    assert row.status == "interrupted"
+    assert len(RecordStore(tmp_path).events(call_id)) == 7  # 6 kept + the closing
+
+
+async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app = app_with(tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter")
+        assert app.store is not None
+
+        def full(*args: object, **kwargs: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(app.store, "append", full)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.records_trouble == "the disk is full"
+        header = str(app.screen.query_one("#header").render())
+        assert "NOT SAVED" in header
+        await pilot.press("n", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SaveElsewhereScreen)
+        target = tmp_path / "elsewhere.json"
+        field = app.screen.query_one("#save-path")
+        field.value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        saved = json.loads(target.read_text())
+        assert [e["kind"] for e in saved["events"]][:4] == [
+            "call_started",
+            "question_answered",
+            "question_answered",
+            "question_answered",
+        ]
+        assert app.call is not None and len(app.call.state.answers) == 3
+
+
+async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
+    app = app_with(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter", "y", "f2", "x")
+        await pilot.pause()
+        assert app.recorder is not None
+        path = tmp_path / "exports" / f"{app.recorder.call_id}.txt"
+        text = path.read_text()
+        assert text.startswith(f"TRAFFICKING TRIAGE CALL {app.recorder.call_id}")
+        assert "Route: Officer to the scene" in text
+        assert (path.stat().st_mode & 0o777) == 0o600

@@ -1,0 +1,165 @@
+"""Exports of one fixed call against golden files, and the records commands end to end.
+
+The exports quote the protocol's questions: after an intended wording change, regenerate with
+`UPDATE_GOLDEN=1 pytest tests/unit/test_exports.py` and read the diff before committing."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from trafficking_triage.cli import main
+from trafficking_triage.engine import Call
+from trafficking_triage.protocol import LoadedProtocol
+from trafficking_triage.records import CallRow, RecordStore
+from trafficking_triage.records.export import as_json, markdown, narrative, safe
+from trafficking_triage.records.recorder import Recorder
+
+GOLDEN = Path(__file__).parent.parent / "data" / "golden"
+UPDATE = os.environ.get("UPDATE_GOLDEN") == "1"
+
+
+class Ticking:
+    """A clock that moves 7 seconds a reading, so times in exports are fixed and distinct."""
+
+    def __init__(self) -> None:
+        self.now = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
+
+    def __call__(self) -> datetime:
+        self.now += timedelta(seconds=7)
+        return self.now
+
+
+def fixed_call(loaded: LoadedProtocol) -> Call:
+    call = Call.start(
+        loaded.protocol,
+        "0" * 64,  # a fixed digest: the golden files should not change with every protocol edit
+        clock=Ticking(),
+        console="console-2",
+        dispatcher="D-117",
+        context={"incident": "26-031401"},
+    )
+    for value in [
+        "Roadside motel on Route 9 near exit 12 | room 14",
+        "no",
+        "no",
+        "no",
+        "witness_specific",
+        "yes",
+        "unknown",
+        "no",
+        "unknown",
+        "no",
+        "no",
+        "no",
+        "no",
+        "yes",
+        "yes",
+        "yes",
+        "no",
+        "Spanish",
+        "yes",
+        "4",
+        "Night manager, a man about 50",
+        "Grey minivan, plate not seen",
+        "We stayed there two nights \x1b[31mand saw it\x1b[0m",
+        "555-0142",
+    ]:
+        call.answer(value)
+    call.tick(3)
+    call.tick(5)
+    call.note("Guest family; housekeeper works all night, paid in a room")
+    call.close()
+    return call
+
+
+def fixed_row(call: Call) -> CallRow:
+    started = call.state.started
+    assert started is not None and call.state.closed is not None
+    return CallRow(
+        id="260314-K7QM",
+        started_at=started.at,
+        ended_at=call.state.closed.at,
+        status="completed",
+        route="tip_line",
+        console="console-2",
+        dispatcher="D-117",
+        context=started.context,
+        protocol_id=started.protocol_id,
+        protocol_version=started.protocol_version,
+        protocol_sha256="0" * 64,
+        training=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("render", "golden"),
+    [(narrative, "narrative.txt"), (markdown, "markdown.md"), (as_json, "call.json")],
+)
+def test_export_matches_golden(render: object, golden: str, shipped: LoadedProtocol) -> None:
+    call = fixed_call(shipped)
+    text = render(fixed_row(call), call)  # type: ignore[operator]
+    path = GOLDEN / golden
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+
+
+def test_narrative_fits_a_cad_remarks_field_and_is_safe(shipped: LoadedProtocol) -> None:
+    call = fixed_call(shipped)
+    text = narrative(fixed_row(call), call)
+    assert all(len(line) <= 80 for line in text.splitlines())
+    assert "\x1b" not in text and "\\x1b[31m" in text
+    assert "Route: Anonymous tip line" in text
+
+
+def test_safe_shows_control_characters() -> None:
+    assert safe("a\x1b]0;title\x07b\nc") == "a\\x1b]0;title\\x07b / c"
+
+
+def test_records_commands(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+    for value in ["Main St", "yes", "no", "no"]:
+        recorder.call.answer(value)
+    call_id = recorder.call_id
+    data = ["--data-dir", str(tmp_path), "records"]
+    assert main([*data, "list"]) == 0
+    out = capsys.readouterr().out
+    assert call_id in out and "officer" in out and "open" in out
+    assert main([*data, "show", call_id.lower()]) == 0
+    out = capsys.readouterr().out
+    assert "Is anyone in danger right now? -> Yes" in out and "route: Officer" in out
+    assert main([*data, "replay", call_id]) == 0
+    assert "same route: officer" in capsys.readouterr().out
+    target = tmp_path / "out.json"
+    assert main([*data, "export", call_id, "--format", "json", "--output", str(target)]) == 0
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert json.loads(target.read_text())["events"][1]["value"] == "Main St"
+    assert main([*data, "list", "--training"]) == 0
+    assert "no training calls recorded" in capsys.readouterr().out
+
+
+def test_replay_names_a_changed_protocol(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+    other = Path(__file__).parent.parent / "data" / "minimal.yaml"
+    args = ["--data-dir", str(tmp_path), "records", "replay", recorder.call_id]
+    assert main([*args, "--protocol", str(other)]) == 1
+    err = capsys.readouterr().err
+    assert "was taken with protocol labor-trafficking-dispatch 1.0.0" in err
+    assert "Not replayed" in err
+
+
+def test_an_unknown_id_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--data-dir", str(tmp_path), "records", "show", "260101-AAAA"]) == 1
+    assert "no call record with id 260101-AAAA" in capsys.readouterr().err
