@@ -112,6 +112,13 @@ def problems_of(name: str) -> list[str]:
             ["empty_text.yaml:55:10: questions.location.why: text is empty [empty-text]"],
         ),
         (
+            "empty_condition.yaml",
+            [
+                "empty_condition.yaml:64:36: decisions.route.rules[0].when.any_indicator_kind:"
+                " 'any_indicator_kind' is empty, so it never holds [empty-condition]"
+            ],
+        ),
+        (
             "failing_case.yaml",
             [
                 "failing_case.yaml:90:13: cases[1].expect: case 'Free' reaches 'hotline',"
@@ -153,3 +160,33 @@ def test_unreadable_files(name: str, message: str) -> None:
     with pytest.raises(ProtocolError) as caught:
         load_protocol(BROKEN / name, name)
     assert [str(p) for p in caught.value.problems] == [message]
+
+
+def test_brackets_nested_thousands_deep_are_refused_not_crashing(tmp_path: Path) -> None:
+    """PyYAML's C parser can crash the whole process on such a file."""
+    path = tmp_path / "deep.yaml"
+    path.write_text("protocol: " + "[" * 50000 + "]" * 50000 + "\n")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path, "deep.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "deep.yaml:1:1: brackets nested too deeply to be a protocol [yaml-syntax]"
+    ]
+
+
+def test_a_duplicate_key_beside_a_self_referring_alias_is_reported(tmp_path: Path) -> None:
+    path = tmp_path / "alias.yaml"
+    path.write_text("protocol: {id: a, id: b}\nloop: &x [*x]\n")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path, "alias.yaml")
+    assert (
+        "alias.yaml:1:19: protocol.id: 'id' is defined twice (first defined at line 1)"
+        " [duplicate-id]"
+    ) in [str(p) for p in caught.value.problems]
+
+
+def test_a_nul_byte_is_placed_on_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "nul.yaml"
+    path.write_bytes(b"protocol:\n  id: x\n  title: a\x00b\n")
+    with pytest.raises(ProtocolError) as caught:
+        load_protocol(path, "nul.yaml")
+    assert str(caught.value.problems[0]).startswith("nul.yaml:3:11: a character YAML does not")

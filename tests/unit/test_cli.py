@@ -86,9 +86,9 @@ def test_decide_with_too_few_answers_says_what_is_needed(
 
 def test_decide_with_a_wrong_answer_suggests_one(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["decide", "--protocol", str(DATA / "minimal.yaml"), "{free_to_leave: nope}"]) == 1
-    assert (
-        "'nope' is not an answer to 'free_to_leave' (did you mean 'no'?)" in capsys.readouterr().err
-    )
+    err = capsys.readouterr().err
+    assert "the answer given for 'free_to_leave' is not one of its answers" in err
+    assert "(did you mean 'no'?)" in err and "nope" not in err
 
 
 def test_decide_escalate_at(capsys: pytest.CaptureFixture[str]) -> None:

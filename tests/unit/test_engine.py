@@ -99,13 +99,15 @@ def test_danger_now_on_the_outcome_screen_overrides_the_route(minimal: LoadedPro
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("maybe", "'maybe' is not an answer"), ("", "not an answer")],
+    [("maybe", "not one of the answers to 'free_to_leave'"), ("", "not one of the answers")],
 )
 def test_a_wrong_answer_id_is_refused(minimal: LoadedProtocol, value: str, message: str) -> None:
     call = start(minimal)
-    with pytest.raises(CallError, match=message):
+    with pytest.raises(CallError, match=message) as refused:
         call.answer(value)
     assert call.state.answers == []
+    if value:
+        assert value not in str(refused.value)  # what was typed may be the caller's words
 
 
 def test_number_questions_take_digits_only(shipped: LoadedProtocol) -> None:
@@ -157,3 +159,86 @@ def test_events_out_of_order_are_refused(minimal: LoadedProtocol) -> None:
     call = start(minimal)
     with pytest.raises(CallError, match="not the question being asked"):
         call.record(QuestionAnswered(at=utc_now(), question="location", value="x"))
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"kind": "question_answered", "question": "free_to_leave", "answer": "perhaps"},
+        {"kind": "question_answered", "question": "free_to_leave", "value": "typed"},
+        {"kind": "question_answered", "question": "location", "value": "Main St"},
+        {"kind": "escalated", "question": "location"},
+        {"kind": "went_back", "to": "location", "dropped": []},
+        {"kind": "went_back", "to": "", "dropped": [], "undo_escalation": True},
+        {"kind": "step_ticked", "step": 42},
+    ],
+)
+def test_events_that_cannot_happen_are_refused_on_replay(
+    minimal: LoadedProtocol, bad: dict[str, object]
+) -> None:
+    call = start(minimal)
+    event = EVENT.validate_python({"at": "2026-03-14T09:30:00Z", **bad})
+    with pytest.raises(CallError):
+        Call(minimal.protocol, [*call.events, event])
+
+
+def test_nothing_is_recorded_after_the_call_is_closed(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    call.answer("no")
+    call.close()
+    for action in (call.escalate, call.back, lambda: call.tick(1), lambda: call.note("x")):
+        with pytest.raises(CallError, match="closed"):
+            action()
+    assert call.events[-1].kind == "call_closed"
+
+
+def test_back_after_danger_on_the_outcome_restores_the_route(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    answer_all(call, "yes", "Main St")
+    assert call.state.route is not None and call.state.route.outcome == "hotline"
+    call.escalate()
+    assert call.back() == []
+    assert call.state.route is not None and call.state.route.outcome == "hotline"
+    assert [g.question for g in call.state.answers] == ["free_to_leave", "location"]
+    assert Call(minimal.protocol, call.events).state == call.state
+
+
+def test_screening_is_left_open_when_danger_cuts_it_short(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    call.escalate()
+    statuses = {item.number: item.status for item in call.checklist()}
+    assert statuses[1] == "to_do" and statuses[2] == "to_do"
+    assert call.close().open_steps == [1, 2]
+
+
+def test_screening_step_can_be_unticked(minimal: LoadedProtocol) -> None:
+    call = start(minimal)
+    answer_all(call, "no", "Main St")
+    assert call.checklist()[0].status == "done"
+    call.tick(1, done=False)
+    assert call.checklist()[0].status == "to_do"
+
+
+def test_number_answers_take_plain_digits_only(shipped: LoadedProtocol) -> None:
+    from trafficking_triage.engine import Unanswered, replay_answers
+
+    with pytest.raises(Unanswered) as stopped:
+        replay_answers(shipped.protocol, {})
+    call = stopped.value.call
+    for value in [
+        "Main",
+        "no",
+        "no",
+        "no",
+        "general_concern",
+        "yes",
+        *["no"] * 11,
+        "English",
+        "no",
+    ]:
+        call.answer(value)
+    assert call.state.prompt is not None and call.state.prompt.kind == "number"
+    for bad in ("²", "①", "4.5", "-3"):
+        with pytest.raises(CallError):
+            call.answer(bad)
+    call.answer("12")

@@ -65,6 +65,8 @@ PATHS = [
     ("general worry, a child", call("general_concern", minor_involved="yes"), "officer"),
     ("witness, a child", call("witness_specific", minor_involved="yes"), "officer"),
     ("other caller", call("other", own_documents="no"), "hotline"),
+    ("witness, a weapon", {**call("witness_specific"), "weapons": "yes"}, "officer"),
+    ("general worry, a weapon", {**call("general_concern"), "weapons": "yes"}, "officer"),
 ]
 
 

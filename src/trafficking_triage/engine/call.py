@@ -112,6 +112,8 @@ class CallState:
     skipped: list[str] = field(default_factory=list)
     """Questions passed over because the caller could not answer them freely."""
     ticked: set[int] = field(default_factory=set)
+    unticked: set[int] = field(default_factory=set)
+    """Steps the dispatcher explicitly unticked (the screening step is otherwise automatic)."""
     notes: list[str] = field(default_factory=list)
     language: str = "en"
     closed: CallClosed | None = None
@@ -181,7 +183,8 @@ class Call:
         if prompt.kind == "choice" or prompt.closed:
             known = [choice.id for choice in prompt.choices]
             if value not in known:
-                raise CallError(f"'{value}' is not an answer to '{prompt.question}': {known}")
+                # The value is not repeated: it may be something the caller said.
+                raise CallError(f"not one of the answers to '{prompt.question}': {known}")
             question = self.protocol.questions[prompt.question]
             answer_id: str | None = value
             typed: str | None = None
@@ -200,7 +203,7 @@ class Call:
             text = value.strip()
             if not text:
                 raise CallError("an empty answer: type what the caller said")
-            if prompt.kind == "number" and not text.isdigit():
+            if prompt.kind == "number" and not (text.isascii() and text.isdigit()):
                 raise CallError("a number is needed here (digits only)")
             event = QuestionAnswered(at=self.clock(), question=prompt.question, value=text)
         before = self.state.route
@@ -208,7 +211,17 @@ class Call:
         self._note_route(before)
 
     def back(self, to: str | None = None) -> list[str]:
-        """Return to question `to` (default: the previous one). Gives the questions dropped."""
+        """Return to question `to` (default: the previous one). Gives the questions dropped.
+
+        Right after the danger-now key, Back (with no `to`) takes the key press back."""
+        route = self.state.route
+        if to is None and route is not None and route.escalated:
+            self.record(
+                WentBack(
+                    at=self.clock(), to=route.escalated_at or "", dropped=[], undo_escalation=True
+                )
+            )
+            return []
         target = to if to is not None else self.back_target()
         if target is None:
             raise CallError("there is no earlier question to go back to")
@@ -217,9 +230,10 @@ class Call:
         return dropped
 
     def back_target(self) -> str | None:
+        """Where Back goes: the question the danger-now key was pressed on, else the last."""
         route = self.state.route
-        if route is not None and route.escalated_at is not None:
-            return route.escalated_at  # undo the key press; nothing was answered there yet
+        if route is not None and route.escalated and route.escalated_at is not None:
+            return route.escalated_at
         if self.state.answers:
             return self.state.answers[-1].question
         return None
@@ -279,8 +293,9 @@ class Call:
                 status = "done"
             elif route is None:
                 status = "in_progress" if step.number == screening else "waiting"
-            elif step.number == screening:
-                status = "done"  # the route is known: the screening decided it
+            elif step.number == screening and not route.escalated:
+                # The answers reached a route: the screening decided it, unless unticked.
+                status = "to_do" if step.number in self.state.unticked else "done"
             else:
                 status = "to_do" if step.number in applies else "not_applicable"
             items.append(ChecklistItem(step.number, step.title, status))
@@ -311,6 +326,7 @@ class Call:
 
     # -- folding events into state ------------------------------------------------------------
     def _apply(self, event: Event) -> None:
+        """Fold one event into the state; an event that cannot happen now is a CallError."""
         state = self.state
         if isinstance(event, CallStarted):
             if state.started is not None:
@@ -318,24 +334,31 @@ class Call:
             state.started = event
             state.language = event.language
             self._move_to(self.protocol.protocol.start)
-        elif state.started is None:
+            return
+        if state.started is None:
             raise CallError(f"a '{event.kind}' event before the call started")
-        elif isinstance(event, QuestionAnswered):
-            prompt = state.prompt
-            if prompt is None or prompt.question != event.question:
-                raise CallError(f"'{event.question}' is not the question being asked")
+        if state.closed is not None:
+            raise CallError("the call is closed")
+        if isinstance(event, QuestionAnswered):
+            self._check_answer(event)
             state.answers.append(
                 Given(event.question, event.answer, event.value, event.closed, event.at)
             )
             self._move_to(self._next(event))
         elif isinstance(event, WentBack):
             asked = [given.question for given in state.answers]
-            if event.to in asked:
+            if event.undo_escalation:
+                if state.route is None or not state.route.escalated:
+                    raise CallError("there is no danger-now key press to take back")
+            elif event.to in asked:
                 del state.answers[asked.index(event.to) :]
             elif not self._escalated_at(event.to):
                 raise CallError(f"cannot go back to '{event.to}': it was not asked")
             self._replay_position()
         elif isinstance(event, Escalated):
+            on_screen = state.prompt.question if state.prompt is not None else None
+            if event.question != on_screen:
+                raise CallError(f"danger-now recorded at '{event.question}', not on screen")
             where = f" at '{event.question}'" if event.question else " on the outcome screen"
             state.route = Route(
                 self.protocol.protocol.danger_outcome,
@@ -346,10 +369,14 @@ class Call:
             )
             state.prompt = None
         elif isinstance(event, StepTicked):
+            if event.step not in {step.number for step in self.protocol.steps}:
+                raise CallError(f"there is no step {event.step}")
             if event.done:
                 state.ticked.add(event.step)
+                state.unticked.discard(event.step)
             else:
                 state.ticked.discard(event.step)
+                state.unticked.add(event.step)
         elif isinstance(event, NoteAdded):
             state.notes.append(event.text)
         elif isinstance(event, LanguageSwitched):
@@ -357,6 +384,21 @@ class Call:
         elif isinstance(event, CallClosed):
             state.closed = event
         # RouteReached is a written-down consequence of the answers: nothing to fold.
+
+    def _check_answer(self, event: QuestionAnswered) -> None:
+        """The answer fits the question on screen, in the form it was asked."""
+        prompt = self.state.prompt
+        if prompt is None or prompt.question != event.question:
+            raise CallError(f"'{event.question}' is not the question being asked")
+        question = self.protocol.questions[event.question]
+        if question.kind == "choice":
+            if event.answer not in {a.id for a in question.answers} or event.value is not None:
+                raise CallError(f"not one of the answers to '{event.question}'")
+        elif event.closed:
+            if event.value not in {"yes", "no"} or event.answer is not None:
+                raise CallError(f"'{event.question}' was asked as yes/no")
+        elif not (event.value or "").strip() or event.answer is not None:
+            raise CallError(f"'{event.question}' needs a typed answer")
 
     def _replay_position(self) -> None:
         """Walk from the start along the remaining answers to find where the call now is."""

@@ -50,11 +50,16 @@ class QuestionAnswered(_Event):
 
 
 class WentBack(_Event):
-    """The dispatcher returned to an earlier question; the answers from there on fell away."""
+    """The dispatcher returned to an earlier question; the answers from there on fell away.
+
+    With `undo_escalation`, Back took back a danger-now key press instead: no answer falls
+    away and the call returns to where the answers put it (`to` names the question the key
+    was pressed on, empty when it was pressed on an outcome)."""
 
     kind: Literal["went_back"] = "went_back"
     to: str
     dropped: list[str]
+    undo_escalation: bool = False
 
 
 class Escalated(_Event):

@@ -39,6 +39,12 @@ def replay_answers(
     sha256: str = "",
 ) -> Call:
     """Walk the protocol with `answers`; raises Unanswered, or CallError for a wrong answer."""
+    if escalate_at is not None and escalate_at not in protocol.questions:
+        hint = did_you_mean(escalate_at, protocol.questions)
+        raise CallError(
+            f"no question called '{escalate_at}' to press danger-now at"
+            + (f" ({hint})" if hint else "")
+        )
     call = Call.start(protocol, sha256, clock=_fixed_clock)
     while call.state.prompt is not None:
         prompt = call.state.prompt
@@ -56,9 +62,10 @@ def replay_answers(
             known = [choice.id for choice in prompt.choices]
             if not known:
                 raise
+            # The value is not repeated in the message: it may be something a caller said.
             hint = did_you_mean(text, known)
             raise CallError(
-                f"'{text}' is not an answer to '{prompt.question}'"
+                f"the answer given for '{prompt.question}' is not one of its answers"
                 + (f" ({hint})" if hint else f"; answers are {', '.join(known)}")
             ) from None
     return call

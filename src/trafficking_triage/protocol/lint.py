@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from .models import Protocol, Question
+from .models import Condition, Protocol, Question
 from .problems import Finding, Path, did_you_mean
 
 YES_NO = frozenset({"yes", "no", "unknown"})
@@ -145,6 +145,7 @@ class Linter:
                 if rule.when is None:
                     continue
                 base: Path = ("decisions", did, "rules", index, "when")
+                self.check_condition(base, rule.when)
                 for qid, answer_ids in (rule.when.answered or {}).items():
                     if self.reference((*base, "answered", qid), qid, p.questions, "question"):
                         known = {a.id for a in p.questions[qid].answers}
@@ -186,6 +187,20 @@ class Linter:
                 self.reference(
                     ("cases", index, "expect_indicators"), name, p.indicators, "indicator"
                 )
+
+    def check_condition(self, path: Path, when: Condition) -> None:
+        """A condition that always or never holds is a mistake, never an intent."""
+        given = {k: v for k, v in when.model_dump().items() if v is not None}
+        if not given:
+            self.add(
+                path,
+                "a condition with nothing in it always holds",
+                "empty-condition",
+                "leave out 'when' on the last rule instead",
+            )
+        for key, value in given.items():
+            if not value or (key == "answered" and not all(value.values())):
+                self.add((*path, key), f"'{key}' is empty, so it never holds", "empty-condition")
 
     # -- question shapes --------------------------------------------------------------------
     def check_questions(self) -> None:

@@ -78,6 +78,12 @@ _PositionLoader.add_constructor("tag:yaml.org,2002:map", _PositionLoader._constr
 _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _PositionLoader._construct_seq)
 
 
+# PyYAML's C parser recurses once per nesting level and can crash the process on a file of
+# thousands of nested brackets; no protocol nests more than a dozen levels, so such a file is
+# refused before it is parsed.
+_TOO_DEEP = re.compile(r"(?:[\[{]\s*){100}")
+
+
 def _problem(file: str, mark: Mark, message: str, rule: str, hint: str | None = None) -> Problem:
     return Problem(file, mark[0], mark[1], "", message, rule, hint)
 
@@ -121,6 +127,16 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
 
     A document that cannot be parsed at all raises a ProtocolError. Duplicate keys do not stop
     the reading: they come back as problems, so they are listed with everything else wrong."""
+    too_deep = _TOO_DEEP.search(text)
+    if too_deep is not None:
+        line = text.count("\n", 0, too_deep.start()) + 1
+        raise ProtocolError(
+            [
+                _problem(
+                    name, (line, 1), "brackets nested too deeply to be a protocol", "yaml-syntax"
+                )
+            ]
+        )
     loader = _PositionLoader(text)
     try:
         data = loader.get_single_data()
@@ -132,6 +148,24 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
             problem = f"the tag '{tag}' is not allowed: protocol files hold plain data only"
         raise ProtocolError(
             [_problem(name, _mark(error.problem_mark), problem, "unsafe-tag")]
+        ) from None
+    except RecursionError:
+        raise ProtocolError(
+            [_problem(name, (1, 1), "nested too deeply to be a protocol", "yaml-syntax")]
+        ) from None
+    except yaml.reader.ReaderError as error:
+        before = text[: error.position]
+        line = before.count("\n") + 1
+        column = error.position - (before.rfind("\n") + 1) + 1
+        raise ProtocolError(
+            [
+                _problem(
+                    name,
+                    (line, column),
+                    f"a character YAML does not allow here (code {error.character!r})",
+                    "yaml-syntax",
+                )
+            ]
         ) from None
     except yaml.MarkedYAMLError as error:
         message = str(error.problem or "is not valid YAML")
@@ -162,10 +196,14 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
 def _path_to(root: Any, target: int) -> tuple[PathPart, ...]:
     """The key path of the container whose id is `target` (only used to word a problem)."""
     stack: list[tuple[Any, tuple[PathPart, ...]]] = [(root, ())]
+    seen: set[int] = set()  # an alias can make the data refer to itself
     while stack:
         node, path = stack.pop()
         if id(node) == target:
             return path
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
         if isinstance(node, dict):
             stack.extend((value, (*path, key)) for key, value in node.items())
         elif isinstance(node, list):

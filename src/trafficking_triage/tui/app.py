@@ -250,7 +250,10 @@ class TriageApp(App[int]):
         call = self.call
         if call is None:
             return
-        later = len(call.would_drop(question)) - 1
+        try:
+            later = len(call.would_drop(question)) - 1
+        except CallError:
+            return  # a trail choice overtaken by a key pressed just before it: nothing to do
         words = local(call.protocol.questions[question].text, call.state.language)
 
         def back(confirmed: bool | None = True) -> None:
@@ -345,6 +348,17 @@ class TriageApp(App[int]):
         screen = self.screen
         if isinstance(screen, CallScreen | OutcomeScreen):
             screen.tick()
+
+    def _fatal_error(self) -> None:
+        """A crash report without the values of local variables (Textual shows them by
+        default): they would hold what the caller said, and this report reaches the terminal."""
+        from rich.segment import Segments
+        from rich.traceback import Traceback
+
+        self.bell()
+        report = Traceback(show_locals=False, width=None)
+        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
+        self._close_messages_no_wait()
 
     # -- keys that work everywhere ---------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -53,6 +53,7 @@ class CallScreen(Screen[None]):
 
     def set_call(self, call: Call) -> None:
         self.call = call
+        self.query_one(QuestionPanel).reset()
         self.show_call()
 
     def show_call(self) -> None:
@@ -123,10 +124,7 @@ class CallScreen(Screen[None]):
         if target is None:
             self.notify("This is the first question: there is nothing to go back to.")
             return
-        controller(self).go_back_to(target)
-
-    def on_question_panel_answered(self, message: QuestionPanel.Answered) -> None:
-        controller(self).answer(message.value, message.question)
+        controller(self).apply(self.call.back)
 
     def on_trail_chosen(self, message: Trail.Chosen) -> None:
         controller(self).go_back_to(message.question, ask=True)

@@ -140,7 +140,7 @@ class OutcomeScreen(Screen[None]):
     def action_back(self) -> None:
         target = self.call.back_target()
         if target is not None:
-            controller(self).go_back_to(target)
+            controller(self).apply(self.call.back)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a record there is no narrative to copy: the key is not offered.

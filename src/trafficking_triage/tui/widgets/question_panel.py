@@ -1,23 +1,22 @@
 """The question being asked: its words, its why line, and the way to answer it.
 
 Choice questions show numbered answers (the screen maps number keys and y/n onto them); text
-and number questions show a field that takes typing and Enter. Either way the panel reports a
-single `Answered` message carrying what the engine should record.
+and number questions show a field that takes typing and Enter. Every way of answering goes
+straight to the app, inside the key's handling, so fast keys are recorded in order.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Static
 from textual.widgets.option_list import Option
 
 from ...engine import Prompt
 from ..words import local, plain, set_content
+from .answer_input import AnswerInput
+from .answer_list import AnswerList
 
 SECTION_NAMES = {
     "safety": "SAFETY FIRST",
@@ -28,17 +27,11 @@ SECTION_NAMES = {
 
 
 class QuestionPanel(Vertical):
-    @dataclass
-    class Answered(Message):
-        """The dispatcher gave the caller's answer to `question`: an answer id, or the text."""
-
-        question: str
-        value: str
-
     def __init__(self, *, blink: bool = True, id: str | None = None) -> None:
         super().__init__(id=id)
         self.blink = blink
         self.prompt: Prompt | None = None
+        self._labels: list[tuple[str, str]] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static("⚠ YES/NO ONLY: caller cannot talk freely", id="closed-banner")
@@ -46,8 +39,8 @@ class QuestionPanel(Vertical):
         yield Static(id="question-text")
         yield Static(id="why")
         yield Static(id="previous")
-        yield OptionList(id="answers")
-        typed = Input(id="typed", select_on_focus=False)
+        yield AnswerList(id="answers")
+        typed = AnswerInput(id="typed", select_on_focus=False)
         typed.cursor_blink = self.blink
         yield typed
 
@@ -63,8 +56,7 @@ class QuestionPanel(Vertical):
         closed_mode: bool,
         prefill: str | None = None,
     ) -> None:
-        # Keep what is in the text field only if it was typed for this very question.
-        same_question = self.prompt is None or self.prompt.question == prompt.question
+        new_question = self.prompt is None or self.prompt.question != prompt.question
         self.prompt = prompt
         section_name = SECTION_NAMES.get(section, section.upper())
         if prompt.closed:
@@ -81,8 +73,8 @@ class QuestionPanel(Vertical):
             Content.assemble(("Answered before going back: ", "dim"), (previous or "", "bold")),
         )
         previous_line.display = previous is not None
-        answers = self.query_one("#answers", OptionList)
-        typed = self.query_one("#typed", Input)
+        answers = self.query_one("#answers", AnswerList)
+        typed = self.query_one("#typed", AnswerInput)
         if prompt.choices:
             labels = [(c.id, local(c.label, language)) for c in prompt.choices]
             # Consecutive yes/no questions offer the same answers: keep the list as it is.
@@ -106,8 +98,8 @@ class QuestionPanel(Vertical):
             if not answers.has_focus:
                 answers.focus()
         else:
-            if not same_question or (prefill and not typed.value):
-                typed.value = prefill or ""
+            if new_question:
+                typed.value = prefill or ""  # what the CAD passed in, else an empty field
             typed.type = "integer" if prompt.kind == "number" else "text"
             typed.placeholder = (
                 "type the number, then Enter"
@@ -124,17 +116,11 @@ class QuestionPanel(Vertical):
             return None
         return self.prompt.choices[number - 1].id
 
+    def reset(self) -> None:
+        """Forget the last call: nothing typed for one caller may show during the next."""
+        self.prompt = None
+        self._labels = None
+        self.query_one("#typed", AnswerInput).value = ""
+
     def has_choice(self, answer_id: str) -> bool:
         return self.prompt is not None and answer_id in {c.id for c in self.prompt.choices}
-
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option_list.id != "answers":
-            return
-        event.stop()
-        if event.option.id is not None and self.prompt is not None:
-            self.post_message(self.Answered(self.prompt.question, event.option.id))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
-        if event.value.strip() and self.prompt is not None:
-            self.post_message(self.Answered(self.prompt.question, event.value))
