@@ -212,12 +212,14 @@ def test_four_consoles_appending_at_once_lose_and_mix_nothing(tmp_path: Path) ->
         subprocess.Popen(
             [sys.executable, "-c", FOUR_CONSOLES, str(tmp_path), f"console{n}"],
             stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
             text=True,
         )
         for n in range(4)
     ]
-    ids = [p.communicate(timeout=120)[0].strip() for p in processes]
-    assert all(p.returncode == 0 for p in processes)
+    outputs = [p.communicate(timeout=120) for p in processes]
+    assert [p.returncode for p in processes] == [0, 0, 0, 0], [err for _, err in outputs]
+    ids = [out.strip() for out, _ in outputs]
     store = RecordStore(tmp_path)
     for n, call_id in enumerate(ids):
         events = store.events(call_id)

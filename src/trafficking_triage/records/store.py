@@ -13,6 +13,7 @@ import os
 import secrets
 import sqlite3
 import stat
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -93,9 +94,9 @@ def _private_directory(directory: Path) -> None:
         directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         if stat.S_IMODE(directory.stat().st_mode) != 0o700:
             directory.chmod(0o700)
-        probe = directory / ".write-test"
-        probe.write_bytes(b"")
-        probe.unlink()
+        # A probe of its own (consoles sharing the directory may start at the same moment).
+        with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-"):
+            pass
     except OSError as error:
         raise RecordsError(
             f"the data directory {directory} cannot be written ({error.strerror or error}); "
@@ -129,9 +130,10 @@ class RecordStore:
         try:
             self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             self.db.execute("PRAGMA busy_timeout = 10000")
-            self._check_and_migrate()
+            self._refuse_foreign_or_newer()
             self.db.execute("PRAGMA journal_mode = WAL")
             self.db.execute("PRAGMA synchronous = FULL")
+            self._migrate()
             self.db.execute("PRAGMA foreign_keys = ON")
         except sqlite3.DatabaseError as error:
             raise RecordsError(
@@ -144,7 +146,8 @@ class RecordStore:
                 if side.exists():
                     side.chmod(0o600)
 
-    def _check_and_migrate(self) -> None:
+    def _refuse_foreign_or_newer(self) -> None:
+        """Before anything is written: a file this program must not touch stays untouched."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise RecordsError(
@@ -152,8 +155,6 @@ class RecordStore:
                 f"program (schema {version}; this one knows {SCHEMA_VERSION}). The file was "
                 "left untouched: use the newer program."
             )
-        if version == SCHEMA_VERSION:
-            return
         # An empty new file reads as version 0; anything at version 0 with tables is foreign.
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if version == 0 and tables:
@@ -161,7 +162,14 @@ class RecordStore:
                 f"{self.path} is an SQLite database, but not one of call records. "
                 "It was left untouched."
             )
+
+    def _migrate(self) -> None:
+        """Bring the schema up to date. The version is read again under the write lock, so
+        consoles starting together on a new directory migrate it once, not once each."""
         with self._transaction():
+            version = self.db.execute("PRAGMA user_version").fetchone()[0]
+            if version >= SCHEMA_VERSION:
+                return
             for number in range(version, SCHEMA_VERSION):
                 for statement in MIGRATIONS[number].split(";"):
                     if statement.strip():
