@@ -41,6 +41,15 @@ def build_parser() -> argparse.ArgumentParser:
         help="where call records are kept (default: $TRAFFICKING_TRIAGE_DATA, else the "
         "platform's data directory)",
     )
+    parser.add_argument(
+        "--agency",
+        type=Path,
+        help="agency settings file (default: $TRAFFICKING_TRIAGE_AGENCY, else agency.yaml in "
+        "the platform's config directory)",
+    )
+    parser.add_argument(
+        "--lang", help="language the questions are shown in at the start (en, es, es+en)"
+    )
     cad = parser.add_argument_group("call context (as a CAD would launch the console)")
     cad.add_argument("--console", help="this console's name")
     cad.add_argument("--dispatcher", help="the dispatcher's name or number")
@@ -60,6 +69,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_common(validate)
     validate.add_argument("file", nargs="?", type=Path, metavar="PROTOCOL")
+    validate.add_argument(
+        "--agency",
+        dest="validate_agency",
+        type=Path,
+        metavar="FILE",
+        help="check this settings file too",
+    )
 
     decide = commands.add_parser(
         "decide",
@@ -80,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="QUESTION",
         help="press the danger-now key when this question comes up",
     )
+    agency = commands.add_parser("agency", help="the agency settings file")
+    _add_common(agency)
+    agency_actions = agency.add_subparsers(dest="action", metavar="ACTION", required=True)
+    init = agency_actions.add_parser("init", help="write a commented settings template")
+    _add_common(init)
+    init.add_argument("path", nargs="?", type=Path, help="where (default: the usual place)")
+    init.add_argument("--force", action="store_true", help="replace an existing file")
+
     records = commands.add_parser(
         "records",
         help="list, show, export and replay call records",
@@ -113,7 +137,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "validate":
-            return validate(args.file or args.protocol)
+            return validate(args.file or args.protocol, args.validate_agency or args.agency)
+        if args.command == "agency":
+            return agency_init(args.path, args.force)
         if args.command == "decide":
             return decide(args.answers, args.decide_protocol or args.protocol, args.escalate_at)
         if args.command == "records":
@@ -137,13 +163,23 @@ def _load(path: Path | None) -> LoadedProtocol:
     return load_protocol(path)
 
 
-def validate(path: Path | None) -> int:
+def validate(path: Path | None, agency: Path | None = None) -> int:
     from .engine import check_cases
 
     loaded = _load(path)
     findings = check_cases(loaded.protocol, loaded.sha256)
-    if findings:
-        raise ProtocolError([loaded.problem(finding) for finding in findings])
+    problems = [loaded.problem(finding) for finding in findings]
+    settings_line = None
+    if agency is not None:
+        from .settings import load_settings
+
+        try:
+            load_settings(agency)
+            settings_line = f"{agency}: ok"
+        except ProtocolError as error:
+            problems += error.problems
+    if problems:
+        raise ProtocolError(problems)
     p = loaded.protocol
     counts = [
         _count(len(p.questions), "question"),
@@ -153,6 +189,24 @@ def validate(path: Path | None) -> int:
         _count(len(p.cases), "case") + " passed",
     ]
     print(f"{loaded.name}: ok: {', '.join(counts)}")
+    if settings_line:
+        print(settings_line)
+    return 0
+
+
+def agency_init(path: Path | None, force: bool) -> int:
+    from .records_cli import write_private
+    from .settings import default_settings_path
+    from .settings.template import TEMPLATE
+
+    target = path or default_settings_path()
+    if target.exists() and not force:
+        print(f"agency init: {target} exists; not replaced (--force replaces it)", file=sys.stderr)
+        return 1
+    target.parent.mkdir(parents=True, exist_ok=True)
+    write_private(target, TEMPLATE)
+    print(f"written to {target}: fill it in, then check it with")
+    print(f"  trafficking-triage validate --agency {target}")
     return 0
 
 
@@ -213,11 +267,24 @@ def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> in
 
 
 def run_console(args: argparse.Namespace) -> int:
-    """The bare command: check the protocol and the data directory first, then (only then)
-    import Textual, so a problem is a plain message before any screen is drawn."""
+    """The bare command: check the protocol, the settings and the data directory first, then
+    (only then) import Textual, so a problem is a plain message before any screen is drawn."""
     from .records import RecordStore, default_data_dir
+    from .settings import default_settings_path, load_settings
 
     loaded = _load(args.protocol)
+    languages = loaded.protocol.protocol.languages
+    display = args.lang or languages[0]
+    if any(part not in languages for part in display.split("+")):
+        choices = ", ".join(
+            [*languages, *(f"{b}+{a}" for a in languages for b in languages if a != b)]
+        )
+        print(f"trafficking-triage: --lang {display}: this protocol has {choices}", file=sys.stderr)
+        return 2
+    settings_path = args.agency or default_settings_path()
+    settings = None
+    if args.agency is not None or settings_path.exists():
+        settings = load_settings(settings_path)
     store = RecordStore(args.data_dir or default_data_dir())
     context = {
         key: value
@@ -229,6 +296,8 @@ def run_console(args: argparse.Namespace) -> int:
     app = make_app(
         loaded=loaded,
         store=store,
+        settings=settings,
+        language=display,
         console=args.console,
         dispatcher=args.dispatcher,
         context=context,

@@ -116,7 +116,9 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
 async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", "y", "f2", "x")
+        await pilot.press(*"Main", "enter", "y", "f2")
+        await pilot.pause()  # the outcome screen is up before its keys are used
+        await pilot.press("x")
         await pilot.pause()
         assert app.recorder is not None
         path = tmp_path / "exports" / f"{app.recorder.call_id}.txt"

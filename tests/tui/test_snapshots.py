@@ -50,6 +50,12 @@ SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
     ("confirm_closing_with_open_steps", (80, 24), route(ROUTES[2][1], "c")),
     ("call_closed", (80, 24), route(ROUTES[2][1], "c", "y")),
     ("reference", (80, 24), keys("f1", "down")),
+    ("question_in_spanish", (80, 24), keys(*"Motel", "enter", "f4")),
+    (
+        "question_in_spanish_and_english",
+        (80, 24),
+        keys(*"Motel", "enter", "n", "n", "n", "f4", "f4"),
+    ),
     ("compact_60x20", (60, 20), keys(*"Motel", "enter", "n")),
     ("too_small_50x15", (50, 15), None),
 ]

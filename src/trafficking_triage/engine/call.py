@@ -153,6 +153,7 @@ class Call:
         context: dict[str, str] | None = None,
         language: str | None = None,
         training: bool = False,
+        settings: tuple[str, str] | None = None,
     ) -> Call:
         call = cls(protocol, clock=clock)
         call.record(
@@ -166,6 +167,8 @@ class Call:
                 context=context or {},
                 language=language or protocol.protocol.languages[0],
                 training=training,
+                settings_path=settings[0] if settings else None,
+                settings_sha256=settings[1] if settings else None,
             )
         )
         return call

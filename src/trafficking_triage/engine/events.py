@@ -36,6 +36,9 @@ class CallStarted(_Event):
     context: dict[str, str] = Field(default_factory=dict)
     language: str = "en"
     training: bool = False
+    settings_path: str | None = None
+    settings_sha256: str | None = None
+    """The agency settings file in force for this call, if any."""
 
 
 class QuestionAnswered(_Event):

@@ -114,7 +114,7 @@ def _finding(root: type[BaseModel], error: ErrorDetails) -> Finding:
         if kind == "model_type":
             noun = _NOUNS["model"]
         return Finding(path, f"expected {noun}, got {_describe(value)}", "wrong-type")
-    return Finding(path, str(error["msg"]), "invalid")
+    return Finding(path, str(error["msg"]), kind.replace("_", "-"))
 
 
 # pydantic names the branch of a union it tried ("str", "int", "function-after[...]") in the

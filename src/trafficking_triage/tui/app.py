@@ -20,6 +20,7 @@ from ..engine.events import utc_now
 from ..protocol import LoadedProtocol
 from ..records import CallRow, RecordsError, RecordStore
 from ..records.recorder import Recorder, cause_of
+from ..settings import LoadedSettings, resolve_contacts
 from .screens.call_screen import CallScreen
 from .screens.closed_screen import ClosedScreen
 from .screens.confirm_screen import ConfirmScreen
@@ -28,7 +29,7 @@ from .screens.reference_screen import ReferenceScreen
 from .screens.resume_screen import Choice, ResumeScreen
 from .screens.save_elsewhere_screen import SaveElsewhereScreen
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
-from .words import local
+from .words import display_modes, local
 
 
 class TriageApp(App[int]):
@@ -47,6 +48,7 @@ class TriageApp(App[int]):
         # ctrl+c must never drop a call by accident: it asks, exactly like ctrl+q.
         Binding("ctrl+c", "request_quit", "Quit", show=False, id="quit_ctrl_c", priority=True),
         Binding("ctrl+s", "save_elsewhere", "SAVE ELSEWHERE", id="save_elsewhere"),
+        Binding("f4", "switch_language", "Language", id="switch_language"),
     ]
 
     def __init__(
@@ -59,10 +61,15 @@ class TriageApp(App[int]):
         context: dict[str, str] | None = None,
         blink: bool = True,
         store: RecordStore | None = None,
+        settings: LoadedSettings | None = None,
+        language: str | None = None,
     ) -> None:
         super().__init__()
         self.loaded = loaded
         self.store = store
+        self.settings = settings
+        self.language = language or loaded.protocol.protocol.languages[0]
+        self.contacts = resolve_contacts(loaded.protocol, settings.settings if settings else None)
         self.recorder: Recorder | None = None
         self.records_trouble: str | None = None
         self.clock = clock
@@ -202,6 +209,8 @@ class TriageApp(App[int]):
             console=self.console_name,
             dispatcher=self.dispatcher,
             context=self.context,
+            language=self.language,
+            settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
         )
         if self.store is not None:
             store, call = self.store, self.call
@@ -364,6 +373,8 @@ class TriageApp(App[int]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "danger_now":
             return self.call_open()
+        if action == "switch_language":
+            return self.call_open() and len(self.loaded.protocol.protocol.languages) > 1
         if action == "save_elsewhere":
             # Shown only while the records cannot be written: that is when it is needed.
             return self.call is not None and self.records_trouble is not None
@@ -375,11 +386,24 @@ class TriageApp(App[int]):
             return
         self.apply(call.escalate)
 
+    def action_switch_language(self) -> None:
+        """F4: the next display (English, Spanish, Spanish with English beneath, ...)."""
+        call = self.call
+        if call is None:
+            return
+        modes = display_modes(self.loaded.protocol.protocol.languages)
+        current = call.state.language
+        following = modes[(modes.index(current) + 1) % len(modes)] if current in modes else modes[0]
+        self.language = following  # the next call starts in the display chosen last
+        self.apply(lambda: call.switch_language(following))
+        self.notify(f"Questions shown in: {following}", title="Language", timeout=2)
+
     def action_reference(self) -> None:
         if isinstance(self.screen, ReferenceScreen):
             self.pop_screen()
         elif not isinstance(self.screen, ConfirmScreen):
-            self.push_screen(ReferenceScreen(self.loaded.protocol))
+            resources = self.settings.settings.resources if self.settings else []
+            self.push_screen(ReferenceScreen(self.loaded.protocol, resources))
 
     def action_request_quit(self) -> None:
         if isinstance(self.screen, ConfirmScreen):
@@ -413,6 +437,8 @@ def make_app(
     context: dict[str, str] | None = None,
     blink: bool = True,
     store: RecordStore | None = None,
+    settings: LoadedSettings | None = None,
+    language: str | None = None,
 ) -> TriageApp:
     """Build the console. Raises ProtocolError before any screen is drawn if the protocol is bad.
 
@@ -428,6 +454,8 @@ def make_app(
         context=context,
         blink=blink,
         store=store,
+        settings=settings,
+        language=language,
     )
 
 

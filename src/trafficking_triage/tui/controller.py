@@ -10,10 +10,15 @@ from typing import Protocol, cast
 
 from textual.dom import DOMNode
 
+from ..settings import LoadedSettings, ResolvedContact
+
 
 class Controller(Protocol):
     records_trouble: str | None
     """Why the call records cannot be written right now, or None when all is saved."""
+    contacts: dict[str, ResolvedContact]
+    """The protocol's contacts with the agency's numbers filled in."""
+    settings: LoadedSettings | None
 
     def answer(self, value: str, question: str | None = None) -> None: ...
     def apply(self, action: Callable[[], object]) -> None: ...

@@ -5,11 +5,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer
+from textual.widgets import Footer, Static
 
 from ...engine import Call
 from ...engine.events import QuestionAnswered
+from ...settings.resolve import missing_settings
 from ..controller import controller
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
@@ -38,6 +40,7 @@ class CallScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield CallHeader(id="header")
+        yield Static(id="settings-warning", classes="body")
         with Horizontal(id="body", classes="body"):
             with Vertical(id="main"):
                 yield QuestionPanel(id="question", blink=self.blink)
@@ -49,6 +52,17 @@ class CallScreen(Screen[None]):
         yield TooSmall()
 
     def on_mount(self) -> None:
+        settings = controller(self).settings
+        missing = missing_settings(self.call.protocol, settings.settings if settings else None)
+        warning = self.query_one("#settings-warning", Static)
+        warning.update(
+            Content.assemble(
+                ("⚠ NOT CONFIGURED: ", "bold"),
+                ", ".join(missing),
+                ("  see: trafficking-triage agency init", "dim"),
+            )
+        )
+        warning.display = bool(missing)
         self.show_call()
 
     def set_call(self, call: Call) -> None:

@@ -81,24 +81,14 @@ class OutcomeScreen(Screen[None]):
 
     def contacts_text(self, outcome_id: str) -> Content:
         protocol = self.call.protocol
+        contacts = controller(self).contacts
         lines = [Content.styled("CALL OR TRANSFER TO", "bold")]
         for name in protocol.outcomes[outcome_id].contacts:
-            contact = protocol.contacts[name]
-            numbers = [
-                f"{label} {value}"
-                for label, value in (
-                    ("phone", contact.phone),
-                    ("text", contact.text_line),
-                    ("TTY", contact.tty),
-                    ("web", contact.web),
-                )
-                if value
-            ]
-            if numbers:
+            contact = contacts[name]
+            if contact.configured:
+                numbers = " · ".join(f"{kind} {value}" for kind, value in contact.numbers)
                 lines.append(
-                    Content.assemble(
-                        ("☎ ", "bold"), (contact.name, "bold"), ": ", " · ".join(numbers)
-                    )
+                    Content.assemble(("☎ ", "bold"), (contact.name, "bold"), ": ", numbers)
                 )
             else:
                 lines.append(
@@ -110,6 +100,16 @@ class OutcomeScreen(Screen[None]):
                         " set it in the agency settings",
                     )
                 )
+        settings = controller(self).settings
+        if settings is not None:
+            facts = self.call.facts()
+            for alert in settings.settings.radio_alerts:
+                filled = alert.replace("{location}", facts.get("location", "(location)"))
+                filled = filled.replace("{incident}", facts.get("incident", "(incident)"))
+                lines.append(Content.assemble(("RADIO ", "bold"), filled))
+            for resource in settings.settings.resources:
+                details = " · ".join(v for v in (resource.phone, resource.web, resource.note) if v)
+                lines.append(Content.assemble(("+ ", "bold"), resource.name, ": ", details))
         return Content("\n").join(lines)
 
     def because_text(self) -> Content:

@@ -3,6 +3,8 @@ Crime Stoppers, interpreters; pages chosen from a list on the left."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -12,6 +14,7 @@ from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...protocol import Protocol
+from ...settings.models import Resource
 from ..widgets.too_small import TooSmall
 
 KEYS = """\
@@ -50,7 +53,7 @@ def reflow(body: str) -> str:
     return "\n".join(out)
 
 
-def pages(protocol: Protocol) -> list[tuple[str, str]]:
+def pages(protocol: Protocol, resources: Sequence[Resource] = ()) -> list[tuple[str, str]]:
     """(title, body) of each page, in the order they are listed."""
     found = [("Keys", KEYS)]
     found += [(section.title, reflow(section.body)) for section in protocol.reference]
@@ -83,6 +86,16 @@ def pages(protocol: Protocol) -> list[tuple[str, str]]:
         status = numbers or "NOT CONFIGURED (agency setting)"
         contacts.append(f"- {contact.name}: {status}\n  {contact.role.strip()}")
     found.append(("Contacts", "\n".join(contacts)))
+    if resources:
+        found.append(
+            (
+                "Local resources",
+                "\n".join(
+                    f"- {r.name}: " + ", ".join(v for v in (r.phone, r.web, r.note) if v)
+                    for r in resources
+                ),
+            )
+        )
     return found
 
 
@@ -92,9 +105,9 @@ class ReferenceScreen(Screen[None]):
         Binding("q", "close", show=False),
     ]
 
-    def __init__(self, protocol: Protocol) -> None:
+    def __init__(self, protocol: Protocol, resources: Sequence[Resource] = ()) -> None:
         super().__init__()
-        self.pages = pages(protocol)
+        self.pages = pages(protocol, resources)
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reference", classes="body"):

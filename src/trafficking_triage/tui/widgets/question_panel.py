@@ -76,7 +76,7 @@ class QuestionPanel(Vertical):
         answers = self.query_one("#answers", AnswerList)
         typed = self.query_one("#typed", AnswerInput)
         if prompt.choices:
-            labels = [(c.id, local(c.label, language)) for c in prompt.choices]
+            labels = [(c.id, local(c.label, language, " · ")) for c in prompt.choices]
             # Consecutive yes/no questions offer the same answers: keep the list as it is.
             if labels != getattr(self, "_labels", None):
                 self._labels = labels

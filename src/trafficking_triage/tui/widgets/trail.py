@@ -25,7 +25,7 @@ class Trail(OptionList):
 
     def show(self, call: Call) -> None:
         """List the answers; when the call only moved on, just the new ones are added."""
-        language = call.state.language
+        language = call.state.language.split("+")[0]  # one language a line in the trail
         wanted = [(g.question, g.answer, g.value) for g in call.state.answers]
         shown: list[tuple[str, str | None, str | None]] = getattr(self, "_shown", [])
         if wanted[: len(shown)] != shown or self._language != language:

@@ -1,0 +1,14 @@
+"""Agency settings: the numbers and names each agency fills in. No Textual."""
+
+from .loader import LoadedSettings, default_settings_path, load_settings
+from .models import AgencySettings
+from .resolve import ResolvedContact, resolve_contacts
+
+__all__ = [
+    "AgencySettings",
+    "LoadedSettings",
+    "ResolvedContact",
+    "default_settings_path",
+    "load_settings",
+    "resolve_contacts",
+]

@@ -1,0 +1,64 @@
+"""Reading agency.yaml with the same kind of messages as the protocol: file, line, key path."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from ..protocol.loader import locate
+from ..protocol.problems import Problem, ProtocolError
+from ..protocol.schema_errors import findings_from
+from ..protocol.yamlfile import parse_yaml, read_text
+from .models import AgencySettings
+
+SETTINGS_ENV = "TRAFFICKING_TRIAGE_AGENCY"
+
+
+@dataclass(frozen=True)
+class LoadedSettings:
+    settings: AgencySettings
+    path: Path
+    sha256: str
+
+
+def default_settings_path() -> Path:
+    """`TRAFFICKING_TRIAGE_AGENCY`, else agency.yaml in the platform's config directory."""
+    override = os.environ.get(SETTINGS_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("trafficking-triage", appauthor=False)) / "agency.yaml"
+
+
+def load_settings(path: Path, name: str | None = None) -> LoadedSettings:
+    """The settings, or a ProtocolError listing every problem in the file."""
+    name = name if name is not None else str(path)
+    text, raw = read_text(path, name)
+    data, positions, problems = parse_yaml(text, name)
+    if not isinstance(data, dict):
+        raise ProtocolError(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    "expected a mapping of settings at the top",
+                    "wrong-type",
+                    "start from 'trafficking-triage agency init'",
+                )
+            ]
+        )
+    try:
+        settings = AgencySettings.model_validate(data)
+    except ValidationError as error:
+        problems += [locate(name, data, positions, f) for f in findings_from(AgencySettings, error)]
+        raise ProtocolError(sorted(problems, key=lambda p: (p.line, p.column))) from None
+    if problems:
+        raise ProtocolError(problems)
+    return LoadedSettings(settings, path, hashlib.sha256(raw).hexdigest())

@@ -1,0 +1,70 @@
+"""The shape of agency.yaml: strict models, so a misspelt key is an error, never ignored."""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
+
+from ..protocol.models import Text
+
+# Digits, spaces and ( ) . - with an optional leading +, or a vanity number such as
+# 1-800-222-TIPS; at least three digits either way (711 is a real number).
+_PHONE = re.compile(r"^\+?[0-9A-Z(][0-9A-Z ().-]{1,24}$")
+
+
+def _phone(value: str) -> str:
+    if not _PHONE.match(value) or sum(ch.isdigit() for ch in value) < 3:
+        raise PydanticCustomError(
+            "phone_shape",
+            "'{value}' does not look like a phone number",
+            {"value": value},
+        )
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_phone)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Agency(Strict):
+    name: Text
+
+
+class Person(Strict):
+    """Someone to notify: the trafficking point of contact, the supervisor."""
+
+    name: Text
+    phone: Phone | None = None
+    radio: Text | None = None
+    """A radio channel or unit to reach them on."""
+
+
+class TipLine(Strict):
+    name: Text
+    phone: Phone | None = None
+    web: Text | None = None
+
+
+class Resource(Strict):
+    """A local service shown on the reference and outcome screens."""
+
+    name: Text
+    phone: Phone | None = None
+    web: Text | None = None
+    note: Text | None = None
+
+
+class AgencySettings(Strict):
+    agency: Agency
+    point_of_contact: Person | None = None
+    tip_line: TipLine | None = None
+    supervisor: Person | None = None
+    radio_alerts: list[Text] = Field(default_factory=list)
+    """The wording of radio alerts; {location} and {incident} are filled in from the call."""
+    resources: list[Resource] = Field(default_factory=list)

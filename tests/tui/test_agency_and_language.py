@@ -1,0 +1,99 @@
+"""Agency settings on the screens, and the language of the questions (F4, --lang)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from textual.widgets import Static
+
+from tests.tui.conftest import LOADED, frozen_clock
+from trafficking_triage.settings import load_settings
+from trafficking_triage.tui.app import TriageApp, make_app
+
+SETTINGS = """\
+agency:
+  name: Example County 911
+point_of_contact:
+  name: Det. A. Rivera
+  phone: "555-0100"
+  radio: SVU 12
+tip_line:
+  name: Example County Crime Stoppers
+  phone: 1-800-222-TIPS
+radio_alerts:
+  - "Possible labor trafficking at {location}"
+resources:
+  - name: Regional task force
+    phone: "555-0199"
+"""
+
+
+def text_of(app: Any) -> str:
+    return "\n".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+
+
+def with_settings(tmp_path: Path, language: str | None = None) -> TriageApp:
+    path = tmp_path / "agency.yaml"
+    path.write_text(SETTINGS)
+    return make_app(
+        loaded=LOADED,
+        clock=frozen_clock,
+        blink=False,
+        settings=load_settings(path),
+        language=language,
+    )
+
+
+async def test_settings_fill_in_the_contacts_and_are_recorded(tmp_path: Path) -> None:
+    app = with_settings(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "NOT CONFIGURED" not in text_of(app)
+        await pilot.press(*"Main", "enter", "y", "f2")
+        await pilot.pause()
+        text = text_of(app)
+        assert "Det. A. Rivera" in text and "phone 555-0100" in text and "radio SVU 12" in text
+        assert "Possible labor trafficking at Main" in text
+        assert "Regional task force" in text
+        assert "Shift supervisor" in text and "NOT CONFIGURED" in text  # no supervisor set
+        assert app.call is not None and app.call.state.started is not None
+        assert app.call.state.started.settings_path == str(tmp_path / "agency.yaml")
+        assert app.call.state.started.settings_sha256 is not None
+
+
+async def test_without_settings_the_start_warns_and_the_outcome_says_not_configured() -> None:
+    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert "NOT CONFIGURED: point of contact, tip line" in text_of(app)
+        await pilot.press(*"Main", "enter", "y", "f2")
+        await pilot.pause()
+        assert text_of(app).count("NOT CONFIGURED") == 2  # point of contact and supervisor
+
+
+async def test_f4_steps_through_english_spanish_and_both(tmp_path: Path) -> None:
+    app = with_settings(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter")
+        question = app.screen.query_one("#question-text", Static)
+        assert str(question.render()) == "Is anyone in danger right now?"
+        await pilot.press("f4")
+        spanish = str(question.render())
+        assert spanish != "Is anyone in danger right now?" and "?" in spanish
+        await pilot.press("f4")
+        both = str(question.render())
+        assert both.startswith(spanish) and both.endswith("Is anyone in danger right now?")
+        await pilot.press("f4")
+        assert str(question.render()) == "Is anyone in danger right now?"
+        assert app.call is not None
+        switched = [e.language for e in app.call.events if e.kind == "language_switched"]  # type: ignore[union-attr]
+        assert switched == ["es", "es+en", "en"]
+        # Answers are stored by id whatever the display: "1" is still "yes".
+        await pilot.press("f4", "1")
+        assert app.call.state.answers[-1].answer == "yes"
+
+
+async def test_lang_starts_in_spanish(tmp_path: Path) -> None:
+    app = with_settings(tmp_path, language="es")
+    async with app.run_test(size=(80, 24)):
+        question = str(app.screen.query_one("#question-text", Static).render())
+        assert question.startswith("¿")

@@ -1,0 +1,79 @@
+"""Agency settings: the template, the checks and their messages, and how contacts fill in."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from trafficking_triage.cli import main
+from trafficking_triage.protocol import LoadedProtocol, ProtocolError
+from trafficking_triage.settings import load_settings, resolve_contacts
+from trafficking_triage.settings.resolve import missing_settings
+
+AGENCY = Path(__file__).parent.parent / "data" / "agency"
+
+
+def test_every_problem_of_a_broken_settings_file_is_listed() -> None:
+    with pytest.raises(ProtocolError) as caught:
+        load_settings(AGENCY / "broken.yaml", "broken.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        "broken.yaml:5:3: point_of_contact.nmae: unknown key 'nmae' (did you mean 'name'?)"
+        " [unknown-key]",
+        "broken.yaml:6:10: point_of_contact.phone: 'call the desk' does not look like a phone"
+        " number [phone-shape]",
+        "broken.yaml:8:3: tip_line.name: missing required key 'name' [missing-key]",
+        "broken.yaml:8:10: tip_line.phone: '12' does not look like a phone number [phone-shape]",
+    ]
+
+
+@pytest.mark.parametrize(
+    "phone", ["555-0100", "(555) 010-0100", "+1 555 010 0100", "711", "1-800-222-TIPS"]
+)
+def test_phone_shapes_that_are_accepted(tmp_path: Path, phone: str) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(f'agency: {{name: A}}\nsupervisor: {{name: S, phone: "{phone}"}}\n')
+    assert load_settings(path).settings.supervisor is not None
+
+
+def test_contacts_fill_in_from_settings_and_never_invent(shipped: LoadedProtocol) -> None:
+    settings = load_settings(AGENCY / "good.yaml").settings
+    contacts = resolve_contacts(shipped.protocol, settings)
+    assert contacts["poc"].configured and ("phone", "(555) 010-0100") in contacts["poc"].numbers
+    assert contacts["tip_line"].configured
+    assert not contacts["supervisor"].configured
+    assert contacts["hotline"].numbers[0] == ("phone", "1-888-373-7888")
+    bare = resolve_contacts(shipped.protocol, None)
+    assert not bare["poc"].configured and not bare["tip_line"].configured
+    assert missing_settings(shipped.protocol, None) == ["point of contact", "tip line"]
+    assert missing_settings(shipped.protocol, settings) == []
+
+
+def test_agency_init_writes_a_template_that_validates_and_configures_nothing(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "agency.yaml"
+    assert main(["agency", "init", str(target)]) == 0
+    assert (target.stat().st_mode & 0o777) == 0o600
+    assert main(["agency", "init", str(target)]) == 1  # never overwrites without --force
+    assert main(["validate", "--agency", str(target)]) == 0
+    assert capsys.readouterr().out.splitlines()[-1] == f"{target}: ok"
+    # Until an agency fills it in, nothing shows as configured: no number is made up.
+    assert missing_settings(shipped.protocol, load_settings(target).settings) == [
+        "point of contact",
+        "tip line",
+    ]
+
+
+def test_validate_agency_reports_problems_with_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--agency", str(AGENCY / "broken.yaml")]) == 1
+    assert "unknown key 'nmae'" in capsys.readouterr().err
+
+
+def test_every_caller_text_has_english_and_spanish(shipped: LoadedProtocol) -> None:
+    from trafficking_triage.protocol.lint import Linter
+
+    assert shipped.protocol.protocol.languages == ["en", "es"]
+    for path, text in Linter(shipped.protocol).caller_texts():
+        assert set(text) == {"en", "es"}, path
+        assert (text["es"].strip() and text["es"] != text["en"]) or text["en"] == "No", path
