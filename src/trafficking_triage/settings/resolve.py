@@ -47,7 +47,8 @@ def resolve_contacts(
             section = SECTION_FOR_CONTACT.get(contact_id)
             found = getattr(settings, section, None) if settings and section else None
             if found is not None:
-                name = f"{contact.name}: {found.name}"
+                if found.name != contact.name:
+                    name = f"{contact.name}: {found.name}"
                 for kind in ("phone", "radio", "web"):
                     value = getattr(found, kind, None)
                     if value:

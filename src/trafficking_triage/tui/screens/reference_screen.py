@@ -27,6 +27,7 @@ Escape: back to the previous question (Backspace too, outside a text field)
 Tab: to the trail; Enter there goes back to that question
 F2: DANGER NOW, straight to the officer route, from any screen of a call
 F3: show or hide why a question is asked
+F4: English, Spanish, or Spanish with English beneath
 
 ON THE OUTCOME SCREEN
 1-8: tick or untick a step
