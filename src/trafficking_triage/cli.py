@@ -77,6 +77,12 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="check this settings file too",
     )
+    validate.add_argument(
+        "--scenarios",
+        type=Path,
+        metavar="DIR",
+        help="training scenarios to check (default: the scenarios folder beside the protocol)",
+    )
 
     decide = commands.add_parser(
         "decide",
@@ -97,6 +103,34 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="QUESTION",
         help="press the danger-now key when this question comes up",
     )
+    train = commands.add_parser(
+        "train",
+        help="a training call with a scripted caller, and a debrief with a score",
+        description=(
+            "Take a training call: the scripted caller's reply shows for each question, the "
+            "screen says TRAINING throughout, and closing the call gives the debrief. With no "
+            "SCENARIO, pick one from a list. Training calls are recorded apart from real ones "
+            "('records list --training')."
+        ),
+    )
+    _add_common(train)
+    train.add_argument("scenario", nargs="?", metavar="SCENARIO", help="a scenario id or file")
+    train.add_argument(
+        "--presenter", action="store_true", help="show each question's why and source too"
+    )
+    train.add_argument(
+        "--scenarios",
+        dest="train_scenarios",
+        type=Path,
+        metavar="DIR",
+        help="scenario folder (default: the scenarios beside the protocol)",
+    )
+
+    graph = commands.add_parser("graph", help="the decision tree for slides (mermaid, dot or text)")
+    _add_common(graph)
+    graph.add_argument("--format", choices=["mermaid", "dot", "text"], default="mermaid")
+    graph.add_argument("--protocol", dest="graph_protocol", type=Path, metavar="PROTOCOL")
+
     agency = commands.add_parser("agency", help="the agency settings file")
     _add_common(agency)
     agency_actions = agency.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -138,11 +172,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.command == "validate":
-            return validate(args.file or args.protocol, args.validate_agency or args.agency)
+            return validate(
+                args.file or args.protocol, args.validate_agency or args.agency, args.scenarios
+            )
+        if args.command == "graph":
+            from .graph import FORMATS
+
+            sys.stdout.write(
+                FORMATS[args.format](_load(args.graph_protocol or args.protocol).protocol)
+            )
+            return 0
         if args.command == "agency":
             return agency_init(args.path, args.force)
         if args.command == "decide":
             return decide(args.answers, args.decide_protocol or args.protocol, args.escalate_at)
+        if args.command == "train":
+            return run_console(args, training=True)
         if args.command == "records":
             from .records_cli import run_records
 
@@ -169,19 +214,26 @@ def _load(path: Path | None) -> LoadedProtocol:
     return load_protocol(path)
 
 
-def validate(path: Path | None, agency: Path | None = None) -> int:
+def validate(path: Path | None, agency: Path | None = None, scenarios: Path | None = None) -> int:
     from .engine import check_cases
+    from .training.scenario import scenario_problems
 
     loaded = _load(path)
     findings = check_cases(loaded.protocol, loaded.sha256)
     problems = [loaded.problem(finding) for finding in findings]
+    folder = scenarios if scenarios is not None else loaded.path.parent / "scenarios"
+    scenario_line = None
+    if folder.is_dir():
+        count, found = scenario_problems(folder, loaded)
+        problems += found
+        scenario_line = _count(count, "scenario") + " reach their routes"
     settings_line = None
     if agency is not None:
         from .settings import load_settings
 
         try:
             load_settings(agency)
-            settings_line = f"{agency}: ok"
+            settings_line = f"settings {agency} ok"
         except ProtocolError as error:
             problems += error.problems
     if problems:
@@ -194,9 +246,8 @@ def validate(path: Path | None, agency: Path | None = None) -> int:
         _count(loaded.paths_checked, "path") + " checked",
         _count(len(p.cases), "case") + " passed",
     ]
+    counts += [line for line in (scenario_line, settings_line) if line]
     print(f"{loaded.name}: ok: {', '.join(counts)}")
-    if settings_line:
-        print(settings_line)
     return 0
 
 
@@ -272,7 +323,35 @@ def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> in
     return 0
 
 
-def run_console(args: argparse.Namespace) -> int:
+def _scenarios(args: argparse.Namespace, loaded: LoadedProtocol) -> list[Any]:
+    """Every scenario of the folder, checked against the protocol (all problems at once)."""
+    from .training.scenario import load_scenario
+
+    folder = args.train_scenarios or loaded.path.parent / "scenarios"
+    wanted = args.scenario
+    if wanted and Path(wanted).is_file():
+        return [load_scenario(Path(wanted), loaded)]
+    problems = []
+    found = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            found.append(load_scenario(path, loaded))
+        except ProtocolError as error:
+            problems += error.problems
+    if problems:
+        raise ProtocolError(problems)
+    if wanted:
+        chosen = [s for s in found if s.id == wanted]
+        if not chosen:
+            ids = ", ".join(s.id for s in found) or "none"
+            raise ValueError(f"no scenario called '{wanted}' in {folder} (there are: {ids})")
+        return chosen
+    if not found:
+        raise ValueError(f"no scenarios in {folder}")
+    return found
+
+
+def run_console(args: argparse.Namespace, training: bool = False) -> int:
     """The bare command: check the protocol, the settings and the data directory first, then
     (only then) import Textual, so a problem is a plain message before any screen is drawn."""
     from .records import RecordStore, default_data_dir
@@ -297,6 +376,13 @@ def run_console(args: argparse.Namespace) -> int:
         for key in ("incident", "location", "callback")
         if (value := getattr(args, key)) is not None
     }
+    scenarios = []
+    if training:
+        try:
+            scenarios = _scenarios(args, loaded)
+        except ValueError as error:
+            print(f"train: {error}", file=sys.stderr)
+            return 2
     from .tui.app import make_app
 
     app = make_app(
@@ -304,6 +390,9 @@ def run_console(args: argparse.Namespace) -> int:
         store=store,
         settings=settings,
         language=display,
+        scenarios=scenarios,
+        scenario=scenarios[0] if len(scenarios) == 1 else None,
+        presenter=getattr(args, "presenter", False),
         console=args.console,
         dispatcher=args.dispatcher,
         context=context,

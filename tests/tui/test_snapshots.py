@@ -76,3 +76,32 @@ def test_resume_screen(snap_compare: Any, tmp_path: Any, monkeypatch: pytest.Mon
     crashed_call(tmp_path)
     app = make_app(loaded=LOADED, clock=frozen_clock, blink=False, store=RecordStore(tmp_path))
     assert snap_compare(app, terminal_size=(80, 24))
+
+
+def training_app(names: list[str]) -> Any:
+    from pathlib import Path
+
+    from tests.tui.conftest import LOADED, frozen_clock
+    from trafficking_triage.training.scenario import load_scenario
+    from trafficking_triage.tui.app import make_app
+
+    folder = Path(__file__).resolve().parents[2] / "scenarios"
+    scenarios = [load_scenario(folder / f"{name}.yaml", LOADED) for name in names]
+    one = scenarios[0] if len(scenarios) == 1 else None
+    return make_app(
+        loaded=LOADED, clock=frozen_clock, blink=False, scenarios=scenarios, scenario=one
+    )
+
+
+def test_training_picker(snap_compare: Any) -> None:
+    app = training_app(["hotel_housekeeper", "wage_dispute", "whispering_victim"])
+    assert snap_compare(app, terminal_size=(80, 24))
+
+
+def test_training_call_and_debrief(snap_compare: Any) -> None:
+    assert snap_compare(training_app(["hotel_housekeeper"]), terminal_size=(80, 24))
+    assert snap_compare(
+        training_app(["boss_returns_mid_call"]),
+        terminal_size=(80, 24),
+        press=["f2", "c", "y"],
+    )

@@ -123,3 +123,15 @@ def test_the_console_refuses_a_broken_protocol_before_drawing(
     assert main(["--protocol", str(DATA / "broken" / "cycle.yaml")]) == 1
     err = capsys.readouterr().err
     assert "[cycle]" in err and "Traceback" not in err
+
+
+def test_validate_reports_a_scenario_that_misses_its_route(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = Path(__file__).resolve().parents[2] / "scenarios" / "wage_dispute.yaml"
+    (tmp_path / "wrong.yaml").write_text(
+        source.read_text().replace("route: hotline", "route: officer")
+    )
+    assert main(["validate", "--scenarios", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "expect.route: the scripted replies reach 'hotline', not 'officer'" in err

@@ -18,6 +18,9 @@ CORE = [
     "trafficking_triage.records",
     "trafficking_triage.records.export",
     "trafficking_triage.records_cli",
+    "trafficking_triage.settings",
+    "trafficking_triage.graph",
+    "trafficking_triage.training.scenario",
 ]
 
 
@@ -30,7 +33,7 @@ def test_module_does_not_import_textual(module: str) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [["validate"], ["decide", "{location: x}"], ["--version"], ["records", "list"]],
+    [["validate"], ["decide", "{location: x}"], ["--version"], ["records", "list"], ["graph"]],
 )
 def test_screen_free_commands_do_not_import_textual(args: list[str], tmp_path: object) -> None:
     args = ["--data-dir", str(tmp_path), *args] if args[0] == "records" else args

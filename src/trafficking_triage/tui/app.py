@@ -21,13 +21,17 @@ from ..protocol import LoadedProtocol
 from ..records import CallRow, RecordsError, RecordStore
 from ..records.recorder import Recorder, cause_of
 from ..settings import LoadedSettings, resolve_contacts
+from ..training.debrief import debrief
+from ..training.scenario import Scenario
 from .screens.call_screen import CallScreen
 from .screens.closed_screen import ClosedScreen
 from .screens.confirm_screen import ConfirmScreen
+from .screens.debrief_screen import DebriefScreen
 from .screens.outcome_screen import OutcomeScreen
 from .screens.reference_screen import ReferenceScreen
 from .screens.resume_screen import Choice, ResumeScreen
 from .screens.save_elsewhere_screen import SaveElsewhereScreen
+from .screens.scenario_picker_screen import ScenarioPickerScreen
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 from .words import display_modes, local
 
@@ -63,8 +67,15 @@ class TriageApp(App[int]):
         store: RecordStore | None = None,
         settings: LoadedSettings | None = None,
         language: str | None = None,
+        scenarios: list[Scenario] | None = None,
+        scenario: Scenario | None = None,
+        presenter: bool = False,
     ) -> None:
         super().__init__()
+        self.scenarios = scenarios or []
+        self.scenario = scenario
+        self.presenter = presenter
+        """Training with the why and source of each question in view, for a projector."""
         self.loaded = loaded
         self.store = store
         self.settings = settings
@@ -80,14 +91,28 @@ class TriageApp(App[int]):
         self.call: Call | None = None
 
     # -- the call's life -------------------------------------------------------------------
+    def training(self) -> bool:
+        return self.scenario is not None or bool(self.scenarios)
+
     def on_mount(self) -> None:
         self.set_interval(1.0, self.tick_clock)
-        self.offer_unfinished()
+        if self.training() and self.scenario is None:
+            self.pick_scenario()
+        else:
+            self.offer_unfinished()
+
+    def pick_scenario(self) -> None:
+        def picked(scenario: Scenario | None) -> None:
+            if scenario is not None:
+                self.scenario = scenario
+                self.open_call()
+
+        self.push_screen(ScenarioPickerScreen(self.scenarios), picked)
 
     # -- calls left unfinished by a crash ------------------------------------------------------
     def offer_unfinished(self) -> None:
         """Offer each unfinished call in turn (resume or close), then open a new call."""
-        rows = self.store.unfinished() if self.store is not None else []
+        rows = self.store.unfinished() if self.store is not None and not self.training() else []
         if not rows:
             if self.call is None or self.call.state.closed is not None:
                 self.push_screen(CallScreen(self._start_call(), blink=self.blink))
@@ -211,6 +236,7 @@ class TriageApp(App[int]):
             context=self.context,
             language=self.language,
             settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
+            training=self.training(),
         )
         if self.store is not None:
             store, call = self.store, self.call
@@ -224,7 +250,17 @@ class TriageApp(App[int]):
         return self.call
 
     def new_call(self) -> None:
-        """The next call reuses the call screen, which stays just above the base."""
+        """Enter after a call: the next call, or after a debrief the list of scenarios."""
+        if len(self.scenarios) > 1 and self.call is not None and self.call.state.closed:
+            self.scenario = None
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            self.pick_scenario()
+            return
+        self.open_call()
+
+    def open_call(self) -> None:
+        """A new call on the call screen, which stays just above the base screen."""
         call = self._start_call()
         while len(self.screen_stack) > 2:
             self.pop_screen()
@@ -340,7 +376,10 @@ class TriageApp(App[int]):
                 self.recorder.finish()
             while len(self.screen_stack) > 2:
                 self.pop_screen()
-            self.push_screen(ClosedScreen(call))
+            if self.scenario is not None:
+                self.push_screen(DebriefScreen(self.scenario, debrief(self.scenario, call)))
+            else:
+                self.push_screen(ClosedScreen(call))
             return
         while not isinstance(self.screen, CallScreen | OutcomeScreen):
             self.pop_screen()
@@ -439,6 +478,9 @@ def make_app(
     store: RecordStore | None = None,
     settings: LoadedSettings | None = None,
     language: str | None = None,
+    scenarios: list[Scenario] | None = None,
+    scenario: Scenario | None = None,
+    presenter: bool = False,
 ) -> TriageApp:
     """Build the console. Raises ProtocolError before any screen is drawn if the protocol is bad.
 
@@ -456,6 +498,9 @@ def make_app(
         store=store,
         settings=settings,
         language=language,
+        scenarios=scenarios,
+        scenario=scenario,
+        presenter=presenter,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Protocol, cast
 from textual.dom import DOMNode
 
 from ..settings import LoadedSettings, ResolvedContact
+from ..training.scenario import Scenario
 
 
 class Controller(Protocol):
@@ -19,6 +20,9 @@ class Controller(Protocol):
     contacts: dict[str, ResolvedContact]
     """The protocol's contacts with the agency's numbers filled in."""
     settings: LoadedSettings | None
+    scenario: Scenario | None
+    """The training scenario being played, if this is a training call."""
+    presenter: bool
 
     def answer(self, value: str, question: str | None = None) -> None: ...
     def apply(self, action: Callable[[], object]) -> None: ...

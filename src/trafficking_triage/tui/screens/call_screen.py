@@ -52,6 +52,8 @@ class CallScreen(Screen[None]):
         yield TooSmall()
 
     def on_mount(self) -> None:
+        if controller(self).presenter:
+            self.why_visible = True  # for the classroom: why and source beside each question
         settings = controller(self).settings
         missing = missing_settings(self.call.protocol, settings.settings if settings else None)
         warning = self.query_one("#settings-warning", Static)
@@ -82,10 +84,11 @@ class CallScreen(Screen[None]):
                 prompt,
                 section=question.section,
                 language=call.state.language,
-                why=question.why,
+                why=self.why_text(question.why, question.source),
                 why_visible=self.why_visible,
                 previous=self.previous_answer(prompt.question),
                 prefill=self.prefill(question.fact),
+                caller_says=self.caller_says(prompt.question),
                 closed_mode=call.closed_mode(),
             )
         self.query_one(CallHeader).show(
@@ -102,6 +105,19 @@ class CallScreen(Screen[None]):
         self.query_one(CallHeader).show(
             self.call, self.call.clock(), where, controller(self).records_trouble
         )
+
+    def why_text(self, why: str, source: str) -> str:
+        if not controller(self).presenter:
+            return why
+        return f"{why} (source: {self.call.protocol.sources[source].title})"
+
+    def caller_says(self, question: str) -> str | None:
+        """In training, what the scripted caller says to this question."""
+        scenario = controller(self).scenario
+        if scenario is None:
+            return None
+        reply = scenario.caller.replies.get(question)
+        return reply.say if reply is not None else scenario.caller.default
 
     def prefill(self, fact: str | None) -> str | None:
         """What the CAD passed in for this fact (location, callback), to confirm or correct."""

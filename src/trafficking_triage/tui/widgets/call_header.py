@@ -15,8 +15,9 @@ class CallHeader(Static):
     def show(self, call: Call, now: datetime, where: str, unsaved: str | None = None) -> None:
         started = call.state.started
         seconds = (now - started.at).total_seconds() if started else 0
+        training = started is not None and started.training
         parts: list[str | tuple[str, str]] = [
-            (" TRAFFICKING TRIAGE ", "bold reverse"),
+            (" TRAINING " if training else " TRAFFICKING TRIAGE ", "bold reverse"),
             f"  call {elapsed(seconds)}  ",
             where,
         ]

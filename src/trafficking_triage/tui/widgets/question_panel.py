@@ -37,6 +37,7 @@ class QuestionPanel(Vertical):
         yield Static("⚠ YES/NO ONLY: caller cannot talk freely", id="closed-banner")
         yield Static(id="section")
         yield Static(id="question-text")
+        yield Static(id="caller-says")
         yield Static(id="why")
         yield Static(id="previous")
         yield AnswerList(id="answers")
@@ -55,6 +56,7 @@ class QuestionPanel(Vertical):
         previous: str | None,
         closed_mode: bool,
         prefill: str | None = None,
+        caller_says: str | None = None,
     ) -> None:
         new_question = self.prompt is None or self.prompt.question != prompt.question
         self.prompt = prompt
@@ -64,6 +66,9 @@ class QuestionPanel(Vertical):
         self.query_one("#closed-banner", Static).display = closed_mode
         set_content(self.query_one("#section", Static), plain(section_name, "bold"))
         set_content(self.query_one("#question-text", Static), plain(local(prompt.text, language)))
+        says = self.query_one("#caller-says", Static)
+        set_content(says, Content.assemble(("CALLER: ", "bold reverse"), " ", caller_says or ""))
+        says.display = caller_says is not None
         why_line = self.query_one("#why", Static)
         set_content(why_line, Content.assemble(("why: ", "bold"), why))
         why_line.display = why_visible

@@ -1,0 +1,154 @@
+"""A training scenario: a scripted caller for the same protocol dispatchers use on real calls.
+
+Each reply says what the caller says (shown to the trainee) and which answer that is (so the
+scenario can be checked: its replies, fed to the engine, must reach the expected route).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from ..engine import CallError, Unanswered, replay_answers
+from ..protocol.loader import LoadedProtocol, locate
+from ..protocol.models import Id, Text
+from ..protocol.problems import Finding, Problem, ProtocolError, did_you_mean
+from ..protocol.schema_errors import findings_from
+from ..protocol.yamlfile import parse_yaml, read_text
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Reply(Strict):
+    say: Text
+    """What the caller says, in their own words."""
+    answer: str | int
+    """The answer it amounts to: an answer id, or the text or number to type."""
+
+
+class Caller(Strict):
+    language: str = "en"
+    default: Text
+    """What the caller says to a question the scenario does not cover."""
+    replies: dict[Id, Reply]
+
+
+class Expect(Strict):
+    route: Id
+    indicators: list[Id] = Field(default_factory=list)
+    """The indicators a good call-taker should find."""
+    time_target_seconds: int = Field(gt=0)
+
+
+class Scenario(Strict):
+    id: Id
+    title: Text
+    summary: Text
+    source: Text
+    """The case it is drawn from (written as a scene of our own, not copied)."""
+    caller: Caller
+    expect: Expect
+    escalate_at: Id | None = None
+    """Where a good call-taker presses danger-now, if anywhere."""
+
+
+def load_scenario(path: Path, loaded: LoadedProtocol) -> Scenario:
+    """The scenario, checked against the protocol; a ProtocolError lists every problem."""
+    name = str(path)
+    text, _ = read_text(path, name)
+    data, positions, problems = parse_yaml(text, name)
+    try:
+        scenario = Scenario.model_validate(data)
+    except ValidationError as error:
+        problems += [locate(name, data, positions, f) for f in findings_from(Scenario, error)]
+        raise ProtocolError(sorted(problems, key=lambda p: (p.line, p.column))) from None
+    problems += [locate(name, data, positions, f) for f in check_scenario(scenario, loaded)]
+    if problems:
+        raise ProtocolError(problems)
+    return scenario
+
+
+def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
+    protocol = loaded.protocol
+    findings: list[Finding] = []
+    for qid in scenario.caller.replies:
+        if qid not in protocol.questions:
+            findings.append(
+                Finding(
+                    ("caller", "replies", qid),
+                    f"no question called '{qid}'",
+                    "dangling-reference",
+                    did_you_mean(qid, protocol.questions),
+                    at_key=True,
+                )
+            )
+    if scenario.caller.language not in protocol.protocol.languages:
+        findings.append(
+            Finding(("caller", "language"), "the protocol has no such language", "bad-language")
+        )
+    if scenario.expect.route not in protocol.outcomes:
+        findings.append(
+            Finding(
+                ("expect", "route"),
+                f"no outcome called '{scenario.expect.route}'",
+                "dangling-reference",
+            )
+        )
+    for name in scenario.expect.indicators:
+        if name not in protocol.indicators:
+            findings.append(
+                Finding(
+                    ("expect", "indicators"), f"no indicator called '{name}'", "dangling-reference"
+                )
+            )
+    if findings:
+        return findings
+    answers = {qid: reply.answer for qid, reply in scenario.caller.replies.items()}
+    try:
+        call = replay_answers(protocol, answers, scenario.escalate_at, loaded.sha256)
+    except Unanswered as stop:
+        return [
+            Finding(
+                ("caller", "replies"),
+                f"the scripted replies stop short: no reply for '{stop.question}'",
+                "scenario-failed",
+            )
+        ]
+    except CallError as error:
+        return [Finding(("caller", "replies"), str(error), "scenario-failed")]
+    route = call.state.route
+    reached = route.outcome if route else "no outcome"
+    if reached != scenario.expect.route:
+        findings.append(
+            Finding(
+                ("expect", "route"),
+                f"the scripted replies reach '{reached}', not '{scenario.expect.route}'",
+                "scenario-failed",
+            )
+        )
+    found = {name for name, _ in call.indicators()}
+    missing = [name for name in scenario.expect.indicators if name not in found]
+    if missing:
+        findings.append(
+            Finding(
+                ("expect", "indicators"),
+                f"the scripted replies never raise {', '.join(missing)}",
+                "scenario-failed",
+            )
+        )
+    return findings
+
+
+def scenario_problems(folder: Path, loaded: LoadedProtocol) -> tuple[int, list[Problem]]:
+    """Check every *.yaml scenario in `folder`: how many there are, and every problem."""
+    problems: list[Problem] = []
+    paths = sorted(folder.glob("*.yaml"))
+    for path in paths:
+        try:
+            load_scenario(path, loaded)
+        except ProtocolError as error:
+            problems += error.problems
+    return len(paths), problems

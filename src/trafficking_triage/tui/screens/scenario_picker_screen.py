@@ -1,0 +1,66 @@
+"""`train` with no scenario named: the trainer picks one from the list."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Footer, OptionList, Static
+from textual.widgets.option_list import Option
+
+from ...training.scenario import Scenario
+from ..widgets.too_small import TooSmall
+
+
+class ScenarioPickerScreen(Screen[Scenario]):
+    BINDINGS = [Binding("escape", "app.quit", "Quit", id="picker_quit")]
+
+    def __init__(self, scenarios: list[Scenario]) -> None:
+        super().__init__()
+        self.scenarios = scenarios
+
+    def compose(self) -> ComposeResult:
+        yield Static(
+            Content.styled(" TRAINING · pick a scenario, Enter starts the call ", "bold reverse")
+        )
+        with Horizontal(id="picker", classes="body"):
+            yield OptionList(
+                *[Option(Content(s.title), id=str(n)) for n, s in enumerate(self.scenarios)],
+                id="picker-list",
+            )
+            with VerticalScroll(id="picker-detail"):
+                yield Static(id="picker-summary")
+        yield Footer()
+        yield TooSmall()
+
+    def on_mount(self) -> None:
+        picker = self.query_one("#picker-list", OptionList)
+        picker.highlighted = 0
+        picker.focus()
+        self.describe(0)
+
+    def describe(self, index: int) -> None:
+        scenario = self.scenarios[index]
+        self.query_one("#picker-summary", Static).update(
+            Content.assemble(
+                (scenario.title.upper(), "bold"),
+                "\n\n",
+                scenario.summary.strip(),
+                ("\n\nCaller speaks: ", "bold"),
+                scenario.caller.language,
+                ("\nTarget time to route: ", "bold"),
+                f"{scenario.expect.time_target_seconds} s",
+                ("\nDrawn from: ", "dim"),
+                (scenario.source, "dim"),
+            )
+        )
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option.id is not None:
+            self.describe(int(event.option.id))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        if event.option.id is not None:
+            self.dismiss(self.scenarios[int(event.option.id)])

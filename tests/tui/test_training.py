@@ -1,0 +1,104 @@
+"""Training calls: the scripted caller on screen, TRAINING throughout, the debrief and score."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from tests.tui.conftest import LOADED, answer_with_keys, frozen_clock
+from trafficking_triage.engine import replay_answers
+from trafficking_triage.records import RecordStore
+from trafficking_triage.training.debrief import debrief
+from trafficking_triage.training.scenario import Scenario, load_scenario, scenario_problems
+from trafficking_triage.tui.app import make_app
+from trafficking_triage.tui.screens.debrief_screen import DebriefScreen
+from trafficking_triage.tui.screens.scenario_picker_screen import ScenarioPickerScreen
+
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def scenario(name: str) -> Scenario:
+    return load_scenario(SCENARIOS / f"{name}.yaml", LOADED)
+
+
+def test_every_shipped_scenario_reaches_its_route() -> None:
+    count, problems = scenario_problems(SCENARIOS, LOADED)
+    assert count >= 10
+    assert problems == []
+
+
+def test_a_perfect_call_scores_full_marks_and_a_wrong_route_loses_the_route_points() -> None:
+    played = scenario("hotel_housekeeper")
+    answers = {q: r.answer for q, r in played.caller.replies.items()}
+    call = replay_answers(LOADED.protocol, answers)
+    for item in call.checklist():
+        if item.status == "to_do":
+            call.tick(item.number)
+    result = debrief(played, call)
+    assert result.score == 100, result.lines
+    wrong = replay_answers(LOADED.protocol, {**answers, "caller_type": "general_concern"})
+    assert debrief(played, wrong).lines[0].points == 0
+
+
+async def test_a_training_call_end_to_end(tmp_path: Path) -> None:
+    played = scenario("hotel_housekeeper")
+    store = RecordStore(tmp_path)
+    app = make_app(
+        loaded=LOADED,
+        clock=frozen_clock,
+        blink=False,
+        store=store,
+        scenario=played,
+        scenarios=[played],
+    )
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        header = str(app.screen.query_one("#header").render())
+        assert "TRAINING" in header
+        says = str(app.screen.query_one("#caller-says", Static).render())
+        assert played.caller.replies["location"].say in says
+        await answer_with_keys(pilot, {q: r.answer for q, r in played.caller.replies.items()})
+        await pilot.pause()
+        assert "TRAINING" in str(app.screen.query_one("#header").render())
+        await pilot.press("c", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        text = str(app.screen.query_one("#debrief Static", Static).render())
+        for label in ("Route", "Indicators", "Safety first", "Steps", "Time to route", "SCORE"):
+            assert label in text
+    assert store.rows() == []  # not among real calls
+    assert len(store.rows(training=True)) == 1
+
+
+async def test_train_without_a_scenario_offers_the_list() -> None:
+    many = [scenario("hotel_housekeeper"), scenario("wage_dispute")]
+    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False, scenarios=many)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioPickerScreen)
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.scenario is not None and app.scenario.id == "wage_dispute"
+
+
+async def test_presenter_mode_shows_why_and_source() -> None:
+    played = scenario("wage_dispute")
+    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False, scenario=played, presenter=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        why = app.screen.query_one("#why", Static)
+        assert why.display and "(source: " in str(why.render())
+
+
+@pytest.mark.parametrize("name", ["hotel_housekeeper"])
+def test_debrief_names_missed_indicators(name: str) -> None:
+    played = scenario(name)
+    answers = {q: r.answer for q, r in played.caller.replies.items()}
+    for question in ("own_documents", "employer_housing", "paid_as_promised", "long_hours"):
+        if question in answers:
+            answers[question] = "unknown"
+    call = replay_answers(LOADED.protocol, answers)
+    indicators = debrief(played, call).lines[1]
+    assert indicators.points < indicators.out_of and "missed" in indicators.detail
