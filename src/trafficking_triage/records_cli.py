@@ -9,7 +9,7 @@ from pathlib import Path
 
 from .engine import Call, CallError
 from .engine.events import RouteReached
-from .protocol import load_protocol
+from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, RecordStore, default_data_dir
 from .records.export import as_json, markdown, narrative, safe, timeline
 
@@ -41,17 +41,23 @@ def list_calls(store: RecordStore, training: bool) -> int:
     return 0
 
 
-def _call(store: RecordStore, call_id: str, protocol_path: Path | None) -> tuple[CallRow, Call]:
-    """The record and its call, rebuilt with the protocol it was taken with."""
-    row = store.row(call_id)
+def _matching_protocol(row: CallRow, protocol_path: Path | None) -> LoadedProtocol:
+    """The protocol the call was taken with, or a ValueError naming both files' digests."""
     loaded = load_protocol(protocol_path)
     if loaded.sha256 != row.protocol_sha256:
         raise ValueError(
             f"call {row.id} was taken with protocol {row.protocol_id} {row.protocol_version} "
-            f"(sha256 {row.protocol_sha256[:16]}...); {loaded.name} is "
+            f"(sha256 {row.protocol_sha256}); {loaded.name} is "
             f"{loaded.protocol.protocol.id} {loaded.protocol.protocol.version} "
-            f"(sha256 {loaded.sha256[:16]}...). Give the matching file with --protocol."
+            f"(sha256 {loaded.sha256}). Not replayed: give the matching file with --protocol."
         )
+    return loaded
+
+
+def _call(store: RecordStore, call_id: str, protocol_path: Path | None) -> tuple[CallRow, Call]:
+    """The record and its call, rebuilt with the protocol it was taken with."""
+    row = store.row(call_id)
+    loaded = _matching_protocol(row, protocol_path)
     return row, Call(loaded.protocol, store.events(row.id))
 
 
@@ -97,14 +103,7 @@ def replay(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
     row = store.row(call_id)
     events = store.events(row.id)
     try:
-        loaded = load_protocol(protocol_path)
-        if loaded.sha256 != row.protocol_sha256:
-            raise ValueError(
-                f"call {row.id} was taken with protocol {row.protocol_id} "
-                f"{row.protocol_version}, sha256 {row.protocol_sha256}; {loaded.name} has sha256 "
-                f"{loaded.sha256}. Not replayed: give the matching file with --protocol."
-            )
-        call = Call(loaded.protocol, events)
+        call = Call(_matching_protocol(row, protocol_path).protocol, events)
     except ValueError as error:
         print(f"records replay: {error}", file=sys.stderr)
         return 1

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
@@ -467,41 +468,14 @@ class TriageApp(App[int]):
 
 
 def make_app(
-    protocol: Path | None = None,
-    *,
-    loaded: LoadedProtocol | None = None,
-    clock: Callable[[], datetime] = utc_now,
-    console: str | None = None,
-    dispatcher: str | None = None,
-    context: dict[str, str] | None = None,
-    blink: bool = True,
-    store: RecordStore | None = None,
-    settings: LoadedSettings | None = None,
-    language: str | None = None,
-    scenarios: list[Scenario] | None = None,
-    scenario: Scenario | None = None,
-    presenter: bool = False,
+    protocol: Path | None = None, *, loaded: LoadedProtocol | None = None, **options: Any
 ) -> TriageApp:
-    """Build the console. Raises ProtocolError before any screen is drawn if the protocol is bad.
-
-    Without a `store` nothing is recorded (tests, training previews)."""
+    """Build the console, for the command and the tests alike. Raises ProtocolError before any
+    screen is drawn if the protocol is bad. `options` are TriageApp's; without a `store`
+    nothing is recorded (tests, previews)."""
     from ..protocol import load_protocol
 
-    loaded = loaded if loaded is not None else load_protocol(protocol)
-    return TriageApp(
-        loaded,
-        clock=clock,
-        console=console,
-        dispatcher=dispatcher,
-        context=context,
-        blink=blink,
-        store=store,
-        settings=settings,
-        language=language,
-        scenarios=scenarios,
-        scenario=scenario,
-        presenter=presenter,
-    )
+    return TriageApp(loaded if loaded is not None else load_protocol(protocol), **options)
 
 
 __all__ = ["Screen", "TriageApp", "make_app"]
