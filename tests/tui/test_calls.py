@@ -107,8 +107,9 @@ async def test_escape_and_backspace_go_back_one_question() -> None:
         await pilot.pause()
         assert app.call.state.prompt.question == "location"
         typed = app.screen.query_one("#typed", Input)
+        assert typed.value == "Main St"  # what was typed before, ready to correct
         await pilot.press("x", "backspace")
-        assert typed.value == "" and app.call.state.prompt.question == "location"
+        assert typed.value == "Main St" and app.call.state.prompt.question == "location"
 
 
 async def test_going_back_through_the_trail_says_what_falls_away() -> None:
@@ -259,3 +260,24 @@ async def test_why_toggles_with_f3() -> None:
         assert why.display and "Location first" in str(why.render())
         await pilot.press("f3")
         assert not why.display
+
+
+async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_order() -> None:
+    from textual import events
+
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_with_keys(pilot, ROUTES[2][1])
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        typed = app.screen.query_one("#typed", Input)
+        assert typed.value == ROUTES[2][1]["callback"]  # ready to correct, not retype
+        for key in ("tab", "up", "up", "up", "enter"):  # all at once, as a script sends them
+            event = events.Key(key, None)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+        for _ in range(5):
+            await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "3 later answers will fall away" in screen_text(app)

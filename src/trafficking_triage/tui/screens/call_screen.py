@@ -87,7 +87,7 @@ class CallScreen(Screen[None]):
                 why=self.why_text(question.why, question.source),
                 why_visible=self.why_visible,
                 previous=self.previous_answer(prompt.question),
-                prefill=self.prefill(question.fact),
+                prefill=self.prefill(prompt.question, question.fact),
                 caller_says=self.caller_says(prompt.question),
                 closed_mode=call.closed_mode(),
             )
@@ -119,8 +119,12 @@ class CallScreen(Screen[None]):
         reply = scenario.caller.replies.get(question)
         return reply.say if reply is not None else scenario.caller.default
 
-    def prefill(self, fact: str | None) -> str | None:
-        """What the CAD passed in for this fact (location, callback), to confirm or correct."""
+    def prefill(self, question: str, fact: str | None) -> str | None:
+        """Text to start a typed answer with, to confirm or correct: what was typed before
+        going back over this question, else what the CAD passed in (location, callback)."""
+        for event in reversed(self.call.events):
+            if isinstance(event, QuestionAnswered) and event.question == question:
+                return event.value if not event.closed else None
         started = self.call.state.started
         if fact is None or started is None:
             return None

@@ -1,13 +1,15 @@
 """The numbered answers of a choice question.
 
-Enter answers at once, inside the key's own handling (not through a message handled later),
-so a key pressed right after Enter always meets the next question."""
+Enter answers at once, and every key is handled in its place in the queue (see
+keys_in_order), so a key pressed right after an answer always meets the next question."""
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import OptionList
 
 from ..controller import controller
+from .keys_in_order import handle_in_order
 
 
 class AnswerList(OptionList):
@@ -15,3 +17,6 @@ class AnswerList(OptionList):
         option = self.highlighted_option
         if option is not None and option.id is not None:
             controller(self).answer(option.id)
+
+    async def _on_key(self, event: events.Key) -> None:
+        await handle_in_order(self, event, typed_here=False)
