@@ -74,6 +74,8 @@ class CallScreen(Screen[None]):
 
     def show_call(self) -> None:
         """Render the call's current state (called after every change)."""
+        if not self.query(CallHeader):
+            return  # not composed yet (a timer or a redraw can come first): drawn on mount
         call = self.call
         prompt = call.state.prompt
         header_where = ""
@@ -100,6 +102,8 @@ class CallScreen(Screen[None]):
 
     def tick(self) -> None:
         """Once a second: the elapsed time."""
+        if not self.query(CallHeader):
+            return  # not composed yet (a timer or a redraw can come first): drawn on mount
         prompt = self.call.state.prompt
         where = f"question {len(self.call.state.answers) + 1}" if prompt else ""
         self.query_one(CallHeader).show(

@@ -52,6 +52,8 @@ class OutcomeScreen(Screen[None]):
         self.query_one("#outcome", VerticalScroll).focus()
 
     def show_call(self) -> None:
+        if not self.query(CallHeader):
+            return  # not composed yet (a timer or a redraw can come first): drawn on mount
         call = self.call
         route = call.state.route
         if route is None:
@@ -75,6 +77,8 @@ class OutcomeScreen(Screen[None]):
         self.query_one(Checklist).show(call.checklist(), hint="number key ticks a step")
 
     def tick(self) -> None:
+        if not self.query(CallHeader):
+            return  # not composed yet (a timer or a redraw can come first): drawn on mount
         self.query_one(CallHeader).show(
             self.call, self.call.clock(), "route reached", controller(self).records_trouble
         )
