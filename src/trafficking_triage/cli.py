@@ -126,6 +126,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenario folder (default: the scenarios beside the protocol)",
     )
 
+    serve_parser = commands.add_parser(
+        "serve",
+        help="training in a web browser, for a projector",
+        description=(
+            "Serve the training console to a web browser (one session per browser tab). "
+            "Listens on 127.0.0.1 only unless --host says otherwise."
+        ),
+    )
+    _add_common(serve_parser)
+    serve_parser.add_argument("--host", default="127.0.0.1")
+    serve_parser.add_argument("--port", type=int, default=8000)
+    serve_parser.add_argument("--presenter", action="store_true", help="show why and source too")
+
     graph = commands.add_parser("graph", help="the decision tree for slides (mermaid, dot or text)")
     _add_common(graph)
     graph.add_argument("--format", choices=["mermaid", "dot", "text"], default="mermaid")
@@ -175,6 +188,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return validate(
                 args.file or args.protocol, args.validate_agency or args.agency, args.scenarios
             )
+        if args.command == "serve":
+            return serve(args)
         if args.command == "graph":
             from .graph import FORMATS
 
@@ -248,6 +263,35 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
     ]
     counts += [line for line in (scenario_line, settings_line) if line]
     print(f"{loaded.name}: ok: {', '.join(counts)}")
+    return 0
+
+
+def serve(args: argparse.Namespace) -> int:
+    """The training console in a browser, through textual-serve, with a page of our own."""
+    import shlex
+
+    from textual_serve.server import Server
+
+    command = [sys.executable, "-m", "trafficking_triage"]
+    for flag, value in (
+        ("--protocol", args.protocol),
+        ("--agency", args.agency),
+        ("--data-dir", args.data_dir),
+        ("--lang", args.lang),
+    ):
+        if value is not None:
+            command += [flag, str(value)]
+    command.append("train")
+    if args.presenter:
+        command.append("--presenter")
+    print(f"serving training on http://{args.host}:{args.port}/ (ctrl+c stops)")
+    Server(
+        shlex.join(command),
+        host=args.host,
+        port=args.port,
+        title="trafficking-triage training",
+        templates_path=Path(__file__).parent / "web",
+    ).serve()
     return 0
 
 
