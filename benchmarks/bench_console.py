@@ -19,6 +19,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -60,7 +61,10 @@ ANSWER_KEYS = ["n", "n", "n", "4", "y", *["n"] * 10]
 
 def measure(runs: int) -> dict[str, list[float]]:
     bare = [PYTHON, str(HERE / "minimal_app.py")]
-    console = [PYTHON, "-m", "trafficking_triage"]
+    # A data directory of its own each run: the benchmark ends the console by killing it,
+    # which leaves an unfinished call that the next launch would (rightly) offer to resume.
+    scratch = tempfile.mkdtemp(prefix="bench-console-")
+    console = [PYTHON, "-m", "trafficking_triage", "--data-dir", scratch]
     results: dict[str, list[float]] = {k: [] for k in ("bare_launch", "launch", "bare_key", "key")}
     for _ in range(runs):
         session, seconds = launch(bare, "minimal ready")
@@ -69,6 +73,7 @@ def measure(runs: int) -> dict[str, list[float]]:
             results["bare_key"].append(key_round_trip(session, "n", f"minimal pressed {count}"))
         tmux("kill-session", "-t", session)
 
+        shutil.rmtree(scratch, ignore_errors=True)
         session, seconds = launch(console, "Where is this happening")
         results["launch"].append(seconds)
         tmux("send-keys", "-t", session, "-l", "Main St")
@@ -77,6 +82,7 @@ def measure(runs: int) -> dict[str, list[float]]:
         for number, key in enumerate(ANSWER_KEYS, start=3):
             results["key"].append(key_round_trip(session, key, f"question {number}"))
         tmux("kill-session", "-t", session)
+    shutil.rmtree(scratch, ignore_errors=True)
     return results
 
 
