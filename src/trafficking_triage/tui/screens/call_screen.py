@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -52,20 +55,21 @@ class CallScreen(Screen[None]):
         yield TooSmall()
 
     def on_mount(self) -> None:
-        if controller(self).presenter:
-            self.why_visible = True  # for the classroom: why and source beside each question
-        settings = controller(self).settings
-        missing = missing_settings(self.call.protocol, settings.settings if settings else None)
-        warning = self.query_one("#settings-warning", Static)
-        warning.update(
-            Content.assemble(
-                ("⚠ NOT CONFIGURED: ", "bold"),
-                ", ".join(missing),
-                ("  see: trafficking-triage agency init", "dim"),
+        with contextlib.suppress(NoMatches):  # taken down before it was built
+            if controller(self).presenter:
+                self.why_visible = True  # for the classroom: why and source beside each question
+            settings = controller(self).settings
+            missing = missing_settings(self.call.protocol, settings.settings if settings else None)
+            warning = self.query_one("#settings-warning", Static)
+            warning.update(
+                Content.assemble(
+                    ("⚠ NOT CONFIGURED: ", "bold"),
+                    ", ".join(missing),
+                    ("  see: trafficking-triage agency init", "dim"),
+                )
             )
-        )
-        warning.display = bool(missing)
-        self.show_call()
+            warning.display = bool(missing)
+            self.show_call()
 
     def set_call(self, call: Call) -> None:
         self.call = call
@@ -73,9 +77,13 @@ class CallScreen(Screen[None]):
         self.show_call()
 
     def show_call(self) -> None:
+        # A screen still being built, or being taken down after a quick key (F1 then
+        # Escape), may lack its widgets; there is then nothing to draw, and no reason to fail.
+        with contextlib.suppress(NoMatches):
+            self._show_call()
+
+    def _show_call(self) -> None:
         """Render the call's current state (called after every change)."""
-        if not self.query(CallHeader):
-            return  # not composed yet (a timer or a redraw can come first): drawn on mount
         call = self.call
         prompt = call.state.prompt
         header_where = ""
@@ -101,9 +109,13 @@ class CallScreen(Screen[None]):
         self.query_one(Trail).show(call)
 
     def tick(self) -> None:
+        # A screen still being built, or being taken down after a quick key (F1 then
+        # Escape), may lack its widgets; there is then nothing to draw, and no reason to fail.
+        with contextlib.suppress(NoMatches):
+            self._tick()
+
+    def _tick(self) -> None:
         """Once a second: the elapsed time."""
-        if not self.query(CallHeader):
-            return  # not composed yet (a timer or a redraw can come first): drawn on mount
         prompt = self.call.state.prompt
         where = f"question {len(self.call.state.answers) + 1}" if prompt else ""
         self.query_one(CallHeader).show(

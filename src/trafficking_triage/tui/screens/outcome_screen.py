@@ -5,10 +5,13 @@ The checklist of the steps that apply is ticked here with the steps' number keys
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
@@ -47,13 +50,18 @@ class OutcomeScreen(Screen[None]):
         yield TooSmall()
 
     def on_mount(self) -> None:
-        self.show_call()
-        # Focus the route's text so arrows scroll it; this also fills the footer's key list.
-        self.query_one("#outcome", VerticalScroll).focus()
+        with contextlib.suppress(NoMatches):  # taken down before it was built
+            self.show_call()
+            # Focus the route's text so arrows scroll it; this also fills the footer's key list.
+            self.query_one("#outcome", VerticalScroll).focus()
 
     def show_call(self) -> None:
-        if not self.query(CallHeader):
-            return  # not composed yet (a timer or a redraw can come first): drawn on mount
+        # A screen still being built, or being taken down after a quick key (F1 then
+        # Escape), may lack its widgets; there is then nothing to draw, and no reason to fail.
+        with contextlib.suppress(NoMatches):
+            self._show_call()
+
+    def _show_call(self) -> None:
         call = self.call
         route = call.state.route
         if route is None:
@@ -77,8 +85,12 @@ class OutcomeScreen(Screen[None]):
         self.query_one(Checklist).show(call.checklist(), hint="number key ticks a step")
 
     def tick(self) -> None:
-        if not self.query(CallHeader):
-            return  # not composed yet (a timer or a redraw can come first): drawn on mount
+        # A screen still being built, or being taken down after a quick key (F1 then
+        # Escape), may lack its widgets; there is then nothing to draw, and no reason to fail.
+        with contextlib.suppress(NoMatches):
+            self._tick()
+
+    def _tick(self) -> None:
         self.query_one(CallHeader).show(
             self.call, self.call.clock(), "route reached", controller(self).records_trouble
         )

@@ -3,18 +3,21 @@ Crime Stoppers, interpreters; pages chosen from a list on the left."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...protocol import Protocol
 from ...settings.models import Resource
+from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
 
 KEYS = """\
@@ -112,7 +115,7 @@ class ReferenceScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         with Horizontal(id="reference", classes="body"):
-            yield OptionList(
+            yield SteadyOptionList(
                 *[Option(Content(title), id=str(n)) for n, (title, _) in enumerate(self.pages)],
                 id="reference-pages",
             )
@@ -122,10 +125,17 @@ class ReferenceScreen(Screen[None]):
         yield TooSmall()
 
     def on_mount(self) -> None:
-        self.show_page(0)
-        self.query_one("#reference-pages", OptionList).highlighted = 0
+        with contextlib.suppress(NoMatches):  # taken down before it was built
+            self.show_page(0)
+            self.query_one("#reference-pages", OptionList).highlighted = 0
 
     def show_page(self, index: int) -> None:
+        # A screen still being built, or being taken down after a quick key (F1 then
+        # Escape), may lack its widgets; there is then nothing to draw, and no reason to fail.
+        with contextlib.suppress(NoMatches):
+            self._show_page(index)
+
+    def _show_page(self, index: int) -> None:
         title, body = self.pages[index]
         self.query_one("#reference-text", Static).update(
             Content.assemble((title.upper(), "bold"), "\n\n", body)

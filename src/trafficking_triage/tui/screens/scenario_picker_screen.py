@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import contextlib
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
+from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...training.scenario import Scenario
+from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
 
 
@@ -26,7 +30,7 @@ class ScenarioPickerScreen(Screen[Scenario]):
             Content.styled(" TRAINING · pick a scenario, Enter starts the call ", "bold reverse")
         )
         with Horizontal(id="picker", classes="body"):
-            yield OptionList(
+            yield SteadyOptionList(
                 *[Option(Content(s.title), id=str(n)) for n, s in enumerate(self.scenarios)],
                 id="picker-list",
             )
@@ -36,12 +40,19 @@ class ScenarioPickerScreen(Screen[Scenario]):
         yield TooSmall()
 
     def on_mount(self) -> None:
-        picker = self.query_one("#picker-list", OptionList)
-        picker.highlighted = 0
-        picker.focus()
-        self.describe(0)
+        with contextlib.suppress(NoMatches):  # taken down before it was built
+            picker = self.query_one("#picker-list", OptionList)
+            picker.highlighted = 0
+            picker.focus()
+            self.describe(0)
 
     def describe(self, index: int) -> None:
+        # A screen still being built, or being taken down after a quick key (F1 then
+        # Escape), may lack its widgets; there is then nothing to draw, and no reason to fail.
+        with contextlib.suppress(NoMatches):
+            self._describe(index)
+
+    def _describe(self, index: int) -> None:
         scenario = self.scenarios[index]
         self.query_one("#picker-summary", Static).update(
             Content.assemble(

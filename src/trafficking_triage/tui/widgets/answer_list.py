@@ -6,13 +6,13 @@ keys_in_order), so a key pressed right after an answer always meets the next que
 from __future__ import annotations
 
 from textual import events
-from textual.widgets import OptionList
 
 from ..controller import controller
 from .keys_in_order import handle_in_order
+from .steady_option_list import SteadyOptionList
 
 
-class AnswerList(OptionList):
+class AnswerList(SteadyOptionList):
     def action_select(self) -> None:
         option = self.highlighted_option
         if option is not None and option.id is not None:

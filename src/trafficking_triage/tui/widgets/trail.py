@@ -11,9 +11,10 @@ from textual.widgets.option_list import Option
 
 from ...engine import Call
 from ..words import answer_words, local
+from .steady_option_list import SteadyOptionList
 
 
-class Trail(OptionList):
+class Trail(SteadyOptionList):
     _shown: list[tuple[str, str | None, str | None]]
     _language = ""
 

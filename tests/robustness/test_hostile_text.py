@@ -1,0 +1,78 @@
+"""Text answers no form expects: huge, emoji, right-to-left, control characters and terminal
+escape sequences. Stored exactly, shown literally, exported without reaching a terminal."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from textual.widgets import Static
+
+from tests.tui.conftest import LOADED, frozen_clock
+from trafficking_triage.engine import Call
+from trafficking_triage.records import RecordStore
+from trafficking_triage.records.export import as_json, markdown, narrative
+from trafficking_triage.records.recorder import Recorder
+from trafficking_triage.tui.app import make_app
+
+HOSTILE = [
+    "x" * 100_000,
+    "Motel 🚨🏨 family of 👨‍👩‍👧‍👦 room 12",
+    "מוטל ליד הכביש 9 — غرفة ١٢",
+    "\x1b]0;owned\x07\x1b[2J\x1b[31mred\x1b[0m",
+    "bell\x07 nul-free controls \x01\x02\x7f\x9b",
+    "[bold]x[/bold] [@click=app.quit]quit[/] [link=file:///etc/passwd]y[/link]",
+]
+
+
+@pytest.mark.parametrize(
+    "text", HOSTILE, ids=["long", "emoji", "rtl", "escapes", "controls", "markup"]
+)
+def test_stored_exactly_and_exported_safely(tmp_path: Path, text: str) -> None:
+    store = RecordStore(tmp_path)
+    call = Call.start(LOADED.protocol, LOADED.sha256)
+    recorder = Recorder(store, call)
+    call.answer(text)
+    call.note(text)
+    stored = Call(LOADED.protocol, store.events(recorder.call_id))
+    assert stored.state.answers[0].value == text.strip()
+    assert stored.state.notes == [text]
+    row = store.row(recorder.call_id)
+    for render in (narrative, markdown):
+        out = render(row, stored)
+        assert not any(ord(c) < 32 and c != "\n" for c in out)
+        assert "\x1b" not in out and "\x9b" not in out and "\x7f" not in out
+    assert json.loads(as_json(row, stored))["events"][1]["value"] == text.strip()
+    assert all(len(line) <= 80 for line in narrative(row, stored).splitlines())
+
+
+@pytest.mark.parametrize("text", HOSTILE[1:], ids=["emoji", "rtl", "escapes", "controls", "markup"])
+async def test_shown_on_screen_without_effect(text: str) -> None:
+    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.answer(text)  # as if typed or pasted
+        await pilot.pause()
+        app.answer("yes")
+        app.action_danger_now()
+        await pilot.pause()
+        assert app.is_running
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running and app.call is not None
+        assert app.call.state.answers[0].value == text.strip()
+        shown = "\n".join(str(w.render()) for w in app.screen.query(Static))
+        assert "\x1b" not in shown
+
+
+async def test_a_hundred_thousand_characters_on_screen() -> None:
+    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.answer("y" * 100_000)
+        await pilot.pause()
+        await pilot.press("escape")  # back to it: the field holds it, ready to correct
+        await pilot.pause()
+        assert app.screen.query_one("#typed").value == "y" * 100_000  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.call is not None and len(app.call.state.answers) == 1
