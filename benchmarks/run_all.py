@@ -1,0 +1,157 @@
+"""Every benchmark in one run: prints a table and writes it to BENCHMARKS.md.
+
+Each row is measured against a baseline in the same run and reported as a ratio, with the
+absolute medians beside it. Timings vary from run to run on a shared machine; compare ratios.
+
+    python benchmarks/run_all.py [--quick]
+
+--quick skips the 50,000-question protocol and uses fewer runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bench_console  # noqa: E402
+import bench_load  # noqa: E402
+import bench_records  # noqa: E402
+
+
+def process_ms(command: list[str], runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        subprocess.run(command, capture_output=True, check=False)
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
+def machine() -> str:
+    import pydantic
+    import textual
+
+    return (
+        f"{platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"textual {textual.__version__}, pydantic {pydantic.VERSION}"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args(argv)
+    runs = 3 if args.quick else 5
+    rows: list[tuple[str, str, str, str, str]] = []
+
+    def row(
+        what: str, ours: float, base: float, baseline: str, target: str, unit: str = "ms"
+    ) -> None:
+        rows.append(
+            (
+                what,
+                f"{ours:,.1f} {unit}",
+                f"{base:,.1f} {unit} ({baseline})",
+                f"{ours / base:.2f}x",
+                target,
+            )
+        )
+        print(f"{what}: {ours:,.1f} {unit} vs {base:,.1f} {unit} = {ours / base:.2f}x", flush=True)
+
+    if shutil.which("tmux"):
+        found = {k: statistics.median(v) * 1000 for k, v in bench_console.measure(runs).items()}
+        row(
+            "launch to first question",
+            found["launch"],
+            found["bare_launch"],
+            "bare Textual app",
+            "1.3x",
+        )
+        row("key to next question", found["key"], found["bare_key"], "bare Textual app", "+16 ms")
+
+    sizes = [1000, 10000] if args.quick else [1000, 10000, 50000]
+    for result in bench_load.measure(sizes, runs):
+        row(
+            f"load+check {int(result['size']):,} questions",
+            result["ours"] * 1000,
+            result["baseline"] * 1000,
+            "PyYAML C loader",
+            "2x",
+        )
+
+    with tempfile.TemporaryDirectory(dir=ROOT) as folder:
+        base = statistics.median(bench_records.bare(Path(folder), 300)) * 1000
+        mine = statistics.median(bench_records.ours(Path(folder), 300)) * 1000
+    row("commit one event", mine, base, "bare sqlite3 insert+commit", "1.5x")
+
+    python = [sys.executable]
+    empty = process_ms([*python, "-c", "pass"], runs * 2)
+    with tempfile.TemporaryDirectory() as data:
+        cli = [*python, "-m", "trafficking_triage"]
+        row(
+            "validate (process)",
+            process_ms([*cli, "validate"], runs * 2),
+            empty,
+            "python -c pass",
+            "-",
+        )
+        row(
+            "records list (process)",
+            process_ms([*cli, "--data-dir", data, "records", "list"], runs * 2),
+            empty,
+            "python -c pass",
+            "-",
+        )
+
+    def peak(kind: str) -> float:
+        out = subprocess.run(
+            [*python, str(HERE / "peak_memory.py"), kind],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return int(out.stdout.strip().splitlines()[-1]) / 1024
+
+    row(
+        "peak memory, call in progress",
+        peak("console"),
+        peak("bare"),
+        "bare Textual app",
+        "-",
+        "MiB",
+    )
+
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {machine()}.",
+        "Made by `python benchmarks/run_all.py`; every row against its baseline in the same run.",
+        "",
+        "| measure | ours | baseline | ratio | target |",
+        "|---|---|---|---|---|",
+        *[f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows],
+        "",
+    ]
+    notes = ROOT / "benchmarks" / "NOTES.md"
+    if notes.exists():
+        lines += [notes.read_text().rstrip(), ""]
+    (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
