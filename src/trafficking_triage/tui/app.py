@@ -382,8 +382,13 @@ class TriageApp(App[int]):
             else:
                 self.push_screen(ClosedScreen(call))
             return
-        while not isinstance(self.screen, CallScreen | OutcomeScreen):
+        while len(self.screen_stack) > 2 and not isinstance(
+            self.screen, CallScreen | OutcomeScreen
+        ):
             self.pop_screen()
+        if not any(isinstance(screen, CallScreen) for screen in self.screen_stack):
+            self.push_screen(CallScreen(call, blink=self.blink))
+            return
         routed = call.state.route is not None
         if routed and not isinstance(self.screen, OutcomeScreen):
             self.push_screen(OutcomeScreen(call))

@@ -37,4 +37,5 @@ class ConfirmScreen(ModalScreen[bool]):
             )
 
     def action_answer(self, yes: bool) -> None:
-        self.dismiss(yes)
+        if self.is_current:  # a second key in a burst must not dismiss twice
+            self.dismiss(yes)

@@ -147,7 +147,9 @@ class ReferenceScreen(Screen[None]):
             self.show_page(int(event.option.id))
 
     def action_close(self) -> None:
-        self.dismiss()
+        if self.is_current:  # a second key in a burst must not dismiss twice
+            self.dismiss()
 
     def action_reference(self) -> None:
-        self.dismiss()
+        if self.is_current:  # a second key in a burst must not dismiss twice
+            self.dismiss()

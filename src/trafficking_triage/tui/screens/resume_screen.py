@@ -61,4 +61,5 @@ class ResumeScreen(Screen[Choice]):
         return not blocked
 
     def action_choose(self, choice: Choice) -> None:
-        self.dismiss(choice)
+        if self.is_current:  # a second key in a burst must not dismiss twice
+            self.dismiss(choice)

@@ -34,8 +34,10 @@ class SaveElsewhereScreen(ModalScreen[Path | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        if event.value.strip():
+        # is_current: a second key in a burst must not dismiss twice
+        if event.value.strip() and self.is_current:
             self.dismiss(Path(event.value.strip()).expanduser())
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if self.is_current:  # a second key in a burst must not dismiss twice
+            self.dismiss(None)

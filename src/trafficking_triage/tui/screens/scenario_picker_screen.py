@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
@@ -19,8 +18,6 @@ from ..widgets.too_small import TooSmall
 
 
 class ScenarioPickerScreen(Screen[Scenario]):
-    BINDINGS = [Binding("escape", "app.quit", "Quit", id="picker_quit")]
-
     def __init__(self, scenarios: list[Scenario]) -> None:
         super().__init__()
         self.scenarios = scenarios
@@ -73,5 +70,6 @@ class ScenarioPickerScreen(Screen[Scenario]):
             self.describe(int(event.option.id))
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is not None:
+        # is_current: a second key in a burst must not dismiss twice
+        if event.option.id is not None and self.is_current:
             self.dismiss(self.scenarios[int(event.option.id)])

@@ -18,10 +18,16 @@ async def handle_in_order(widget: Widget, event: events.Key, typed_here: bool) -
 
     `typed_here`: the widget itself takes this key (a printable key in a text field)."""
     # `has_focus` follows focus a message later; the screen's own record is current.
-    if widget.screen.focused is not widget or not widget.display:
+    focused = widget.screen.focused
+    if focused is not None and focused is not widget:
         event.stop()
         event.prevent_default()
-        widget.app.simulate_key(event.key)
+        widget.app.simulate_key(event.key)  # to the widget that has focus now
+        return True
+    if not widget.display:
+        # Hidden but still holding focus: passing the key on would bring it straight back.
+        event.stop()
+        event.prevent_default()
         return True
     if typed_here:
         return False

@@ -100,7 +100,7 @@ class QuestionPanel(Vertical):
                 answers.add_options(options)
             answers.highlighted = 0
             answers.display, typed.display = True, False
-            if not answers.has_focus:
+            if self.screen.focused is not answers:  # has_focus lags a message behind
                 answers.focus()
         else:
             if new_question:
@@ -112,7 +112,7 @@ class QuestionPanel(Vertical):
                 else "type what the caller says, then Enter"
             )
             answers.display, typed.display = False, True
-            if not typed.has_focus:
+            if self.screen.focused is not typed:
                 typed.focus()
 
     def choice_at(self, number: int) -> str | None:
