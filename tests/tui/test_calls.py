@@ -281,3 +281,22 @@ async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_orde
             await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         assert "3 later answers will fall away" in screen_text(app)
+
+
+async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
+    from textual import events
+
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        for key in [*"Main", "enter", "n", "y"]:  # no wait at all, as a pasted script sends
+            event = events.Key(key, key if len(key) == 1 else None)
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+        for _ in range(10):
+            await pilot.pause()
+        assert app.call is not None
+        assert [(g.question, g.answer or g.value) for g in app.call.state.answers] == [
+            ("location", "Main"),
+            ("danger_now", "no"),
+            ("weapons", "yes"),
+        ]

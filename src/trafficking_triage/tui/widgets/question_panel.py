@@ -100,8 +100,10 @@ class QuestionPanel(Vertical):
                 answers.add_options(options)
             answers.highlighted = 0
             answers.display, typed.display = True, False
-            if self.screen.focused is not answers:  # has_focus lags a message behind
-                answers.focus()
+            if self.screen.focused is not answers:
+                # set_focus takes effect now (focus() waits a message), so keys already on
+                # their way to the old field are passed on to this list (keys_in_order).
+                self.screen.set_focus(answers)
         else:
             if new_question:
                 typed.value = prefill or ""  # what the CAD passed in, else an empty field
@@ -113,7 +115,7 @@ class QuestionPanel(Vertical):
             )
             answers.display, typed.display = False, True
             if self.screen.focused is not typed:
-                typed.focus()
+                self.screen.set_focus(typed)
 
     def choice_at(self, number: int) -> str | None:
         """The id of the numbered answer (1-based), if there is one."""
