@@ -13,11 +13,18 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .protocol import LoadedProtocol, ProtocolError, load_protocol
+from .protocol.problems import ProtocolError
 from .records.store import RecordsError
+
+if TYPE_CHECKING:
+    from .first_view import Opening
+    from .protocol import LoadedProtocol
+    from .records import RecordStore
+    from .settings import LoadedSettings
+    from .tui.app import TriageApp
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -226,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _load(path: Path | None) -> LoadedProtocol:
+    from .protocol import load_protocol
+
     return load_protocol(path)
 
 
@@ -397,55 +406,128 @@ def _scenarios(args: argparse.Namespace, loaded: LoadedProtocol) -> list[Any]:
 
 def run_console(args: argparse.Namespace, training: bool = False) -> int:
     """The bare command: check the protocol, the settings and the data directory first, then
-    (only then) import Textual, so a problem is a plain message before any screen is drawn."""
-    from .records import RecordStore, default_data_dir
-    from .settings import default_settings_path, load_settings
+    (only then) import Textual, so a problem is a plain message before any screen is drawn.
 
-    loaded = _load(args.protocol)
-    languages = loaded.protocol.protocol.languages
-    display = args.lang or languages[0]
-    if any(part not in languages for part in display.split("+")):
-        choices = ", ".join(
-            [*languages, *(f"{b}+{a}" for a in languages for b in languages if a != b)]
-        )
-        print(f"trafficking-triage: --lang {display}: this protocol has {choices}", file=sys.stderr)
-        return 2
-    settings_path = args.agency or default_settings_path()
-    settings = None
-    if args.agency is not None or settings_path.exists():
-        settings = load_settings(settings_path)
+    When this protocol and these settings were checked by an earlier console, the console
+    opens on the first question it saved and checks them again just after (see first_view)."""
+    from .paths import default_data_dir
+    from .records import RecordStore
+
     store = RecordStore(args.data_dir or default_data_dir())
+    try:
+        opening = None if training else _opening(args, store)
+        if opening is not None:
+            from .tui.app import make_app
+
+            app: TriageApp | None = make_app(opening=opening, store=store, **_console_options(args))
+        else:
+            app = _checked_console(args, store, training)
+        if app is None:
+            return 2
+        result = app.run()
+    finally:
+        store.close()
+    return result if isinstance(result, int) else 0
+
+
+def _console_options(args: argparse.Namespace) -> dict[str, Any]:
     context = {
         key: value
         for key in ("incident", "location", "callback")
         if (value := getattr(args, key)) is not None
     }
+    return {
+        "console": args.console,
+        "dispatcher": args.dispatcher,
+        "context": context,
+        "language": args.lang,
+    }
+
+
+def _opening(args: argparse.Namespace, store: RecordStore) -> Opening | None:
+    """The saved first question for exactly these protocol and settings bytes, if the console
+    may open on it: no unfinished call to offer first, and a display language the protocol has."""
+    import hashlib
+
+    from .first_view import Opening, read_first_view, view_key
+    from .paths import default_protocol_path, default_settings_path
+
+    protocol_path = args.protocol or default_protocol_path()
+    settings_path = args.agency or default_settings_path()
+    try:
+        protocol_raw = protocol_path.read_bytes()
+        settings_raw = (
+            settings_path.read_bytes()
+            if args.agency is not None or settings_path.exists()
+            else None
+        )
+    except OSError:
+        return None  # the full check says what is wrong with the file
+    key = view_key(
+        hashlib.sha256(protocol_raw).hexdigest(),
+        hashlib.sha256(settings_raw).hexdigest() if settings_raw is not None else None,
+    )
+    view = read_first_view(store.directory, key)
+    if view is None or (args.lang and args.lang not in _displays(view.languages)):
+        return None
+    if store.unfinished():
+        return None  # offered first, which takes the engine
+
+    def load() -> tuple[LoadedProtocol, LoadedSettings | None]:
+        from .protocol import load_protocol
+        from .settings import load_settings
+
+        loaded = load_protocol(args.protocol, raw=protocol_raw)
+        settings = (
+            load_settings(settings_path, raw=settings_raw) if settings_raw is not None else None
+        )
+        return loaded, settings
+
+    return Opening(view, load)
+
+
+def _displays(languages: Sequence[str]) -> list[str]:
+    return [*languages, *(f"{b}+{a}" for a in languages for b in languages if a != b)]
+
+
+def _checked_console(
+    args: argparse.Namespace, store: RecordStore, training: bool
+) -> TriageApp | None:
+    """The console after checking the protocol and settings in full; None (after saying why)
+    if it cannot open."""
+    from .settings import default_settings_path, load_settings
+
+    loaded = _load(args.protocol)
+    languages = loaded.protocol.protocol.languages
+    display = args.lang or languages[0]
+    if display not in _displays(languages):
+        choices = ", ".join(_displays(languages))
+        print(f"trafficking-triage: --lang {display}: this protocol has {choices}", file=sys.stderr)
+        return None
+    settings_path = args.agency or default_settings_path()
+    settings = None
+    if args.agency is not None or settings_path.exists():
+        settings = load_settings(settings_path)
     scenarios = []
     if training:
         try:
             scenarios = _scenarios(args, loaded)
         except ValueError as error:
             print(f"train: {error}", file=sys.stderr)
-            return 2
+            return None
     from .tui.app import make_app
 
-    app = make_app(
+    options = _console_options(args)
+    options["language"] = display
+    return make_app(
         loaded=loaded,
         store=store,
         settings=settings,
-        language=display,
         scenarios=scenarios,
         scenario=scenarios[0] if len(scenarios) == 1 else None,
         presenter=getattr(args, "presenter", False),
-        console=args.console,
-        dispatcher=args.dispatcher,
-        context=context,
+        **options,
     )
-    try:
-        result = app.run()
-    finally:
-        store.close()
-    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import random
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual import events
 
-from tests.tui.conftest import LOADED, frozen_clock
+from tests.tui.conftest import LOADED, frozen_clock, saved_opening
 from tests.tui.test_records_in_console import crashed_call
 from trafficking_triage.engine import Call
 from trafficking_triage.records import RecordStore
@@ -68,10 +69,12 @@ def training_scenarios() -> list[Scenario]:
     return [load_scenario(path, LOADED) for path in sorted(folder.glob("*.yaml"))[:4]]
 
 
-# Three ways in, so every screen is reached: a plain call (call, outcome, reference,
-# confirm, closed), after a crash (the resume screen first), and training (picker, debrief).
+# Four ways in, so every screen is reached: a plain call (call, outcome, reference,
+# confirm, closed), after a crash (the resume screen first), training (picker, debrief), and
+# opening on the saved first question (keys arrive before the call has started).
 @pytest.mark.parametrize(
-    ("seed", "start"), [(1, "call"), (2, "call"), (3, "call"), (4, "resume"), (5, "training")]
+    ("seed", "start"),
+    [(1, "call"), (2, "call"), (3, "call"), (4, "resume"), (5, "training"), (6, "opening")],
 )
 async def test_random_keys_and_resizes_never_break_a_call(
     seed: int, start: str, tmp_path: Path
@@ -80,8 +83,12 @@ async def test_random_keys_and_resizes_never_break_a_call(
     if start == "resume":
         crashed_call(tmp_path)
     store = RecordStore(tmp_path)
-    extra = {"scenarios": training_scenarios()} if start == "training" else {}
-    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False, store=store, **extra)
+    extra: dict[str, Any] = {"loaded": LOADED}
+    if start == "training":
+        extra["scenarios"] = training_scenarios()
+    if start == "opening":
+        extra = {"opening": saved_opening()}
+    app = make_app(clock=frozen_clock, blink=False, store=store, **extra)
     async with app.run_test(size=(80, 24)) as pilot:
         for burst in range(40):
             for _ in range(rng.randint(5, 40)):

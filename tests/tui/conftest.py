@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from textual.pilot import Pilot
 
-from trafficking_triage.protocol import load_protocol
+from trafficking_triage.engine import Call
+from trafficking_triage.first_view import FirstView, Opening
+from trafficking_triage.protocol import LoadedProtocol, load_protocol
+from trafficking_triage.settings.resolve import missing_settings
 from trafficking_triage.tui.app import TriageApp, make_app
 
 LOADED = load_protocol()
@@ -36,3 +40,18 @@ async def answer_with_keys(pilot: Pilot[int], answers: Mapping[str, object]) -> 
             await pilot.press(str(ids.index(value) + 1))
         else:
             await pilot.press(*value, "enter")
+
+
+def saved_opening(gate: threading.Event | None = None) -> Opening:
+    """A console opening on the saved first question of the shipped protocol. With a `gate`,
+    the checks that follow wait until it is set, to hold the console in its opening moment."""
+    view = FirstView.of(
+        Call.start(LOADED.protocol, LOADED.sha256), missing_settings(LOADED.protocol, None)
+    )
+
+    def load() -> tuple[LoadedProtocol, None]:
+        if gate is not None:
+            assert gate.wait(10), "the test never let the checks finish"
+        return LOADED, None
+
+    return Opening(view, load)

@@ -154,7 +154,8 @@ def test_listeners_hear_every_event(minimal: LoadedProtocol) -> None:
 
 
 def test_events_out_of_order_are_refused(minimal: LoadedProtocol) -> None:
-    from trafficking_triage.engine.events import QuestionAnswered, utc_now
+    from trafficking_triage.engine.events import QuestionAnswered
+    from trafficking_triage.engine.view import utc_now
 
     call = start(minimal)
     with pytest.raises(CallError, match="not the question being asked"):

@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Literal
 
 from ..protocol.lint import is_yes_no
 from ..protocol.models import Condition, Decision, Protocol, Question, Rule
@@ -27,37 +26,12 @@ from .events import (
     RouteReached,
     StepTicked,
     WentBack,
-    utc_now,
 )
+from .view import ChecklistItem, Choice, Prompt, StepStatus, utc_now
 
 
 class CallError(Exception):
     """An action the call cannot take now (a wrong answer id, back with nothing to go back to)."""
-
-
-@dataclass(frozen=True)
-class Choice:
-    """One answer offered on screen: `id` is what gets recorded."""
-
-    id: str
-    label: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Prompt:
-    """The question to ask now, in the form it must be asked."""
-
-    question: str
-    kind: Literal["choice", "text", "number"]
-    text: dict[str, str]
-    choices: tuple[Choice, ...]
-    closed: bool
-    """Asked in its yes/no form (the caller cannot speak freely)."""
-
-    @property
-    def yes_no(self) -> bool:
-        ids = {choice.id for choice in self.choices}
-        return self.kind == "choice" and {"yes", "no"} <= ids
 
 
 @dataclass(frozen=True)
@@ -89,16 +63,6 @@ class Route:
     """Reached by the danger-now key rather than by the answers."""
     escalated_at: str | None = None
     """The question on screen when the danger-now key was pressed (None on an outcome)."""
-
-
-StepStatus = Literal["in_progress", "waiting", "to_do", "done", "not_applicable"]
-
-
-@dataclass(frozen=True)
-class ChecklistItem:
-    number: int
-    title: str
-    status: StepStatus
 
 
 @dataclass
@@ -154,11 +118,13 @@ class Call:
         language: str | None = None,
         training: bool = False,
         settings: tuple[str, str] | None = None,
+        at: datetime | None = None,
     ) -> Call:
+        """`at` is when the call opened on screen, if that was before this (see first_view)."""
         call = cls(protocol, clock=clock)
         call.record(
             CallStarted(
-                at=clock(),
+                at=at if at is not None else clock(),
                 protocol_id=protocol.protocol.id,
                 protocol_version=protocol.protocol.version,
                 protocol_sha256=sha256,
@@ -323,6 +289,14 @@ class Call:
                 if value is not None:
                     facts[fact] = value
         return facts
+
+    def earlier_answer(self, question: str) -> QuestionAnswered | None:
+        """The last answer given to `question`, even one that fell away when the dispatcher
+        went back over it (to show it, or to start a typed answer with it)."""
+        for event in reversed(self.events):
+            if isinstance(event, QuestionAnswered) and event.question == question:
+                return event
+        return None
 
     def closed_mode(self) -> bool:
         return _closed_mode(self.protocol, self.state.answers)

@@ -8,14 +8,10 @@ same whatever language the dispatcher had on display.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class _Event(BaseModel):

@@ -12,28 +12,17 @@ import hashlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
+from ..paths import default_protocol_path
 from .lint import Linter
 from .models import Protocol
 from .problems import Finding, Positions, Problem, ProtocolError, render_path
 from .schema_errors import findings_from
 from .yamlfile import parse_yaml, read_text
-
-
-def default_protocol_path() -> Path:
-    """The protocol shipped with the program.
-
-    Inside an installed wheel it sits beside this package; in a source checkout (an editable
-    install) it is the file at the top of the repository that agency staff edit."""
-    shipped = Path(str(resources.files("trafficking_triage") / "protocol.yaml"))
-    if shipped.is_file():
-        return shipped
-    return Path(__file__).resolve().parents[3] / "protocol.yaml"
 
 
 @dataclass
@@ -57,12 +46,14 @@ def locate(name: str, data: Any, positions: Positions, finding: Finding) -> Prob
     )
 
 
-def load_protocol(path: Path | None = None, name: str | None = None) -> LoadedProtocol:
+def load_protocol(
+    path: Path | None = None, name: str | None = None, raw: bytes | None = None
+) -> LoadedProtocol:
     path = path if path is not None else default_protocol_path()
     name = (
         name if name is not None else (path.name if path == default_protocol_path() else str(path))
     )
-    text, raw = read_text(path, name)
+    text, raw = read_text(path, name, raw)
     return parse_protocol(text, hashlib.sha256(raw).hexdigest(), path, name)
 
 

@@ -88,10 +88,11 @@ def _problem(file: str, mark: Mark, message: str, rule: str, hint: str | None = 
     return Problem(file, mark[0], mark[1], "", message, rule, hint)
 
 
-def read_text(path: FilePath, name: str) -> tuple[str, bytes]:
-    """The file's text and bytes, or a ProtocolError saying why it cannot be read."""
+def read_text(path: FilePath, name: str, raw: bytes | None = None) -> tuple[str, bytes]:
+    """The file's text and bytes, or a ProtocolError saying why it cannot be read. `raw`:
+    the bytes already read from it (the console reads them once, then checks them)."""
     try:
-        raw = path.read_bytes()
+        raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
         raise ProtocolError([_problem(name, (0, 0), "no such file", "unreadable")]) from None
     except IsADirectoryError:

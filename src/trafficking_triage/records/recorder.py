@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..engine import Call
-from ..engine.events import Event
-from .store import RecordStore
+if TYPE_CHECKING:
+    from ..engine import Call
+    from ..engine.events import Event
+    from .store import RecordStore
 
 
 class Recorder:

@@ -3,6 +3,9 @@ happens, so a call survives a killed process, a closed terminal or a power cut.
 
 The console writes through `RecordStore.attach`; the `records` commands read. Nothing here
 prints or logs what a caller said: errors name files and causes, never call contents.
+
+The event models are imported where they are used: the console opens the store before its
+first question is on screen, and that must not wait for pydantic to load.
 """
 
 from __future__ import annotations
@@ -18,12 +21,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from ..engine import Call
-from ..engine.events import EVENT, CallClosed, CallStarted, Event
+from ..paths import DATA_ENV
+
+if TYPE_CHECKING:
+    from ..engine import Call
+    from ..engine.events import CallStarted, Event
 
 SCHEMA_VERSION = 1
-DATA_ENV = "TRAFFICKING_TRIAGE_DATA"
 DB_NAME = "calls.sqlite3"
 
 # Each migration takes the database from version N-1 to N; index 0 builds version 1.
@@ -77,16 +83,6 @@ class CallRow:
     protocol_version: str
     protocol_sha256: str
     training: bool
-
-
-def default_data_dir() -> Path:
-    """`TRAFFICKING_TRIAGE_DATA`, else the platform's data directory for this program."""
-    override = os.environ.get(DATA_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("trafficking-triage", appauthor=False))
 
 
 def _private_directory(directory: Path) -> None:
@@ -227,6 +223,8 @@ class RecordStore:
         )
 
     def _insert_event(self, call_id: str, event: Event, call: Call | None) -> None:
+        from ..engine.events import CallClosed
+
         seq = self._seq[call_id]
         self.db.execute(
             "INSERT INTO events (call_id, seq, at, kind, body) VALUES (?, ?, ?, ?, ?)",
@@ -281,6 +279,8 @@ class RecordStore:
         return self._row(found)
 
     def events(self, call_id: str) -> list[Event]:
+        from ..engine.events import EVENT
+
         rows = self.db.execute(
             "SELECT body FROM events WHERE call_id = ? ORDER BY seq", (call_id.upper(),)
         ).fetchall()

@@ -1,6 +1,7 @@
 """Agency settings: the numbers and names each agency fills in. No Textual."""
 
-from .loader import LoadedSettings, default_settings_path, load_settings
+from ..paths import default_settings_path
+from .loader import LoadedSettings, load_settings
 from .models import AgencySettings
 from .resolve import ResolvedContact, resolve_contacts
 

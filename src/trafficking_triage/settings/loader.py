@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -15,8 +14,6 @@ from ..protocol.schema_errors import findings_from
 from ..protocol.yamlfile import parse_yaml, read_text
 from .models import AgencySettings
 
-SETTINGS_ENV = "TRAFFICKING_TRIAGE_AGENCY"
-
 
 @dataclass(frozen=True)
 class LoadedSettings:
@@ -25,20 +22,11 @@ class LoadedSettings:
     sha256: str
 
 
-def default_settings_path() -> Path:
-    """`TRAFFICKING_TRIAGE_AGENCY`, else agency.yaml in the platform's config directory."""
-    override = os.environ.get(SETTINGS_ENV)
-    if override:
-        return Path(override)
-    from platformdirs import user_config_dir
-
-    return Path(user_config_dir("trafficking-triage", appauthor=False)) / "agency.yaml"
-
-
-def load_settings(path: Path, name: str | None = None) -> LoadedSettings:
-    """The settings, or a ProtocolError listing every problem in the file."""
+def load_settings(path: Path, name: str | None = None, raw: bytes | None = None) -> LoadedSettings:
+    """The settings, or a ProtocolError listing every problem in the file. `raw`: the file's
+    bytes, if already read."""
     name = name if name is not None else str(path)
-    text, raw = read_text(path, name)
+    text, raw = read_text(path, name, raw)
     data, positions, problems = parse_yaml(text, name)
     if not isinstance(data, dict):
         raise ProtocolError(

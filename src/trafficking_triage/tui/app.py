@@ -7,23 +7,22 @@ engine calls. It decides nothing about the call itself; the engine does.
 from __future__ import annotations
 
 import sqlite3
+import threading
 from collections.abc import Callable
+from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
-from ..engine import Call, CallError
-from ..engine.events import utc_now
-from ..protocol import LoadedProtocol
+from ..engine.view import utc_now
+from ..first_view import FirstView, Opening, save_first_view, view_key
 from ..records import CallRow, RecordsError, RecordStore
 from ..records.recorder import Recorder, cause_of
-from ..settings import LoadedSettings, resolve_contacts
-from ..training.debrief import debrief
-from ..training.scenario import Scenario
 from .screens.call_screen import CallScreen
 from .screens.closed_screen import ClosedScreen
 from .screens.confirm_screen import ConfirmScreen
@@ -32,9 +31,17 @@ from .screens.outcome_screen import OutcomeScreen
 from .screens.reference_screen import ReferenceScreen
 from .screens.resume_screen import Choice, ResumeScreen
 from .screens.save_elsewhere_screen import SaveElsewhereScreen
-from .screens.scenario_picker_screen import ScenarioPickerScreen
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 from .words import display_modes, local
+
+# The engine, the protocol models and the settings are imported where they are used, not
+# here: a console opening on a saved first question draws it before loading them (see
+# first_view). A test checks that importing this module loads no pydantic.
+if TYPE_CHECKING:
+    from ..engine import Call
+    from ..protocol import LoadedProtocol
+    from ..settings import LoadedSettings, ResolvedContact
+    from ..training.scenario import Scenario
 
 
 class TriageApp(App[int]):
@@ -58,8 +65,9 @@ class TriageApp(App[int]):
 
     def __init__(
         self,
-        loaded: LoadedProtocol,
+        loaded: LoadedProtocol | None = None,
         *,
+        opening: Opening | None = None,
         clock: Callable[[], datetime] = utc_now,
         console: str | None = None,
         dispatcher: str | None = None,
@@ -77,11 +85,20 @@ class TriageApp(App[int]):
         self.scenario = scenario
         self.presenter = presenter
         """Training with the why and source of each question in view, for a projector."""
-        self.loaded = loaded
+        self.opening = opening
+        self.loaded: LoadedProtocol | None = None
         self.store = store
         self.settings = settings
-        self.language = language or loaded.protocol.protocol.languages[0]
-        self.contacts = resolve_contacts(loaded.protocol, settings.settings if settings else None)
+        self.contacts: dict[str, ResolvedContact] = {}
+        self.missing_settings: list[str] = []
+        if loaded is not None:
+            self._settle(loaded, settings)
+            self.languages = list(loaded.protocol.protocol.languages)
+        else:
+            assert opening is not None, "a console needs a protocol or a saved first question"
+            self.missing_settings = list(opening.view.missing_settings)
+            self.languages = list(opening.view.languages)
+        self.language = language or self.languages[0]
         self.recorder: Recorder | None = None
         self.records_trouble: str | None = None
         self.clock = clock
@@ -90,19 +107,93 @@ class TriageApp(App[int]):
         self.context = context or {}
         self.blink = blink
         self.call: Call | None = None
+        self.opened_at = clock()
+        self._opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] | None = None
+        self._first_view_saved = False
+
+    def _settle(self, loaded: LoadedProtocol, settings: LoadedSettings | None) -> None:
+        from ..settings.resolve import missing_settings, resolve_contacts
+
+        agency = settings.settings if settings else None
+        self.loaded, self.settings = loaded, settings
+        self.contacts = resolve_contacts(loaded.protocol, agency)
+        self.missing_settings = missing_settings(loaded.protocol, agency)
+
+    def protocol_loaded(self) -> LoadedProtocol:
+        self.finish_opening()
+        assert self.loaded is not None
+        return self.loaded
 
     # -- the call's life -------------------------------------------------------------------
     def training(self) -> bool:
         return self.scenario is not None or bool(self.scenarios)
 
     def on_mount(self) -> None:
+        self.opened_at = self.clock()
         self.set_interval(1.0, self.tick_clock)
-        if self.training() and self.scenario is None:
+        if self.opening is not None:
+            self.push_screen(CallScreen(None, first=self.opening.view, blink=self.blink))
+        elif self.training() and self.scenario is None:
             self.pick_scenario()
         else:
             self.offer_unfinished()
 
+    def start_opening(self) -> None:
+        """Check the protocol and settings in a thread, once the saved first question is on
+        screen: the dispatcher can read it (and start typing) meanwhile, and the screen is
+        drawn without waiting for the checks."""
+        opening = self.opening
+        if opening is None or self._opened is not None:
+            return
+        opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] = Future()
+        self._opened = opened
+
+        def load() -> None:
+            try:
+                opened.set_result(opening.load())
+            except BaseException as error:  # handed to the app's thread, raised there
+                opened.set_exception(error)
+            self.post_message(self.Opened())
+
+        threading.Thread(target=load, name="opening", daemon=True).start()
+
+    def on_ready(self) -> None:
+        # Textual sends Ready after the very first frame. If that frame was the saved first
+        # question, the checks may begin (queued behind any part of the frame still to go).
+        if self.opening is not None:
+            self.screen.call_later(self.start_opening)
+
+    class Opened(Message):
+        """The thread checking the protocol and settings has finished."""
+
+    def on_triage_app_opened(self) -> None:
+        self.finish_opening()
+
+    def finish_opening(self) -> None:
+        """Start the call the screen opened on, once the checks are done (waiting for them if
+        a key needs the call first: keys are handled in order, so none is lost or reordered)."""
+        if self.opening is None:
+            return
+        self.start_opening()
+        assert self._opened is not None
+        from ..protocol import ProtocolError
+
+        try:
+            loaded, settings = self._opened.result()
+        except ProtocolError as error:  # pragma: no cover - the key proves these were checked
+            self.opening = None
+            self.exit(1, return_code=1, message="\n".join(str(p) for p in error.problems))
+            return
+        self.opening = None
+        self._settle(loaded, settings)
+        call = self._start_call(at=self.opened_at)
+        for screen in self.screen_stack:
+            if isinstance(screen, CallScreen) and screen.call is None:
+                screen.take_call(call)
+
     def pick_scenario(self) -> None:
+        from .screens.scenario_picker_screen import ScenarioPickerScreen
+
         def picked(scenario: Scenario | None) -> None:
             if scenario is not None:
                 self.scenario = scenario
@@ -118,8 +209,10 @@ class TriageApp(App[int]):
             if self.call is None or self.call.state.closed is not None:
                 self.push_screen(CallScreen(self._start_call(), blink=self.blink))
             return
+        from ..engine.call import Call, CallError
+
         row = rows[0]
-        assert self.store is not None
+        assert self.store is not None and self.loaded is not None
         events = self.store.events(row.id)
         resumable: str | None = None
         call: Call | None = None
@@ -224,13 +317,17 @@ class TriageApp(App[int]):
         self.push_screen(SaveElsewhereScreen(self.records_trouble or "asked", suggestion), save)
 
     # -- starting calls -----------------------------------------------------------------------
-    def _start_call(self) -> Call:
+    def _start_call(self, at: datetime | None = None) -> Call:
+        from ..engine.call import Call
+
         if self.recorder is not None:
             self.recorder.finish()
             self.recorder = None
+        loaded = self.loaded
+        assert loaded is not None
         self.call = Call.start(
-            self.loaded.protocol,
-            self.loaded.sha256,
+            loaded.protocol,
+            loaded.sha256,
             clock=self.clock,
             console=self.console_name,
             dispatcher=self.dispatcher,
@@ -238,7 +335,9 @@ class TriageApp(App[int]):
             language=self.language,
             settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
             training=self.training(),
+            at=at,
         )
+        self._save_first_view(self.call)
         if self.store is not None:
             store, call = self.store, self.call
 
@@ -249,6 +348,14 @@ class TriageApp(App[int]):
 
             self.write_safely(begin)
         return self.call
+
+    def _save_first_view(self, call: Call) -> None:
+        """Once a run, so that the next console opens on this question at once."""
+        if self.store is None or self.training() or self._first_view_saved or not self.loaded:
+            return
+        self._first_view_saved = True
+        key = view_key(self.loaded.sha256, self.settings.sha256 if self.settings else None)
+        save_first_view(self.store.directory, key, FirstView.of(call, self.missing_settings))
 
     def new_call(self) -> None:
         """Enter after a call: the next call, or after a debrief the list of scenarios."""
@@ -272,10 +379,14 @@ class TriageApp(App[int]):
             self.push_screen(CallScreen(call, blink=self.blink))
 
     def call_open(self) -> bool:
+        if self.opening is not None:
+            return True  # the call starts as soon as the engine is loaded
         return self.call is not None and self.call.state.closed is None
 
     def apply(self, action: Callable[[], object]) -> None:
         """Run one engine action; a refusal is shown, never raised; then redraw."""
+        from ..engine.call import CallError
+
         try:
             action()
         except CallError as refusal:
@@ -284,6 +395,7 @@ class TriageApp(App[int]):
 
     def answer(self, value: str, question: str | None = None) -> None:
         """Record an answer; one meant for a question no longer on screen is ignored."""
+        self.finish_opening()
         call = self.call
         if call is None:
             return
@@ -293,6 +405,9 @@ class TriageApp(App[int]):
         self.apply(lambda: call.answer(value))
 
     def go_back_to(self, question: str, ask: bool = False) -> None:
+        from ..engine.call import CallError
+
+        self.finish_opening()
         call = self.call
         if call is None:
             return
@@ -378,6 +493,8 @@ class TriageApp(App[int]):
             while len(self.screen_stack) > 2:
                 self.pop_screen()
             if self.scenario is not None:
+                from ..training.debrief import debrief
+
                 self.push_screen(DebriefScreen(self.scenario, debrief(self.scenario, call)))
             else:
                 self.push_screen(ClosedScreen(call))
@@ -419,13 +536,14 @@ class TriageApp(App[int]):
         if action == "danger_now":
             return self.call_open()
         if action == "switch_language":
-            return self.call_open() and len(self.loaded.protocol.protocol.languages) > 1
+            return self.call_open() and len(self.languages) > 1
         if action == "save_elsewhere":
             # Shown only while the records cannot be written: that is when it is needed.
             return self.call is not None and self.records_trouble is not None
         return True
 
     def action_danger_now(self) -> None:
+        self.finish_opening()
         call = self.call
         if call is None or not self.call_open():
             return
@@ -433,10 +551,11 @@ class TriageApp(App[int]):
 
     def action_switch_language(self) -> None:
         """F4: the next display (English, Spanish, Spanish with English beneath, ...)."""
+        self.finish_opening()
         call = self.call
         if call is None:
             return
-        modes = display_modes(self.loaded.protocol.protocol.languages)
+        modes = display_modes(self.languages)
         current = call.state.language
         following = modes[(modes.index(current) + 1) % len(modes)] if current in modes else modes[0]
         self.language = following  # the next call starts in the display chosen last
@@ -447,12 +566,14 @@ class TriageApp(App[int]):
         if isinstance(self.screen, ReferenceScreen):
             self.pop_screen()
         elif not isinstance(self.screen, ConfirmScreen):
+            protocol = self.protocol_loaded().protocol
             resources = self.settings.settings.resources if self.settings else []
-            self.push_screen(ReferenceScreen(self.loaded.protocol, resources))
+            self.push_screen(ReferenceScreen(protocol, resources))
 
     def action_request_quit(self) -> None:
         if isinstance(self.screen, ConfirmScreen):
             return
+        self.finish_opening()
         call = self.call
         if call is None or not self.call_open():
             self.exit(0)
@@ -478,9 +599,11 @@ def make_app(
     """Build the console, for the command and the tests alike. Raises ProtocolError before any
     screen is drawn if the protocol is bad. `options` are TriageApp's; without a `store`
     nothing is recorded (tests, previews)."""
-    from ..protocol import load_protocol
+    if loaded is None and options.get("opening") is None:
+        from ..protocol import load_protocol
 
-    return TriageApp(loaded if loaded is not None else load_protocol(protocol), **options)
+        loaded = load_protocol(protocol)
+    return TriageApp(loaded, **options)
 
 
 __all__ = ["Screen", "TriageApp", "make_app"]

@@ -6,12 +6,14 @@ independent of it (and of each other)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol, cast
+from datetime import datetime
+from typing import TYPE_CHECKING, Protocol, cast
 
 from textual.dom import DOMNode
 
-from ..settings import LoadedSettings, ResolvedContact
-from ..training.scenario import Scenario
+if TYPE_CHECKING:
+    from ..settings import LoadedSettings, ResolvedContact
+    from ..training.scenario import Scenario
 
 
 class Controller(Protocol):
@@ -23,6 +25,23 @@ class Controller(Protocol):
     scenario: Scenario | None
     """The training scenario being played, if this is a training call."""
     presenter: bool
+    missing_settings: list[str]
+    """Short names of the agency contacts not set yet (warned of on the call screen)."""
+    language: str
+    """The display the next call starts in (en, es, es+en)."""
+    context: dict[str, str]
+    """What the CAD passed in: incident, location, callback."""
+    clock: Callable[[], datetime]
+    opened_at: datetime
+    """When the console opened on its first question."""
+
+    def start_opening(self) -> None:
+        """Begin loading the engine in a thread, if the console opened on a saved first
+        question (see first_view)."""
+
+    def finish_opening(self) -> None:
+        """Load the engine and start the call, if the console opened on a saved first
+        question and has not yet done so (see first_view)."""
 
     def answer(self, value: str, question: str | None = None) -> None: ...
     def apply(self, action: Callable[[], object]) -> None: ...

@@ -6,10 +6,13 @@ typed answer such as "[bold]" or "[@click=app.quit]" is shown exactly as written
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
 
-from ..engine import Call
+if TYPE_CHECKING:
+    from ..engine import Call
 
 STATUS_MARKS = {
     "in_progress": ("▶", "in progress"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,9 +13,6 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...engine import Call
-from ...engine.events import QuestionAnswered
-from ...settings.resolve import missing_settings
 from ..controller import controller
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
@@ -23,6 +21,10 @@ from ..widgets.question_panel import QuestionPanel
 from ..widgets.too_small import TooSmall
 from ..widgets.trail import Trail
 from ..words import answer_words
+
+if TYPE_CHECKING:
+    from ...engine import Call
+    from ...first_view import FirstView
 
 
 class CallScreen(Screen[None]):
@@ -35,9 +37,15 @@ class CallScreen(Screen[None]):
         *[Binding(str(n), f"pick({n})", show=False, id=f"pick_{n}") for n in range(1, 10)],
     ]
 
-    def __init__(self, call: Call, *, blink: bool = True) -> None:
+    def __init__(
+        self, call: Call | None, *, first: FirstView | None = None, blink: bool = True
+    ) -> None:
+        """`call` is None while the console is still opening: the screen then shows `first`,
+        the saved first question, until the app hands it the call (see first_view)."""
         super().__init__()
+        assert call is not None or first is not None
         self.call = call
+        self.first = first
         self.blink = blink
         self.why_visible = False
 
@@ -58,8 +66,7 @@ class CallScreen(Screen[None]):
         with contextlib.suppress(NoMatches):  # taken down before it was built
             if controller(self).presenter:
                 self.why_visible = True  # for the classroom: why and source beside each question
-            settings = controller(self).settings
-            missing = missing_settings(self.call.protocol, settings.settings if settings else None)
+            missing = controller(self).missing_settings
             warning = self.query_one("#settings-warning", Static)
             warning.update(
                 Content.assemble(
@@ -70,10 +77,25 @@ class CallScreen(Screen[None]):
             )
             warning.display = bool(missing)
             self.show_call()
+            if self.call is None:  # opened on the saved first question (see first_view)
+                self.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
+
+    def _laid_out(self, _screen: Screen[None]) -> None:
+        # Called as the whole screen has just been laid out and handed to the terminal
+        # (Textual publishes the signal right after the frame). Only then may the checks
+        # begin, so they do not compete with drawing the first question.
+        self.screen_layout_refresh_signal.unsubscribe(self)
+        self.call_later(controller(self).start_opening)
 
     def set_call(self, call: Call) -> None:
+        """The next call: nothing typed or shown for the last caller stays on screen."""
         self.call = call
         self.query_one(QuestionPanel).reset()
+        self.show_call()
+
+    def take_call(self, call: Call) -> None:
+        """The call this screen opened for, now running: what was typed meanwhile stays."""
+        self.call = call
         self.show_call()
 
     def show_call(self) -> None:
@@ -85,6 +107,9 @@ class CallScreen(Screen[None]):
     def _show_call(self) -> None:
         """Render the call's current state (called after every change)."""
         call = self.call
+        if call is None:
+            self._show_first()
+            return
         prompt = call.state.prompt
         header_where = ""
         if prompt is not None:
@@ -96,8 +121,8 @@ class CallScreen(Screen[None]):
                 language=call.state.language,
                 why=self.why_text(question.why, question.source),
                 why_visible=self.why_visible,
-                previous=self.previous_answer(prompt.question),
-                prefill=self.prefill(prompt.question, question.fact),
+                previous=self.previous_answer(call, prompt.question),
+                prefill=self.prefill(call, prompt.question, question.fact),
                 caller_says=self.caller_says(prompt.question),
                 closed_mode=call.closed_mode(),
             )
@@ -105,8 +130,29 @@ class CallScreen(Screen[None]):
             call, call.clock(), header_where, controller(self).records_trouble
         )
         self.query_one(Checklist).show(call.checklist())
-        self.query_one(IndicatorList).show(call)
-        self.query_one(Trail).show(call)
+        found = [call.protocol.indicators[name] for name, _question in call.indicators()]
+        self.query_one(IndicatorList).show(found)
+        self.query_one(Trail).show(call, call.state.language)
+
+    def _show_first(self) -> None:
+        """The saved first question, exactly as a new call shows it, before the call runs."""
+        first = self.first
+        assert first is not None
+        app = controller(self)
+        self.query_one(QuestionPanel).show(
+            first.prompt,
+            section=first.section,
+            language=app.language,
+            why=first.why,
+            why_visible=self.why_visible,
+            previous=None,
+            prefill=app.context.get(first.fact) if first.fact else None,
+            closed_mode=False,
+        )
+        self._tick()
+        self.query_one(Checklist).show(list(first.checklist))
+        self.query_one(IndicatorList).show([])
+        self.query_one(Trail).show(None, app.language)
 
     def tick(self) -> None:
         # A screen still being built, or being taken down after a quick key (F1 then
@@ -116,14 +162,22 @@ class CallScreen(Screen[None]):
 
     def _tick(self) -> None:
         """Once a second: the elapsed time."""
+        app = controller(self)
+        if self.call is None:
+            self.query_one(CallHeader).show_parts(
+                seconds=(app.clock() - app.opened_at).total_seconds(),
+                training=False,
+                closed_mode=False,
+                where="question 1",
+                unsaved=None,
+            )
+            return
         prompt = self.call.state.prompt
         where = f"question {len(self.call.state.answers) + 1}" if prompt else ""
-        self.query_one(CallHeader).show(
-            self.call, self.call.clock(), where, controller(self).records_trouble
-        )
+        self.query_one(CallHeader).show(self.call, self.call.clock(), where, app.records_trouble)
 
     def why_text(self, why: str, source: str) -> str:
-        if not controller(self).presenter:
+        if not controller(self).presenter or self.call is None:
             return why
         return f"{why} (source: {self.call.protocol.sources[source].title})"
 
@@ -135,23 +189,25 @@ class CallScreen(Screen[None]):
         reply = scenario.caller.replies.get(question)
         return reply.say if reply is not None else scenario.caller.default
 
-    def prefill(self, question: str, fact: str | None) -> str | None:
+    @staticmethod
+    def prefill(call: Call, question: str, fact: str | None) -> str | None:
         """Text to start a typed answer with, to confirm or correct: what was typed before
         going back over this question, else what the CAD passed in (location, callback)."""
-        for event in reversed(self.call.events):
-            if isinstance(event, QuestionAnswered) and event.question == question:
-                return event.value if not event.closed else None
-        started = self.call.state.started
+        earlier = call.earlier_answer(question)
+        if earlier is not None:
+            return earlier.value if not earlier.closed else None
+        started = call.state.started
         if fact is None or started is None:
             return None
         return started.context.get(fact)
 
-    def previous_answer(self, question: str) -> str | None:
+    @staticmethod
+    def previous_answer(call: Call, question: str) -> str | None:
         """What this question was answered before the dispatcher went back over it."""
-        for event in reversed(self.call.events):
-            if isinstance(event, QuestionAnswered) and event.question == question:
-                return answer_words(self.call, question, event.answer, event.value)
-        return None
+        earlier = call.earlier_answer(question)
+        if earlier is None:
+            return None
+        return answer_words(call, question, earlier.answer, earlier.value)
 
     # -- keys ------------------------------------------------------------------------------
     # Number and y/n keys answer at once, inside the key's own handling, so a key pressed
@@ -170,11 +226,12 @@ class CallScreen(Screen[None]):
         self.show_call()
 
     def action_back(self) -> None:
-        target = self.call.back_target()
-        if target is None:
+        controller(self).finish_opening()
+        call = self.call
+        if call is None or call.back_target() is None:
             self.notify("This is the first question: there is nothing to go back to.")
             return
-        controller(self).apply(self.call.back)
+        controller(self).apply(call.back)
 
     def on_trail_chosen(self, message: Trail.Chosen) -> None:
         controller(self).go_back_to(message.question, ask=True)

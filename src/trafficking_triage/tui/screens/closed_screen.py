@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,9 +11,11 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...engine import Call
 from ..controller import controller
 from ..widgets.too_small import TooSmall
+
+if TYPE_CHECKING:
+    from ...engine import Call
 
 
 class ClosedScreen(Screen[None]):

@@ -3,6 +3,8 @@ first, steps ticked, time to route against the target, and the score with its ru
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -10,10 +12,12 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...training.debrief import Debrief
-from ...training.scenario import Scenario
 from ..controller import controller
 from ..widgets.too_small import TooSmall
+
+if TYPE_CHECKING:
+    from ...training.debrief import Debrief
+    from ...training.scenario import Scenario
 
 
 class DebriefScreen(Screen[None]):

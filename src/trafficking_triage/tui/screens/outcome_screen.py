@@ -6,6 +6,7 @@ The checklist of the steps that apply is ticked here with the steps' number keys
 from __future__ import annotations
 
 import contextlib
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,12 +16,14 @@ from textual.css.query import NoMatches
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...engine import Call
 from ..controller import controller
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.too_small import TooSmall
 from ..words import answer_words, local
+
+if TYPE_CHECKING:
+    from ...engine import Call
 
 
 class OutcomeScreen(Screen[None]):

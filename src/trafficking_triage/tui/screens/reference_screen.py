@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,10 +16,12 @@ from textual.screen import Screen
 from textual.widgets import Footer, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...protocol import Protocol
-from ...settings.models import Resource
 from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
+
+if TYPE_CHECKING:
+    from ...protocol import Protocol
+    from ...settings.models import Resource
 
 KEYS = """\
 DURING A CALL

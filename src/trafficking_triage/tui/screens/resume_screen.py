@@ -3,7 +3,7 @@ resume it where it stopped, or close it as interrupted. Either way nothing is de
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -12,8 +12,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from ...records import CallRow
 from ..widgets.too_small import TooSmall
+
+if TYPE_CHECKING:
+    from ...records import CallRow
 
 Choice = Literal["resume", "interrupted"]
 

@@ -3,19 +3,31 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets import Static
 
-from ...engine import Call
 from ..words import elapsed, set_content
+
+if TYPE_CHECKING:
+    from ...engine import Call
 
 
 class CallHeader(Static):
     def show(self, call: Call, now: datetime, where: str, unsaved: str | None = None) -> None:
         started = call.state.started
-        seconds = (now - started.at).total_seconds() if started else 0
-        training = started is not None and started.training
+        self.show_parts(
+            seconds=(now - started.at).total_seconds() if started else 0,
+            training=started is not None and started.training,
+            closed_mode=call.closed_mode(),
+            where=where,
+            unsaved=unsaved,
+        )
+
+    def show_parts(
+        self, *, seconds: float, training: bool, closed_mode: bool, where: str, unsaved: str | None
+    ) -> None:
         parts: list[str | tuple[str, str]] = [
             (" TRAINING " if training else " TRAFFICKING TRIAGE ", "bold reverse"),
             f"  call {elapsed(seconds)}  ",
@@ -23,6 +35,6 @@ class CallHeader(Static):
         ]
         if unsaved is not None:
             parts += ["  ", (" ⚠ NOT SAVED: ctrl+s ", "bold reverse")]
-        if call.closed_mode():
+        if closed_mode:
             parts += ["  ", (" ⚠ YES/NO ONLY ", "bold reverse")]
         set_content(self, Content.assemble(*parts))

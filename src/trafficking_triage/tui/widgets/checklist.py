@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.content import Content
 from textual.widgets import Static
 
-from ...engine import ChecklistItem
 from ..words import STATUS_MARKS, set_content
+
+if TYPE_CHECKING:
+    from ...engine import ChecklistItem
 
 
 class Checklist(Static):

@@ -7,16 +7,20 @@ straight to the app, inside the key's handling, so fast keys are recorded in ord
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
-from ...engine import Prompt
 from ..words import local, plain, set_content
 from .answer_input import AnswerInput
 from .answer_list import AnswerList
+
+if TYPE_CHECKING:
+    from ...engine import Prompt
 
 SECTION_NAMES = {
     "safety": "SAFETY FIRST",

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
-from ...engine import Call
 from ..words import answer_words, local
 from .steady_option_list import SteadyOptionList
+
+if TYPE_CHECKING:
+    from ...engine import Call
 
 
 class Trail(SteadyOptionList):
@@ -24,16 +27,18 @@ class Trail(SteadyOptionList):
 
         question: str
 
-    def show(self, call: Call) -> None:
-        """List the answers; when the call only moved on, just the new ones are added."""
-        language = call.state.language.split("+")[0]  # one language a line in the trail
-        wanted = [(g.question, g.answer, g.value) for g in call.state.answers]
+    def show(self, call: Call | None, language: str) -> None:
+        """List the answers; when the call only moved on, just the new ones are added.
+        Before the call has started (see first_view) there are none."""
+        language = language.split("+")[0]  # one language a line in the trail
+        wanted = [(g.question, g.answer, g.value) for g in call.state.answers] if call else []
         shown: list[tuple[str, str | None, str | None]] = getattr(self, "_shown", [])
         if wanted[: len(shown)] != shown or self._language != language:
             self.clear_options()
             shown = []
         options = []
         for question, answer, value in wanted[len(shown) :]:
+            assert call is not None
             asked = local(call.protocol.questions[question].text, language)
             said = answer_words(call, question, answer, value)
             prompt = Content.assemble((said, "bold"), ("  ← ", "dim"), asked)

@@ -1,0 +1,52 @@
+"""What the engine hands to the screens, as plain data: the question to ask now and the
+checklist's lines.
+
+Plain dataclasses, loading neither pydantic nor Textual, so the console can draw its first
+question from a saved copy before the engine is loaded (see `trafficking_triage.first_view`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Literal
+
+
+def utc_now() -> datetime:
+    """The clock every event and the call timer read, unless a test gives its own."""
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One answer offered on screen: `id` is what gets recorded."""
+
+    id: str
+    label: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """The question to ask now, in the form it must be asked."""
+
+    question: str
+    kind: Literal["choice", "text", "number"]
+    text: dict[str, str]
+    choices: tuple[Choice, ...]
+    closed: bool
+    """Asked in its yes/no form (the caller cannot speak freely)."""
+
+    @property
+    def yes_no(self) -> bool:
+        ids = {choice.id for choice in self.choices}
+        return self.kind == "choice" and {"yes", "no"} <= ids
+
+
+StepStatus = Literal["in_progress", "waiting", "to_do", "done", "not_applicable"]
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    number: int
+    title: str
+    status: StepStatus

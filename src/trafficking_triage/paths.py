@@ -1,0 +1,46 @@
+"""Where the program finds its files when it is not told: the shipped protocol, the agency's
+settings and the call records.
+
+Kept apart from the loaders so the console can find its files (and show its first question)
+before it loads the libraries that check them.
+"""
+
+from __future__ import annotations
+
+import os
+from importlib import resources
+from pathlib import Path
+
+DATA_ENV = "TRAFFICKING_TRIAGE_DATA"
+SETTINGS_ENV = "TRAFFICKING_TRIAGE_AGENCY"
+
+
+def default_protocol_path() -> Path:
+    """The protocol shipped with the program.
+
+    Inside an installed wheel it sits beside this package; in a source checkout (an editable
+    install) it is the file at the top of the repository that agency staff edit."""
+    shipped = Path(str(resources.files("trafficking_triage") / "protocol.yaml"))
+    if shipped.is_file():
+        return shipped
+    return Path(__file__).resolve().parents[2] / "protocol.yaml"
+
+
+def default_settings_path() -> Path:
+    """`TRAFFICKING_TRIAGE_AGENCY`, else agency.yaml in the platform's config directory."""
+    override = os.environ.get(SETTINGS_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir("trafficking-triage", appauthor=False)) / "agency.yaml"
+
+
+def default_data_dir() -> Path:
+    """`TRAFFICKING_TRIAGE_DATA`, else the platform's data directory for this program."""
+    override = os.environ.get(DATA_ENV)
+    if override:
+        return Path(override)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("trafficking-triage", appauthor=False))
