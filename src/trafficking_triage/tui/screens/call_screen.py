@@ -11,12 +11,13 @@ from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..controller import controller
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
+from ..widgets.key_hints import KeyHints
 from ..widgets.question_panel import QuestionPanel
 from ..widgets.too_small import TooSmall
 from ..widgets.trail import Trail
@@ -59,7 +60,7 @@ class CallScreen(Screen[None]):
             with Vertical(id="side"):
                 yield Checklist(id="checklist")
                 yield IndicatorList(id="indicators")
-        yield Footer()
+        yield KeyHints()
         yield TooSmall()
 
     def on_mount(self) -> None:

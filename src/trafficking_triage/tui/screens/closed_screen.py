@@ -9,9 +9,10 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..controller import controller
+from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
@@ -40,7 +41,7 @@ class ClosedScreen(Screen[None]):
         lines.append(Content.assemble("\nPress ", (" Enter ", "bold reverse"), " for a new call."))
         with Vertical(id="closed", classes="body"):
             yield Static(Content("\n").join(lines))
-        yield Footer()
+        yield KeyHints()
         yield TooSmall()
 
     def action_new_call(self) -> None:

@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..controller import controller
+from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
@@ -47,7 +48,7 @@ class DebriefScreen(Screen[None]):
         lines.append(Content.styled(f"SCORE {self.result.score} / 100", "bold reverse"))
         with VerticalScroll(id="debrief", classes="body"):
             yield Static(Content("\n").join(lines))
-        yield Footer()
+        yield KeyHints()
         yield TooSmall()
 
     def action_again(self) -> None:

@@ -14,11 +14,12 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from ..controller import controller
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
+from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 from ..words import answer_words, local
 
@@ -49,7 +50,7 @@ class OutcomeScreen(Screen[None]):
                 yield Static(id="because")
             with Vertical(id="side"):
                 yield Checklist(id="outcome-checklist")
-        yield Footer()
+        yield KeyHints()
         yield TooSmall()
 
     def on_mount(self) -> None:

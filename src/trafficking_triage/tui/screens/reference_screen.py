@@ -13,9 +13,10 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from ..widgets.key_hints import KeyHints
 from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
 
@@ -124,7 +125,7 @@ class ReferenceScreen(Screen[None]):
             )
             with VerticalScroll(id="reference-page"):
                 yield Static(id="reference-text")
-        yield Footer()
+        yield KeyHints()
         yield TooSmall()
 
     def on_mount(self) -> None:

@@ -10,8 +10,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
+from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 
 if TYPE_CHECKING:
@@ -55,7 +56,7 @@ class ResumeScreen(Screen[Choice]):
         )
         with Vertical(id="resume", classes="body"):
             yield Static(Content("\n").join(lines))
-        yield Footer()
+        yield KeyHints()
         yield TooSmall()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -9,10 +9,11 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.screen import Screen
-from textual.widgets import Footer, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...training.scenario import Scenario
+from ..widgets.key_hints import KeyHints
 from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
 
@@ -33,7 +34,7 @@ class ScenarioPickerScreen(Screen[Scenario]):
             )
             with VerticalScroll(id="picker-detail"):
                 yield Static(id="picker-summary")
-        yield Footer()
+        yield KeyHints()
         yield TooSmall()
 
     def on_mount(self) -> None:
