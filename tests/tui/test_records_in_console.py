@@ -16,6 +16,7 @@ from trafficking_triage.tui.app import make_app
 from trafficking_triage.tui.screens.call_screen import CallScreen
 from trafficking_triage.tui.screens.resume_screen import ResumeScreen
 from trafficking_triage.tui.screens.save_elsewhere_screen import SaveElsewhereScreen
+from trafficking_triage.tui.widgets.key_hints import KeyHints
 
 
 def crashed_call(directory: Path) -> str:
@@ -85,6 +86,7 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main", "enter")
         assert app.store is not None
+        assert "SAVE ELSEWHERE" not in str(app.screen.query_one(KeyHints).render())
 
         def full(*args: object, **kwargs: object) -> None:
             raise sqlite3.OperationalError("database or disk is full")
@@ -95,6 +97,8 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
         assert app.records_trouble == "the disk is full"
         header = str(app.screen.query_one("#header").render())
         assert "NOT SAVED" in header
+        # The key line offers the way out only now that it is needed.
+        assert "^s SAVE ELSEWHERE" in str(app.screen.query_one(KeyHints).render())
         await pilot.press("n", "ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SaveElsewhereScreen)
