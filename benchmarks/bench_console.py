@@ -80,6 +80,17 @@ def saved_first_question() -> str:
 
 
 def measure(runs: int) -> dict[str, list[float]]:
+    # A session of its own keeps the tmux server up between launches, so no launch pays for
+    # starting the server.
+    anchor = f"bench-anchor-{uuid.uuid4().hex[:8]}"
+    tmux("new-session", "-d", "-s", anchor)
+    try:
+        return _measure(runs)
+    finally:
+        tmux("kill-session", "-t", anchor)
+
+
+def _measure(runs: int) -> dict[str, list[float]]:
     bare = [PYTHON, str(HERE / "minimal_app.py")]
     # A data directory of its own each run: the benchmark ends the console by killing it,
     # which leaves an unfinished call that the next launch would (rightly) offer to resume.
@@ -122,15 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     if shutil.which("tmux") is None:
         print("bench_console: needs tmux", file=sys.stderr)
         return 2
-    # A session of its own keeps the tmux server up between launches, so no launch pays for
-    # starting the server.
-    anchor = f"bench-anchor-{uuid.uuid4().hex[:8]}"
-    tmux("new-session", "-d", "-s", anchor)
-    try:
-        measured = measure(args.runs)
-    finally:
-        tmux("kill-session", "-t", anchor)
-    found = {name: statistics.median(values) * 1000 for name, values in measured.items()}
+    found = {name: statistics.median(values) * 1000 for name, values in measure(args.runs).items()}
     print(f"{'':28} {'console ms':>11} {'bare app ms':>12} {'ratio':>7} {'diff ms':>8}")
     for label, ours, base in (
         ("launch to first question", "launch", "bare_launch"),

@@ -80,6 +80,13 @@ def main(argv: list[str] | None = None) -> int:
             "bare Textual app",
             "1.3x",
         )
+        row(
+            "first launch (nothing saved yet)",
+            found["first_launch"],
+            found["bare_launch"],
+            "bare Textual app",
+            "-",
+        )
         row("key to next question", found["key"], found["bare_key"], "bare Textual app", "+16 ms")
 
     sizes = [1000, 10000] if args.quick else [1000, 10000, 50000]

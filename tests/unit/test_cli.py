@@ -135,3 +135,16 @@ def test_validate_reports_a_scenario_that_misses_its_route(
     assert main(["validate", "--scenarios", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "expect.route: the scripted replies reach 'hotline', not 'officer'" in err
+
+
+def test_a_console_that_cannot_open_says_why_and_leaves_python_as_it_was(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A display language the protocol lacks stops the console before any screen; the
+    collector the launch paused is running again."""
+    import gc
+
+    monkeypatch.setenv("TRAFFICKING_TRIAGE_AGENCY", str(tmp_path / "absent.yaml"))
+    assert main(["--data-dir", str(tmp_path), "--lang", "fr"]) == 2
+    assert "--lang fr: this protocol has en, es, es+en, en+es" in capsys.readouterr().err
+    assert gc.isenabled()

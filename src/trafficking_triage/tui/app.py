@@ -6,6 +6,7 @@ engine calls. It decides nothing about the call itself; the engine does.
 
 from __future__ import annotations
 
+import gc
 import sqlite3
 import threading
 from collections.abc import Callable
@@ -162,6 +163,11 @@ class TriageApp(App[int]):
         # question, the checks may begin (queued behind any part of the frame still to go).
         if self.opening is not None:
             self.screen.call_later(self.start_opening)
+        if not gc.isenabled():
+            # The command paused the cycle collector for the launch (see cli.run_console):
+            # what was built until now stays for the whole run, so it is frozen, never walked.
+            gc.freeze()
+            gc.enable()
 
     class Opened(Message):
         """The thread checking the protocol and settings has finished."""
