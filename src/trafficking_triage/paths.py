@@ -8,7 +8,6 @@ before it loads the libraries that check them.
 from __future__ import annotations
 
 import os
-from importlib import resources
 from pathlib import Path
 
 DATA_ENV = "TRAFFICKING_TRIAGE_DATA"
@@ -20,10 +19,9 @@ def default_protocol_path() -> Path:
 
     Inside an installed wheel it sits beside this package; in a source checkout (an editable
     install) it is the file at the top of the repository that agency staff edit."""
-    shipped = Path(str(resources.files("trafficking_triage") / "protocol.yaml"))
-    if shipped.is_file():
-        return shipped
-    return Path(__file__).resolve().parents[2] / "protocol.yaml"
+    package = Path(__file__).resolve().parent
+    shipped = package / "protocol.yaml"
+    return shipped if shipped.is_file() else package.parents[1] / "protocol.yaml"
 
 
 def default_settings_path() -> Path:

@@ -57,8 +57,8 @@ async def test_a_training_call_end_to_end(tmp_path: Path) -> None:
         await pilot.pause()
         header = str(app.screen.query_one("#header").render())
         assert "TRAINING" in header
-        says = str(app.screen.query_one("#caller-says", Static).render())
-        assert played.caller.replies["location"].say in says
+        words = str(app.screen.query_one("#question-words", Static).render())
+        assert f"CALLER:  {played.caller.replies['location'].say}" in words
         await answer_with_keys(pilot, {q: r.answer for q, r in played.caller.replies.items()})
         await pilot.pause()
         assert "TRAINING" in str(app.screen.query_one("#header").render())
@@ -88,8 +88,8 @@ async def test_presenter_mode_shows_why_and_source() -> None:
     app = make_app(loaded=LOADED, clock=frozen_clock, blink=False, scenario=played, presenter=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
-        why = app.screen.query_one("#why", Static)
-        assert why.display and "(source: " in str(why.render())
+        words = str(app.screen.query_one("#question-words", Static).render())
+        assert "why: " in words and "(source: " in words
 
 
 @pytest.mark.parametrize("name", ["hotel_housekeeper"])

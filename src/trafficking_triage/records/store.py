@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import secrets
 import sqlite3
 import stat
 import tempfile
@@ -109,6 +108,8 @@ def _private_file(path: Path) -> None:
 
 
 def new_call_id(now: datetime) -> str:
+    import secrets  # here: only a call being recorded needs it, not opening the store
+
     suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(4))
     return f"{now:%y%m%d}-{suffix}"
 

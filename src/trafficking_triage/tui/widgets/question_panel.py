@@ -38,12 +38,9 @@ class QuestionPanel(Vertical):
         self._labels: list[tuple[str, str]] | None = None
 
     def compose(self) -> ComposeResult:
-        yield Static("⚠ YES/NO ONLY: caller cannot talk freely", id="closed-banner")
-        yield Static(id="section")
-        yield Static(id="question-text")
-        yield Static(id="caller-says")
-        yield Static(id="why")
-        yield Static(id="previous")
+        # The words above the answers are one Static, not one per part: each widget costs
+        # styling and layout on every answer and before the first question can show.
+        yield Static(id="question-words")
         yield AnswerList(id="answers")
         typed = AnswerInput(id="typed", select_on_focus=False)
         typed.cursor_blink = self.blink
@@ -67,21 +64,21 @@ class QuestionPanel(Vertical):
         section_name = SECTION_NAMES.get(section, section.upper())
         if prompt.closed:
             section_name += " · asked as yes/no"
-        self.query_one("#closed-banner", Static).display = closed_mode
-        set_content(self.query_one("#section", Static), plain(section_name, "bold"))
-        set_content(self.query_one("#question-text", Static), plain(local(prompt.text, language)))
-        says = self.query_one("#caller-says", Static)
-        set_content(says, Content.assemble(("CALLER: ", "bold reverse"), " ", caller_says or ""))
-        says.display = caller_says is not None
-        why_line = self.query_one("#why", Static)
-        set_content(why_line, Content.assemble(("why: ", "bold"), why))
-        why_line.display = why_visible
-        previous_line = self.query_one("#previous", Static)
-        set_content(
-            previous_line,
-            Content.assemble(("Answered before going back: ", "dim"), (previous or "", "bold")),
-        )
-        previous_line.display = previous is not None
+        # A blank line between parts, as the screen has always spaced them.
+        parts: list[Content] = []
+        if closed_mode:
+            parts.append(plain(" ⚠ YES/NO ONLY: caller cannot talk freely ", "bold reverse"))
+        parts.append(plain(section_name, "bold dim"))
+        parts.append(plain(local(prompt.text, language), "bold"))
+        if caller_says is not None:
+            parts.append(Content.assemble(("CALLER: ", "bold reverse"), " ", caller_says))
+        if why_visible:
+            parts.append(Content.assemble(("why: ", "bold"), why).stylize("dim"))
+        if previous is not None:
+            parts.append(
+                Content.assemble(("Answered before going back: ", "dim"), (previous, "bold"))
+            )
+        set_content(self.query_one("#question-words", Static), Content("\n\n").join(parts))
         answers = self.query_one("#answers", AnswerList)
         typed = self.query_one("#typed", AnswerInput)
         if prompt.choices:
