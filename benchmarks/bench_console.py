@@ -138,23 +138,55 @@ def _measure(runs: int) -> dict[str, list[float]]:
     return results
 
 
+def paired(results: dict[str, list[float]]) -> dict[str, float]:
+    """Each run against the bare app measured just before it, then the median over runs:
+    steadier than a ratio of medians on a shared machine whose speed drifts between runs."""
+    runs = len(results["launch"])
+    per_run = len(ANSWER_KEYS)
+
+    def keys_of(name: str, run: int) -> float:
+        return statistics.median(results[name][run * per_run : (run + 1) * per_run])
+
+    return {
+        "launch": statistics.median(
+            results["launch"][i] / results["bare_launch"][i] for i in range(runs)
+        ),
+        "first_launch": statistics.median(
+            results["first_launch"][i] / results["bare_launch"][i] for i in range(runs)
+        ),
+        "key_ms": statistics.median(
+            (keys_of("key", i) - keys_of("bare_key", i)) * 1000 for i in range(runs)
+        ),
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--runs", type=int, default=11)
     args = parser.parse_args(argv)
     if shutil.which("tmux") is None:
         print("bench_console: needs tmux", file=sys.stderr)
         return 2
-    found = {name: statistics.median(values) * 1000 for name, values in measure(args.runs).items()}
-    print(f"{'':28} {'console ms':>11} {'bare app ms':>12} {'ratio':>7} {'diff ms':>8}")
-    for label, ours, base in (
-        ("launch to first question", "launch", "bare_launch"),
-        ("first launch (none saved)", "first_launch", "bare_launch"),
-        ("key to next question", "key", "bare_key"),
+    measured = measure(args.runs)
+    found = {name: statistics.median(values) * 1000 for name, values in measured.items()}
+    pairs = paired(measured)
+    print(
+        f"{'':28} {'console ms':>11} {'bare app ms':>12} {'ratio':>7} {'diff ms':>8} {'paired':>8}"
+    )
+    first = f"{pairs['first_launch']:.2f}x"
+    for label, ours, base, pair in (
+        ("launch to first question", "launch", "bare_launch", f"{pairs['launch']:.2f}x"),
+        (
+            "first launch (none saved)",
+            "first_launch",
+            "bare_launch",
+            f"{pairs['first_launch']:.2f}x",
+        ),
+        ("key to next question", "key", "bare_key", f"+{pairs['key_ms']:.0f} ms"),
     ):
         print(
             f"{label:28} {found[ours]:>11.0f} {found[base]:>12.0f}"
-            f" {found[ours] / found[base]:>6.2f}x {found[ours] - found[base]:>8.0f}"
+            f" {found[ours] / found[base]:>6.2f}x {found[ours] - found[base]:>8.0f} {pair:>8}"
         )
     return 0
 

@@ -56,6 +56,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     runs = 3 if args.quick else 5
     rows: list[tuple[str, str, str, str, str]] = []
+    paired_line = ""
 
     def row(
         what: str, ours: float, base: float, baseline: str, target: str, unit: str = "ms"
@@ -72,7 +73,14 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{what}: {ours:,.1f} {unit} vs {base:,.1f} {unit} = {ours / base:.2f}x", flush=True)
 
     if shutil.which("tmux"):
-        found = {k: statistics.median(v) * 1000 for k, v in bench_console.measure(runs).items()}
+        measured = bench_console.measure(7 if args.quick else 11)
+        found = {k: statistics.median(v) * 1000 for k, v in measured.items()}
+        pairs = bench_console.paired(measured)
+        paired_line = (
+            "Console figures paired run by run (each launch against the bare app launched just"
+            f" before it, median over runs): launch {pairs['launch']:.2f}x, first launch"
+            f" {pairs['first_launch']:.2f}x, key to next question +{pairs['key_ms']:.0f} ms."
+        )
         row(
             "launch to first question",
             found["launch"],
@@ -152,6 +160,8 @@ def main(argv: list[str] | None = None) -> int:
         *[f"| {a} | {b} | {c} | {d} | {e} |" for a, b, c, d, e in rows],
         "",
     ]
+    if paired_line:
+        lines += [paired_line, ""]
     notes = ROOT / "benchmarks" / "NOTES.md"
     if notes.exists():
         lines += [notes.read_text().rstrip(), ""]
