@@ -173,7 +173,6 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"{'':28} {'console ms':>11} {'bare app ms':>12} {'ratio':>7} {'diff ms':>8} {'paired':>8}"
     )
-    first = f"{pairs['first_launch']:.2f}x"
     for label, ours, base, pair in (
         ("launch to first question", "launch", "bare_launch", f"{pairs['launch']:.2f}x"),
         (
