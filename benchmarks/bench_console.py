@@ -77,7 +77,9 @@ def saved_first_question() -> str:
         if time.perf_counter() - began > 15:
             raise TimeoutError("the console saved no first question")
         time.sleep(0.05)
-    return saved.read_text(encoding="utf-8")
+    text = saved.read_text(encoding="utf-8")
+    shutil.rmtree(seed, ignore_errors=True)
+    return text
 
 
 def compile_like_an_install() -> None:

@@ -12,7 +12,7 @@ import json
 import math
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -420,22 +420,31 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
     # sets what exists aside for good and resumes it (or this does, if no screen was drawn).
     collecting = gc.isenabled()
     gc.disable()
-    store: RecordStore | None = None
+    data_dir = args.data_dir or default_data_dir()
+    opened: list[RecordStore] = []
+
+    def store() -> RecordStore:
+        if not opened:
+            opened.append(RecordStore(data_dir))
+        return opened[0]
+
+    options = {**_console_options(args), "collector_paused": collecting}
     try:
-        store = RecordStore(args.data_dir or default_data_dir())
-        opening = None if training else _opening(args, store)
+        opening = None if training else _opening(args, data_dir)
+        if opening is not None and store().unfinished():
+            opening = None  # offered first, which takes the engine
         if opening is not None:
             from .tui.app import make_app
 
-            app: TriageApp | None = make_app(opening=opening, store=store, **_console_options(args))
+            app: TriageApp | None = make_app(opening=opening, store=store(), **options)
         else:
-            app = _checked_console(args, store, training)
+            app = _checked_console(args, store, training, options)
         if app is None:
             return 2
         result = app.run()
     finally:
-        if store is not None:
-            store.close()
+        for each in opened:
+            each.close()
         if collecting:
             gc.enable()
     return result if isinstance(result, int) else 0
@@ -455,9 +464,9 @@ def _console_options(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
-def _opening(args: argparse.Namespace, store: RecordStore) -> Opening | None:
-    """The saved first question for exactly these protocol and settings bytes, if the console
-    may open on it: no unfinished call to offer first, and a display language the protocol has."""
+def _opening(args: argparse.Namespace, data_dir: Path) -> Opening | None:
+    """The saved first question for exactly these protocol and settings bytes and this
+    program, if there is one and the display language asked for is in it."""
     import hashlib
 
     from .first_view import Opening, read_first_view, view_key
@@ -478,11 +487,9 @@ def _opening(args: argparse.Namespace, store: RecordStore) -> Opening | None:
         hashlib.sha256(protocol_raw).hexdigest(),
         hashlib.sha256(settings_raw).hexdigest() if settings_raw is not None else None,
     )
-    view = read_first_view(store.directory, key)
+    view = read_first_view(data_dir, key)
     if view is None or (args.lang and args.lang not in _displays(view.languages)):
         return None
-    if store.unfinished():
-        return None  # offered first, which takes the engine
 
     def load() -> tuple[LoadedProtocol, LoadedSettings | None]:
         from .protocol import load_protocol
@@ -502,10 +509,13 @@ def _displays(languages: Sequence[str]) -> list[str]:
 
 
 def _checked_console(
-    args: argparse.Namespace, store: RecordStore, training: bool
+    args: argparse.Namespace,
+    store: Callable[[], RecordStore],
+    training: bool,
+    options: dict[str, Any],
 ) -> TriageApp | None:
-    """The console after checking the protocol and settings in full; None (after saying why)
-    if it cannot open."""
+    """The console after checking the protocol and settings in full, then opening the record
+    store (so a bad file is reported first); None (after saying why) if it cannot open."""
     from .settings import default_settings_path, load_settings
 
     loaded = _load(args.protocol)
@@ -528,16 +538,14 @@ def _checked_console(
             return None
     from .tui.app import make_app
 
-    options = _console_options(args)
-    options["language"] = display
     return make_app(
         loaded=loaded,
-        store=store,
+        store=store(),
         settings=settings,
         scenarios=scenarios,
         scenario=scenarios[0] if len(scenarios) == 1 else None,
         presenter=getattr(args, "presenter", False),
-        **options,
+        **{**options, "language": display},
     )
 
 

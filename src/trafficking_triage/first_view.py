@@ -3,29 +3,33 @@
 Checking the protocol and starting the engine means loading pydantic, which takes longer than
 drawing the screen. So each console saves what a new call's screen showed (question, answers,
 checklist, missing settings) beside the call records, under a key made of the protocol's and
-the settings' SHA-256 and the program's version. The next console with the same files shows
-that question straight away and loads the engine just after the screen is drawn; keys pressed
-in between wait in order and go to the call once it is running.
+the settings' SHA-256 and a fingerprint of the program's code. The next console with the same
+files shows that question straight away and loads the engine just after the screen is drawn;
+keys pressed in between wait in order and go to the call once it is running.
 
 A key can only match after the same protocol and settings were checked without a problem by
 the same program, so a broken or edited file never gets past its checks this way. A missing,
-unreadable or malformed copy is simply not used. The copy holds protocol texts only, never
-anything a caller said.
+unreadable or malformed copy is simply not used. Should the checks still fail, or the call
+start on another question than the one shown, the console says so and records nothing in the
+meantime on the wrong question. The copy holds protocol texts only, never anything a caller
+said.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
+import tempfile
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, get_args
 
 from . import __version__
-from .engine.view import ChecklistItem, Choice, Prompt
+from .engine.view import ChecklistItem, Choice, Prompt, StepStatus
 
 if TYPE_CHECKING:
     from .engine import Call
@@ -84,7 +88,7 @@ class FirstView:
             why=_text(data["why"]),
             fact=None if data["fact"] is None else _text(data["fact"]),
             checklist=tuple(
-                ChecklistItem(int(item["number"]), _text(item["title"]), item["status"])
+                ChecklistItem(int(item["number"]), _text(item["title"]), _status(item["status"]))
                 for item in data["checklist"]
             ),
             missing_settings=tuple(_text(name) for name in data["missing_settings"]),
@@ -93,6 +97,12 @@ class FirstView:
         if view.prompt.kind not in {"choice", "text", "number"} or not view.languages:
             raise ValueError("not a first question")
         return view
+
+
+def _status(value: object) -> StepStatus:
+    if value not in get_args(StepStatus):
+        raise ValueError("not a step status")
+    return value  # type: ignore[return-value]
 
 
 def _text(value: object) -> str:
@@ -107,9 +117,23 @@ def _texts(value: object) -> dict[str, str]:
     return {_text(k): _text(v) for k, v in value.items()}
 
 
-def view_key(protocol_sha256: str, settings_sha256: str | None) -> str:
-    """Which protocol and settings, checked by which version of the program."""
-    parts = f"{__version__}\n{protocol_sha256}\n{settings_sha256 or '-'}"
+@functools.cache
+def program_fingerprint() -> str:
+    """The program's own code: every module of the package. A version number is not enough:
+    code changes between releases (and in a checkout) without it, and a question saved by
+    other code may not be the one this code asks first."""
+    digest = hashlib.sha256(__version__.encode())
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def view_key(protocol_sha256: str, settings_sha256: str | None, program: str | None = None) -> str:
+    """Which protocol and settings, checked by which program (see `program_fingerprint`)."""
+    program = program if program is not None else program_fingerprint()
+    parts = f"{program}\n{protocol_sha256}\n{settings_sha256 or '-'}"
     return hashlib.sha256(parts.encode()).hexdigest()
 
 
@@ -131,16 +155,17 @@ def save_first_view(directory: Path, key: str, view: FirstView) -> None:
     with contextlib.suppress(OSError, UnicodeDecodeError):
         if target.read_text(encoding="utf-8") == text:
             return
-    # Written beside the target and renamed over it: two consoles starting together never
-    # leave half a file. Owner-only, like everything in the records directory.
-    partial = directory / f".{FILE_NAME}.{os.getpid()}"
+    # Written beside the target under a name of its own (created exclusively, owner-only)
+    # and renamed over it: two consoles starting together never leave half a file.
     with contextlib.suppress(OSError):
-        descriptor = os.open(partial, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(partial, target)
-    with contextlib.suppress(OSError):
-        partial.unlink()
+        descriptor, partial = tempfile.mkstemp(dir=directory, prefix=f".{FILE_NAME}.")
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(partial, target)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
 
 
 @dataclass(frozen=True)

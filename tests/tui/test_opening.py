@@ -4,11 +4,17 @@ opening moment (before the protocol checks and the engine are done) is lost or r
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from datetime import timedelta
 from pathlib import Path
 
+import pytest
 from textual.pilot import Pilot
 
-from tests.tui.conftest import FROZEN, build_app, frozen_clock, saved_opening
+from tests.tui.conftest import FROZEN, LOADED, build_app, frozen_clock, saved_opening
+from trafficking_triage.engine import Call
+from trafficking_triage.first_view import Opening
+from trafficking_triage.protocol import LoadedProtocol, Problem, ProtocolError
 from trafficking_triage.records import RecordStore
 from trafficking_triage.tui.app import TriageApp, make_app
 from trafficking_triage.tui.screens.confirm_screen import ConfirmScreen
@@ -42,18 +48,61 @@ async def test_the_opening_screen_is_the_first_question_screen() -> None:
                 break
             await pilot.pause(0.05)
         after = await screen_of(app, pilot)
-        assert app.call is not None and app.call.state.started is not None
-        assert app.call.state.started.at == FROZEN  # the call began when the question showed
+        assert app.call is not None
     assert before == checked
     assert after == checked
+
+
+async def test_the_call_begins_when_its_question_showed() -> None:
+    ticks = iter(FROZEN + timedelta(seconds=n) for n in range(10_000))
+    gate = threading.Event()
+    app = make_app(opening=saved_opening(gate), clock=lambda: next(ticks), blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        shown = app.opened_at
+        release_soon(gate)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.call is not None and app.call.state.started is not None
+        assert app.call.state.started.at == shown
+        assert app.call.events[1].at > shown  # the danger key came later
+
+
+@pytest.mark.parametrize(
+    ("options", "keys"),
+    [
+        ({"context": {"location": "Motel 6, Route 9"}}, ()),
+        ({"language": "es"}, ()),
+        ({"language": "es+en"}, ()),
+        ({}, ("f3",)),
+    ],
+    ids=["cad_location", "spanish", "spanish_and_english", "why_shown"],
+)
+async def test_the_opening_screen_matches_in_every_start(
+    options: dict[str, object], keys: tuple[str, ...]
+) -> None:
+    normal = make_app(loaded=LOADED, clock=frozen_clock, blink=False, **options)  # type: ignore[arg-type]
+    async with normal.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*keys)
+        checked = await screen_of(normal, pilot)
+    gate = threading.Event()
+    app = opening_app(gate, **options)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*keys)
+        before = await screen_of(app, pilot)
+        assert app.call is None
+        gate.set()
+    assert before == checked
 
 
 async def test_keys_typed_before_the_call_starts_reach_it_in_order() -> None:
     gate = threading.Event()
     app = opening_app(gate)
     async with app.run_test(size=(80, 24)) as pilot:
-        release_soon(gate)
-        await pilot.press(*"12 Main St", "enter", "n", "n", "n")
+        await pilot.press(*"12 Main St")
+        assert app.call is None, "typing needs no call: the checks are still held back"
+        release_soon(gate)  # Enter waits for them; the keys after it wait their turn
+        await pilot.press("enter", "n", "n", "n")
         await pilot.pause()
         assert app.call is not None
         answers = [(g.question, g.answer, g.value) for g in app.call.state.answers]
@@ -103,3 +152,58 @@ async def test_the_call_starts_on_its_own_once_the_checks_are_done(tmp_path: Pat
         assert app.call is not None
         # Written at once, like any call, though nobody has pressed a key yet.
         assert [row.status for row in store.rows()] == ["open"]
+
+
+def failing_opening(gate: threading.Event) -> Opening:
+    """A saved question whose files no longer pass the checks (changed under the same key)."""
+    opening = saved_opening()
+
+    def load() -> tuple[LoadedProtocol, None]:
+        assert gate.wait(10)
+        raise ProtocolError([Problem("protocol.yaml", 3, 1, "questions", "broken", "test")])
+
+    return Opening(opening.view, load)
+
+
+@pytest.mark.parametrize(
+    "keys", [(), ("1", "enter"), ("f1",), ("f2",), ("f4",), ("escape",), ("ctrl+q",)]
+)
+async def test_checks_failing_after_the_question_showed_close_with_the_reason(
+    keys: tuple[str, ...], capsys: pytest.CaptureFixture[str]
+) -> None:
+    gate = threading.Event()
+    app = make_app(opening=failing_opening(gate), clock=frozen_clock, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        release_soon(gate)
+        await pilot.press(*keys)
+        for _ in range(40):  # with no key, the checks end it on their own
+            if app.return_code is not None:
+                break
+            await pilot.pause(0.05)
+    assert app.return_code == 1
+    assert app.call is None  # nothing recorded on a protocol that failed its checks
+    said = capsys.readouterr().err
+    assert "protocol.yaml:3:1: questions: broken" in said
+    assert "checked again as the console opened" in said
+
+
+async def test_a_saved_question_that_is_not_the_first_one_records_nothing_on_it() -> None:
+    """Should a saved copy ever name another question than the protocol starts with, the
+    key pressed on it is not recorded on the real first question, and the screen says so."""
+    call = Call.start(LOADED.protocol, LOADED.sha256)
+    call.answer("Main St")  # the question after the first: yes/no "danger now"
+    assert call.state.prompt is not None and call.state.prompt.question == "danger_now"
+    wrong = replace(saved_opening().view, prompt=call.state.prompt)
+    gate = threading.Event()
+    opening = Opening(wrong, saved_opening(gate).load)
+    app = make_app(opening=opening, clock=frozen_clock, blink=False)
+    async with app.run_test(size=(80, 24)) as pilot:
+        release_soon(gate)
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.call is not None
+        assert app.call.state.answers == []
+        assert app.call.state.prompt is not None
+        assert app.call.state.prompt.question == "location"
+        warnings = [n.message for n in app._notifications]
+        assert any("first question has changed" in message for message in warnings)

@@ -4,6 +4,7 @@ when damaged, private, and found by the console only when it may open on it."""
 from __future__ import annotations
 
 import argparse
+import gc
 import hashlib
 import json
 import stat
@@ -15,11 +16,12 @@ from pathlib import Path
 import pytest
 
 from trafficking_triage import first_view
-from trafficking_triage.cli import _opening, build_parser
+from trafficking_triage.cli import _opening, build_parser, main
 from trafficking_triage.engine import Call
 from trafficking_triage.first_view import (
     FILE_NAME,
     FirstView,
+    Opening,
     read_first_view,
     save_first_view,
     view_key,
@@ -55,11 +57,37 @@ def test_another_key_finds_nothing(tmp_path: Path, shipped: LoadedProtocol) -> N
     assert read_first_view(tmp_path, "other") is None
 
 
-def test_the_key_names_protocol_settings_and_program(monkeypatch: pytest.MonkeyPatch) -> None:
-    keys = {view_key("p", None), view_key("p2", None), view_key("p", "s")}
-    monkeypatch.setattr(first_view, "__version__", "9.9.9")
-    keys.add(view_key("p", None))
+def test_the_key_names_protocol_settings_and_program() -> None:
+    keys = {view_key("p", None), view_key("p2", None), view_key("p", "s"), view_key("p", None, "x")}
     assert len(keys) == 4
+    assert view_key("p", None) == view_key("p", None, first_view.program_fingerprint())
+
+
+def test_the_program_fingerprint_follows_the_code(tmp_path: Path) -> None:
+    """A copy of the package with one module changed, its version number left alone, gets
+    another fingerprint: code changes without a new version in every checkout."""
+    import shutil
+
+    package = Path(first_view.__file__).parent
+    copy = tmp_path / "trafficking_triage"
+    shutil.copytree(package, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]);"
+        "from trafficking_triage.first_view import program_fingerprint;"
+        "print(program_fingerprint())"
+    )
+
+    def fingerprint() -> str:
+        run = subprocess.run(
+            [sys.executable, "-c", code, str(tmp_path)], capture_output=True, text=True, check=True
+        )
+        return run.stdout.strip()
+
+    before = fingerprint()
+    assert before == fingerprint()
+    engine = copy / "engine" / "call.py"
+    engine.write_text(engine.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
+    assert fingerprint() != before
 
 
 @pytest.mark.parametrize(
@@ -74,6 +102,7 @@ def test_the_key_names_protocol_settings_and_program(monkeypatch: pytest.MonkeyP
         lambda text: text.replace('"section": "safety"', '"section": 7'),
         lambda text: text.replace('"choices": []', '"choices": [{"id": 1}]'),
         lambda text: json.dumps(["k"]),
+        lambda text: text.replace('"status": "waiting"', '"status": "bogus"'),
     ],
 )
 def test_a_damaged_view_is_not_used(
@@ -114,9 +143,13 @@ def console_args(store: RecordStore, *extra: str) -> argparse.Namespace:
     return build_parser().parse_args(["--data-dir", str(store.directory), *extra])
 
 
+def opening_for(args: argparse.Namespace) -> Opening | None:
+    return _opening(args, args.data_dir)
+
+
 def test_the_console_opens_on_the_saved_question(tmp_path: Path, shipped: LoadedProtocol) -> None:
     store = seeded(tmp_path, shipped)
-    opening = _opening(console_args(store), store)
+    opening = opening_for(console_args(store))
     assert opening is not None
     assert opening.view == first_of(shipped)
     loaded, settings = opening.load()
@@ -125,32 +158,81 @@ def test_the_console_opens_on_the_saved_question(tmp_path: Path, shipped: Loaded
 
 def test_nothing_saved_means_a_full_check(tmp_path: Path) -> None:
     store = RecordStore(tmp_path / "data")
-    assert _opening(console_args(store), store) is None
+    assert opening_for(console_args(store)) is None
 
 
 def test_an_edited_protocol_is_checked_in_full(tmp_path: Path, shipped: LoadedProtocol) -> None:
     store = seeded(tmp_path, shipped)
     edited = tmp_path / "protocol.yaml"
     edited.write_bytes(shipped.path.read_bytes() + b"\n# edited\n")
-    assert _opening(console_args(store, "--protocol", str(edited)), store) is None
+    assert opening_for(console_args(store, "--protocol", str(edited))) is None
 
 
 def test_settings_are_part_of_the_key(tmp_path: Path, shipped: LoadedProtocol) -> None:
     store = seeded(tmp_path, shipped)  # saved without settings: not for these settings
-    assert _opening(console_args(store, "--agency", str(AGENCY)), store) is None
+    assert opening_for(console_args(store, "--agency", str(AGENCY))) is None
     store = seeded(tmp_path, shipped, agency=AGENCY)
-    opening = _opening(console_args(store, "--agency", str(AGENCY)), store)
+    opening = opening_for(console_args(store, "--agency", str(AGENCY)))
     assert opening is not None
     _loaded, settings = opening.load()
     assert settings is not None and settings.path == AGENCY
 
 
-def test_an_unfinished_call_is_offered_first(tmp_path: Path, shipped: LoadedProtocol) -> None:
+class Built:
+    """Stands in for the console: what `run_console` built it with, and a run that ends."""
+
+    def __init__(self) -> None:
+        self.options: dict[str, object] = {}
+
+    def __call__(self, **options: object) -> Built:
+        self.options = options
+        return self
+
+    def run(self) -> int:
+        return 0
+
+
+@pytest.fixture
+def built(monkeypatch: pytest.MonkeyPatch) -> Built:
+    console = Built()
+    monkeypatch.setattr("trafficking_triage.tui.app.make_app", console)
+    return console
+
+
+def test_the_command_opens_on_the_saved_question(
+    tmp_path: Path, shipped: LoadedProtocol, built: Built
+) -> None:
+    store = seeded(tmp_path, shipped)
+    assert main(["--data-dir", str(store.directory), "--location", "Main St"]) == 0
+    assert isinstance(built.options["opening"], Opening)
+    assert "loaded" not in built.options
+    assert built.options["context"] == {"location": "Main St"}
+    assert built.options["collector_paused"] is True
+    assert gc.isenabled()
+
+
+def test_an_unfinished_call_is_offered_first(
+    tmp_path: Path, shipped: LoadedProtocol, built: Built
+) -> None:
     from tests.tui.test_records_in_console import crashed_call
 
     crashed_call(tmp_path / "data")
     store = seeded(tmp_path, shipped)
-    assert _opening(console_args(store), store) is None
+    assert main(["--data-dir", str(store.directory)]) == 0
+    assert "opening" not in built.options  # the full check, then the resume screen
+    assert built.options["loaded"] is not None
+
+
+def test_a_broken_protocol_is_reported_before_the_data_directory_is_made(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], built: Built
+) -> None:
+    broken = tmp_path / "protocol.yaml"
+    broken.write_text("protocol: [\n", encoding="utf-8")
+    data = tmp_path / "not-yet"
+    assert main(["--data-dir", str(data), "--protocol", str(broken)]) == 1
+    assert "protocol.yaml:" in capsys.readouterr().err
+    assert not data.exists()
+    assert built.options == {}
 
 
 @pytest.mark.parametrize(("lang", "opens"), [("es", True), ("es+en", True), ("fr", False)])
@@ -158,7 +240,7 @@ def test_the_display_language_must_exist(
     tmp_path: Path, shipped: LoadedProtocol, lang: str, opens: bool
 ) -> None:
     store = seeded(tmp_path, shipped)
-    assert (_opening(console_args(store, "--lang", lang), store) is not None) is opens
+    assert (opening_for(console_args(store, "--lang", lang)) is not None) is opens
 
 
 def test_the_opening_path_loads_no_pydantic() -> None:

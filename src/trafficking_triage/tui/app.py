@@ -80,6 +80,7 @@ class TriageApp(App[int]):
         scenarios: list[Scenario] | None = None,
         scenario: Scenario | None = None,
         presenter: bool = False,
+        collector_paused: bool = False,
     ) -> None:
         super().__init__()
         self.scenarios = scenarios or []
@@ -108,6 +109,8 @@ class TriageApp(App[int]):
         self.context = context or {}
         self.blink = blink
         self.call: Call | None = None
+        self.collector_paused = collector_paused
+        """The command paused Python's cycle collector until the first frame (see cli)."""
         self.opened_at = clock()
         self._opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] | None = None
         self._first_view_saved = False
@@ -119,11 +122,6 @@ class TriageApp(App[int]):
         self.loaded, self.settings = loaded, settings
         self.contacts = resolve_contacts(loaded.protocol, agency)
         self.missing_settings = missing_settings(loaded.protocol, agency)
-
-    def protocol_loaded(self) -> LoadedProtocol:
-        self.finish_opening()
-        assert self.loaded is not None
-        return self.loaded
 
     # -- the call's life -------------------------------------------------------------------
     def training(self) -> bool:
@@ -143,6 +141,7 @@ class TriageApp(App[int]):
         """Check the protocol and settings in a thread, once the saved first question is on
         screen: the dispatcher can read it (and start typing) meanwhile, and the screen is
         drawn without waiting for the checks."""
+        self._resume_collector()  # first: the checks pause and resume it themselves
         opening = self.opening
         if opening is None or self._opened is not None:
             return
@@ -159,13 +158,17 @@ class TriageApp(App[int]):
         threading.Thread(target=load, name="opening", daemon=True).start()
 
     def on_ready(self) -> None:
-        # Textual sends Ready after the very first frame. If that frame was the saved first
-        # question, the checks may begin (queued behind any part of the frame still to go).
+        # Textual sends Ready once the first screen is laid out. If that screen is the saved
+        # first question, the checks may begin, queued behind what is left of its frame.
         if self.opening is not None:
             self.screen.call_later(self.start_opening)
-        if not gc.isenabled():
+        self._resume_collector()
+
+    def _resume_collector(self) -> None:
+        if self.collector_paused:
             # The command paused the cycle collector for the launch (see cli.run_console):
             # what was built until now stays for the whole run, so it is frozen, never walked.
+            self.collector_paused = False
             gc.freeze()
             gc.enable()
 
@@ -175,27 +178,49 @@ class TriageApp(App[int]):
     def on_triage_app_opened(self) -> None:
         self.finish_opening()
 
-    def finish_opening(self) -> None:
+    def finish_opening(self) -> bool:
         """Start the call the screen opened on, once the checks are done (waiting for them if
-        a key needs the call first: keys are handled in order, so none is lost or reordered)."""
+        a key needs the call first: keys are handled in order, so none is lost or reordered).
+        False if there is no call to act on: the checks failed and the console is closing."""
         if self.opening is None:
-            return
+            return self.loaded is not None
         self.start_opening()
         assert self._opened is not None
         from ..protocol import ProtocolError
 
         try:
             loaded, settings = self._opened.result()
-        except ProtocolError as error:  # pragma: no cover - the key proves these were checked
-            self.opening = None
-            self.exit(1, return_code=1, message="\n".join(str(p) for p in error.problems))
-            return
+        except ProtocolError as error:
+            # Only when the files or the program changed under the saved question's key.
+            problems = "\n".join(str(problem) for problem in error.problems)
+            return self._opening_failed(
+                f"{problems}\nThe protocol and settings were checked again as the console "
+                "opened, and did not pass: nothing was recorded."
+            )
+        except Exception as error:
+            return self._opening_failed(f"trafficking-triage: could not open: {error}")
+        view = self.opening.view
         self.opening = None
         self._settle(loaded, settings)
         call = self._start_call(at=self.opened_at)
+        if FirstView.of(call, self.missing_settings) != view:
+            self.notify(
+                "The first question has changed since it was saved; the screen now shows the "
+                "protocol as it is. Check the question before going on.",
+                title="Protocol",
+                severity="warning",
+                timeout=15,
+                markup=False,
+            )
         for screen in self.screen_stack:
             if isinstance(screen, CallScreen) and screen.call is None:
                 screen.take_call(call)
+        return True
+
+    def _opening_failed(self, message: str) -> bool:
+        self.opening = None
+        self.exit(1, return_code=1, message=message)
+        return False
 
     def pick_scenario(self) -> None:
         from .screens.scenario_picker_screen import ScenarioPickerScreen
@@ -401,7 +426,8 @@ class TriageApp(App[int]):
 
     def answer(self, value: str, question: str | None = None) -> None:
         """Record an answer; one meant for a question no longer on screen is ignored."""
-        self.finish_opening()
+        if not self.finish_opening():
+            return
         call = self.call
         if call is None:
             return
@@ -413,7 +439,8 @@ class TriageApp(App[int]):
     def go_back_to(self, question: str, ask: bool = False) -> None:
         from ..engine.call import CallError
 
-        self.finish_opening()
+        if not self.finish_opening():
+            return
         call = self.call
         if call is None:
             return
@@ -549,7 +576,8 @@ class TriageApp(App[int]):
         return True
 
     def action_danger_now(self) -> None:
-        self.finish_opening()
+        if not self.finish_opening():
+            return
         call = self.call
         if call is None or not self.call_open():
             return
@@ -557,7 +585,8 @@ class TriageApp(App[int]):
 
     def action_switch_language(self) -> None:
         """F4: the next display (English, Spanish, Spanish with English beneath, ...)."""
-        self.finish_opening()
+        if not self.finish_opening():
+            return
         call = self.call
         if call is None:
             return
@@ -572,14 +601,17 @@ class TriageApp(App[int]):
         if isinstance(self.screen, ReferenceScreen):
             self.pop_screen()
         elif not isinstance(self.screen, ConfirmScreen):
-            protocol = self.protocol_loaded().protocol
+            if not self.finish_opening():
+                return
+            assert self.loaded is not None
             resources = self.settings.settings.resources if self.settings else []
-            self.push_screen(ReferenceScreen(protocol, resources))
+            self.push_screen(ReferenceScreen(self.loaded.protocol, resources))
 
     def action_request_quit(self) -> None:
         if isinstance(self.screen, ConfirmScreen):
             return
-        self.finish_opening()
+        if not self.finish_opening():
+            return  # already closing, with the reason
         call = self.call
         if call is None or not self.call_open():
             self.exit(0)

@@ -39,9 +39,10 @@ class Controller(Protocol):
         """Begin loading the engine in a thread, if the console opened on a saved first
         question (see first_view)."""
 
-    def finish_opening(self) -> None:
+    def finish_opening(self) -> bool:
         """Load the engine and start the call, if the console opened on a saved first
-        question and has not yet done so (see first_view)."""
+        question and has not yet done so (see first_view). False if there is no call to act
+        on (the checks failed and the console is closing)."""
 
     def answer(self, value: str, question: str | None = None) -> None: ...
     def apply(self, action: Callable[[], object]) -> None: ...

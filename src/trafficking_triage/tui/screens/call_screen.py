@@ -212,22 +212,26 @@ class CallScreen(Screen[None]):
 
     # -- keys ------------------------------------------------------------------------------
     # Number and y/n keys answer at once, inside the key's own handling, so a key pressed
-    # right after always meets the next question, however fast the keys come.
+    # right after always meets the next question, however fast the keys come. Each answer
+    # names the question it was given to, so it can never land on another one.
     def action_pick(self, number: int) -> None:
-        choice = self.query_one(QuestionPanel).choice_at(number)
+        panel = self.query_one(QuestionPanel)
+        choice = panel.choice_at(number)
         if choice is not None:
-            controller(self).answer(choice)
+            controller(self).answer(choice, panel.question_shown())
 
     def action_answer_id(self, answer_id: str) -> None:
-        if self.query_one(QuestionPanel).has_choice(answer_id):
-            controller(self).answer(answer_id)
+        panel = self.query_one(QuestionPanel)
+        if panel.has_choice(answer_id):
+            controller(self).answer(answer_id, panel.question_shown())
 
     def action_toggle_why(self) -> None:
         self.why_visible = not self.why_visible
         self.show_call()
 
     def action_back(self) -> None:
-        controller(self).finish_opening()
+        if not controller(self).finish_opening():
+            return
         call = self.call
         if call is None or call.back_target() is None:
             self.notify("This is the first question: there is nothing to go back to.")

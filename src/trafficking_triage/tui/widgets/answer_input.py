@@ -13,9 +13,13 @@ from .keys_in_order import handle_in_order
 
 
 class AnswerInput(Input):
+    question: str | None = None
+    """The question this field answers (set with it by the question panel): an answer names
+    it, so it can never be recorded on another."""
+
     async def action_submit(self) -> None:
         if self.value.strip():
-            controller(self).answer(self.value)
+            controller(self).answer(self.value, self.question)
 
     async def _on_key(self, event: events.Key) -> None:
         if event.key == "enter" and self.screen.focused is self and self.display:

@@ -13,10 +13,14 @@ from .steady_option_list import SteadyOptionList
 
 
 class AnswerList(SteadyOptionList):
+    question: str | None = None
+    """The question these answers belong to (set with them by the question panel): an answer
+    names it, so it can never be recorded on another."""
+
     def action_select(self) -> None:
         option = self.highlighted_option
         if option is not None and option.id is not None:
-            controller(self).answer(option.id)
+            controller(self).answer(option.id, self.question)
 
     async def _on_key(self, event: events.Key) -> None:
         await handle_in_order(self, event, typed_here=False)

@@ -81,6 +81,7 @@ class QuestionPanel(Vertical):
         set_content(self.query_one("#question-words", Static), Content("\n\n").join(parts))
         answers = self.query_one("#answers", AnswerList)
         typed = self.query_one("#typed", AnswerInput)
+        answers.question = typed.question = prompt.question
         if prompt.choices:
             labels = [(c.id, local(c.label, language, " · ")) for c in prompt.choices]
             # Consecutive yes/no questions offer the same answers: keep the list as it is.
@@ -117,6 +118,10 @@ class QuestionPanel(Vertical):
             answers.display, typed.display = False, True
             if self.screen.focused is not typed:
                 self.screen.set_focus(typed)
+
+    def question_shown(self) -> str | None:
+        """The id of the question on screen, which an answer given here is meant for."""
+        return self.prompt.question if self.prompt is not None else None
 
     def choice_at(self, number: int) -> str | None:
         """The id of the numbered answer (1-based), if there is one."""
