@@ -158,10 +158,8 @@ class TriageApp(App[int]):
         threading.Thread(target=load, name="opening", daemon=True).start()
 
     def on_ready(self) -> None:
-        # Textual sends Ready once the first screen is laid out. If that screen is the saved
-        # first question, the checks may begin, queued behind what is left of its frame.
-        if self.opening is not None:
-            self.screen.call_later(self.start_opening)
+        # Textual sends Ready once the first screen is laid out. (The checks of a console
+        # opened on the saved question begin later, once its screen is whole: CallScreen.)
         self._resume_collector()
 
     def _resume_collector(self) -> None:

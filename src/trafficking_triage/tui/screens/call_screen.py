@@ -28,6 +28,11 @@ if TYPE_CHECKING:
     from ...first_view import FirstView
 
 
+CHECKS_AFTER_LAYOUT = 0.05
+"""Seconds from the first question's layout to the start of the checks: about three frames,
+time for the frame to reach the terminal (measured: 10 to 35 ms)."""
+
+
 class CallScreen(Screen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
@@ -82,11 +87,16 @@ class CallScreen(Screen[None]):
                 self.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
 
     def _laid_out(self, _screen: Screen[None]) -> None:
-        # Called as the whole screen has just been laid out and handed to the terminal
-        # (Textual publishes the signal right after the frame). Only then may the checks
-        # begin, so they do not compete with drawing the first question.
-        self.screen_layout_refresh_signal.unsubscribe(self)
-        self.call_later(controller(self).start_opening)
+        # Called after each layout of the screen. Once this screen is on top and its question
+        # has a place, the frame showing it follows within a frame or two (Textual may hold
+        # it back until a batch of changes ends); the checks begin a little after that, so
+        # they never compete with drawing the first question. A key that needs the call
+        # starts them at once.
+        with contextlib.suppress(NoMatches):
+            words = self.query_one(QuestionPanel).query_one("#question-words")
+            if self.is_current and words.region.area > 0:
+                self.screen_layout_refresh_signal.unsubscribe(self)
+                self.set_timer(CHECKS_AFTER_LAYOUT, controller(self).start_opening)
 
     def set_call(self, call: Call) -> None:
         """The next call: nothing typed or shown for the last caller stays on screen."""
