@@ -300,3 +300,19 @@ async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
             ("danger_now", "no"),
             ("weapons", "yes"),
         ]
+
+
+async def test_typing_after_the_window_was_too_small_is_not_lost() -> None:
+    """Too small, the screen hides the answer field and it loses the focus; made usable again,
+    the field has it back, so the caller's words typed next land in it."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel")
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.press(*" 6", "enter")
+        await pilot.pause()
+        assert app.call is not None
+        assert [given.value for given in app.call.state.answers] == ["Motel 6"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -19,7 +20,7 @@ from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
 from ..widgets.key_hints import KeyHints
 from ..widgets.question_panel import QuestionPanel
-from ..widgets.too_small import TooSmall
+from ..widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
 from ..widgets.trail import Trail
 from ..words import answer_words
 
@@ -97,6 +98,12 @@ class CallScreen(Screen[None]):
             if self.is_current and words.region.area > 0:
                 self.screen_layout_refresh_signal.unsubscribe(self)
                 self.set_timer(CHECKS_AFTER_LAYOUT, controller(self).start_opening)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # Made too small, the screen hides its parts and the answer field loses the focus.
+        # Made usable again, the field takes it back, or what is typed next would go nowhere.
+        if event.size.width >= MIN_WIDTH and event.size.height >= MIN_HEIGHT:
+            self.call_after_refresh(self.show_call)
 
     def set_call(self, call: Call) -> None:
         """The next call: nothing typed or shown for the last caller stays on screen."""
