@@ -487,7 +487,7 @@ def _opening(args: argparse.Namespace, data_dir: Path) -> Opening | None:
         hashlib.sha256(protocol_raw).hexdigest(),
         hashlib.sha256(settings_raw).hexdigest() if settings_raw is not None else None,
     )
-    view = read_first_view(data_dir, key)
+    view = read_first_view(data_dir, key) if key is not None else None
     if view is None or (args.lang and args.lang not in _displays(view.languages)):
         return None
 

@@ -118,21 +118,36 @@ def _texts(value: object) -> dict[str, str]:
 
 
 @functools.cache
-def program_fingerprint() -> str:
+def program_fingerprint() -> str | None:
     """The program's own code: every module of the package. A version number is not enough:
     code changes between releases (and in a checkout) without it, and a question saved by
-    other code may not be the one this code asks first."""
+    other code may not be the one this code asks first. None when the modules cannot all be
+    read as files (an unreadable file, an install without sources): no saved question is
+    then trusted, and the console simply checks everything first."""
     digest = hashlib.sha256(__version__.encode())
     package = Path(__file__).resolve().parent
-    for path in sorted(package.rglob("*.py")):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-        digest.update(path.read_bytes())
+    modules = sorted(
+        path for path in package.rglob("*.py") if not path.name.startswith(".")
+    )  # editors' lock and backup files are not modules
+    if not modules:
+        return None
+    try:
+        for path in modules:
+            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
+            digest.update(path.read_bytes())
+    except OSError:
+        return None
     return digest.hexdigest()
 
 
-def view_key(protocol_sha256: str, settings_sha256: str | None, program: str | None = None) -> str:
-    """Which protocol and settings, checked by which program (see `program_fingerprint`)."""
+def view_key(
+    protocol_sha256: str, settings_sha256: str | None, program: str | None = None
+) -> str | None:
+    """Which protocol and settings, checked by which program (see `program_fingerprint`);
+    None when the program cannot be told apart, and then nothing is saved or trusted."""
     program = program if program is not None else program_fingerprint()
+    if program is None:
+        return None
     parts = f"{program}\n{protocol_sha256}\n{settings_sha256 or '-'}"
     return hashlib.sha256(parts.encode()).hexdigest()
 

@@ -15,6 +15,7 @@ from trafficking_triage.tui.screens.confirm_screen import ConfirmScreen
 from trafficking_triage.tui.screens.outcome_screen import OutcomeScreen
 from trafficking_triage.tui.screens.reference_screen import ReferenceScreen
 from trafficking_triage.tui.widgets.too_small import TooSmall
+from trafficking_triage.tui.widgets.trail import Trail
 
 
 def short(answers: dict[str, Any]) -> dict[str, Any]:
@@ -316,3 +317,31 @@ async def test_typing_after_the_window_was_too_small_is_not_lost() -> None:
         await pilot.pause()
         assert app.call is not None
         assert [given.value for given in app.call.state.answers] == ["Motel 6"]
+
+
+async def test_a_resize_leaves_the_highlighted_answer_alone() -> None:
+    """A pane resized mid-call (tmux, a tiling window manager, a font zoom) must not change
+    which answer Enter records."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "down")  # "No" highlighted on "danger now"
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.call is not None
+        assert [given.answer for given in app.call.state.answers] == [None, "no"]
+
+
+async def test_a_resize_leaves_the_trail_where_it_was() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "n", "tab", "up")
+        trail = app.screen.query_one(Trail)
+        assert app.screen.focused is trail and trail.highlighted == 0
+        await pilot.resize_terminal(100, 30)
+        await pilot.pause()
+        assert app.screen.focused is trail and trail.highlighted == 0
+        await pilot.press("enter")  # still going back from the trail, so it asks first
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)

@@ -187,7 +187,8 @@ async def test_checks_failing_after_the_question_showed_close_with_the_reason(
     assert "checked again as the console opened" in said
 
 
-async def test_a_saved_question_that_is_not_the_first_one_records_nothing_on_it() -> None:
+@pytest.mark.parametrize("key", ["1", "y", "enter"])
+async def test_a_saved_question_that_is_not_the_first_one_records_nothing_on_it(key: str) -> None:
     """Should a saved copy ever name another question than the protocol starts with, the
     key pressed on it is not recorded on the real first question, and the screen says so."""
     call = Call.start(LOADED.protocol, LOADED.sha256)
@@ -199,7 +200,7 @@ async def test_a_saved_question_that_is_not_the_first_one_records_nothing_on_it(
     app = make_app(opening=opening, clock=frozen_clock, blink=False)
     async with app.run_test(size=(80, 24)) as pilot:
         release_soon(gate)
-        await pilot.press("1")
+        await pilot.press(key)
         await pilot.pause()
         assert app.call is not None
         assert app.call.state.answers == []

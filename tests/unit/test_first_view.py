@@ -88,6 +88,12 @@ def test_the_program_fingerprint_follows_the_code(tmp_path: Path) -> None:
     engine = copy / "engine" / "call.py"
     engine.write_text(engine.read_text(encoding="utf-8") + "\n# changed\n", encoding="utf-8")
     assert fingerprint() != before
+    # An editor's lock file (a dangling link named like a module) is not a module.
+    (copy / "tui" / ".#app.py").symlink_to(tmp_path / "nowhere")
+    assert fingerprint() not in {"None", ""}
+    # A module that cannot be read: no fingerprint, so no saved question is trusted.
+    (copy / "tui" / "vanished.py").symlink_to(tmp_path / "nowhere")
+    assert fingerprint() == "None"
 
 
 @pytest.mark.parametrize(

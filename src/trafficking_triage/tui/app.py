@@ -384,7 +384,8 @@ class TriageApp(App[int]):
             return
         self._first_view_saved = True
         key = view_key(self.loaded.sha256, self.settings.sha256 if self.settings else None)
-        save_first_view(self.store.directory, key, FirstView.of(call, self.missing_settings))
+        if key is not None:
+            save_first_view(self.store.directory, key, FirstView.of(call, self.missing_settings))
 
     def new_call(self) -> None:
         """Enter after a call: the next call, or after a debrief the list of scenarios."""

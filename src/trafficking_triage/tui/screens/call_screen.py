@@ -102,8 +102,14 @@ class CallScreen(Screen[None]):
     def on_resize(self, event: events.Resize) -> None:
         # Made too small, the screen hides its parts and the answer field loses the focus.
         # Made usable again, the field takes it back, or what is typed next would go nowhere.
+        # Any other resize changes nothing: not the focus, not a highlighted answer.
         if event.size.width >= MIN_WIDTH and event.size.height >= MIN_HEIGHT:
-            self.call_after_refresh(self.show_call)
+            self.call_after_refresh(self._refocus_if_lost)
+
+    def _refocus_if_lost(self) -> None:
+        if self.is_current and self.focused is None:
+            with contextlib.suppress(NoMatches):
+                self.query_one(QuestionPanel).focus_answer()
 
     def set_call(self, call: Call) -> None:
         """The next call: nothing typed or shown for the last caller stays on screen."""
