@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
+import json
 import shutil
 import statistics
 import subprocess
@@ -79,7 +81,23 @@ def saved_first_question() -> str:
         time.sleep(0.05)
     text = saved.read_text(encoding="utf-8")
     shutil.rmtree(seed, ignore_errors=True)
+    if json.loads(text)["key"] != expected_key():
+        # Otherwise every "launch" below would quietly measure the full check instead.
+        raise RuntimeError("the saved first question does not match this protocol and program")
     return text
+
+
+def expected_key() -> str | None:
+    """The key the console will look for: the shipped protocol, the user's settings file if
+    there is one, and this program."""
+    from trafficking_triage.first_view import view_key
+    from trafficking_triage.paths import default_protocol_path, default_settings_path
+
+    settings = default_settings_path()
+    return view_key(
+        hashlib.sha256(default_protocol_path().read_bytes()).hexdigest(),
+        hashlib.sha256(settings.read_bytes()).hexdigest() if settings.exists() else None,
+    )
 
 
 def compile_like_an_install() -> None:
