@@ -345,3 +345,17 @@ async def test_a_resize_leaves_the_trail_where_it_was() -> None:
         await pilot.press("enter")  # still going back from the trail, so it asks first
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
+
+
+async def test_the_reference_list_has_the_focus_again_after_a_too_small_window() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        pages = app.screen.focused
+        assert isinstance(app.screen, ReferenceScreen) and pages is not None
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        assert app.screen.focused is pages  # arrows move through the pages again

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -20,9 +19,10 @@ from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
 from ..widgets.key_hints import KeyHints
 from ..widgets.question_panel import QuestionPanel
-from ..widgets.too_small import MIN_HEIGHT, MIN_WIDTH, TooSmall
+from ..widgets.too_small import TooSmall
 from ..widgets.trail import Trail
 from ..words import answer_words
+from .focus_after_resize import FocusAfterResize
 
 if TYPE_CHECKING:
     from ...engine import Call
@@ -34,7 +34,7 @@ CHECKS_AFTER_LAYOUT = 0.05
 time for the frame to reach the terminal (measured: 10 to 35 ms)."""
 
 
-class CallScreen(Screen[None]):
+class CallScreen(FocusAfterResize[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),
@@ -98,18 +98,6 @@ class CallScreen(Screen[None]):
             if self.is_current and words.region.area > 0:
                 self.screen_layout_refresh_signal.unsubscribe(self)
                 self.set_timer(CHECKS_AFTER_LAYOUT, controller(self).start_opening)
-
-    def on_resize(self, event: events.Resize) -> None:
-        # Made too small, the screen hides its parts and the answer field loses the focus.
-        # Made usable again, the field takes it back, or what is typed next would go nowhere.
-        # Any other resize changes nothing: not the focus, not a highlighted answer.
-        if event.size.width >= MIN_WIDTH and event.size.height >= MIN_HEIGHT:
-            self.call_after_refresh(self._refocus_if_lost)
-
-    def _refocus_if_lost(self) -> None:
-        if self.is_current and self.focused is None:
-            with contextlib.suppress(NoMatches):
-                self.query_one(QuestionPanel).focus_answer()
 
     def set_call(self, call: Call) -> None:
         """The next call: nothing typed or shown for the last caller stays on screen."""

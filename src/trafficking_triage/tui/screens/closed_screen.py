@@ -8,18 +8,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ..controller import controller
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
+from .focus_after_resize import FocusAfterResize
 
 if TYPE_CHECKING:
     from ...engine import Call
 
 
-class ClosedScreen(Screen[None]):
+class ClosedScreen(FocusAfterResize[None]):
     BINDINGS = [Binding("enter", "new_call", "New call", id="new_call")]
 
     def __init__(self, call: Call) -> None:

@@ -9,19 +9,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ..controller import controller
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
+from .focus_after_resize import FocusAfterResize
 
 if TYPE_CHECKING:
     from ...training.debrief import Debrief
     from ...training.scenario import Scenario
 
 
-class DebriefScreen(Screen[None]):
+class DebriefScreen(FocusAfterResize[None]):
     BINDINGS = [Binding("enter", "again", "Another call", id="again")]
 
     def __init__(self, scenario: Scenario, result: Debrief) -> None:

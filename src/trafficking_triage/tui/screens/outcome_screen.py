@@ -13,7 +13,6 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ..controller import controller
@@ -22,12 +21,13 @@ from ..widgets.checklist import Checklist
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 from ..words import answer_words, local
+from .focus_after_resize import FocusAfterResize
 
 if TYPE_CHECKING:
     from ...engine import Call
 
 
-class OutcomeScreen(Screen[None]):
+class OutcomeScreen(FocusAfterResize[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),

@@ -12,13 +12,13 @@ from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from ..widgets.key_hints import KeyHints
 from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
+from .focus_after_resize import FocusAfterResize
 
 if TYPE_CHECKING:
     from ...protocol import Protocol
@@ -107,7 +107,7 @@ def pages(protocol: Protocol, resources: Sequence[Resource] = ()) -> list[tuple[
     return found
 
 
-class ReferenceScreen(Screen[None]):
+class ReferenceScreen(FocusAfterResize[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="close_reference"),
         Binding("q", "close", show=False),

@@ -9,11 +9,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import Screen
 from textual.widgets import Static
 
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
+from .focus_after_resize import FocusAfterResize
 
 if TYPE_CHECKING:
     from ...records import CallRow
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 Choice = Literal["resume", "interrupted"]
 
 
-class ResumeScreen(Screen[Choice]):
+class ResumeScreen(FocusAfterResize[Choice]):
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume it", id="resume"),
         Binding("i", "choose('interrupted')", "Close as interrupted", id="interrupted"),

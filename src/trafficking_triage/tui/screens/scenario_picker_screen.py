@@ -8,7 +8,6 @@ from textual.app import ComposeResult
 from textual.containers import Horizontal, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
@@ -16,9 +15,10 @@ from ...training.scenario import Scenario
 from ..widgets.key_hints import KeyHints
 from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
+from .focus_after_resize import FocusAfterResize
 
 
-class ScenarioPickerScreen(Screen[Scenario]):
+class ScenarioPickerScreen(FocusAfterResize[Scenario]):
     def __init__(self, scenarios: list[Scenario]) -> None:
         super().__init__()
         self.scenarios = scenarios

@@ -119,11 +119,6 @@ class QuestionPanel(Vertical):
             if self.screen.focused is not typed:
                 self.screen.set_focus(typed)
 
-    def focus_answer(self) -> None:
-        """Give the focus to the way of answering on screen (the list or the field)."""
-        answers = self.query_one("#answers", AnswerList)
-        self.screen.set_focus(answers if answers.display else self.query_one("#typed", AnswerInput))
-
     def question_shown(self) -> str | None:
         """The id of the question on screen, which an answer given here is meant for."""
         return self.prompt.question if self.prompt is not None else None
