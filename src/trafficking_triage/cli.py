@@ -470,17 +470,13 @@ def _opening(args: argparse.Namespace, data_dir: Path) -> Opening | None:
     import hashlib
 
     from .first_view import Opening, read_first_view, view_key
-    from .paths import default_protocol_path, default_settings_path
+    from .paths import default_protocol_path
 
     protocol_path = args.protocol or default_protocol_path()
-    settings_path = args.agency or default_settings_path()
+    settings_path = _settings_file(args)
     try:
         protocol_raw = protocol_path.read_bytes()
-        settings_raw = (
-            settings_path.read_bytes()
-            if args.agency is not None or settings_path.exists()
-            else None
-        )
+        settings_raw = settings_path.read_bytes() if settings_path is not None else None
     except OSError:
         return None  # the full check says what is wrong with the file
     key = view_key(
@@ -497,11 +493,24 @@ def _opening(args: argparse.Namespace, data_dir: Path) -> Opening | None:
 
         loaded = load_protocol(args.protocol, raw=protocol_raw)
         settings = (
-            load_settings(settings_path, raw=settings_raw) if settings_raw is not None else None
+            load_settings(settings_path, raw=settings_raw)
+            if settings_path is not None and settings_raw is not None
+            else None
         )
         return loaded, settings
 
     return Opening(view, load)
+
+
+def _settings_file(args: argparse.Namespace) -> Path | None:
+    """The agency settings to use: the file named (which must then exist), else the default
+    file if there is one."""
+    from .paths import default_settings_path
+
+    if args.agency is not None:
+        return Path(args.agency)
+    default = default_settings_path()
+    return default if default.exists() else None
 
 
 def _displays(languages: Sequence[str]) -> list[str]:
@@ -516,7 +525,7 @@ def _checked_console(
 ) -> TriageApp | None:
     """The console after checking the protocol and settings in full, then opening the record
     store (so a bad file is reported first); None (after saying why) if it cannot open."""
-    from .settings import default_settings_path, load_settings
+    from .settings import load_settings
 
     loaded = _load(args.protocol)
     languages = loaded.protocol.protocol.languages
@@ -525,10 +534,8 @@ def _checked_console(
         choices = ", ".join(_displays(languages))
         print(f"trafficking-triage: --lang {display}: this protocol has {choices}", file=sys.stderr)
         return None
-    settings_path = args.agency or default_settings_path()
-    settings = None
-    if args.agency is not None or settings_path.exists():
-        settings = load_settings(settings_path)
+    settings_path = _settings_file(args)
+    settings = load_settings(settings_path) if settings_path is not None else None
     scenarios = []
     if training:
         try:
