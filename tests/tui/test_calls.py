@@ -359,3 +359,34 @@ async def test_the_reference_list_has_the_focus_again_after_a_too_small_window()
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
         assert app.screen.focused is pages  # arrows move through the pages again
+
+
+SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-too-short", "-tall-enough"}
+
+
+@pytest.mark.parametrize(
+    ("size", "expected"),
+    [
+        ((59, 19), {"-too-narrow", "-too-short"}),
+        ((60, 20), {"-compact", "-tall-enough"}),
+        ((79, 40), {"-compact", "-tall-enough"}),
+        ((80, 24), {"-roomy", "-tall-enough"}),
+        ((200, 19), {"-roomy", "-too-short"}),
+    ],
+)
+async def test_a_screen_is_built_with_the_size_classes_textual_gives_it(
+    size: tuple[int, int], expected: set[str]
+) -> None:
+    """Screens take their size classes when built, so that the first resize finds nothing to
+    change (which would style the whole screen again); Textual's own must agree with them."""
+    from trafficking_triage.tui.screens.sized_screen import size_classes
+
+    app = build_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        assert set(size_classes(app)) == expected
+        assert app.screen.classes & SIZE_CLASSES == expected  # as Textual set them
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        built_now = CallScreen(app.call)
+        assert built_now.classes & SIZE_CLASSES == {"-roomy", "-tall-enough"}

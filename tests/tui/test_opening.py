@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.screen import Screen
 
 from tests.tui.conftest import FROZEN, LOADED, build_app, frozen_clock, saved_opening
 from trafficking_triage.engine import Call
@@ -208,3 +209,72 @@ async def test_a_saved_question_that_is_not_the_first_one_records_nothing_on_it(
         assert app.call.state.prompt.question == "location"
         warnings = [n.message for n in app._notifications]
         assert any("first question has changed" in message for message in warnings)
+
+
+async def screens_along(app: TriageApp, steps: list[tuple[str, ...]]) -> list[str]:
+    """The screen after each group of keys, with the screens beneath it named (leaving out
+    Textual's empty base screen, which the opened console does without)."""
+    shots = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(40):  # the opening console starts its call once its checks are done
+            if app.call is not None:
+                break
+            await pilot.pause(0.05)
+        for keys in steps:
+            await pilot.press(*keys)
+            shot = await screen_of(app, pilot)
+            stack = [type(s).__name__ for s in app.screen_stack if type(s) is not Screen]
+            shots.append(f"{' '.join(stack)}\n{shot}")
+    return shots
+
+
+def keys_for(answers: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The keys that answer every question but the last, and those answering the last, as
+    answer_with_keys would press them."""
+    call = Call.start(LOADED.protocol, LOADED.sha256)
+    groups: list[tuple[str, ...]] = []
+    while call.state.prompt is not None and call.state.prompt.question in answers:
+        prompt, value = call.state.prompt, answers[call.state.prompt.question]
+        if prompt.choices:
+            groups.append((str([c.id for c in prompt.choices].index(value) + 1),))
+        else:
+            groups.append((*value, "enter"))
+        call.answer(value)
+    return tuple(key for group in groups[:-1] for key in group), groups[-1]
+
+
+async def test_an_opened_console_takes_calls_exactly_like_a_checked_one() -> None:
+    """The console opened on the saved question has its call screen at the bottom of the
+    screen stack (no empty screen beneath it). Every screen of three calls is still the same:
+    the outcome, going back from it, the reference, closing and the next call."""
+    from tests.tui.test_calls import ROUTES
+
+    first, second = (keys_for(answers) for name, answers, _ in ROUTES if name != "hotline")
+    steps = [
+        *first,
+        ("escape",),  # back from the outcome to the last question
+        first[1],
+        ("f1",),
+        ("escape",),
+        ("c",),  # close with steps open: asked first
+        ("y",),
+        ("enter",),  # the next call
+        ("f1",),
+        ("escape",),
+        second[0] + second[1],
+        ("c",),
+        ("y",),
+        ("enter",),
+        ("f2",),  # a third call, straight to the officer
+        ("escape",),
+    ]
+    checked = await screens_along(make_app(loaded=LOADED, clock=frozen_clock, blink=False), steps)
+    opened = await screens_along(opening_app(), steps)
+    assert [shot.split("\n", 1)[0] for shot in opened][-4:] == [
+        "CallScreen ClosedScreen",
+        "CallScreen",
+        "CallScreen OutcomeScreen",
+        "CallScreen",
+    ]
+    for number, (seen, expected) in enumerate(zip(opened, checked, strict=True)):
+        assert seen == expected, f"screens differ after key group {number}: {steps[number]}"

@@ -22,7 +22,7 @@ from ..widgets.question_panel import QuestionPanel
 from ..widgets.too_small import TooSmall
 from ..widgets.trail import Trail
 from ..words import answer_words
-from .focus_after_resize import FocusAfterResize
+from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...engine import Call
@@ -34,7 +34,10 @@ CHECKS_AFTER_LAYOUT = 0.05
 time for the frame to reach the terminal (measured: 10 to 35 ms)."""
 
 
-class CallScreen(FocusAfterResize[None]):
+class CallScreen(SizedScreen[None]):
+    # The question panel gives the focus to the answer field or list as it shows a question;
+    # Textual's own first focus would go to the hidden list first, restyling both.
+    AUTO_FOCUS = ""
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),

@@ -13,13 +13,13 @@ from textual.widgets import Static
 from ..controller import controller
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
-from .focus_after_resize import FocusAfterResize
+from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...engine import Call
 
 
-class ClosedScreen(FocusAfterResize[None]):
+class ClosedScreen(SizedScreen[None]):
     BINDINGS = [Binding("enter", "new_call", "New call", id="new_call")]
 
     def __init__(self, call: Call) -> None:

@@ -14,14 +14,14 @@ from textual.widgets import Static
 from ..controller import controller
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
-from .focus_after_resize import FocusAfterResize
+from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...training.debrief import Debrief
     from ...training.scenario import Scenario
 
 
-class DebriefScreen(FocusAfterResize[None]):
+class DebriefScreen(SizedScreen[None]):
     BINDINGS = [Binding("enter", "again", "Another call", id="again")]
 
     def __init__(self, scenario: Scenario, result: Debrief) -> None:

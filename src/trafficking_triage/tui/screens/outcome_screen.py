@@ -21,13 +21,13 @@ from ..widgets.checklist import Checklist
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 from ..words import answer_words, local
-from .focus_after_resize import FocusAfterResize
+from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...engine import Call
 
 
-class OutcomeScreen(FocusAfterResize[None]):
+class OutcomeScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),

@@ -18,7 +18,7 @@ from textual.widgets.option_list import Option
 from ..widgets.key_hints import KeyHints
 from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
-from .focus_after_resize import FocusAfterResize
+from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...protocol import Protocol
@@ -107,7 +107,7 @@ def pages(protocol: Protocol, resources: Sequence[Resource] = ()) -> list[tuple[
     return found
 
 
-class ReferenceScreen(FocusAfterResize[None]):
+class ReferenceScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("escape", "close", "Close", id="close_reference"),
         Binding("q", "close", show=False),

@@ -13,7 +13,7 @@ from textual.widgets import Static
 
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
-from .focus_after_resize import FocusAfterResize
+from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...records import CallRow
@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 Choice = Literal["resume", "interrupted"]
 
 
-class ResumeScreen(FocusAfterResize[Choice]):
+class ResumeScreen(SizedScreen[Choice]):
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume it", id="resume"),
         Binding("i", "choose('interrupted')", "Close as interrupted", id="interrupted"),

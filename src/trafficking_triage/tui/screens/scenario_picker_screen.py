@@ -15,10 +15,10 @@ from ...training.scenario import Scenario
 from ..widgets.key_hints import KeyHints
 from ..widgets.steady_option_list import SteadyOptionList
 from ..widgets.too_small import TooSmall
-from .focus_after_resize import FocusAfterResize
+from .sized_screen import SizedScreen
 
 
-class ScenarioPickerScreen(FocusAfterResize[Scenario]):
+class ScenarioPickerScreen(SizedScreen[Scenario]):
     def __init__(self, scenarios: list[Scenario]) -> None:
         super().__init__()
         self.scenarios = scenarios

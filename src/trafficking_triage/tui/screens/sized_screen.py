@@ -1,0 +1,52 @@
+"""The base of every full screen: how it follows the terminal's size.
+
+- Its size classes (the app's breakpoints: compact, roomy, too small) are set when it is built,
+  not by its first Resize, which would style every widget on it a second time before its first
+  frame.
+- Made too small, a screen hides its parts (see TooSmall) and whatever had the focus loses it.
+  Made usable again, it gives the focus back the way it does when it first shows, to its first
+  focusable part (the answer field or list on the call screen), or what is typed next would go
+  nowhere. Any other resize changes nothing: not the focus, not a highlight."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any, TypeVar
+
+from textual import events
+from textual.app import App
+from textual.screen import Screen
+
+from ..widgets.too_small import MIN_HEIGHT, MIN_WIDTH
+
+ResultType = TypeVar("ResultType")
+
+
+def size_classes(app: App[Any]) -> list[str]:
+    """The app's breakpoint classes for its present size, as Textual sets them on a resize."""
+    width, height = app.size
+    names: list[str] = []
+    for dimension, points in (
+        (width, app.HORIZONTAL_BREAKPOINTS),
+        (height, app.VERTICAL_BREAKPOINTS),
+    ):
+        fitting = [name for least, name in sorted(points or []) if dimension >= least]
+        names.extend(fitting[-1:])
+    return names
+
+
+class SizedScreen(Screen[ResultType]):
+    def __init__(
+        self, name: str | None = None, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(name, id, classes)
+        with contextlib.suppress(RuntimeError):  # no app running: nothing to size it by
+            self.add_class(*size_classes(self.app), update=False)
+
+    def on_resize(self, event: events.Resize) -> None:
+        if event.size.width >= MIN_WIDTH and event.size.height >= MIN_HEIGHT:
+            self.call_after_refresh(self._refocus_if_lost)
+
+    def _refocus_if_lost(self) -> None:
+        if self.is_current and self.focused is None:
+            self.focus_next()
