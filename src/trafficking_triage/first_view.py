@@ -24,9 +24,8 @@ import json
 import os
 import tempfile
 from collections.abc import Callable
-from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, get_args
+from typing import TYPE_CHECKING, Any, NamedTuple, get_args
 
 from . import __version__
 from .engine.view import ChecklistItem, Choice, Prompt, StepStatus
@@ -39,9 +38,9 @@ if TYPE_CHECKING:
 FILE_NAME = "first-question.json"
 
 
-@dataclass(frozen=True)
-class FirstView:
-    """What the call screen shows when a call opens, before any answer."""
+class FirstView(NamedTuple):
+    """What the call screen shows when a call opens, before any answer. (A named tuple, as
+    in engine.view: defined before the first question shows.)"""
 
     prompt: Prompt
     section: str
@@ -68,7 +67,12 @@ class FirstView:
         )
 
     def to_data(self) -> dict[str, Any]:
-        return asdict(self)
+        prompt = self.prompt
+        return {
+            **self._asdict(),
+            "prompt": {**prompt._asdict(), "choices": [c._asdict() for c in prompt.choices]},
+            "checklist": [item._asdict() for item in self.checklist],
+        }
 
     @classmethod
     def from_data(cls, data: Any) -> FirstView:
@@ -183,8 +187,7 @@ def save_first_view(directory: Path, key: str, view: FirstView) -> None:
                 os.unlink(partial)
 
 
-@dataclass(frozen=True)
-class Opening:
+class Opening(NamedTuple):
     """A console opening on a saved first question: what to show, and how to load the rest
     (the protocol and settings checked from the very bytes the key was made of)."""
 

@@ -4,7 +4,6 @@ opening moment (before the protocol checks and the engine are done) is lost or r
 from __future__ import annotations
 
 import threading
-from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -195,7 +194,7 @@ async def test_a_saved_question_that_is_not_the_first_one_records_nothing_on_it(
     call = Call.start(LOADED.protocol, LOADED.sha256)
     call.answer("Main St")  # the question after the first: yes/no "danger now"
     assert call.state.prompt is not None and call.state.prompt.question == "danger_now"
-    wrong = replace(saved_opening().view, prompt=call.state.prompt)
+    wrong = saved_opening().view._replace(prompt=call.state.prompt)
     gate = threading.Event()
     opening = Opening(wrong, saved_opening(gate).load)
     app = make_app(opening=opening, clock=frozen_clock, blink=False)

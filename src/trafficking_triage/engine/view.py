@@ -1,15 +1,16 @@
 """What the engine hands to the screens, as plain data: the question to ask now and the
 checklist's lines.
 
-Plain dataclasses, loading neither pydantic nor Textual, so the console can draw its first
+Plain named tuples, loading neither pydantic nor Textual, so the console can draw its first
 question from a saved copy before the engine is loaded (see `trafficking_triage.first_view`).
+Named tuples rather than frozen dataclasses: a dataclass takes about a millisecond to define,
+and these are defined before the first question can show.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 
 def utc_now() -> datetime:
@@ -17,16 +18,14 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(NamedTuple):
     """One answer offered on screen: `id` is what gets recorded."""
 
     id: str
     label: dict[str, str]
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(NamedTuple):
     """The question to ask now, in the form it must be asked."""
 
     question: str
@@ -45,8 +44,7 @@ class Prompt:
 StepStatus = Literal["in_progress", "waiting", "to_do", "done", "not_applicable"]
 
 
-@dataclass(frozen=True)
-class ChecklistItem:
+class ChecklistItem(NamedTuple):
     number: int
     title: str
     status: StepStatus

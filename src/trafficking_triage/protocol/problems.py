@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from difflib import get_close_matches
+from typing import NamedTuple
 
 PathPart = str | int
 Path = tuple[PathPart, ...]
@@ -30,8 +31,11 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
     return f"did you mean '{match[0]}'?" if match else None
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
+    """One thing wrong, where it is. (Named tuples here, not dataclasses: the console imports
+    this module before its first question shows, and a dataclass takes a millisecond to
+    define.)"""
+
     file: str
     line: int
     column: int
@@ -57,8 +61,7 @@ class ProtocolError(Exception):
         return "\n".join(str(problem) for problem in self.problems)
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(NamedTuple):
     """A problem found by a check that knows the key path but not yet the line."""
 
     path: Path

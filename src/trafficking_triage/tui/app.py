@@ -25,24 +25,20 @@ from ..first_view import FirstView, Opening, save_first_view, view_key
 from ..records import CallRow, RecordsError, RecordStore
 from ..records.recorder import Recorder, cause_of
 from .screens.call_screen import CallScreen
-from .screens.closed_screen import ClosedScreen
 from .screens.confirm_screen import ConfirmScreen
-from .screens.debrief_screen import DebriefScreen
-from .screens.outcome_screen import OutcomeScreen
-from .screens.reference_screen import ReferenceScreen
-from .screens.resume_screen import Choice, ResumeScreen
-from .screens.save_elsewhere_screen import SaveElsewhereScreen
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 from .words import display_modes, local
 
-# The engine, the protocol models and the settings are imported where they are used, not
-# here: a console opening on a saved first question draws it before loading them (see
-# first_view). A test checks that importing this module loads no pydantic.
+# The engine, the protocol models, the settings and the screens after the call screen are
+# imported where they are used, not here: a console opening on a saved first question draws
+# it before loading them (see first_view). A test checks that importing this module loads no
+# pydantic.
 if TYPE_CHECKING:
     from ..engine import Call
     from ..protocol import LoadedProtocol
     from ..settings import LoadedSettings, ResolvedContact
     from ..training.scenario import Scenario
+    from .screens.resume_screen import Choice
 
 
 class TriageApp(App[int]):
@@ -250,6 +246,7 @@ class TriageApp(App[int]):
                 self.push_screen(CallScreen(self._start_call(), blink=self.blink))
             return
         from ..engine.call import Call, CallError
+        from .screens.resume_screen import ResumeScreen
 
         row = rows[0]
         assert self.store is not None and self.loaded is not None
@@ -339,6 +336,8 @@ class TriageApp(App[int]):
         suggestion = (
             Path.home() / f"call-{self.recorder.call_id if self.recorder else 'unsaved'}.json"
         )
+
+        from .screens.save_elsewhere_screen import SaveElsewhereScreen
 
         def save(path: Path | None) -> None:
             if path is None:
@@ -530,6 +529,8 @@ class TriageApp(App[int]):
         call = self.call
         if call is None:
             return
+        from .screens.outcome_screen import OutcomeScreen
+
         if call.state.closed is not None:
             if self.recorder is not None and self.recorder.call is call:
                 self.recorder.finish()
@@ -537,9 +538,12 @@ class TriageApp(App[int]):
                 self.pop_screen()
             if self.scenario is not None:
                 from ..training.debrief import debrief
+                from .screens.debrief_screen import DebriefScreen
 
                 self.push_screen(DebriefScreen(self.scenario, debrief(self.scenario, call)))
             else:
+                from .screens.closed_screen import ClosedScreen
+
                 self.push_screen(ClosedScreen(call))
             return
         while len(self.screen_stack) > self.call_depth and not isinstance(
@@ -559,6 +563,8 @@ class TriageApp(App[int]):
                 screen.show_call()
 
     def tick_clock(self) -> None:
+        from .screens.outcome_screen import OutcomeScreen
+
         screen = self.screen
         if isinstance(screen, CallScreen | OutcomeScreen):
             screen.tick()
@@ -608,6 +614,8 @@ class TriageApp(App[int]):
         self.notify(f"Questions shown in: {following}", title="Language", timeout=2)
 
     def action_reference(self) -> None:
+        from .screens.reference_screen import ReferenceScreen
+
         if isinstance(self.screen, ReferenceScreen):
             self.pop_screen()
         elif not isinstance(self.screen, ConfirmScreen):
