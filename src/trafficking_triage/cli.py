@@ -7,6 +7,7 @@ and run anywhere; only the bare command loads the app, inside its own function.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import math
@@ -32,9 +33,28 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"trafficking-triage {__version__}")
 
 
-def build_parser() -> argparse.ArgumentParser:
+COMMANDS = frozenset({"validate", "decide", "train", "serve", "graph", "agency", "records"})
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """The command line. The console's own options need only the top-level parser: the
+    commands' parsers (about forty, some milliseconds to build, before the first question can
+    show) are built only when a word could name a command, for --help, or when the short
+    parse fails, so that every error message stays the full parser's."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    if COMMANDS.isdisjoint(words) and not {"-h", "--help"} & set(words):
+        with contextlib.suppress(argparse.ArgumentError):
+            args, rest = build_parser(commands=False).parse_known_args(words)
+            if not rest:
+                args.command = None
+                return args
+    return build_parser().parse_args(words)
+
+
+def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trafficking-triage",
+        exit_on_error=commands,
         description=(
             "Walks a dispatcher through a call about possible labor trafficking. "
             "With no command, opens the dispatcher console."
@@ -65,6 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     cad.add_argument("--incident", help="the CAD incident number")
     cad.add_argument("--location", help="the location CAD has (shown pre-filled)")
     cad.add_argument("--callback", help="the callback number CAD has (shown pre-filled)")
+    if commands:
+        _add_commands(parser)
+    return parser
+
+
+def _add_commands(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     validate = commands.add_parser(
@@ -186,11 +212,10 @@ def build_parser() -> argparse.ArgumentParser:
     _add_common(replay)
     replay.add_argument("id")
     replay.add_argument("--protocol", dest="replay_protocol", type=Path, metavar="PROTOCOL")
-    return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    args = parse_args(argv)
     try:
         if args.command == "validate":
             return validate(

@@ -148,3 +148,41 @@ def test_a_console_that_cannot_open_says_why_and_leaves_python_as_it_was(
     assert main(["--data-dir", str(tmp_path), "--lang", "fr"]) == 2
     assert "--lang fr: this protocol has en, es, es+en, en+es" in capsys.readouterr().err
     assert gc.isenabled()
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        [],
+        ["--data-dir", "calls", "--lang", "es+en"],
+        ["--location=12 Main St", "--callback", "555-0100", "--console", "C3", "--incident", "7"],
+        ["--protocol", "train"],  # a file that happens to share a command's name
+        ["validate", "--agency", "a.yaml"],
+        ["records", "list", "--training"],
+        ["--data-dir", "calls", "train", "--presenter"],
+    ],
+)
+def test_the_short_parse_reads_a_command_line_as_the_full_parser_does(argv: list[str]) -> None:
+    """The console's own options are parsed without building the commands' parsers (see
+    parse_args); what comes out must be exactly what the full parser makes of it."""
+    from trafficking_triage.cli import build_parser, parse_args
+
+    assert parse_args(argv) == build_parser().parse_args(argv)
+
+
+@pytest.mark.parametrize(
+    "argv", [["valdate"], ["--lang"], ["--data-dir", "calls", "extra"], ["--nope"], ["-h"]]
+)
+def test_a_bad_command_line_gets_the_full_parsers_message(
+    argv: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trafficking_triage.cli import build_parser, parse_args
+
+    with pytest.raises(SystemExit) as short:
+        parse_args(argv)
+    said = capsys.readouterr()
+    with pytest.raises(SystemExit) as full:
+        build_parser().parse_args(argv)
+    assert short.value.code == full.value.code
+    assert capsys.readouterr() == said
+    assert said.err or said.out
