@@ -1,8 +1,9 @@
-"""The base of every full screen: how it follows the terminal's size.
+"""The base of every full screen: styled once before its first frame, and following the
+terminal's size.
 
 - Its size classes (the app's breakpoints: compact, roomy, too small) are set when it is built,
-  not by its first Resize, which would style every widget on it a second time before its first
-  frame.
+  not by its first Resize, and it is not styled again as it first shows (see post_message):
+  either would style every widget on it a second time before its first frame.
 - Made too small, a screen hides its parts (see TooSmall) and whatever had the focus loses it.
   Made usable again, it gives the focus back the way it does when it first shows, to its first
   focusable part (the answer field or list on the call screen), or what is typed next would go
@@ -15,6 +16,7 @@ from typing import Any, TypeVar
 
 from textual import events
 from textual.app import App
+from textual.message import Message
 from textual.screen import Screen
 
 from ..widgets.too_small import MIN_HEIGHT, MIN_WIDTH
@@ -40,8 +42,20 @@ class SizedScreen(Screen[ResultType]):
         self, name: str | None = None, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(name, id, classes)
+        self._resumed_once = False
         with contextlib.suppress(RuntimeError):  # no app running: nothing to size it by
             self.add_class(*size_classes(self.app), update=False)
+
+    def post_message(self, message: Message) -> bool:
+        if isinstance(message, events.ScreenResume) and not self._resumed_once:
+            # Textual styles each widget of a new screen as it is mounted, then all of them
+            # again as the screen first resumes, a moment later; what changes in between
+            # (classes, focus, display) restyles itself. The second pass, about 10 ms on the
+            # call screen before its first frame, is skipped; later resumes (a screen above
+            # closing) restyle as Textual decides. The snapshot tests hold every screen equal.
+            self._resumed_once = True
+            message.refresh_styles = False
+        return super().post_message(message)
 
     def on_resize(self, event: events.Resize) -> None:
         if event.size.width >= MIN_WIDTH and event.size.height >= MIN_HEIGHT:
