@@ -390,3 +390,48 @@ async def test_a_screen_is_built_with_the_size_classes_textual_gives_it(
         await pilot.pause()
         built_now = CallScreen(app.call)
         assert built_now.classes & SIZE_CLASSES == {"-roomy", "-tall-enough"}
+
+
+@pytest.mark.parametrize("size", [(80, 30), (80, 21), (100, 24), (64, 24)])
+async def test_the_trail_after_a_resize_is_drawn_as_if_started_at_that_size(
+    size: tuple[int, int],
+) -> None:
+    """The lists keep their rendered lines through a resize that keeps their width (see
+    SteadyOptionList); after any resize they must look exactly as freshly drawn."""
+    keys = (*"Motel", "enter", *"nnn4y", *"n" * 8)
+
+    async def trail_lines(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
+        app = build_app()
+        async with app.run_test(size=start) as pilot:
+            await pilot.press(*keys)
+            await pilot.resize_terminal(*end)
+            for _ in range(3):
+                await pilot.pause()
+            trail = app.screen.query_one(Trail)
+            shot = app.export_screenshot()
+            region = trail.region
+            assert trail.option_count == 14 and trail.highlighted == 13
+            return [str(trail.render_line(y)) for y in range(region.height)] + [shot]
+
+    resized = await trail_lines((80, 24), size)
+    fresh = await trail_lines(size, size)
+    assert resized == fresh
+
+
+@pytest.mark.parametrize("size", [(80, 24), (60, 20)])
+async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int, int]) -> None:
+    """The trail is taller or shorter with each question above it; after every answer the one
+    just given must still show at its foot."""
+    app = build_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"Motel", "enter")
+        hidden = []
+        for number, key in enumerate("nnn4y" + "n" * 10, start=2):
+            await pilot.press(key)
+            await pilot.pause()
+            trail = app.screen.query_one(Trail)
+            assert trail.option_count == number and trail.highlighted == number - 1
+            top, height = trail.scroll_offset.y, trail.scrollable_content_region.height
+            if not top <= trail.highlighted < top + height:
+                hidden.append(number)
+        assert hidden == []

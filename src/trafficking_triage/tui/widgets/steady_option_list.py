@@ -1,17 +1,27 @@
-"""An OptionList whose Page Up / Page Down cannot fail.
+"""An OptionList that keeps steady where Textual's would stumble or redo work.
 
-Textual's OptionList looks up line positions that exist only once the list has been laid out;
-Page Down right after the options change (a fast key, a script) raised KeyError there and
-stopped the whole console. Until the layout exists there is nothing to page through."""
+- Page Up / Page Down cannot fail. Textual's OptionList looks up line positions that exist only
+  once the list has been laid out; Page Down right after the options change (a fast key, a
+  script) raised KeyError there and stopped the whole console. Until the layout exists there is
+  nothing to page through.
+- The highlighted option stays in view through a resize. The trail changes height with nearly
+  every question (the question above it is taller or shorter); Textual scrolls to the newest
+  answer before that new height is known, and a shorter trail then hid it.
+- A resize that keeps the width keeps the rendered options. Textual's OptionList throws all of
+  them away on every resize, though they depend only on the width, and rendering every line
+  of the trail again took a frame of its own after most answers."""
 
 from __future__ import annotations
 
 import contextlib
 
+from textual import events
 from textual.widgets import OptionList
 
 
 class SteadyOptionList(OptionList):
+    _rendered_width: int | None = None
+
     def action_page_down(self) -> None:
         with contextlib.suppress(KeyError, IndexError):
             super().action_page_down()  # type: ignore[no-untyped-call]
@@ -19,3 +29,13 @@ class SteadyOptionList(OptionList):
     def action_page_up(self) -> None:
         with contextlib.suppress(KeyError, IndexError):
             super().action_page_up()  # type: ignore[no-untyped-call]
+
+    def _on_resize(self, event: events.Resize) -> None:  # type: ignore[override]
+        # A new size is repainted anyway (Textual marks the widget dirty); only a new width
+        # changes how each option renders, and how many lines it takes. Preventing the default
+        # skips OptionList's own handler, which would throw the rendered options away.
+        width = self.scrollable_content_region.width
+        if width == self._rendered_width:
+            event.prevent_default()
+        self._rendered_width = width
+        self.scroll_to_highlight()
