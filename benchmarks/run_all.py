@@ -79,7 +79,8 @@ def main(argv: list[str] | None = None) -> int:
         paired_line = (
             "Console figures paired run by run (each launch against the bare app launched just"
             f" before it, median over runs): launch {pairs['launch']:.2f}x, first launch"
-            f" {pairs['first_launch']:.2f}x, key to next question +{pairs['key_ms']:.0f} ms."
+            f" {pairs['first_launch']:.2f}x, key to next question +{pairs['key_ms']:.0f} ms,"
+            f" key in a burst +{pairs['burst_ms']:.0f} ms."
         )
         row(
             "launch to first question",
@@ -96,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
             "-",
         )
         row("key to next question", found["key"], found["bare_key"], "bare Textual app", "+16 ms")
+        row("key in a burst", found["burst"], found["bare_burst"], "bare Textual app", "-")
 
     sizes = [1000, 10000] if args.quick else [1000, 10000, 50000]
     for result in bench_load.measure(sizes, runs):
