@@ -33,6 +33,14 @@ def _add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--version", action="version", version=f"trafficking-triage {__version__}")
 
 
+def _add_data_dir(parser: argparse.ArgumentParser) -> None:
+    """--data-dir after the command too (`records list --data-dir X`), as people type it.
+    Not given there, the value before the command (or none) stands."""
+    parser.add_argument(
+        "--data-dir", type=Path, default=argparse.SUPPRESS, help="where call records are kept"
+    )
+
+
 COMMANDS = frozenset({"validate", "decide", "train", "serve", "graph", "agency", "records"})
 
 
@@ -148,6 +156,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         ),
     )
     _add_common(train)
+    _add_data_dir(train)
     train.add_argument("scenario", nargs="?", metavar="SCENARIO", help="a scenario id or file")
     train.add_argument(
         "--presenter", action="store_true", help="show each question's why and source too"
@@ -195,12 +204,15 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     actions = records.add_subparsers(dest="action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="calls, newest first: id, start, route, status")
     _add_common(listing)
+    _add_data_dir(listing)
     listing.add_argument("--training", action="store_true", help="list training calls instead")
     show = actions.add_parser("show", help="the timeline of one call")
     _add_common(show)
+    _add_data_dir(show)
     show.add_argument("id")
     export = actions.add_parser("export", help="one call as narrative, markdown or json")
     _add_common(export)
+    _add_data_dir(export)
     export.add_argument("id")
     export.add_argument("--format", choices=["narrative", "markdown", "json"], default="narrative")
     export.add_argument(
@@ -210,6 +222,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         "replay", help="rebuild a call from its events and check it reaches the same route"
     )
     _add_common(replay)
+    _add_data_dir(replay)
     replay.add_argument("id")
     replay.add_argument("--protocol", dest="replay_protocol", type=Path, metavar="PROTOCOL")
 

@@ -130,3 +130,18 @@ async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
         assert text.startswith(f"TRAFFICKING TRIAGE CALL {app.recorder.call_id}")
         assert "Route: Officer to the scene" in text
         assert (path.stat().st_mode & 0o777) == 0o600
+
+
+@pytest.mark.parametrize(("width", "separator"), [(80, " "), (100, "  ")])
+async def test_every_key_of_the_outcome_screen_fits_its_line(
+    tmp_path: Path, width: int, separator: str
+) -> None:
+    """Recording, the outcome screen offers seven keys; at 80 columns they fit once the hints
+    are one space apart, and a wider window spaces them out again."""
+    app = app_with(tmp_path)
+    async with app.run_test(size=(width, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "f2")
+        await pilot.pause()
+        line = str(app.screen.query_one(KeyHints).render())
+    keys = ["esc Back", "c Close call", "x Copy for CAD", "^q Quit", "f1 Help", "f2 DANGER NOW"]
+    assert line == " " + separator.join([*keys, "f4 Language"])

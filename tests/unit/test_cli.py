@@ -186,3 +186,20 @@ def test_a_bad_command_line_gets_the_full_parsers_message(
     assert short.value.code == full.value.code
     assert capsys.readouterr() == said
     assert said.err or said.out
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["records", "list", "--data-dir", "b"], "b"),
+        (["--data-dir", "a", "records", "list"], "a"),
+        (["--data-dir", "a", "records", "show", "ID", "--data-dir", "b"], "b"),
+        (["train", "--data-dir", "b"], "b"),
+        (["records", "list"], None),
+    ],
+)
+def test_the_data_directory_can_follow_the_command(argv: list[str], expected: str | None) -> None:
+    from trafficking_triage.cli import parse_args
+
+    data_dir = parse_args(argv).data_dir
+    assert data_dir == (Path(expected) if expected else None)

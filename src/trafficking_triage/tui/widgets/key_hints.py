@@ -4,7 +4,9 @@ One Static line in place of Textual's Footer: the Footer builds a widget for eve
 builds them all again whenever the keys change, which is on every answer; that cost showed in
 the time to the first question and from a key to the next one. This line is redrawn only
 when its text changes. Keys the screen offers but cannot take now are dimmed, as the Footer
-does; keys that do not apply now are left out.
+does; keys that do not apply now are left out. When the keys do not fit the width with two
+spaces between them, one space is used (the outcome screen's seven keys at 80 columns);
+beyond that the line ends in "…".
 """
 
 from __future__ import annotations
@@ -35,6 +37,9 @@ class KeyHints(Static):
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
         self.show_keys()
 
+    def on_resize(self) -> None:
+        self.show_keys()
+
     def on_unmount(self) -> None:
         self.screen.bindings_updated_signal.unsubscribe(self)
 
@@ -56,4 +61,9 @@ class KeyHints(Static):
                     (f" {binding.description}", "" if enabled else "dim"),
                 )
             )
-        set_content(self, Content.assemble(" ", Content("  ").join(hints)))
+        width = self.size.width
+        for separator in ("  ", " "):
+            line = Content.assemble(" ", Content(separator).join(hints))
+            if not width or line.cell_length <= width:
+                break
+        set_content(self, line)
