@@ -63,6 +63,9 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trafficking-triage",
         exit_on_error=commands,
+        # The short parse takes options only as written out: an abbreviation goes to the full
+        # parser, whose help lists the commands and whose errors name them.
+        allow_abbrev=commands,
         description=(
             "Walks a dispatcher through a call about possible labor trafficking. "
             "With no command, opens the dispatcher console."

@@ -243,9 +243,9 @@ def keys_for(answers: dict[str, str]) -> tuple[tuple[str, ...], tuple[str, ...]]
 
 
 async def test_an_opened_console_takes_calls_exactly_like_a_checked_one() -> None:
-    """The console opened on the saved question has its call screen at the bottom of the
-    screen stack (no empty screen beneath it). Every screen of three calls is still the same:
-    the outcome, going back from it, the reference, closing and the next call."""
+    """Every screen of three calls, and the screens beneath each, are the same whether the
+    console opened on the saved question or checked everything first: the outcome, going back
+    from it, the reference, closing and the next call."""
     from tests.tui.test_calls import ROUTES
 
     first, second = (keys_for(answers) for name, answers, _ in ROUTES if name != "hotline")

@@ -171,7 +171,17 @@ def test_the_short_parse_reads_a_command_line_as_the_full_parser_does(argv: list
 
 
 @pytest.mark.parametrize(
-    "argv", [["valdate"], ["--lang"], ["--data-dir", "calls", "extra"], ["--nope"], ["-h"]]
+    "argv",
+    [
+        ["valdate"],
+        ["--lang"],
+        ["--data-dir", "calls", "extra"],
+        ["--nope"],
+        ["-h"],
+        ["--he"],  # abbreviations: the full parser's help and errors, with the commands
+        ["--c", "x"],
+        ["--l", "es"],
+    ],
 )
 def test_a_bad_command_line_gets_the_full_parsers_message(
     argv: list[str], capsys: pytest.CaptureFixture[str]
@@ -196,6 +206,7 @@ def test_a_bad_command_line_gets_the_full_parsers_message(
         (["--data-dir", "a", "records", "show", "ID", "--data-dir", "b"], "b"),
         (["train", "--data-dir", "b"], "b"),
         (["records", "list"], None),
+        (["--data", "a"], "a"),  # an abbreviation, as argparse has always taken it
     ],
 )
 def test_the_data_directory_can_follow_the_command(argv: list[str], expected: str | None) -> None:

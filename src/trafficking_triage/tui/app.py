@@ -110,9 +110,6 @@ class TriageApp(App[int]):
         self.opened_at = clock()
         self._opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] | None = None
         self._first_view_saved = False
-        self.call_depth = 2
-        """How deep the call screen sits in the screen stack: above the base screen, or the
-        base screen itself when the console opened on the saved first question."""
 
     def _settle(self, loaded: LoadedProtocol, settings: LoadedSettings | None) -> None:
         from ..settings.resolve import missing_settings, resolve_contacts
@@ -126,20 +123,15 @@ class TriageApp(App[int]):
     def training(self) -> bool:
         return self.scenario is not None or bool(self.scenarios)
 
-    def get_default_screen(self) -> Screen[Any]:
-        if self.opening is not None:
-            # The saved first question is the base screen itself: no empty screen beneath it
-            # to build, style and draw before it (see first_view).
-            self.call_depth = 1
-            return CallScreen(None, first=self.opening.view, blink=self.blink)
-        return super().get_default_screen()
-
     def on_mount(self) -> None:
         self.opened_at = self.clock()
         self.set_interval(1.0, self.tick_clock)
         if self.opening is not None:
-            return  # its call screen is the base screen (get_default_screen)
-        if self.training() and self.scenario is None:
+            # Pushed, not made the base screen: as the base screen it was current before its
+            # answer field existed, and keys typed in that moment (a dispatcher typing as the
+            # console opens) were dropped.
+            self.push_screen(CallScreen(None, first=self.opening.view, blink=self.blink))
+        elif self.training() and self.scenario is None:
             self.pick_scenario()
         else:
             self.offer_unfinished()
@@ -410,7 +402,7 @@ class TriageApp(App[int]):
     def open_call(self) -> None:
         """A new call on the call screen, which stays just above the base screen."""
         call = self._start_call()
-        while len(self.screen_stack) > self.call_depth:
+        while len(self.screen_stack) > 2:
             self.pop_screen()
         screen = self.screen_stack[-1]
         if isinstance(screen, CallScreen):
@@ -534,7 +526,7 @@ class TriageApp(App[int]):
         if call.state.closed is not None:
             if self.recorder is not None and self.recorder.call is call:
                 self.recorder.finish()
-            while len(self.screen_stack) > self.call_depth:
+            while len(self.screen_stack) > 2:
                 self.pop_screen()
             if self.scenario is not None:
                 from ..training.debrief import debrief
@@ -546,7 +538,7 @@ class TriageApp(App[int]):
 
                 self.push_screen(ClosedScreen(call))
             return
-        while len(self.screen_stack) > self.call_depth and not isinstance(
+        while len(self.screen_stack) > 2 and not isinstance(
             self.screen, CallScreen | OutcomeScreen
         ):
             self.pop_screen()

@@ -61,9 +61,10 @@ class KeyHints(Static):
                     (f" {binding.description}", "" if enabled else "dim"),
                 )
             )
-        width = self.size.width
+        # Docked across the whole screen: before its first layout its width is the app's.
+        width = self.size.width or self.app.size.width
         for separator in ("  ", " "):
             line = Content.assemble(" ", Content(separator).join(hints))
-            if not width or line.cell_length <= width:
+            if line.cell_length <= width:
                 break
         set_content(self, line)
