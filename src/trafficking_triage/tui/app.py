@@ -15,6 +15,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
@@ -118,6 +119,14 @@ class TriageApp(App[int]):
         self.loaded, self.settings = loaded, settings
         self.contacts = resolve_contacts(loaded.protocol, agency)
         self.missing_settings = missing_settings(loaded.protocol, agency)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
+            # A newline is Enter typed before the console took the terminal over: until then
+            # the terminal turns Enter into a newline. A dispatcher typing the location as
+            # the console opens would otherwise press Enter and have it ignored.
+            event = events.Key("enter", "\r")
+        await super().on_event(event)
 
     # -- the call's life -------------------------------------------------------------------
     def training(self) -> bool:
