@@ -361,6 +361,33 @@ async def test_the_reference_list_has_the_focus_again_after_a_too_small_window()
         assert app.screen.focused is pages  # arrows move through the pages again
 
 
+@pytest.mark.parametrize("close_reference", ["while_too_small", "once_usable_again"])
+async def test_typing_after_a_too_small_window_under_the_reference_is_not_lost(
+    close_reference: str,
+) -> None:
+    """The call screen seen beneath the reference is resized with it and loses its focus
+    the same way; back on the call, the caller's words typed next land in the answer field."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        await pilot.resize_terminal(50, 15)
+        await pilot.pause()
+        if close_reference == "while_too_small":
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        if close_reference == "once_usable_again":
+            await pilot.press("escape")
+            await pilot.pause()
+        assert not isinstance(app.screen, ReferenceScreen)
+        await pilot.press(*"Motel 6", "enter")
+        await pilot.pause()
+        assert app.call is not None
+        assert [given.value for given in app.call.state.answers] == ["Motel 6"]
+
+
 SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-too-short", "-tall-enough"}
 
 

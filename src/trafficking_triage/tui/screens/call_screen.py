@@ -102,6 +102,12 @@ class CallScreen(SizedScreen[None]):
                 self.screen_layout_refresh_signal.unsubscribe(self)
                 self.set_timer(CHECKS_AFTER_LAYOUT, controller(self).start_opening)
 
+    def focus_first(self) -> None:
+        # The answer field or list, whichever the question shows; Textual's first focusable
+        # part of a screen seen beneath another can be the trail (its layout lags behind).
+        with contextlib.suppress(NoMatches):
+            self.query_one(QuestionPanel).focus_answer()
+
     def set_call(self, call: Call) -> None:
         """The next call: nothing typed or shown for the last caller stays on screen."""
         self.call = call

@@ -5,9 +5,10 @@ terminal's size.
   not by its first Resize, and it is not styled again as it first shows (see post_message):
   either would style every widget on it a second time before its first frame.
 - Made too small, a screen hides its parts (see TooSmall) and whatever had the focus loses it.
-  Made usable again, it gives the focus back the way it does when it first shows, to its first
-  focusable part (the answer field or list on the call screen), or what is typed next would go
-  nowhere. Any other resize changes nothing: not the focus, not a highlight."""
+  Made usable again, it gives the focus back to its first focusable part (`focus_first`: the
+  answer field or list on the call screen), or what is typed next would go nowhere. This holds
+  for a screen seen beneath another (the call screen under the reference) as well as for the
+  one on top. Any other resize changes nothing: not the focus, not a highlight."""
 
 from __future__ import annotations
 
@@ -62,5 +63,11 @@ class SizedScreen(Screen[ResultType]):
             self.call_after_refresh(self._refocus_if_lost)
 
     def _refocus_if_lost(self) -> None:
+        # `is_current` is true for a screen seen beneath the one on top too: it is resized
+        # along with it, and loses its focus the same way.
         if self.is_current and self.focused is None:
-            self.focus_next()
+            self.focus_first()
+
+    def focus_first(self) -> None:
+        """Focus the part that takes the keys when the screen shows."""
+        self.focus_next()

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
+from textual.widget import Widget
 from textual.content import Content
 from textual.widgets import Static
 from textual.widgets.option_list import Option
@@ -102,10 +103,6 @@ class QuestionPanel(Vertical):
                 answers.add_options(options)
             answers.highlighted = 0
             answers.display, typed.display = True, False
-            if self.screen.focused is not answers:
-                # set_focus takes effect now (focus() waits a message), so keys already on
-                # their way to the old field are passed on to this list (keys_in_order).
-                self.screen.set_focus(answers)
         else:
             if new_question:
                 typed.value = prefill or ""  # what the CAD passed in, else an empty field
@@ -116,8 +113,20 @@ class QuestionPanel(Vertical):
                 else "type what the caller says, then Enter"
             )
             answers.display, typed.display = False, True
-            if self.screen.focused is not typed:
-                self.screen.set_focus(typed)
+        self.focus_answer()
+
+    def focus_answer(self) -> None:
+        """Focus the answer list or the field, whichever this question shows."""
+        if self.prompt is None:
+            return
+        if self.prompt.choices:
+            target: Widget = self.query_one("#answers", AnswerList)
+        else:
+            target = self.query_one("#typed", AnswerInput)
+        if self.screen.focused is not target:
+            # set_focus takes effect now (focus() waits a message), so keys already on their
+            # way to the old field are passed on to this one (keys_in_order).
+            self.screen.set_focus(target)
 
     def question_shown(self) -> str | None:
         """The id of the question on screen, which an answer given here is meant for."""
