@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
+from textual import events
 from textual.pilot import Pilot
 
 from trafficking_triage.engine import Call
@@ -40,6 +42,21 @@ async def answer_with_keys(pilot: Pilot[int], answers: Mapping[str, object]) -> 
             await pilot.press(str(ids.index(value) + 1))
         else:
             await pilot.press(*value, "enter")
+
+
+async def press_in_one_burst(pilot: Pilot[int], *keys: str, gap: float = 0.0) -> None:
+    """Keys sent without waiting for the app between them, as a pasted script or a trainer's
+    tmux script sends them (Pilot's `press` waits for the app after every key), `gap` seconds
+    apart; then time for the app to deal with them all."""
+    app = pilot.app
+    for key in keys:
+        event = events.Key(key, key if len(key) == 1 else None)
+        event.set_sender(app)
+        app._driver.send_message(event)  # type: ignore[union-attr]
+        if gap:
+            await asyncio.sleep(gap)
+    for _ in range(len(keys) + 5):
+        await pilot.pause()
 
 
 def saved_opening(gate: threading.Event | None = None) -> Opening:

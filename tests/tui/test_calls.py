@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import LOADED, answer_with_keys, build_app
+from tests.tui.conftest import LOADED, answer_with_keys, build_app, press_in_one_burst
 from tests.unit.test_shipped_protocol import call as answers_for
 from trafficking_triage.tui.screens.call_screen import CallScreen
 from trafficking_triage.tui.screens.closed_screen import ClosedScreen
@@ -264,8 +264,6 @@ async def test_why_toggles_with_f3() -> None:
 
 
 async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_order() -> None:
-    from textual import events
-
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_with_keys(pilot, ROUTES[2][1])
@@ -274,30 +272,45 @@ async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_orde
         await pilot.pause()
         typed = app.screen.query_one("#typed", Input)
         assert typed.value == ROUTES[2][1]["callback"]  # ready to correct, not retype
-        for key in ("tab", "up", "up", "up", "enter"):  # all at once, as a script sends them
-            event = events.Key(key, None)
-            event.set_sender(app)
-            app._driver.send_message(event)  # type: ignore[union-attr]
-        for _ in range(5):
-            await pilot.pause()
+        await press_in_one_burst(pilot, "tab", "up", "up", "up", "enter")
         assert isinstance(app.screen, ConfirmScreen)
         assert "3 later answers will fall away" in screen_text(app)
 
 
 async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
-    from textual import events
-
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        for key in [*"Main", "enter", "n", "y"]:  # no wait at all, as a pasted script sends
-            event = events.Key(key, key if len(key) == 1 else None)
-            event.set_sender(app)
-            app._driver.send_message(event)  # type: ignore[union-attr]
-        for _ in range(10):
-            await pilot.pause()
+        await press_in_one_burst(pilot, *"Main", "enter", "n", "y")
         assert app.call is not None
         assert [(g.question, g.answer or g.value) for g in app.call.state.answers] == [
             ("location", "Main"),
+            ("danger_now", "no"),
+            ("weapons", "yes"),
+        ]
+
+
+# Keys that arrive while earlier ones are still being dealt with (a gap of a millisecond or
+# a few) were lost or reordered before the app took keys in turn (see key_turns).
+@pytest.mark.parametrize("gap", [0.0, 0.001, 0.002, 0.008])
+async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key(
+    gap: float,
+) -> None:
+    """Enter, danger now, close, confirm, the next call, its location and two answers, all
+    sent at once: each key meets the screen the key before it left, none is lost."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main")
+        first = app.call
+        await press_in_one_burst(
+            pilot, "enter", "f2", "c", "y", "enter", *"Next", "enter", "n", "y", gap=gap
+        )
+        assert first is not None and first.state.closed is not None
+        assert first.state.route is not None and first.state.route.outcome == "officer"
+        assert first.state.route.escalated_at == "danger_now"
+        assert [given.value for given in first.state.answers] == ["Main"]
+        assert app.call is not None and app.call is not first
+        assert [(g.question, g.answer or g.value) for g in app.call.state.answers] == [
+            ("location", "Next"),
             ("danger_now", "no"),
             ("weapons", "yes"),
         ]

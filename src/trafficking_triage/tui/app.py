@@ -25,6 +25,7 @@ from ..engine.view import utc_now
 from ..first_view import FirstView, Opening, save_first_view, view_key
 from ..records import CallRow, RecordsError, RecordStore
 from ..records.recorder import Recorder, cause_of
+from .key_turns import KeyDone, KeyTurns
 from .screens.call_screen import CallScreen
 from .screens.confirm_screen import ConfirmScreen
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
@@ -111,6 +112,7 @@ class TriageApp(App[int]):
         self.opened_at = clock()
         self._opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] | None = None
         self._first_view_saved = False
+        self.key_turns = KeyTurns(self, super().on_event)
 
     def _settle(self, loaded: LoadedProtocol, settings: LoadedSettings | None) -> None:
         from ..settings.resolve import missing_settings, resolve_contacts
@@ -121,12 +123,18 @@ class TriageApp(App[int]):
         self.missing_settings = missing_settings(loaded.protocol, agency)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and event.key == "ctrl+j" and not event.is_forwarded:
-            # A newline is Enter typed before the console took the terminal over: until then
-            # the terminal turns Enter into a newline. A dispatcher typing the location as
-            # the console opens would otherwise press Enter and have it ignored.
-            event = events.Key("enter", "\r")
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if event.key == "ctrl+j":
+                # A newline is Enter typed before the console took the terminal over: until
+                # then the terminal turns Enter into a newline. A dispatcher typing the
+                # location as the console opens would otherwise press Enter and have it ignored.
+                event = events.Key("enter", "\r")
+            await self.key_turns.take(event)  # one key at a time (see key_turns)
+            return
         await super().on_event(event)
+
+    async def on_key_done(self, message: KeyDone) -> None:
+        await self.key_turns.done(message)
 
     # -- the call's life -------------------------------------------------------------------
     def training(self) -> bool:

@@ -11,8 +11,8 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.containers import Vertical
-from textual.widget import Widget
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
@@ -124,8 +124,8 @@ class QuestionPanel(Vertical):
         else:
             target = self.query_one("#typed", AnswerInput)
         if self.screen.focused is not target:
-            # set_focus takes effect now (focus() waits a message), so keys already on their
-            # way to the old field are passed on to this one (keys_in_order).
+            # set_focus takes effect now (focus() waits a message), so the next key, let
+            # through once this one is dealt with (key_turns), goes to this field.
             self.screen.set_focus(target)
 
     def question_shown(self) -> str | None:

@@ -1,0 +1,101 @@
+"""Keys in turn: each key is dealt with to the end before the next one is let through.
+
+Textual hands a key to the widget that has the focus and goes straight on to the next key, so
+a fast burst (a typist, a pasted script, a trainer's tmux script) can pile up in a widget's
+queue while the first key of it is still moving the call on: Enter answering, a screen
+opening or closing, the next call starting. The keys behind it then reach a field that is no
+longer on screen, or a screen that has closed, and are lost. Here the app holds every key
+until the one before it has been dealt with by the widget it went to and by everything above
+it (the screen, the app's bindings), and until the screen on top is built, so each key meets
+the screen its own turn leaves.
+
+How a key's end is known: right behind the key, a `KeyDone` message is posted to the same
+widget. Messages keep their order as they bubble up, so when `KeyDone` reaches the app, the
+key before it has been handled all the way up, or stopped on its way."""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Awaitable, Callable
+from time import monotonic
+from typing import Any
+
+from textual import events
+from textual.app import App
+from textual.message import Message
+from textual.message_pump import MessagePump
+
+WAIT_FOR_SCREEN = 0.005
+"""Seconds between looks at a screen still being built while keys wait for it."""
+
+WAIT_FOR_KEY = 0.1
+"""Seconds between looks at a key whose end has not come yet (see `_lost`); its end normally
+comes within milliseconds and lets the next key through at once, without a look."""
+
+GIVE_UP_AFTER = 2.0
+"""Seconds after which a key whose end never came is taken as done (its widget was removed
+with the key still queued): the keys behind it are let through rather than held for good."""
+
+
+class KeyDone(Message):
+    """Follows a key to its widget and up to the app: the key before it has been dealt with."""
+
+
+class KeyTurns:
+    def __init__(self, app: App[Any], dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
+        """`dispatch` is the app's own handling of a key: its priority bindings, else the key
+        handed to the focused widget (or the screen)."""
+        self.app = app
+        self.dispatch = dispatch
+        self.waiting: deque[events.Key] = deque()
+        self.in_flight: tuple[KeyDone, MessagePump, float] | None = None
+        self._look_again = False
+
+    async def take(self, key: events.Key) -> None:
+        """A key from the terminal: handled now if nothing is in the way, else in its turn."""
+        self.waiting.append(key)
+        await self.release()
+
+    async def done(self, marker: KeyDone) -> None:
+        """A `KeyDone` reached the app."""
+        if self.in_flight is not None and self.in_flight[0] is marker:
+            self.in_flight = None
+            await self.release()
+
+    async def release(self) -> None:
+        """Let the waiting keys through, one at a time. Runs in the app's own message loop
+        (timers only ask the app to call it), so it never interleaves with a key's handling."""
+        while self.waiting:
+            if self.in_flight is not None and not self._lost(*self.in_flight):
+                self._look_later(WAIT_FOR_KEY)
+                return
+            self.in_flight = None
+            screen = self.app.screen
+            if not screen.is_mounted:
+                # A screen still being built has no focus yet: a key now would go to the
+                # screen itself, and text typed for its answer field would be lost.
+                self._look_later(WAIT_FOR_SCREEN)
+                return
+            key = self.waiting.popleft()
+            target: MessagePump = self.app.focused or screen
+            await self.dispatch(key)
+            if key.is_forwarded:  # handed on, not taken by a priority binding
+                marker = KeyDone()
+                self.in_flight = (marker, target, monotonic())
+                target.post_message(marker)
+
+    @staticmethod
+    def _lost(_marker: KeyDone, target: MessagePump, since: float) -> bool:
+        """The key's widget was taken away with the key (and its KeyDone) still queued."""
+        return not target.is_attached or monotonic() - since > GIVE_UP_AFTER
+
+    def _look_later(self, delay: float) -> None:
+        if self._look_again:
+            return
+        self._look_again = True
+
+        def look() -> None:
+            self._look_again = False
+            self.app.call_later(self.release)
+
+        self.app.set_timer(delay, look)
