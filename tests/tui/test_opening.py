@@ -190,6 +190,31 @@ async def test_checks_failing_after_the_question_showed_close_with_the_reason(
     assert "checked again as the console opened" in said
 
 
+async def test_checks_that_hang_close_the_console_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Checks that never finish (a file that cannot be read) must not freeze the console
+    for good once a key needs the call: it closes, saying why, having recorded nothing."""
+    monkeypatch.setattr("trafficking_triage.tui.app.OPENING_CHECKS_TIMEOUT", 0.2)
+    gate = threading.Event()
+    app = opening_app(gate)
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"Main", "enter")
+            for _ in range(20):
+                if app.return_code is not None:
+                    break
+                await pilot.pause(0.05)
+    finally:
+        gate.set()  # let the held checks end
+    assert app.return_code == 1
+    assert app.call is None
+    said = " ".join(capsys.readouterr().err.split())  # as one line, however it was wrapped
+    assert "checks did not finish within 0.2 seconds" in said
+    assert "nothing was recorded" in said
+    assert "Main" not in said  # nothing the caller said reaches the terminal
+
+
 @pytest.mark.parametrize("key", ["1", "y", "enter"])
 async def test_a_saved_question_that_is_not_the_first_one_records_nothing_on_it(key: str) -> None:
     """Should a saved copy ever name another question than the protocol starts with, the

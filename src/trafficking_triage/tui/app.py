@@ -43,6 +43,11 @@ if TYPE_CHECKING:
     from .screens.resume_screen import Choice
 
 
+OPENING_CHECKS_TIMEOUT = 15.0
+"""Seconds a key that needs the call waits for the opening checks (normally well under one)
+before the console gives up and closes with the reason, rather than hang for good."""
+
+
 class TriageApp(App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "trafficking-triage"
@@ -203,7 +208,13 @@ class TriageApp(App[int]):
         from ..protocol import ProtocolError
 
         try:
-            loaded, settings = self._opened.result()
+            loaded, settings = self._opened.result(timeout=OPENING_CHECKS_TIMEOUT)
+        except TimeoutError:
+            return self._opening_failed(
+                "trafficking-triage: the protocol and settings checks did not finish within "
+                f"{OPENING_CHECKS_TIMEOUT:g} seconds (a file that cannot be read?): nothing "
+                "was recorded. `trafficking-triage validate` runs the same checks."
+            )
         except ProtocolError as error:
             # Only when the files or the program changed under the saved question's key.
             problems = "\n".join(str(problem) for problem in error.problems)
