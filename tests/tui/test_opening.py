@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
 
@@ -115,6 +116,21 @@ async def test_keys_typed_before_the_call_starts_reach_it_in_order(enter: str) -
         ("weapons", "no", None),
         ("controller_nearby", "no", None),
     ]
+
+
+@pytest.mark.parametrize("start", ["saved_question", "checked_first"])
+async def test_keys_waiting_before_the_console_runs_reach_the_answer_field(start: str) -> None:
+    """Keys typed while the console starts are read with its first messages, before its
+    screen is built: they wait for the answer field instead of going to the bare screen."""
+    app = opening_app() if start == "saved_question" else build_app()
+    for key in [*"Main", "enter", "n"]:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(10):
+            await pilot.pause()
+        assert app.call is not None
+        answers = [(g.question, g.answer or g.value) for g in app.call.state.answers]
+    assert answers == [("location", "Main"), ("danger_now", "no")]
 
 
 async def test_danger_key_in_the_opening_moment_goes_to_the_officer() -> None:

@@ -118,6 +118,9 @@ class TriageApp(App[int]):
         self._opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] | None = None
         self._first_view_saved = False
         self.key_turns = KeyTurns(self, super().on_event)
+        self.call_depth = 2
+        """How deep the call screen sits in the screen stack: above Textual's base screen, or
+        the base screen itself when the console opened on the saved first question."""
 
     def _settle(self, loaded: LoadedProtocol, settings: LoadedSettings | None) -> None:
         from ..settings.resolve import missing_settings, resolve_contacts
@@ -141,6 +144,15 @@ class TriageApp(App[int]):
     async def on_key_done(self, message: KeyDone) -> None:
         await self.key_turns.done(message)
 
+    def get_default_screen(self) -> Screen[Any]:
+        if self.opening is not None:
+            # The saved first question is the base screen itself: no empty screen beneath it
+            # to build, style and draw first (see first_view). Keys typed before its answer
+            # field exists wait for it (key_turns).
+            self.call_depth = 1
+            return CallScreen(None, first=self.opening.view, blink=self.blink)
+        return super().get_default_screen()
+
     # -- the call's life -------------------------------------------------------------------
     def training(self) -> bool:
         return self.scenario is not None or bool(self.scenarios)
@@ -149,11 +161,8 @@ class TriageApp(App[int]):
         self.opened_at = self.clock()
         self.set_interval(1.0, self.tick_clock)
         if self.opening is not None:
-            # Pushed, not made the base screen: as the base screen it was current before its
-            # answer field existed, and keys typed in that moment (a dispatcher typing as the
-            # console opens) were dropped.
-            self.push_screen(CallScreen(None, first=self.opening.view, blink=self.blink))
-        elif self.training() and self.scenario is None:
+            return  # its call screen is the base screen (get_default_screen)
+        if self.training() and self.scenario is None:
             self.pick_scenario()
         else:
             self.offer_unfinished()
@@ -428,9 +437,10 @@ class TriageApp(App[int]):
         self.open_call()
 
     def open_call(self) -> None:
-        """A new call on the call screen, which stays just above the base screen."""
+        """A new call on the call screen, which stays at the bottom of the screens (see
+        call_depth)."""
         call = self._start_call()
-        while len(self.screen_stack) > 2:
+        while len(self.screen_stack) > self.call_depth:
             self.pop_screen()
         screen = self.screen_stack[-1]
         if isinstance(screen, CallScreen):
@@ -554,7 +564,7 @@ class TriageApp(App[int]):
         if call.state.closed is not None:
             if self.recorder is not None and self.recorder.call is call:
                 self.recorder.finish()
-            while len(self.screen_stack) > 2:
+            while len(self.screen_stack) > self.call_depth:
                 self.pop_screen()
             if self.scenario is not None:
                 from ..training.debrief import debrief
@@ -566,7 +576,7 @@ class TriageApp(App[int]):
 
                 self.push_screen(ClosedScreen(call))
             return
-        while len(self.screen_stack) > 2 and not isinstance(
+        while len(self.screen_stack) > self.call_depth and not isinstance(
             self.screen, CallScreen | OutcomeScreen
         ):
             self.pop_screen()

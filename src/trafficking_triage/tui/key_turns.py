@@ -70,10 +70,10 @@ class KeyTurns:
                 self._look_later(WAIT_FOR_KEY)
                 return
             self.in_flight = None
-            screen = self.app.screen
-            if not screen.is_mounted:
-                # A screen still being built has no focus yet: a key now would go to the
-                # screen itself, and text typed for its answer field would be lost.
+            screen = self.app.screen_stack[-1] if self.app.screen_stack else None
+            if screen is None or not screen.is_mounted:
+                # No screen yet, or one still being built, has no focus: a key now would go
+                # to the screen itself, and text typed for its answer field would be lost.
                 self._look_later(WAIT_FOR_SCREEN)
                 return
             key = self.waiting.popleft()
