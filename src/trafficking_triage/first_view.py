@@ -23,7 +23,7 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple, get_args
 
@@ -129,19 +129,29 @@ def program_fingerprint() -> str | None:
     read as files (an unreadable file, an install without sources): no saved question is
     then trusted, and the console simply checks everything first."""
     digest = hashlib.sha256(__version__.encode())
-    package = Path(__file__).resolve().parent
-    modules = sorted(
-        path for path in package.rglob("*.py") if not path.name.startswith(".")
-    )  # editors' lock and backup files are not modules
-    if not modules:
-        return None
+    package = os.path.dirname(os.path.realpath(__file__))
     try:
-        for path in modules:
-            digest.update(path.relative_to(package).as_posix().encode() + b"\0")
-            digest.update(path.read_bytes())
+        modules = sorted(_modules(package, ""))
+        if not modules:
+            return None
+        for name in modules:
+            digest.update(name.encode() + b"\0")
+            with open(os.path.join(package, name), "rb") as module:
+                digest.update(module.read())
     except OSError:
         return None
     return digest.hexdigest()
+
+
+def _modules(directory: str, prefix: str) -> Iterator[str]:
+    """The `.py` files below `directory`, as relative POSIX paths. (os.scandir rather than
+    Path.rglob: this runs before the first question shows, and rglob takes 2 ms longer.)"""
+    with os.scandir(directory) as entries:
+        for entry in entries:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _modules(entry.path, f"{prefix}{entry.name}/")
+            elif entry.name.endswith(".py") and not entry.name.startswith("."):
+                yield prefix + entry.name  # editors' lock and backup files are not modules
 
 
 def view_key(

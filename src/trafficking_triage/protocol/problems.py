@@ -7,8 +7,6 @@ into one `ProtocolError`; the CLI and the app print them like a compiler's messa
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
-from difflib import get_close_matches
 from typing import NamedTuple
 
 PathPart = str | int
@@ -27,6 +25,8 @@ def render_path(path: Sequence[PathPart]) -> str:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str | None:
+    from difflib import get_close_matches  # only a broken file needs it, not every launch
+
     match = get_close_matches(word, list(choices), n=1, cutoff=0.6)
     return f"did you mean '{match[0]}'?" if match else None
 
@@ -51,11 +51,13 @@ class Problem(NamedTuple):
         return f"{where}: {what}{hint} [{self.rule}]"
 
 
-@dataclass
 class ProtocolError(Exception):
-    """A protocol, case or settings file that cannot be used; holds every problem found."""
+    """A protocol, case or settings file that cannot be used; holds every problem found.
+    (A plain class, for the same reason as `Problem`.)"""
 
-    problems: list[Problem] = field(default_factory=list)
+    def __init__(self, problems: Sequence[Problem] = ()) -> None:
+        super().__init__()
+        self.problems = list(problems)
 
     def __str__(self) -> str:
         return "\n".join(str(problem) for problem in self.problems)
