@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
@@ -313,6 +314,32 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
             ("location", "Next"),
             ("danger_now", "no"),
             ("weapons", "yes"),
+        ]
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.002])
+async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> None:
+    from textual import events
+
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for event in [
+            *(events.Key(key, key) for key in "Main"),
+            events.Paste(" Street, unit"),
+            *(events.Key(key, key) for key in " 4"),
+            events.Key("enter", "\r"),
+            events.Key("n", "n"),
+        ]:
+            event.set_sender(app)
+            app._driver.send_message(event)  # type: ignore[union-attr]
+            await asyncio.sleep(gap)
+        for _ in range(10):
+            await pilot.pause()
+        assert app.call is not None
+        assert [(g.question, g.answer or g.value) for g in app.call.state.answers] == [
+            ("location", "Main Street, unit 4"),
+            ("danger_now", "no"),
         ]
 
 

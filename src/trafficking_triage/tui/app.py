@@ -131,8 +131,8 @@ class TriageApp(App[int]):
         self.missing_settings = missing_settings(loaded.protocol, agency)
 
     async def on_event(self, event: events.Event) -> None:
-        if isinstance(event, events.Key) and not event.is_forwarded:
-            if event.key == "ctrl+j":
+        if isinstance(event, events.Key | events.Paste) and not event.is_forwarded:
+            if isinstance(event, events.Key) and event.key == "ctrl+j":
                 # A newline is Enter typed before the console took the terminal over: until
                 # then the terminal turns Enter into a newline. A dispatcher typing the
                 # location as the console opens would otherwise press Enter and have it ignored.

@@ -11,7 +11,10 @@ the screen its own turn leaves.
 
 How a key's end is known: right behind the key, a `KeyDone` message is posted to the same
 widget. Messages keep their order as they bubble up, so when `KeyDone` reaches the app, the
-key before it has been handled all the way up, or stopped on its way."""
+key before it has been handled all the way up, or stopped on its way.
+
+Pasted text (a terminal's bracketed paste) takes its turn with the keys, so text pasted
+right after typing lands after what was typed."""
 
 from __future__ import annotations
 
@@ -37,22 +40,26 @@ GIVE_UP_AFTER = 2.0
 with the key still queued): the keys behind it are let through rather than held for good."""
 
 
+Typed = events.Key | events.Paste
+
+
 class KeyDone(Message):
     """Follows a key to its widget and up to the app: the key before it has been dealt with."""
 
 
 class KeyTurns:
-    def __init__(self, app: App[Any], dispatch: Callable[[events.Key], Awaitable[None]]) -> None:
+    def __init__(self, app: App[Any], dispatch: Callable[[Typed], Awaitable[None]]) -> None:
         """`dispatch` is the app's own handling of a key: its priority bindings, else the key
         handed to the focused widget (or the screen)."""
         self.app = app
         self.dispatch = dispatch
-        self.waiting: deque[events.Key] = deque()
+        self.waiting: deque[Typed] = deque()
         self.in_flight: tuple[KeyDone, MessagePump, float] | None = None
         self._look_again = False
 
-    async def take(self, key: events.Key) -> None:
-        """A key from the terminal: handled now if nothing is in the way, else in its turn."""
+    async def take(self, key: Typed) -> None:
+        """A key (or a paste) from the terminal: handled now if nothing is in the way, else
+        in its turn."""
         self.waiting.append(key)
         await self.release()
 
@@ -76,13 +83,14 @@ class KeyTurns:
                 # to the screen itself, and text typed for its answer field would be lost.
                 self._look_later(WAIT_FOR_SCREEN)
                 return
-            key = self.waiting.popleft()
+            typed = self.waiting.popleft()
             target: MessagePump = self.app.focused or screen
-            await self.dispatch(key)
-            if key.is_forwarded:  # handed on, not taken by a priority binding
+            await self.dispatch(typed)
+            if typed.is_forwarded:  # handed on, not taken by a priority binding
                 marker = KeyDone()
-                self.in_flight = (marker, target, monotonic())
-                target.post_message(marker)
+                # A widget that is closing refuses it: then there is nothing to wait for.
+                if target.post_message(marker):
+                    self.in_flight = (marker, target, monotonic())
 
     @staticmethod
     def _lost(_marker: KeyDone, target: MessagePump, since: float) -> bool:
