@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import LOADED, frozen_clock
+from tests.tui.conftest import LOADED, frozen_clock, press_in_one_burst
 from trafficking_triage.engine import Call
 from trafficking_triage.records import RecordStore
 from trafficking_triage.records.recorder import Recorder
@@ -145,3 +145,27 @@ async def test_every_key_of_the_outcome_screen_fits_its_line(
         line = str(app.screen.query_one(KeyHints).render())
     keys = ["esc Back", "c Close call", "x Copy for CAD", "^q Quit", "f1 Help", "f2 DANGER NOW"]
     assert line == " " + separator.join([*keys, "f4 Language"])
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.003])
+async def test_keys_right_behind_saving_elsewhere_answer_the_question(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, gap: float
+) -> None:
+    """The field for another file saves from a message it posts after Enter: the next key
+    waits until the call screen is back, and answers its question."""
+    app = app_with(tmp_path / "data")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter")
+
+        def full(*_args: object, **_kwargs: object) -> None:
+            raise sqlite3.OperationalError("database or disk is full")
+
+        monkeypatch.setattr(app.store, "append", full)
+        await pilot.press("n")
+        await pilot.pause()
+        target = tmp_path / "out.json"
+        await press_in_one_burst(pilot, "ctrl+s", "ctrl+u", *str(target), "enter", "y", gap=gap)
+        assert target.exists()
+        assert app.call is not None
+        assert app.call.state.answers[-1].question == "weapons"
+        assert app.call.state.answers[-1].answer == "yes"

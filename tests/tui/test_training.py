@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tests.tui.conftest import LOADED, answer_with_keys, frozen_clock
+from tests.tui.conftest import LOADED, answer_with_keys, frozen_clock, press_in_one_burst
 from trafficking_triage.engine import replay_answers
 from trafficking_triage.records import RecordStore
 from trafficking_triage.training.debrief import debrief
@@ -81,6 +81,56 @@ async def test_train_without_a_scenario_offers_the_list() -> None:
         await pilot.press("down", "enter")
         await pilot.pause()
         assert app.scenario is not None and app.scenario.id == "wage_dispute"
+
+
+def training_app(**options: object):  # type: ignore[no-untyped-def]
+    choices = [scenario("hotel_housekeeper"), scenario("wage_dispute")]
+    return make_app(loaded=LOADED, clock=frozen_clock, blink=False, scenarios=choices, **options)
+
+
+def answered(app) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
+    assert app.call is not None
+    return [(g.question, g.answer or g.value) for g in app.call.state.answers]
+
+
+# The picker starts the call from a message its list posts (option selected), after the key
+# itself: the keys behind Enter must wait for the call screen, not go to the closing picker.
+@pytest.mark.parametrize("gap", [0.0, 0.002, 0.02])
+async def test_keys_right_behind_picking_a_scenario_reach_the_call(gap: float) -> None:
+    app = training_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioPickerScreen)
+        await press_in_one_burst(pilot, "down", "enter", *"Main", "enter", gap=gap)
+        assert app.scenario is not None and app.scenario.id == "wage_dispute"
+        assert answered(app) == [("location", "Main")]
+
+
+async def test_keys_sent_as_training_starts_pick_and_answer() -> None:
+    from textual import events
+
+    app = training_app()
+    for key in ["down", "enter", *"Main", "enter"]:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(20):
+            await pilot.pause()
+        assert app.scenario is not None and app.scenario.id == "wage_dispute"
+        assert answered(app) == [("location", "Main")]
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.003])
+async def test_keys_in_a_burst_from_a_debrief_to_the_next_scenario(gap: float) -> None:
+    app = training_app(scenario=scenario("hotel_housekeeper"))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("c", "y")
+        await pilot.pause()
+        assert isinstance(app.screen, DebriefScreen)
+        await press_in_one_burst(pilot, "enter", "down", "enter", *"Elm", "enter", gap=gap)
+        assert app.scenario is not None and app.scenario.id == "wage_dispute"
+        assert answered(app) == [("location", "Elm")]
 
 
 async def test_presenter_mode_shows_why_and_source() -> None:

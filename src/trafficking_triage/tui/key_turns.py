@@ -11,7 +11,11 @@ the screen its own turn leaves.
 
 How a key's end is known: right behind the key, a `KeyDone` message is posted to the same
 widget. Messages keep their order as they bubble up, so when `KeyDone` reaches the app, the
-key before it has been handled all the way up, or stopped on its way.
+key before it has been handled all the way up, or stopped on its way. What the key started may
+still be on its way, though: a list's binding only posts "option selected" to the list itself,
+and the screen acts on it later (the scenario picker starts the call that way; the field for
+another file saves that way). So a second `KeyDone` makes the same trip, behind anything the
+key's handling posted, before the next key goes.
 
 Pasted text (a terminal's bracketed paste) takes its turn with the keys, so text pasted
 right after typing lands after what was typed."""
@@ -31,9 +35,10 @@ from textual.message_pump import MessagePump
 WAIT_FOR_SCREEN = 0.005
 """Seconds between looks at a screen still being built while keys wait for it."""
 
-WAIT_FOR_KEY = 0.1
-"""Seconds between looks at a key whose end has not come yet (see `_lost`); its end normally
-comes within milliseconds and lets the next key through at once, without a look."""
+WAIT_FOR_KEY = 0.02
+"""Seconds between looks at a key whose end has not come yet (see `_lost`: its widget may have
+closed with the key's end still queued, as a screen that a key dismisses does); the end
+normally comes within milliseconds and lets the next key through at once, without a look."""
 
 GIVE_UP_AFTER = 2.0
 """Seconds after which a key whose end never came is taken as done (its widget was removed
@@ -46,6 +51,11 @@ Typed = events.Key | events.Paste
 class KeyDone(Message):
     """Follows a key to its widget and up to the app: the key before it has been dealt with."""
 
+    def __init__(self, last: bool = False) -> None:
+        super().__init__()
+        self.last = last
+        """The second trip: what the key started has been dealt with too."""
+
 
 class KeyTurns:
     def __init__(self, app: App[Any], dispatch: Callable[[Typed], Awaitable[None]]) -> None:
@@ -55,7 +65,8 @@ class KeyTurns:
         self.dispatch = dispatch
         self.waiting: deque[Typed] = deque()
         self.in_flight: tuple[KeyDone, MessagePump, float] | None = None
-        self._look_again = False
+        self._looks: set[float] = set()
+        """The delays of the looks already asked for (see `_look_later`)."""
 
     async def take(self, key: Typed) -> None:
         """A key (or a paste) from the terminal: handled now if nothing is in the way, else
@@ -65,9 +76,16 @@ class KeyTurns:
 
     async def done(self, marker: KeyDone) -> None:
         """A `KeyDone` reached the app."""
-        if self.in_flight is not None and self.in_flight[0] is marker:
-            self.in_flight = None
-            await self.release()
+        if self.in_flight is None or self.in_flight[0] is not marker:
+            return
+        _marker, target, since = self.in_flight
+        if not marker.last:
+            again = KeyDone(last=True)
+            if target.post_message(again):
+                self.in_flight = (again, target, since)
+                return
+        self.in_flight = None
+        await self.release()
 
     async def release(self) -> None:
         """Let the waiting keys through, one at a time. Runs in the app's own message loop
@@ -98,12 +116,12 @@ class KeyTurns:
         return not target.is_attached or monotonic() - since > GIVE_UP_AFTER
 
     def _look_later(self, delay: float) -> None:
-        if self._look_again:
+        if delay in self._looks:
             return
-        self._look_again = True
+        self._looks.add(delay)
 
         def look() -> None:
-            self._look_again = False
+            self._looks.discard(delay)
             self.app.call_later(self.release)
 
         self.app.set_timer(delay, look)
