@@ -4,6 +4,7 @@ opening moment (before the protocol checks and the engine are done) is lost or r
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -11,6 +12,7 @@ import pytest
 from textual import events
 from textual.pilot import Pilot
 from textual.screen import Screen
+from textual.widgets import Input
 
 from tests.tui.conftest import FROZEN, LOADED, build_app, frozen_clock, saved_opening
 from trafficking_triage.engine import Call
@@ -28,6 +30,16 @@ def opening_app(gate: threading.Event | None = None, **options: object) -> Triag
 def release_soon(gate: threading.Event) -> None:
     """Let the checks finish a moment after a key has started waiting for them."""
     threading.Timer(0.2, gate.set).start()
+
+
+async def until(pilot: Pilot[int], condition: Callable[[], bool], limit: float = 3.0) -> None:
+    """Let the console run until `condition` holds: keys that need the call wait for the
+    checks, with the console running meanwhile, and act once they are done."""
+    for _ in range(int(limit / 0.05)):
+        if condition():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError("the console never got there")
 
 
 async def screen_of(app: TriageApp, pilot: Pilot[int]) -> str:
@@ -63,7 +75,7 @@ async def test_the_call_begins_when_its_question_showed() -> None:
         shown = app.opened_at
         release_soon(gate)
         await pilot.press("f2")
-        await pilot.pause()
+        await until(pilot, lambda: app.call is not None and len(app.call.events) > 1)
         assert app.call is not None and app.call.state.started is not None
         assert app.call.state.started.at == shown
         assert app.call.events[1].at > shown  # the danger key came later
@@ -107,7 +119,7 @@ async def test_keys_typed_before_the_call_starts_reach_it_in_order(enter: str) -
         assert app.call is None, "typing needs no call: the checks are still held back"
         release_soon(gate)  # Enter waits for them; the keys after it wait their turn
         await pilot.press(enter, "n", "n", "n")
-        await pilot.pause()
+        await until(pilot, lambda: app.call is not None and len(app.call.state.answers) == 4)
         assert app.call is not None
         answers = [(g.question, g.answer, g.value) for g in app.call.state.answers]
     assert answers == [
@@ -139,7 +151,7 @@ async def test_danger_key_in_the_opening_moment_goes_to_the_officer() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         release_soon(gate)
         await pilot.press("f2")
-        await pilot.pause()
+        await until(pilot, lambda: app.call is not None and app.call.state.route is not None)
         assert app.call is not None and app.call.state.route is not None
         assert app.call.state.route.outcome == "officer"
         assert app.call.state.route.escalated_at == "location"
@@ -206,21 +218,25 @@ async def test_checks_failing_after_the_question_showed_close_with_the_reason(
     assert "checked again as the console opened" in said
 
 
-async def test_checks_that_hang_close_the_console_with_the_reason(
+async def test_checks_that_hang_keep_the_console_alive_and_the_keys_waiting(
     monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Checks that never finish (a file that cannot be read) must not freeze the console
-    for good once a key needs the call: it closes, saying why, having recorded nothing."""
+    """Checks that do not finish (a file that cannot be read) must not freeze the console:
+    typing still shows, Enter waits for the call and the screen says why, and quitting
+    closes it, saying why, having recorded nothing."""
     monkeypatch.setattr("trafficking_triage.tui.app.OPENING_CHECKS_TIMEOUT", 0.2)
+    monkeypatch.setattr("trafficking_triage.tui.app.HELD_NOTICE_AFTER", 0.1)
     gate = threading.Event()
     app = opening_app(gate)
     try:
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press(*"Main", "enter")
-            for _ in range(20):
-                if app.return_code is not None:
-                    break
-                await pilot.pause(0.05)
+            await pilot.press(*"Main", "enter", *" St")
+            await until(pilot, lambda: bool(app._notifications))
+            assert app.screen.query_one("#typed", Input).value == "Main"  # the rest waits
+            assert any("Still checking" in n.message for n in app._notifications)
+            assert app.call is None and app.return_code is None
+            await pilot.press("ctrl+q")
+            await until(pilot, lambda: app.return_code is not None)
     finally:
         gate.set()  # let the held checks end
     assert app.return_code == 1
@@ -229,6 +245,20 @@ async def test_checks_that_hang_close_the_console_with_the_reason(
     assert "checks did not finish within 0.2 seconds" in said
     assert "nothing was recorded" in said
     assert "Main" not in said  # nothing the caller said reaches the terminal
+
+
+async def test_keys_that_waited_for_slow_checks_act_once_they_are_done() -> None:
+    gate = threading.Event()
+    app = opening_app(gate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter", *"ny")
+        await pilot.pause(0.3)  # the checks take their time: nothing is lost meanwhile
+        assert app.call is None
+        gate.set()
+        await until(pilot, lambda: app.call is not None and len(app.call.state.answers) == 3)
+        assert app.call is not None
+        answers = [(g.question, g.answer or g.value) for g in app.call.state.answers]
+    assert answers == [("location", "Main"), ("danger_now", "no"), ("weapons", "yes")]
 
 
 @pytest.mark.parametrize("key", ["1", "y", "enter"])
@@ -245,7 +275,7 @@ async def test_a_saved_question_that_is_not_the_first_one_records_nothing_on_it(
     async with app.run_test(size=(80, 24)) as pilot:
         release_soon(gate)
         await pilot.press(key)
-        await pilot.pause()
+        await until(pilot, lambda: app.call is not None and bool(app._notifications))
         assert app.call is not None
         assert app.call.state.answers == []
         assert app.call.state.prompt is not None

@@ -20,6 +20,8 @@ from textual.app import App
 from textual.binding import Binding
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Input
 
 from ..engine.view import utc_now
 from ..first_view import FirstView, Opening, save_first_view, view_key
@@ -43,9 +45,18 @@ if TYPE_CHECKING:
     from .screens.resume_screen import Choice
 
 
-OPENING_CHECKS_TIMEOUT = 15.0
-"""Seconds a key that needs the call waits for the opening checks (normally well under one)
-before the console gives up and closes with the reason, rather than hang for good."""
+OPENING_CHECKS_TIMEOUT = 5.0
+"""Seconds that quitting waits for the opening checks (normally well under one) before the
+console closes anyway, saying why, rather than hang. (Other keys that need the call wait for
+the checks without holding up the screen: see key_may_go.)"""
+
+HELD_NOTICE_AFTER = 2.0
+"""Seconds a key may wait for the opening checks before the screen says why it waits."""
+
+TYPING_KEYS = frozenset(
+    {"backspace", "delete", "left", "right", "home", "end", "ctrl+a", "ctrl+e", "ctrl+u"}
+)
+"""Keys that only edit the answer field: they need no call, so they never wait for one."""
 
 
 class TriageApp(App[int]):
@@ -117,7 +128,8 @@ class TriageApp(App[int]):
         self.opened_at = clock()
         self._opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] | None = None
         self._first_view_saved = False
-        self.key_turns = KeyTurns(self, super().on_event)
+        self.key_turns = KeyTurns(self, super().on_event, self.key_may_go, overtakes=self.key_quits)
+        self._held_notice: Timer | None = None
         self.call_depth = 2
         """How deep the call screen sits in the screen stack: above Textual's base screen, or
         the base screen itself when the console opened on the saved first question."""
@@ -203,8 +215,42 @@ class TriageApp(App[int]):
     class Opened(Message):
         """The thread checking the protocol and settings has finished."""
 
-    def on_triage_app_opened(self) -> None:
-        self.finish_opening()
+    async def on_triage_app_opened(self) -> None:
+        if self.finish_opening():
+            await self.key_turns.release()  # the keys that waited for the call
+
+    def key_may_go(self, typed: events.Key | events.Paste) -> bool:
+        """While the opening checks run (see first_view), typing into the answer field goes
+        through at once; a key that needs the call (Enter, F1, F2, Escape, a number) waits
+        for the checks, with the screen alive meanwhile, and then acts in its turn. Quitting
+        never waits."""
+        opened = self._opened
+        if self.opening is None or (opened is not None and opened.done()):
+            return True
+        if isinstance(typed, events.Paste) or self.key_quits(typed) or typed.key == "f3":
+            return True  # quitting, and showing why the question is asked, need no call
+        if isinstance(self.focused, Input) and (typed.is_printable or typed.key in TYPING_KEYS):
+            return True
+        self.start_opening()
+        if self._held_notice is None:
+            self._held_notice = self.set_timer(HELD_NOTICE_AFTER, self._say_keys_are_held)
+        return False
+
+    @staticmethod
+    def key_quits(typed: events.Key | events.Paste) -> bool:
+        """Quitting goes ahead of keys waiting for the opening checks: should the checks
+        hang, the console can still be closed."""
+        return isinstance(typed, events.Key) and typed.key in {"ctrl+q", "ctrl+c"}
+
+    def _say_keys_are_held(self) -> None:
+        if self.opening is not None and self.key_turns.waiting:
+            self.notify(
+                "Still checking the protocol and settings. The keys pressed are kept and act "
+                "as soon as that is done.",
+                title="Opening",
+                severity="warning",
+                markup=False,
+            )
 
     def finish_opening(self) -> bool:
         """Start the call the screen opened on, once the checks are done (waiting for them if

@@ -58,11 +58,21 @@ class KeyDone(Message):
 
 
 class KeyTurns:
-    def __init__(self, app: App[Any], dispatch: Callable[[Typed], Awaitable[None]]) -> None:
+    def __init__(
+        self,
+        app: App[Any],
+        dispatch: Callable[[Typed], Awaitable[None]],
+        may_go: Callable[[Typed], bool] = lambda _typed: True,
+        overtakes: Callable[[Typed], bool] = lambda _typed: False,
+    ) -> None:
         """`dispatch` is the app's own handling of a key: its priority bindings, else the key
-        handed to the focused widget (or the screen)."""
+        handed to the focused widget (or the screen). `may_go` can hold a key back for a
+        while (the app then calls `release` when it may go); a key that `overtakes` is not
+        held up behind it (quitting)."""
         self.app = app
         self.dispatch = dispatch
+        self.may_go = may_go
+        self.overtakes = overtakes
         self.waiting: deque[Typed] = deque()
         self.in_flight: tuple[KeyDone, MessagePump, float] | None = None
         self._looks: set[float] = set()
@@ -101,7 +111,10 @@ class KeyTurns:
                 # to the screen itself, and text typed for its answer field would be lost.
                 self._look_later(WAIT_FOR_SCREEN)
                 return
-            typed = self.waiting.popleft()
+            typed = self._next()
+            if typed is None:
+                return  # held back: the app calls `release` again when it may go
+            self.waiting.remove(typed)
             target: MessagePump = self.app.focused or screen
             await self.dispatch(typed)
             if typed.is_forwarded:  # handed on, not taken by a priority binding
@@ -109,6 +122,14 @@ class KeyTurns:
                 # A widget that is closing refuses it: then there is nothing to wait for.
                 if target.post_message(marker):
                     self.in_flight = (marker, target, monotonic())
+
+    def _next(self) -> Typed | None:
+        """The key to let through now: the first in line, unless it is held back; then one
+        that overtakes it (quitting), if any."""
+        first = self.waiting[0]
+        if self.may_go(first):
+            return first
+        return next((each for each in self.waiting if self.overtakes(each)), None)
 
     @staticmethod
     def _lost(_marker: KeyDone, target: MessagePump, since: float) -> bool:
