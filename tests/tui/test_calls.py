@@ -343,6 +343,19 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
         ]
 
 
+async def test_an_address_pasted_over_two_lines_arrives_whole() -> None:
+    from textual import events
+
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"At ")
+        app.screen.query_one("#typed", Input).post_message(events.Paste("12 Main St\nApt 4\n"))
+        await pilot.pause()
+        await pilot.press("enter")
+        assert app.call is not None
+        assert [given.value for given in app.call.state.answers] == ["At 12 Main St Apt 4"]
+
+
 async def test_typing_after_the_window_was_too_small_is_not_lost() -> None:
     """Too small, the screen hides the answer field and it loses the focus; made usable again,
     the field has it back, so the caller's words typed next land in it."""

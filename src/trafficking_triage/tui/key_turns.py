@@ -17,6 +17,11 @@ and the screen acts on it later (the scenario picker starts the call that way; t
 another file saves that way). So a second `KeyDone` makes the same trip, behind anything the
 key's handling posted, before the next key goes.
 
+`KeyDone` is sent only when needed, and when it costs nothing: at once if another key is
+already waiting, else once the screen has been redrawn after the key (or when the next key
+comes, if that is sooner). Sent at once, its trips through the screen's queues delayed the
+frame that shows the next question by a millisecond or two.
+
 Pasted text (a terminal's bracketed paste) takes its turn with the keys, so text pasted
 right after typing lands after what was typed."""
 
@@ -31,6 +36,7 @@ from textual import events
 from textual.app import App
 from textual.message import Message
 from textual.message_pump import MessagePump
+from textual.widgets import Input
 
 WAIT_FOR_SCREEN = 0.005
 """Seconds between looks at a screen still being built while keys wait for it."""
@@ -46,6 +52,17 @@ with the key still queued): the keys behind it are let through rather than held 
 
 
 Typed = events.Key | events.Paste
+
+
+class InFlight:
+    """The key last let through, until it is known to be dealt with."""
+
+    def __init__(self, target: MessagePump) -> None:
+        self.target = target
+        """The widget (or screen) the key went to."""
+        self.since = monotonic()
+        self.marker: KeyDone | None = None
+        """The `KeyDone` on its way, once sent."""
 
 
 class KeyDone(Message):
@@ -74,7 +91,7 @@ class KeyTurns:
         self.may_go = may_go
         self.overtakes = overtakes
         self.waiting: deque[Typed] = deque()
-        self.in_flight: tuple[KeyDone, MessagePump, float] | None = None
+        self.in_flight: InFlight | None = None
         self._looks: set[float] = set()
         """The delays of the looks already asked for (see `_look_later`)."""
 
@@ -82,17 +99,19 @@ class KeyTurns:
         """A key (or a paste) from the terminal: handled now if nothing is in the way, else
         in its turn."""
         self.waiting.append(key)
+        if self.in_flight is not None:
+            self._send(self.in_flight)  # the key behind it is here: find out now
         await self.release()
 
     async def done(self, marker: KeyDone) -> None:
         """A `KeyDone` reached the app."""
-        if self.in_flight is None or self.in_flight[0] is not marker:
+        flight = self.in_flight
+        if flight is None or flight.marker is not marker:
             return
-        _marker, target, since = self.in_flight
         if not marker.last:
             again = KeyDone(last=True)
-            if target.post_message(again):
-                self.in_flight = (again, target, since)
+            if flight.target.post_message(again):
+                flight.marker = again
                 return
         self.in_flight = None
         await self.release()
@@ -101,7 +120,7 @@ class KeyTurns:
         """Let the waiting keys through, one at a time. Runs in the app's own message loop
         (timers only ask the app to call it), so it never interleaves with a key's handling."""
         while self.waiting:
-            if self.in_flight is not None and not self._lost(*self.in_flight):
+            if self.in_flight is not None and not self._lost(self.in_flight):
                 self._look_later(WAIT_FOR_KEY)
                 return
             self.in_flight = None
@@ -117,11 +136,29 @@ class KeyTurns:
             self.waiting.remove(typed)
             target: MessagePump = self.app.focused or screen
             await self.dispatch(typed)
-            if typed.is_forwarded:  # handed on, not taken by a priority binding
-                marker = KeyDone()
-                # A widget that is closing refuses it: then there is nothing to wait for.
-                if target.post_message(marker):
-                    self.in_flight = (marker, target, monotonic())
+            if not typed.is_forwarded:
+                continue  # taken by a priority binding: dealt with already
+            if isinstance(target, Input) and (
+                isinstance(typed, events.Paste) or typed.is_printable
+            ):
+                # Typed into a field: the field takes it and stops it there, and the keys
+                # behind it go to the same field's queue, in order. Nothing to wait for, so
+                # a long pasted or scripted text goes in at full speed.
+                continue
+            flight = InFlight(target)
+            self.in_flight = flight
+            if self.waiting or not target.call_after_refresh(self._send, flight):
+                self._send(flight)
+
+    def _send(self, flight: InFlight) -> None:
+        """Send the first `KeyDone` after the key, unless it is on its way or not needed."""
+        if flight is not self.in_flight or flight.marker is not None:
+            return
+        marker = KeyDone()
+        if flight.target.post_message(marker):
+            flight.marker = marker
+        else:  # a widget that is closing refuses it: then there is nothing to wait for
+            self.in_flight = None
 
     def _next(self) -> Typed | None:
         """The key to let through now: the first in line, unless it is held back; then one
@@ -132,9 +169,9 @@ class KeyTurns:
         return next((each for each in self.waiting if self.overtakes(each)), None)
 
     @staticmethod
-    def _lost(_marker: KeyDone, target: MessagePump, since: float) -> bool:
+    def _lost(flight: InFlight) -> bool:
         """The key's widget was taken away with the key (and its KeyDone) still queued."""
-        return not target.is_attached or monotonic() - since > GIVE_UP_AFTER
+        return not flight.target.is_attached or monotonic() - flight.since > GIVE_UP_AFTER
 
     def _look_later(self, delay: float) -> None:
         if delay in self._looks:

@@ -3,6 +3,7 @@ right after Enter waits its turn and meets the next question: see key_turns.)"""
 
 from __future__ import annotations
 
+from textual import events
 from textual.widgets import Input
 
 from ..controller import controller
@@ -16,3 +17,16 @@ class AnswerInput(Input):
     async def action_submit(self) -> None:
         if self.value.strip():
             controller(self).answer(self.value, self.question)
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Textual's field keeps only the first line of a paste; an address copied from the
+        # CAD over two lines must arrive whole, so the lines are joined.
+        event.stop()
+        event.prevent_default()  # Textual's own handling would paste the first line again
+        text = " ".join(line for line in event.text.splitlines() if line.strip())
+        if not text:
+            return
+        if self.selection.is_empty:
+            self.insert_text_at_cursor(text)
+        else:
+            self.replace(text, *self.selection)
