@@ -317,6 +317,23 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
         ]
 
 
+@pytest.mark.parametrize("gap", [0.0, 0.002, 0.008])
+async def test_a_burst_through_quitting_and_the_trail_keeps_every_key(gap: float) -> None:
+    """Quit asked and refused, an answer, then back through the trail and its question, all
+    at once: each key meets the screen the key before it opened."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        keys = [*"Main", "enter", "n", "ctrl+q", "n", "y", "tab", "up", "up", "enter", "y"]
+        await press_in_one_burst(pilot, *keys, gap=gap)
+        assert isinstance(app.screen, CallScreen)
+        assert app.call is not None and app.call.state.closed is None
+        assert app.call.state.answers == []  # back to the first question, as confirmed
+        assert app.call.state.prompt is not None
+        assert app.call.state.prompt.question == "location"
+        earlier = app.call.earlier_answer("weapons")
+        assert earlier is not None and earlier.answer == "yes"  # answered before going back
+
+
 @pytest.mark.parametrize("gap", [0.0, 0.002])
 async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> None:
     from textual import events

@@ -247,6 +247,17 @@ async def test_checks_that_hang_keep_the_console_alive_and_the_keys_waiting(
     assert "Main" not in said  # nothing the caller said reaches the terminal
 
 
+async def test_a_quit_pressed_after_an_answer_in_the_opening_moment_comes_after_it() -> None:
+    gate = threading.Event()
+    app = opening_app(gate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        release_soon(gate)
+        await pilot.press(*"Main", "enter", "ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.call is not None
+        assert [given.value for given in app.call.state.answers] == ["Main"]
+
+
 async def test_keys_that_waited_for_slow_checks_act_once_they_are_done() -> None:
     gate = threading.Event()
     app = opening_app(gate)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from datetime import datetime
 from pathlib import Path
+from time import monotonic
 from typing import TYPE_CHECKING, Any
 
 from textual import events
@@ -128,8 +129,11 @@ class TriageApp(App[int]):
         self.opened_at = clock()
         self._opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] | None = None
         self._first_view_saved = False
-        self.key_turns = KeyTurns(self, super().on_event, self.key_may_go, overtakes=self.key_quits)
+        self.key_turns = KeyTurns(
+            self, super().on_event, self.key_may_go, overtakes=self.key_overtakes
+        )
         self._held_notice: Timer | None = None
+        self._keys_held_since: float | None = None
         self.call_depth = 2
         """How deep the call screen sits in the screen stack: above Textual's base screen, or
         the base screen itself when the console opened on the saved first question."""
@@ -233,16 +237,28 @@ class TriageApp(App[int]):
             return True
         self.start_opening()
         if self._held_notice is None:
+            self._keys_held_since = monotonic()
             self._held_notice = self.set_timer(HELD_NOTICE_AFTER, self._say_keys_are_held)
         return False
 
+    def key_overtakes(self, typed: events.Key | events.Paste) -> bool:
+        """Quitting goes ahead of keys that have waited long for the opening checks (the
+        screen has said why by then): should the checks hang, the console can still be
+        closed. Before that, it keeps its turn like any key: the checks take well under a
+        second, and a quit pressed after an answer must not come before it."""
+        held_since = self._keys_held_since
+        return (
+            self.key_quits(typed)
+            and held_since is not None
+            and monotonic() - held_since >= HELD_NOTICE_AFTER
+        )
+
     @staticmethod
     def key_quits(typed: events.Key | events.Paste) -> bool:
-        """Quitting goes ahead of keys waiting for the opening checks: should the checks
-        hang, the console can still be closed."""
         return isinstance(typed, events.Key) and typed.key in {"ctrl+q", "ctrl+c"}
 
     def _say_keys_are_held(self) -> None:
+        self.call_later(self.key_turns.release)  # a quit waiting behind may go now
         if self.opening is not None and self.key_turns.waiting:
             self.notify(
                 "Still checking the protocol and settings. The keys pressed are kept and act "

@@ -12,10 +12,11 @@ the screen its own turn leaves.
 How a key's end is known: right behind the key, a `KeyDone` message is posted to the same
 widget. Messages keep their order as they bubble up, so when `KeyDone` reaches the app, the
 key before it has been handled all the way up, or stopped on its way. What the key started may
-still be on its way, though: a list's binding only posts "option selected" to the list itself,
-and the screen acts on it later (the scenario picker starts the call that way; the field for
-another file saves that way). So a second `KeyDone` makes the same trip, behind anything the
-key's handling posted, before the next key goes.
+still be on its way, though: Textual's lists and fields only post "selected" or "submitted"
+to themselves, to be acted on later. The console's own lists and fields act inside the key's
+handling instead (`on_pick`, `SubmitField`, the answer widgets, the trail), and that is the
+rule for new ones; as a safety net, a second `KeyDone` makes the same trip, behind anything
+the key's handling posted, before the next key goes.
 
 `KeyDone` is sent only when needed, and when it costs nothing: at once if another key is
 already waiting, else once the screen has been redrawn after the key (or when the next key

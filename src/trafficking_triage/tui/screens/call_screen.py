@@ -257,6 +257,3 @@ class CallScreen(SizedScreen[None]):
             self.notify("This is the first question: there is nothing to go back to.")
             return
         controller(self).apply(call.back)
-
-    def on_trail_chosen(self, message: Trail.Chosen) -> None:
-        controller(self).go_back_to(message.question, ask=True)

@@ -9,7 +9,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Static
+
+from ..widgets.submit_field import SubmitField
 
 
 class SaveElsewhereScreen(ModalScreen[Path | None]):
@@ -30,13 +32,12 @@ class SaveElsewhereScreen(ModalScreen[Path | None]):
                 ),
                 id="confirm-detail",
             )
-            yield Input(str(self.suggestion), id="save-path")
+            yield SubmitField(str(self.suggestion), on_submit=self.save, id="save-path")
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        event.stop()
+    def save(self, value: str) -> None:
         # is_current: a second key in a burst must not dismiss twice
-        if event.value.strip() and self.is_current:
-            self.dismiss(Path(event.value.strip()).expanduser())
+        if value.strip() and self.is_current:
+            self.dismiss(Path(value.strip()).expanduser())
 
     def action_cancel(self) -> None:
         if self.is_current:  # a second key in a burst must not dismiss twice

@@ -31,6 +31,7 @@ class ScenarioPickerScreen(SizedScreen[Scenario]):
             yield SteadyOptionList(
                 *[Option(Content(s.title), id=str(n)) for n, s in enumerate(self.scenarios)],
                 id="picker-list",
+                on_pick=self.pick,
             )
             with VerticalScroll(id="picker-detail"):
                 yield Static(id="picker-summary")
@@ -70,7 +71,7 @@ class ScenarioPickerScreen(SizedScreen[Scenario]):
         if event.option.id is not None:
             self.describe(int(event.option.id))
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def pick(self, option_id: str) -> None:
         # is_current: a second key in a burst must not dismiss twice
-        if event.option.id is not None and self.is_current:
-            self.dismiss(self.scenarios[int(event.option.id)])
+        if self.is_current:
+            self.dismiss(self.scenarios[int(option_id)])

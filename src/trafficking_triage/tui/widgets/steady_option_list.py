@@ -9,11 +9,16 @@
   answer before that new height is known, and a shorter trail then hid it.
 - A resize that keeps the width keeps the rendered options. Textual's OptionList throws all of
   them away on every resize, though they depend only on the width, and rendering every line
-  of the trail again took a frame of its own after most answers."""
+  of the trail again took a frame of its own after most answers.
+- With `on_pick`, Enter (or a click) acts at once, inside the key's handling, rather than
+  through an "option selected" message handled later: the key pressed next then meets what
+  the pick opened (see key_turns)."""
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
+from typing import Any
 
 from textual import events
 from textual.widgets import OptionList
@@ -21,6 +26,19 @@ from textual.widgets import OptionList
 
 class SteadyOptionList(OptionList):
     _rendered_width: int | None = None
+
+    def __init__(
+        self, *content: Any, on_pick: Callable[[str], None] | None = None, **options: Any
+    ) -> None:
+        super().__init__(*content, **options)
+        self.on_pick = on_pick
+
+    def action_select(self) -> None:
+        option = self.highlighted_option
+        if self.on_pick is None:
+            super().action_select()
+        elif option is not None and option.id is not None and not option.disabled:
+            self.on_pick(option.id)
 
     def action_page_down(self) -> None:
         with contextlib.suppress(KeyError, IndexError):

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.content import Content
-from textual.message import Message
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from ..controller import controller
 from ..words import answer_words, local
 from .steady_option_list import SteadyOptionList
 
@@ -20,12 +18,6 @@ if TYPE_CHECKING:
 class Trail(SteadyOptionList):
     _shown: list[tuple[str, str | None, str | None]]
     _language = ""
-
-    @dataclass
-    class Chosen(Message):
-        """The dispatcher chose an earlier question to go back to."""
-
-        question: str
 
     def show(self, call: Call | None, language: str) -> None:
         """List the answers; when the call only moved on, just the new ones are added.
@@ -51,7 +43,9 @@ class Trail(SteadyOptionList):
             self.highlighted = self.option_count - 1
         self.border_title = f"Trail ({self.option_count}) · Tab, Enter to go back"
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        if event.option.id is not None:
-            self.post_message(self.Chosen(event.option.id))
+    def action_select(self) -> None:
+        # Going back asks first (how many answers fall away); the question is put inside the
+        # key's handling, so the key pressed next answers it (see key_turns).
+        option = self.highlighted_option
+        if option is not None and option.id is not None:
+            controller(self).go_back_to(option.id, ask=True)
