@@ -227,7 +227,7 @@ class TriageApp(App[int]):
         """While the opening checks run (see first_view), typing into the answer field goes
         through at once; a key that needs the call (Enter, F1, F2, Escape, a number) waits
         for the checks, with the screen alive meanwhile, and then acts in its turn. Quitting
-        never waits."""
+        needs no call (though it keeps its turn behind keys that do: key_overtakes)."""
         opened = self._opened
         if self.opening is None or (opened is not None and opened.done()):
             return True
