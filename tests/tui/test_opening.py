@@ -258,6 +258,36 @@ async def test_a_quit_pressed_after_an_answer_in_the_opening_moment_comes_after_
         assert [given.value for given in app.call.state.answers] == ["Main"]
 
 
+async def test_a_quit_behind_keys_that_waited_for_slow_checks_asks_after_them(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slow checks, then done while a quit waits: the keys before the quit act first, and the
+    quit's question is asked after them; a waiting `y` never answers it."""
+    monkeypatch.setattr("trafficking_triage.tui.app.HELD_NOTICE_AFTER", 0.1)
+    gate = threading.Event()
+    app = opening_app(gate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter", "y")
+        await until(pilot, lambda: bool(app._notifications))
+        threading.Timer(0.3, gate.set).start()
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
+        assert app.return_code is None
+        assert app.call is not None and app.call.state.closed is None
+        answers = [(g.question, g.answer or g.value) for g in app.call.state.answers]
+    assert answers == [("location", "Main"), ("danger_now", "yes")]
+
+
+async def test_editing_keys_go_through_while_the_checks_run() -> None:
+    gate = threading.Event()
+    app = opening_app(gate)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main ", "ctrl+w", *"Elm", "shift+left", "ctrl+left")
+        assert app.screen.query_one("#typed", Input).value == "Elm"
+        assert not app.key_turns.waiting
+        gate.set()
+
+
 async def test_keys_that_waited_for_slow_checks_act_once_they_are_done() -> None:
     gate = threading.Event()
     app = opening_app(gate)

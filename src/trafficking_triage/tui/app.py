@@ -54,10 +54,11 @@ the checks without holding up the screen: see key_may_go.)"""
 HELD_NOTICE_AFTER = 2.0
 """Seconds a key may wait for the opening checks before the screen says why it waits."""
 
-TYPING_KEYS = frozenset(
-    {"backspace", "delete", "left", "right", "home", "end", "ctrl+a", "ctrl+e", "ctrl+u"}
-)
-"""Keys that only edit the answer field: they need no call, so they never wait for one."""
+TYPING_KEYS = frozenset(binding.key for binding in Binding.make_bindings(Input.BINDINGS)) - {
+    "enter"
+}
+"""Keys that only edit the answer field (the field's own keys but Enter): they need no call,
+so they never wait for one."""
 
 
 class TriageApp(App[int]):
@@ -129,9 +130,7 @@ class TriageApp(App[int]):
         self.opened_at = clock()
         self._opened: Future[tuple[LoadedProtocol, LoadedSettings | None]] | None = None
         self._first_view_saved = False
-        self.key_turns = KeyTurns(
-            self, super().on_event, self.key_may_go, overtakes=self.key_overtakes
-        )
+        self.key_turns = KeyTurns(self, super().on_event, self.key_may_go, held=self.key_held)
         self._held_notice: Timer | None = None
         self._keys_held_since: float | None = None
         self.call_depth = 2
@@ -227,7 +226,7 @@ class TriageApp(App[int]):
         """While the opening checks run (see first_view), typing into the answer field goes
         through at once; a key that needs the call (Enter, F1, F2, Escape, a number) waits
         for the checks, with the screen alive meanwhile, and then acts in its turn. Quitting
-        needs no call (though it keeps its turn behind keys that do: key_overtakes)."""
+        needs no call (though it keeps its turn behind keys that do: key_held)."""
         opened = self._opened
         if self.opening is None or (opened is not None and opened.done()):
             return True
@@ -241,24 +240,33 @@ class TriageApp(App[int]):
             self._held_notice = self.set_timer(HELD_NOTICE_AFTER, self._say_keys_are_held)
         return False
 
-    def key_overtakes(self, typed: events.Key | events.Paste) -> bool:
-        """Quitting goes ahead of keys that have waited long for the opening checks (the
-        screen has said why by then): should the checks hang, the console can still be
-        closed. Before that, it keeps its turn like any key: the checks take well under a
-        second, and a quit pressed after an answer must not come before it."""
+    def key_held(self, typed: events.Key | events.Paste) -> None:
+        """A quit pressed while keys have waited long for the opening checks (the screen has
+        said why by then): should the checks hang, the console must still close."""
         held_since = self._keys_held_since
-        return (
+        if (
             self.key_quits(typed)
             and held_since is not None
             and monotonic() - held_since >= HELD_NOTICE_AFTER
-        )
+        ):
+            self._close_if_checks_hang()
+
+    def _close_if_checks_hang(self) -> None:
+        """Wait for the checks a little longer (OPENING_CHECKS_TIMEOUT). Done in time, the
+        waiting keys go on in order and the quit asks in its turn, after them (a key meant
+        for the call never lands on the quit's question); still not done, the console closes,
+        saying why, having recorded nothing."""
+        if self.finish_opening():
+            self.call_later(self.key_turns.release)
 
     @staticmethod
     def key_quits(typed: events.Key | events.Paste) -> bool:
         return isinstance(typed, events.Key) and typed.key in {"ctrl+q", "ctrl+c"}
 
     def _say_keys_are_held(self) -> None:
-        self.call_later(self.key_turns.release)  # a quit waiting behind may go now
+        if self.opening is not None and any(map(self.key_quits, self.key_turns.waiting)):
+            self._close_if_checks_hang()  # a quit has waited this long already
+            return
         if self.opening is not None and self.key_turns.waiting:
             self.notify(
                 "Still checking the protocol and settings. The keys pressed are kept and act "

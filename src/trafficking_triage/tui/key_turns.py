@@ -81,16 +81,16 @@ class KeyTurns:
         app: App[Any],
         dispatch: Callable[[Typed], Awaitable[None]],
         may_go: Callable[[Typed], bool] = lambda _typed: True,
-        overtakes: Callable[[Typed], bool] = lambda _typed: False,
+        held: Callable[[Typed], None] = lambda _typed: None,
     ) -> None:
         """`dispatch` is the app's own handling of a key: its priority bindings, else the key
         handed to the focused widget (or the screen). `may_go` can hold a key back for a
-        while (the app then calls `release` when it may go); a key that `overtakes` is not
-        held up behind it (quitting)."""
+        while (the app then calls `release` when it may go); `held` is told of each key that
+        arrives while the first in line is held back. No key ever overtakes another."""
         self.app = app
         self.dispatch = dispatch
         self.may_go = may_go
-        self.overtakes = overtakes
+        self.held = held
         self.waiting: deque[Typed] = deque()
         self.in_flight: InFlight | None = None
         self._looks: set[float] = set()
@@ -103,6 +103,8 @@ class KeyTurns:
         if self.in_flight is not None:
             self._send(self.in_flight)  # the key behind it is here: find out now
         await self.release()
+        if self.waiting and self.waiting[-1] is key and not self.may_go(self.waiting[0]):
+            self.held(key)
 
     async def done(self, marker: KeyDone) -> None:
         """A `KeyDone` reached the app."""
@@ -131,10 +133,10 @@ class KeyTurns:
                 # to the screen itself, and text typed for its answer field would be lost.
                 self._look_later(WAIT_FOR_SCREEN)
                 return
-            typed = self._next()
-            if typed is None:
+            typed = self.waiting[0]
+            if not self.may_go(typed):
                 return  # held back: the app calls `release` again when it may go
-            self.waiting.remove(typed)
+            self.waiting.popleft()
             target: MessagePump = self.app.focused or screen
             await self.dispatch(typed)
             if not typed.is_forwarded:
@@ -160,14 +162,6 @@ class KeyTurns:
             flight.marker = marker
         else:  # a widget that is closing refuses it: then there is nothing to wait for
             self.in_flight = None
-
-    def _next(self) -> Typed | None:
-        """The key to let through now: the first in line, unless it is held back; then one
-        that overtakes it (quitting), if any."""
-        first = self.waiting[0]
-        if self.may_go(first):
-            return first
-        return next((each for each in self.waiting if self.overtakes(each)), None)
 
     @staticmethod
     def _lost(flight: InFlight) -> bool:
