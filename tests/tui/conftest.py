@@ -44,6 +44,12 @@ async def answer_with_keys(pilot: Pilot[int], answers: Mapping[str, object]) -> 
             await pilot.press(*value, "enter")
 
 
+def answered(app: TriageApp) -> list[tuple[str, str | None]]:
+    """The call's answers so far: each question with the answer chosen or the words typed."""
+    assert app.call is not None
+    return [(g.question, g.answer or g.value) for g in app.call.state.answers]
+
+
 async def press_in_one_burst(pilot: Pilot[int], *keys: str, gap: float = 0.0) -> None:
     """Keys sent without waiting for the app between them, as a pasted script or a trainer's
     tmux script sends them (Pilot's `press` waits for the app after every key), `gap` seconds

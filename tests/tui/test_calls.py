@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from textual.widgets import Input, Static
 
-from tests.tui.conftest import LOADED, answer_with_keys, build_app, press_in_one_burst
+from tests.tui.conftest import LOADED, answer_with_keys, answered, build_app, press_in_one_burst
 from tests.unit.test_shipped_protocol import call as answers_for
 from trafficking_triage.tui.screens.call_screen import CallScreen
 from trafficking_triage.tui.screens.closed_screen import ClosedScreen
@@ -283,7 +283,7 @@ async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await press_in_one_burst(pilot, *"Main", "enter", "n", "y")
         assert app.call is not None
-        assert [(g.question, g.answer or g.value) for g in app.call.state.answers] == [
+        assert answered(app) == [
             ("location", "Main"),
             ("danger_now", "no"),
             ("weapons", "yes"),
@@ -310,7 +310,7 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
         assert first.state.route.escalated_at == "danger_now"
         assert [given.value for given in first.state.answers] == ["Main"]
         assert app.call is not None and app.call is not first
-        assert [(g.question, g.answer or g.value) for g in app.call.state.answers] == [
+        assert answered(app) == [
             ("location", "Next"),
             ("danger_now", "no"),
             ("weapons", "yes"),
@@ -354,7 +354,7 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
         for _ in range(10):
             await pilot.pause()
         assert app.call is not None
-        assert [(g.question, g.answer or g.value) for g in app.call.state.answers] == [
+        assert answered(app) == [
             ("location", "Main Street, unit 4"),
             ("danger_now", "no"),
         ]

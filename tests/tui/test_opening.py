@@ -14,7 +14,14 @@ from textual.pilot import Pilot
 from textual.screen import Screen
 from textual.widgets import Input
 
-from tests.tui.conftest import FROZEN, LOADED, build_app, frozen_clock, saved_opening
+from tests.tui.conftest import (
+    FROZEN,
+    LOADED,
+    answered,
+    build_app,
+    frozen_clock,
+    saved_opening,
+)
 from trafficking_triage.engine import Call
 from trafficking_triage.first_view import Opening
 from trafficking_triage.protocol import LoadedProtocol, Problem, ProtocolError
@@ -141,7 +148,7 @@ async def test_keys_waiting_before_the_console_runs_reach_the_answer_field(start
         for _ in range(10):
             await pilot.pause()
         assert app.call is not None
-        answers = [(g.question, g.answer or g.value) for g in app.call.state.answers]
+        answers = answered(app)
     assert answers == [("location", "Main"), ("danger_now", "no")]
 
 
@@ -274,7 +281,7 @@ async def test_a_quit_behind_keys_that_waited_for_slow_checks_asks_after_them(
         await until(pilot, lambda: isinstance(app.screen, ConfirmScreen))
         assert app.return_code is None
         assert app.call is not None and app.call.state.closed is None
-        answers = [(g.question, g.answer or g.value) for g in app.call.state.answers]
+        answers = answered(app)
     assert answers == [("location", "Main"), ("danger_now", "yes")]
 
 
@@ -298,7 +305,7 @@ async def test_keys_that_waited_for_slow_checks_act_once_they_are_done() -> None
         gate.set()
         await until(pilot, lambda: app.call is not None and len(app.call.state.answers) == 3)
         assert app.call is not None
-        answers = [(g.question, g.answer or g.value) for g in app.call.state.answers]
+        answers = answered(app)
     assert answers == [("location", "Main"), ("danger_now", "no"), ("weapons", "yes")]
 
 

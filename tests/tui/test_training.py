@@ -7,7 +7,13 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tests.tui.conftest import LOADED, answer_with_keys, frozen_clock, press_in_one_burst
+from tests.tui.conftest import (
+    LOADED,
+    answer_with_keys,
+    answered,
+    frozen_clock,
+    press_in_one_burst,
+)
 from trafficking_triage.engine import replay_answers
 from trafficking_triage.records import RecordStore
 from trafficking_triage.training.debrief import debrief
@@ -86,11 +92,6 @@ async def test_train_without_a_scenario_offers_the_list() -> None:
 def training_app(**options: object):  # type: ignore[no-untyped-def]
     choices = [scenario("hotel_housekeeper"), scenario("wage_dispute")]
     return make_app(loaded=LOADED, clock=frozen_clock, blink=False, scenarios=choices, **options)
-
-
-def answered(app) -> list[tuple[str, str | None]]:  # type: ignore[no-untyped-def]
-    assert app.call is not None
-    return [(g.question, g.answer or g.value) for g in app.call.state.answers]
 
 
 # The picker starts the call from a message its list posts (option selected), after the key
