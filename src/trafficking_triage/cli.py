@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import gc
 import json
 import math
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,11 +21,7 @@ from .protocol.problems import ProtocolError
 from .records.store import RecordsError
 
 if TYPE_CHECKING:
-    from .first_view import Opening
     from .protocol import LoadedProtocol
-    from .records import RecordStore
-    from .settings import LoadedSettings
-    from .tui.app import TriageApp
 
 
 def _add_common(parser: argparse.ArgumentParser) -> None:
@@ -347,7 +342,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def agency_init(path: Path | None, force: bool) -> int:
-    from .records_cli import write_private
+    from .files import write_private
     from .settings import default_settings_path
     from .settings.template import TEMPLATE
 
@@ -356,7 +351,7 @@ def agency_init(path: Path | None, force: bool) -> int:
         print(f"agency init: {target} exists; not replaced (--force replaces it)", file=sys.stderr)
         return 1
     target.parent.mkdir(parents=True, exist_ok=True)
-    write_private(target, TEMPLATE)
+    write_private(target, TEMPLATE, replace=force)
     print(f"written to {target}: fill it in, then check it with")
     print(f"  trafficking-triage validate --agency {target}")
     return 0
@@ -418,129 +413,37 @@ def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> in
     return 0
 
 
-def _scenarios(args: argparse.Namespace, loaded: LoadedProtocol) -> list[Any]:
-    """Every scenario of the folder, checked against the protocol (all problems at once)."""
-    from .training.scenario import load_scenario
-
-    folder = args.train_scenarios or loaded.path.parent / "scenarios"
-    wanted = args.scenario
-    if wanted and Path(wanted).is_file():
-        return [load_scenario(Path(wanted), loaded)]
-    problems = []
-    found = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            found.append(load_scenario(path, loaded))
-        except ProtocolError as error:
-            problems += error.problems
-    if problems:
-        raise ProtocolError(problems)
-    if wanted:
-        chosen = [s for s in found if s.id == wanted]
-        if not chosen:
-            ids = ", ".join(s.id for s in found) or "none"
-            raise ValueError(f"no scenario called '{wanted}' in {folder} (there are: {ids})")
-        return chosen
-    if not found:
-        raise ValueError(f"no scenarios in {folder}")
-    return found
-
-
 def run_console(args: argparse.Namespace, training: bool = False) -> int:
-    """The bare command: check the protocol, the settings and the data directory first, then
-    (only then) import Textual, so a problem is a plain message before any screen is drawn.
-
-    When this protocol and these settings were checked by an earlier console, the console
-    opens on the first question it saved and checks them again just after (see first_view)."""
+    """The bare command and `train`: the console, on the files the command line names (the
+    protocol and settings checked before any screen is drawn)."""
     from .paths import default_data_dir
-    from .records import RecordStore
+    from .session import ConsoleError, ConsoleOptions
 
-    # Building Textual and the first screen makes tens of thousands of objects and no garbage,
-    # yet Python's cycle collector would walk them all again and again meanwhile (50 to 100 ms
-    # of the launch, measured). It stays paused until the first frame is out; the app then
-    # sets what exists aside for good and resumes it (or this does, if no screen was drawn).
-    collecting = gc.isenabled()
-    gc.disable()
-    data_dir = args.data_dir or default_data_dir()
-    opened: list[RecordStore] = []
-
-    def store() -> RecordStore:
-        if not opened:
-            opened.append(RecordStore(data_dir))
-        return opened[0]
-
-    options = {**_console_options(args), "collector_paused": collecting}
-    try:
-        opening = None if training else _opening(args, data_dir)
-        if opening is not None and store().unfinished():
-            opening = None  # offered first, which takes the engine
-        if opening is not None:
-            from .tui.app import make_app
-
-            app: TriageApp | None = make_app(opening=opening, store=store(), **options)
-        else:
-            app = _checked_console(args, store, training, options)
-        if app is None:
-            return 2
-        result = app.run()
-    finally:
-        for each in opened:
-            each.close()
-        if collecting:
-            gc.enable()
-    return result if isinstance(result, int) else 0
-
-
-def _console_options(args: argparse.Namespace) -> dict[str, Any]:
     context = {
         key: value
         for key in ("incident", "location", "callback")
         if (value := getattr(args, key)) is not None
     }
-    return {
-        "console": args.console,
-        "dispatcher": args.dispatcher,
-        "context": context,
-        "language": args.lang,
-    }
-
-
-def _opening(args: argparse.Namespace, data_dir: Path) -> Opening | None:
-    """The saved first question for exactly these protocol and settings bytes and this
-    program, if there is one and the display language asked for is in it."""
-    import hashlib
-
-    from .first_view import Opening, read_first_view, view_key
-    from .paths import default_protocol_path
-
-    protocol_path = args.protocol or default_protocol_path()
-    settings_path = _settings_file(args)
-    try:
-        protocol_raw = protocol_path.read_bytes()
-        settings_raw = settings_path.read_bytes() if settings_path is not None else None
-    except OSError:
-        return None  # the full check says what is wrong with the file
-    key = view_key(
-        hashlib.sha256(protocol_raw).hexdigest(),
-        hashlib.sha256(settings_raw).hexdigest() if settings_raw is not None else None,
+    options = ConsoleOptions(
+        protocol=args.protocol,
+        agency=_settings_file(args),
+        data_dir=args.data_dir or default_data_dir(),
+        lang=args.lang,
+        console=args.console,
+        dispatcher=args.dispatcher,
+        context=context,
+        training=training,
+        scenario=getattr(args, "scenario", None),
+        scenarios=getattr(args, "train_scenarios", None),
+        presenter=getattr(args, "presenter", False),
     )
-    view = read_first_view(data_dir, key) if key is not None else None
-    if view is None or (args.lang and args.lang not in _displays(view.languages)):
-        return None
+    from .tui.launch import run
 
-    def load() -> tuple[LoadedProtocol, LoadedSettings | None]:
-        from .protocol import load_protocol
-        from .settings import load_settings
-
-        loaded = load_protocol(args.protocol, raw=protocol_raw)
-        settings = (
-            load_settings(settings_path, raw=settings_raw)
-            if settings_path is not None and settings_raw is not None
-            else None
-        )
-        return loaded, settings
-
-    return Opening(view, load)
+    try:
+        return run(options)
+    except ConsoleError as error:
+        print(f"{'train' if training else 'trafficking-triage'}: {error}", file=sys.stderr)
+        return 2
 
 
 def _settings_file(args: argparse.Namespace) -> Path | None:
@@ -552,49 +455,6 @@ def _settings_file(args: argparse.Namespace) -> Path | None:
         return Path(args.agency)
     default = default_settings_path()
     return default if default.exists() else None
-
-
-def _displays(languages: Sequence[str]) -> list[str]:
-    return [*languages, *(f"{b}+{a}" for a in languages for b in languages if a != b)]
-
-
-def _checked_console(
-    args: argparse.Namespace,
-    store: Callable[[], RecordStore],
-    training: bool,
-    options: dict[str, Any],
-) -> TriageApp | None:
-    """The console after checking the protocol and settings in full, then opening the record
-    store (so a bad file is reported first); None (after saying why) if it cannot open."""
-    from .settings import load_settings
-
-    loaded = _load(args.protocol)
-    languages = loaded.protocol.protocol.languages
-    display = args.lang or languages[0]
-    if display not in _displays(languages):
-        choices = ", ".join(_displays(languages))
-        print(f"trafficking-triage: --lang {display}: this protocol has {choices}", file=sys.stderr)
-        return None
-    settings_path = _settings_file(args)
-    settings = load_settings(settings_path) if settings_path is not None else None
-    scenarios = []
-    if training:
-        try:
-            scenarios = _scenarios(args, loaded)
-        except ValueError as error:
-            print(f"train: {error}", file=sys.stderr)
-            return None
-    from .tui.app import make_app
-
-    return make_app(
-        loaded=loaded,
-        store=store(),
-        settings=settings,
-        scenarios=scenarios,
-        scenario=scenarios[0] if len(scenarios) == 1 else None,
-        presenter=getattr(args, "presenter", False),
-        **{**options, "language": display},
-    )
 
 
 if __name__ == "__main__":

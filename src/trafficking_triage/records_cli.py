@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
 from .engine import Call, CallError
 from .engine.events import RouteReached
+from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, RecordStore, default_data_dir
 from .records.export import as_json, markdown, narrative, safe, timeline
@@ -86,17 +86,9 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return 0
-    write_private(output, text)
+    write_private(output, text, replace=True)
     print(f"written to {output}")
     return 0
-
-
-def write_private(path: Path, text: str) -> None:
-    """Write a file only its owner can read (created so, never widened after the fact)."""
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.chmod(path, 0o600)
 
 
 def replay(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:

@@ -9,12 +9,11 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from tests.tui.conftest import LOADED, frozen_clock
+from tests.tui.conftest import LOADED, build_app
 from trafficking_triage.engine import Call
 from trafficking_triage.records import RecordStore
 from trafficking_triage.records.export import as_json, markdown, narrative
 from trafficking_triage.records.recorder import Recorder
-from trafficking_triage.tui.app import make_app
 
 HOSTILE = [
     "x" * 100_000,
@@ -49,30 +48,30 @@ def test_stored_exactly_and_exported_safely(tmp_path: Path, text: str) -> None:
 
 @pytest.mark.parametrize("text", HOSTILE[1:], ids=["emoji", "rtl", "escapes", "controls", "markup"])
 async def test_shown_on_screen_without_effect(text: str) -> None:
-    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False)
+    app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.answer(text)  # as if typed or pasted
+        app.session.answer(text)  # as if typed or pasted
         await pilot.pause()
-        app.answer("yes")
+        app.session.answer("yes")
         app.action_danger_now()
         await pilot.pause()
         assert app.is_running
         await pilot.press("escape")
         await pilot.pause()
-        assert app.is_running and app.call is not None
-        assert app.call.state.answers[0].value == text.strip()
+        assert app.is_running and app.session.call is not None
+        assert app.session.call.state.answers[0].value == text.strip()
         shown = "\n".join(str(w.render()) for w in app.screen.query(Static))
         assert "\x1b" not in shown
 
 
 async def test_a_hundred_thousand_characters_on_screen() -> None:
-    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False)
+    app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        app.answer("y" * 100_000)
+        app.session.answer("y" * 100_000)
         await pilot.pause()
         await pilot.press("escape")  # back to it: the field holds it, ready to correct
         await pilot.pause()
         assert app.screen.query_one("#typed").value == "y" * 100_000  # type: ignore[attr-defined]
         await pilot.press("enter")
         await pilot.pause()
-        assert app.call is not None and len(app.call.state.answers) == 1
+        assert app.session.call is not None and len(app.session.call.state.answers) == 1

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import asyncio
-import threading
+import shutil
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
 
 from textual import events
 from textual.pilot import Pilot
 
-from trafficking_triage.engine import Call
-from trafficking_triage.first_view import FirstView, Opening
-from trafficking_triage.protocol import LoadedProtocol, load_protocol
-from trafficking_triage.settings.resolve import missing_settings
+from trafficking_triage.protocol import load_protocol
+from trafficking_triage.session import ConsoleOptions
 from trafficking_triage.tui.app import TriageApp, make_app
 
 LOADED = load_protocol()
@@ -24,16 +24,29 @@ def frozen_clock() -> datetime:
     return FROZEN
 
 
-def build_app() -> TriageApp:
-    return make_app(loaded=LOADED, clock=frozen_clock, blink=False)
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def build_app(**options: Any) -> TriageApp:
+    """The console as the command builds it, on a frozen clock with no cursor blink; nothing
+    recorded unless `data_dir` is given."""
+    return make_app(ConsoleOptions(clock=frozen_clock, blink=False, **options))
+
+
+def scenario_folder(folder: Path, *names: str) -> Path:
+    """A scenario folder holding only the shipped scenarios named (a trainer's own folder)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name in names:
+        shutil.copy(SCENARIOS / f"{name}.yaml", folder / f"{name}.yaml")
+    return folder
 
 
 async def answer_with_keys(pilot: Pilot[int], answers: Mapping[str, object]) -> None:
     """Answer each question as a dispatcher would: number keys, or typing and Enter."""
     app = pilot.app
     assert isinstance(app, TriageApp)
-    while app.call is not None and app.call.state.prompt is not None:
-        prompt = app.call.state.prompt
+    while app.session.call is not None and app.session.call.state.prompt is not None:
+        prompt = app.session.call.state.prompt
         if prompt.question not in answers:
             return
         value = str(answers[prompt.question])
@@ -46,8 +59,8 @@ async def answer_with_keys(pilot: Pilot[int], answers: Mapping[str, object]) -> 
 
 def answered(app: TriageApp) -> list[tuple[str, str | None]]:
     """The call's answers so far: each question with the answer chosen or the words typed."""
-    assert app.call is not None
-    return [(g.question, g.answer or g.value) for g in app.call.state.answers]
+    assert app.session.call is not None
+    return [(g.question, g.answer or g.value) for g in app.session.call.state.answers]
 
 
 async def press_in_one_burst(pilot: Pilot[int], *keys: str, gap: float = 0.0) -> None:
@@ -63,18 +76,3 @@ async def press_in_one_burst(pilot: Pilot[int], *keys: str, gap: float = 0.0) ->
             await asyncio.sleep(gap)
     for _ in range(len(keys) + 5):
         await pilot.pause()
-
-
-def saved_opening(gate: threading.Event | None = None) -> Opening:
-    """A console opening on the saved first question of the shipped protocol. With a `gate`,
-    the checks that follow wait until it is set, to hold the console in its opening moment."""
-    view = FirstView.of(
-        Call.start(LOADED.protocol, LOADED.sha256), missing_settings(LOADED.protocol, None)
-    )
-
-    def load() -> tuple[LoadedProtocol, None]:
-        if gate is not None:
-            assert gate.wait(10), "the test never let the checks finish"
-        return LOADED, None
-
-    return Opening(view, load)

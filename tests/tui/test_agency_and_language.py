@@ -7,9 +7,8 @@ from typing import Any
 
 from textual.widgets import Static
 
-from tests.tui.conftest import LOADED, frozen_clock
-from trafficking_triage.settings import load_settings
-from trafficking_triage.tui.app import TriageApp, make_app
+from tests.tui.conftest import build_app
+from trafficking_triage.tui.app import TriageApp
 
 SETTINGS = """\
 agency:
@@ -36,13 +35,7 @@ def text_of(app: Any) -> str:
 def with_settings(tmp_path: Path, language: str | None = None) -> TriageApp:
     path = tmp_path / "agency.yaml"
     path.write_text(SETTINGS)
-    return make_app(
-        loaded=LOADED,
-        clock=frozen_clock,
-        blink=False,
-        settings=load_settings(path),
-        language=language,
-    )
+    return build_app(agency=path, lang=language)
 
 
 async def test_settings_fill_in_the_contacts_and_are_recorded(tmp_path: Path) -> None:
@@ -56,13 +49,13 @@ async def test_settings_fill_in_the_contacts_and_are_recorded(tmp_path: Path) ->
         assert "Possible labor trafficking at Main" in text
         assert "Regional task force" in text
         assert "Shift supervisor" in text and "NOT CONFIGURED" in text  # no supervisor set
-        assert app.call is not None and app.call.state.started is not None
-        assert app.call.state.started.settings_path == str(tmp_path / "agency.yaml")
-        assert app.call.state.started.settings_sha256 is not None
+        assert app.session.call is not None and app.session.call.state.started is not None
+        assert app.session.call.state.started.settings_path == str(tmp_path / "agency.yaml")
+        assert app.session.call.state.started.settings_sha256 is not None
 
 
 async def test_without_settings_the_start_warns_and_the_outcome_says_not_configured() -> None:
-    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False)
+    app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         assert "NOT CONFIGURED: point of contact, tip line" in text_of(app)
         await pilot.press(*"Main", "enter", "y", "f2")
@@ -89,12 +82,12 @@ async def test_f4_steps_through_english_spanish_and_both(tmp_path: Path) -> None
         assert both.startswith(spanish) and both.endswith("Is anyone in danger right now?")
         await pilot.press("f4")
         assert question_of(app) == "Is anyone in danger right now?"
-        assert app.call is not None
-        switched = [e.language for e in app.call.events if e.kind == "language_switched"]  # type: ignore[union-attr]
+        assert app.session.call is not None
+        switched = [e.language for e in app.session.call.events if e.kind == "language_switched"]  # type: ignore[union-attr]
         assert switched == ["es", "es+en", "en"]
         # Answers are stored by id whatever the display: "1" is still "yes".
         await pilot.press("f4", "1")
-        assert app.call.state.answers[-1].answer == "yes"
+        assert app.session.call.state.answers[-1].answer == "yes"
 
 
 async def test_lang_starts_in_spanish(tmp_path: Path) -> None:

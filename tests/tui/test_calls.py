@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 import pytest
+from textual import events
 from textual.widgets import Input, Static
 
 from tests.tui.conftest import LOADED, answer_with_keys, answered, build_app, press_in_one_burst
@@ -49,8 +50,8 @@ async def test_a_whole_call_to_each_route(
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_with_keys(pilot, answers)
-        assert app.call is not None and app.call.state.route is not None
-        assert app.call.state.route.outcome == outcome
+        assert app.session.call is not None and app.session.call.state.route is not None
+        assert app.session.call.state.route.outcome == outcome
         assert isinstance(app.screen, OutcomeScreen)
         text = screen_text(app)
         assert f"ROUTE: {banner}" in text
@@ -60,13 +61,13 @@ async def test_a_whole_call_to_each_route(
         else:
             assert "NOT CONFIGURED" in text
         # Tick every step that applies, then close: nothing is left open.
-        for item in app.call.checklist():
+        for item in app.session.call.checklist():
             if item.status == "to_do":
                 await pilot.press(str(item.number))
         await pilot.press("c")
         await pilot.pause()
         assert isinstance(app.screen, ClosedScreen)
-        closed = app.call.state.closed
+        closed = app.session.call.state.closed
         assert closed is not None and closed.how == "completed" and closed.open_steps == []
 
 
@@ -83,11 +84,11 @@ async def test_closing_with_open_steps_asks_and_records_them() -> None:
         assert isinstance(app.screen, OutcomeScreen)
         await pilot.press("c", "y")
         await pilot.pause()
-        assert app.call is not None and app.call.state.closed is not None
-        assert app.call.state.closed.open_steps == [4, 6, 7, 8]
+        assert app.session.call is not None and app.session.call.state.closed is not None
+        assert app.session.call.state.closed.open_steps == [4, 6, 7, 8]
         await pilot.press("enter")
         await pilot.pause()
-        assert isinstance(app.screen, CallScreen) and app.call.state.closed is None
+        assert isinstance(app.screen, CallScreen) and app.session.call.state.closed is None
 
 
 async def test_escape_and_backspace_go_back_one_question() -> None:
@@ -95,23 +96,23 @@ async def test_escape_and_backspace_go_back_one_question() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main St", "enter", "n", "n")
         await pilot.pause()
-        assert app.call is not None and app.call.state.prompt is not None
-        assert app.call.state.prompt.question == "controller_nearby"
+        assert app.session.call is not None and app.session.call.state.prompt is not None
+        assert app.session.call.state.prompt.question == "controller_nearby"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.call.state.prompt.question == "weapons"
+        assert app.session.call.state.prompt.question == "weapons"
         await pilot.press("backspace")
         await pilot.pause()
-        assert app.call.state.prompt.question == "danger_now"
+        assert app.session.call.state.prompt.question == "danger_now"
         assert "Answered before going back: No" in screen_text(app)
         # In a text field, Backspace edits the text; Escape still goes back.
         await pilot.press("escape")
         await pilot.pause()
-        assert app.call.state.prompt.question == "location"
+        assert app.session.call.state.prompt.question == "location"
         typed = app.screen.query_one("#typed", Input)
         assert typed.value == "Main St"  # what was typed before, ready to correct
         await pilot.press("x", "backspace")
-        assert typed.value == "Main St" and app.call.state.prompt.question == "location"
+        assert typed.value == "Main St" and app.session.call.state.prompt.question == "location"
 
 
 async def test_going_back_through_the_trail_says_what_falls_away() -> None:
@@ -119,8 +120,8 @@ async def test_going_back_through_the_trail_says_what_falls_away() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main St", "enter", "n", "n", "n", "4")
         await pilot.pause()
-        assert app.call is not None
-        assert len(app.call.state.answers) == 5
+        assert app.session.call is not None
+        assert len(app.session.call.state.answers) == 5
         await pilot.press("tab")  # to the trail, highlighted on its last entry
         await pilot.press("up", "up", "up", "enter")  # the danger question
         await pilot.pause()
@@ -128,10 +129,13 @@ async def test_going_back_through_the_trail_says_what_falls_away() -> None:
         assert "3 later answers will fall away" in screen_text(app)
         await pilot.press("y")
         await pilot.pause()
-        assert [g.question for g in app.call.state.answers] == ["location"]
-        assert app.call.state.prompt is not None and app.call.state.prompt.question == "danger_now"
+        assert [g.question for g in app.session.call.state.answers] == ["location"]
+        assert (
+            app.session.call.state.prompt is not None
+            and app.session.call.state.prompt.question == "danger_now"
+        )
         # Everything said is still in the event log.
-        assert sum(e.kind == "question_answered" for e in app.call.events) == 5
+        assert sum(e.kind == "question_answered" for e in app.session.call.events) == 5
 
 
 async def test_danger_now_from_a_text_field_and_from_the_reference() -> None:
@@ -139,21 +143,21 @@ async def test_danger_now_from_a_text_field_and_from_the_reference() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("M", "f2")
         await pilot.pause()
-        assert app.call is not None and app.call.state.route is not None
-        assert app.call.state.route.outcome == "officer"
-        assert app.call.state.route.escalated_at == "location"
+        assert app.session.call is not None and app.session.call.state.route is not None
+        assert app.session.call.state.route.outcome == "officer"
+        assert app.session.call.state.route.escalated_at == "location"
         assert isinstance(app.screen, OutcomeScreen)
         assert "danger-now key (F2) was pressed while asking: Where is this" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, CallScreen) and app.call.state.route is None
+        assert isinstance(app.screen, CallScreen) and app.session.call.state.route is None
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, ReferenceScreen)
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen)
-        assert app.call.state.route is not None and app.call.state.route.escalated
+        assert app.session.call.state.route is not None and app.session.call.state.route.escalated
 
 
 async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
@@ -161,12 +165,12 @@ async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main", "enter", "n", "n", "n", "2", "n", "y", "f2")
         await pilot.pause()
-        assert app.call is not None
-        asked = [g.question for g in app.call.state.answers]
+        assert app.session.call is not None
+        asked = [g.question for g in app.session.call.state.answers]
         assert asked[-3:] == ["caller_type", "can_speak_freely", "free_to_leave"]
         assert (
-            app.call.state.route is not None
-            and app.call.state.route.escalated_at == "own_documents"
+            app.session.call.state.route is not None
+            and app.session.call.state.route.escalated_at == "own_documents"
         )
 
 
@@ -179,18 +183,21 @@ async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
         # All the screening, then the fact questions in their yes/no forms only.
         await pilot.press(*["n"] * 11)
         await pilot.pause()
-        assert app.call is not None and app.call.state.prompt is not None
-        assert app.call.state.prompt.question == "interpreter_needed"
+        assert app.session.call is not None and app.session.call.state.prompt is not None
+        assert app.session.call.state.prompt.question == "interpreter_needed"
         await pilot.press("n")
         await pilot.pause()
-        assert app.call.state.prompt.question == "people_count"
-        assert app.call.state.prompt.closed
+        assert app.session.call.state.prompt.question == "people_count"
+        assert app.session.call.state.prompt.closed
         assert "Are other people in the same situation" in screen_text(app)
         assert not app.screen.query_one("#typed", Input).display
         await pilot.press("y", "n")
         await pilot.pause()
-        assert app.call.state.route is not None and app.call.state.route.outcome == "officer"
-        assert app.call.state.skipped == ["language", "suspects", "vehicles", "how_known"]
+        assert (
+            app.session.call.state.route is not None
+            and app.session.call.state.route.outcome == "officer"
+        )
+        assert app.session.call.state.skipped == ["language", "suspects", "vehicles", "how_known"]
 
 
 async def test_markup_typed_into_an_answer_is_shown_not_obeyed() -> None:
@@ -199,8 +206,8 @@ async def test_markup_typed_into_an_answer_is_shown_not_obeyed() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*typed, "enter")
         await pilot.pause()
-        assert app.call is not None
-        assert app.call.state.answers[0].value == typed
+        assert app.session.call is not None
+        assert app.session.call.state.answers[0].value == typed
         trail = app.screen.query_one("#trail")
         assert typed in str(trail.get_option_at_index(0).prompt)  # type: ignore[attr-defined]
         await pilot.click("#trail")
@@ -222,9 +229,9 @@ async def test_quitting_mid_call_asks_first(key: str) -> None:
         await pilot.press(key, "y")
         await pilot.pause()
         assert not app.is_running
-    assert app.call is not None and app.call.state.closed is not None
-    assert app.call.state.closed.how == "abandoned"
-    assert app.call.state.answers[0].value == "Main"
+    assert app.session.call is not None and app.session.call.state.closed is not None
+    assert app.session.call.state.closed.how == "abandoned"
+    assert app.session.call.state.answers[0].value == "Main"
 
 
 @pytest.mark.parametrize(
@@ -249,7 +256,7 @@ async def test_resizing_never_crashes_and_says_when_too_small(
             await pilot.pause()
             if not app.screen.query_one(TooSmall).display:
                 break
-        assert app.call is not None and len(app.call.state.answers) == 2
+        assert app.session.call is not None and len(app.session.call.state.answers) == 2
         assert not app.screen.query_one(TooSmall).display
 
 
@@ -282,7 +289,7 @@ async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await press_in_one_burst(pilot, *"Main", "enter", "n", "y")
-        assert app.call is not None
+        assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main"),
             ("danger_now", "no"),
@@ -301,7 +308,7 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main")
-        first = app.call
+        first = app.session.call
         await press_in_one_burst(
             pilot, "enter", "f2", "c", "y", "enter", *"Next", "enter", "n", "y", gap=gap
         )
@@ -309,7 +316,7 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
         assert first.state.route is not None and first.state.route.outcome == "officer"
         assert first.state.route.escalated_at == "danger_now"
         assert [given.value for given in first.state.answers] == ["Main"]
-        assert app.call is not None and app.call is not first
+        assert app.session.call is not None and app.session.call is not first
         assert answered(app) == [
             ("location", "Next"),
             ("danger_now", "no"),
@@ -326,11 +333,11 @@ async def test_a_burst_through_quitting_and_the_trail_keeps_every_key(gap: float
         keys = [*"Main", "enter", "n", "ctrl+q", "n", "y", "tab", "up", "up", "enter", "y"]
         await press_in_one_burst(pilot, *keys, gap=gap)
         assert isinstance(app.screen, CallScreen)
-        assert app.call is not None and app.call.state.closed is None
-        assert app.call.state.answers == []  # back to the first question, as confirmed
-        assert app.call.state.prompt is not None
-        assert app.call.state.prompt.question == "location"
-        earlier = app.call.earlier_answer("weapons")
+        assert app.session.call is not None and app.session.call.state.closed is None
+        assert app.session.call.state.answers == []  # back to the first question, as confirmed
+        assert app.session.call.state.prompt is not None
+        assert app.session.call.state.prompt.question == "location"
+        earlier = app.session.call.earlier_answer("weapons")
         assert earlier is not None and earlier.answer == "yes"  # answered before going back
 
 
@@ -353,7 +360,7 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
             await asyncio.sleep(gap)
         for _ in range(10):
             await pilot.pause()
-        assert app.call is not None
+        assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main Street, unit 4"),
             ("danger_now", "no"),
@@ -369,8 +376,8 @@ async def test_an_address_pasted_over_two_lines_arrives_whole() -> None:
         app.screen.query_one("#typed", Input).post_message(events.Paste("12 Main St\nApt 4\n"))
         await pilot.pause()
         await pilot.press("enter")
-        assert app.call is not None
-        assert [given.value for given in app.call.state.answers] == ["At 12 Main St Apt 4"]
+        assert app.session.call is not None
+        assert [given.value for given in app.session.call.state.answers] == ["At 12 Main St Apt 4"]
 
 
 async def test_typing_after_the_window_was_too_small_is_not_lost() -> None:
@@ -385,8 +392,8 @@ async def test_typing_after_the_window_was_too_small_is_not_lost() -> None:
         await pilot.pause()
         await pilot.press(*" 6", "enter")
         await pilot.pause()
-        assert app.call is not None
-        assert [given.value for given in app.call.state.answers] == ["Motel 6"]
+        assert app.session.call is not None
+        assert [given.value for given in app.session.call.state.answers] == ["Motel 6"]
 
 
 async def test_a_resize_leaves_the_highlighted_answer_alone() -> None:
@@ -399,8 +406,8 @@ async def test_a_resize_leaves_the_highlighted_answer_alone() -> None:
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert app.call is not None
-        assert [given.answer for given in app.call.state.answers] == [None, "no"]
+        assert app.session.call is not None
+        assert [given.answer for given in app.session.call.state.answers] == [None, "no"]
 
 
 async def test_a_resize_leaves_the_trail_where_it_was() -> None:
@@ -454,8 +461,8 @@ async def test_typing_after_a_too_small_window_under_the_reference_is_not_lost(
         assert not isinstance(app.screen, ReferenceScreen)
         await pilot.press(*"Motel 6", "enter")
         await pilot.pause()
-        assert app.call is not None
-        assert [given.value for given in app.call.state.answers] == ["Motel 6"]
+        assert app.session.call is not None
+        assert [given.value for given in app.session.call.state.answers] == ["Motel 6"]
 
 
 SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-too-short", "-tall-enough"}
@@ -485,7 +492,7 @@ async def test_a_screen_is_built_with_the_size_classes_textual_gives_it(
         assert app.screen.classes & SIZE_CLASSES == expected  # as Textual set them
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        built_now = CallScreen(app.call)
+        built_now = CallScreen(app.session)
         assert built_now.classes & SIZE_CLASSES == {"-roomy", "-tall-enough"}
 
 
@@ -532,3 +539,19 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
             if not top <= trail.highlighted < top + height:
                 hidden.append(number)
         assert hidden == []
+
+
+# Keys typed while the console starts are read with its first messages, before its screen is
+# built: they wait for the answer field instead of going to a bare screen. Enter typed before
+# the console took the terminal over arrives as a newline (ctrl+j): it answers all the same.
+@pytest.mark.parametrize("enter", ["enter", "ctrl+j"])
+async def test_keys_typed_as_the_console_opens_reach_the_first_question(enter: str) -> None:
+    app = build_app()
+    for key in [*"Main", enter, "n", "f2"]:
+        app.post_message(events.Key(key, key if len(key) == 1 else None))
+    async with app.run_test(size=(80, 24)) as pilot:
+        for _ in range(10):
+            await pilot.pause()
+        assert answered(app) == [("location", "Main"), ("danger_now", "no")]
+        route = app.session.call.state.route if app.session.call else None
+        assert route is not None and route.outcome == "officer" and route.escalated_at == "weapons"

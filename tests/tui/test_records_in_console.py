@@ -8,11 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.tui.conftest import LOADED, frozen_clock, press_in_one_burst
+from tests.tui.conftest import LOADED, build_app, frozen_clock, press_in_one_burst
 from trafficking_triage.engine import Call
 from trafficking_triage.records import RecordStore
 from trafficking_triage.records.recorder import Recorder
-from trafficking_triage.tui.app import make_app
 from trafficking_triage.tui.screens.call_screen import CallScreen
 from trafficking_triage.tui.screens.resume_screen import ResumeScreen
 from trafficking_triage.tui.screens.save_elsewhere_screen import SaveElsewhereScreen
@@ -32,15 +31,15 @@ def crashed_call(directory: Path) -> str:
 
 
 def app_with(directory: Path):  # type: ignore[no-untyped-def]
-    return make_app(loaded=LOADED, clock=frozen_clock, blink=False, store=RecordStore(directory))
+    return build_app(data_dir=directory)
 
 
 async def test_each_answer_is_in_the_records_before_the_next_question(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main", "enter", "n")
-        assert app.recorder is not None
-        stored = RecordStore(tmp_path).events(app.recorder.call_id)
+        assert app.session.recorder is not None
+        stored = RecordStore(tmp_path).events(app.session.recorder.call_id)
         assert [e.kind for e in stored] == [
             "call_started",
             "question_answered",
@@ -57,11 +56,11 @@ async def test_an_unfinished_call_resumes_with_every_answer(tmp_path: Path) -> N
         await pilot.press("r")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert app.call is not None and len(app.call.state.answers) == 5
-        assert app.call.state.prompt is not None
-        assert app.call.state.prompt.question == "can_speak_freely"
+        assert app.session.call is not None and len(app.session.call.state.answers) == 5
+        assert app.session.call.state.prompt is not None
+        assert app.session.call.state.prompt.question == "can_speak_freely"
         await pilot.press("y")
-        assert app.recorder is not None and app.recorder.call_id == call_id
+        assert app.session.recorder is not None and app.session.recorder.call_id == call_id
     assert len(RecordStore(tmp_path).events(call_id)) == 7
 
 
@@ -73,7 +72,7 @@ async def test_an_unfinished_call_can_be_closed_as_interrupted(tmp_path: Path) -
         await pilot.press("i")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert app.call is not None and app.call.state.answers == []  # a new call
+        assert app.session.call is not None and app.session.call.state.answers == []  # a new call
     row = RecordStore(tmp_path).row(call_id)
     assert row.status == "interrupted"
     assert len(RecordStore(tmp_path).events(call_id)) == 7  # 6 kept + the closing
@@ -85,16 +84,16 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
     app = app_with(tmp_path / "data")
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main", "enter")
-        assert app.store is not None
+        assert app.session.store is not None
         assert "SAVE ELSEWHERE" not in str(app.screen.query_one(KeyHints).render())
 
         def full(*args: object, **kwargs: object) -> None:
             raise sqlite3.OperationalError("database or disk is full")
 
-        monkeypatch.setattr(app.store, "append", full)
+        monkeypatch.setattr(app.session.store, "append", full)
         await pilot.press("n")
         await pilot.pause()
-        assert app.records_trouble == "the disk is full"
+        assert app.session.records_trouble == "the disk is full"
         header = str(app.screen.query_one("#header").render())
         assert "NOT SAVED" in header
         # The key line offers the way out only now that it is needed.
@@ -114,7 +113,7 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
             "question_answered",
             "question_answered",
         ]
-        assert app.call is not None and len(app.call.state.answers) == 3
+        assert app.session.call is not None and len(app.session.call.state.answers) == 3
 
 
 async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
@@ -124,10 +123,10 @@ async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
         await pilot.pause()  # the outcome screen is up before its keys are used
         await pilot.press("x")
         await pilot.pause()
-        assert app.recorder is not None
-        path = tmp_path / "exports" / f"{app.recorder.call_id}.txt"
+        assert app.session.recorder is not None
+        path = tmp_path / "exports" / f"{app.session.recorder.call_id}.txt"
         text = path.read_text()
-        assert text.startswith(f"TRAFFICKING TRIAGE CALL {app.recorder.call_id}")
+        assert text.startswith(f"TRAFFICKING TRIAGE CALL {app.session.recorder.call_id}")
         assert "Route: Officer to the scene" in text
         assert (path.stat().st_mode & 0o777) == 0o600
 
@@ -160,12 +159,12 @@ async def test_keys_right_behind_saving_elsewhere_answer_the_question(
         def full(*_args: object, **_kwargs: object) -> None:
             raise sqlite3.OperationalError("database or disk is full")
 
-        monkeypatch.setattr(app.store, "append", full)
+        monkeypatch.setattr(app.session.store, "append", full)
         await pilot.press("n")
         await pilot.pause()
         target = tmp_path / "out.json"
         await press_in_one_burst(pilot, "ctrl+s", "ctrl+u", *str(target), "enter", "y", gap=gap)
         assert target.exists()
-        assert app.call is not None
-        assert app.call.state.answers[-1].question == "weapons"
-        assert app.call.state.answers[-1].answer == "yes"
+        assert app.session.call is not None
+        assert app.session.call.state.answers[-1].question == "weapons"
+        assert app.session.call.state.answers[-1].answer == "yes"

@@ -6,12 +6,13 @@ look at the report before committing the new pictures."""
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 from textual.pilot import Pilot
 
-from tests.tui.conftest import answer_with_keys, build_app
+from tests.tui.conftest import answer_with_keys, build_app, scenario_folder
 from tests.tui.test_calls import ROUTES
 
 Drive = Callable[[Pilot[int]], Awaitable[None]]
@@ -67,41 +68,27 @@ def test_screen(snap_compare: Any, name: str, size: tuple[int, int], drive: Driv
 
 
 def test_resume_screen(snap_compare: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tests.tui.conftest import LOADED, frozen_clock
     from tests.tui.test_records_in_console import crashed_call
-    from trafficking_triage.records import RecordStore
-    from trafficking_triage.tui.app import make_app
 
     monkeypatch.setattr("trafficking_triage.records.store.new_call_id", lambda now: "260314-K7QM")
     crashed_call(tmp_path)
-    app = make_app(loaded=LOADED, clock=frozen_clock, blink=False, store=RecordStore(tmp_path))
+    app = build_app(data_dir=tmp_path)
     assert snap_compare(app, terminal_size=(80, 24))
 
 
-def training_app(names: list[str]) -> Any:
-    from pathlib import Path
-
-    from tests.tui.conftest import LOADED, frozen_clock
-    from trafficking_triage.training.scenario import load_scenario
-    from trafficking_triage.tui.app import make_app
-
-    folder = Path(__file__).resolve().parents[2] / "scenarios"
-    scenarios = [load_scenario(folder / f"{name}.yaml", LOADED) for name in names]
-    one = scenarios[0] if len(scenarios) == 1 else None
-    return make_app(
-        loaded=LOADED, clock=frozen_clock, blink=False, scenarios=scenarios, scenario=one
-    )
+def training_app(folder: Path, names: list[str]) -> Any:
+    return build_app(training=True, scenarios=scenario_folder(folder, *names))
 
 
-def test_training_picker(snap_compare: Any) -> None:
-    app = training_app(["hotel_housekeeper", "wage_dispute", "whispering_victim"])
+def test_training_picker(snap_compare: Any, tmp_path: Path) -> None:
+    app = training_app(tmp_path, ["hotel_housekeeper", "wage_dispute", "whispering_victim"])
     assert snap_compare(app, terminal_size=(80, 24))
 
 
-def test_training_call_and_debrief(snap_compare: Any) -> None:
-    assert snap_compare(training_app(["hotel_housekeeper"]), terminal_size=(80, 24))
+def test_training_call_and_debrief(snap_compare: Any, tmp_path: Path) -> None:
+    assert snap_compare(training_app(tmp_path / "a", ["hotel_housekeeper"]), terminal_size=(80, 24))
     assert snap_compare(
-        training_app(["boss_returns_mid_call"]),
+        training_app(tmp_path / "b", ["boss_returns_mid_call"]),
         terminal_size=(80, 24),
         press=["f2", "c", "y"],
     )

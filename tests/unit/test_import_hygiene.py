@@ -5,8 +5,10 @@ other tests already."""
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -21,6 +23,9 @@ CORE = [
     "trafficking_triage.settings",
     "trafficking_triage.graph",
     "trafficking_triage.training.scenario",
+    "trafficking_triage.training.debrief",
+    "trafficking_triage.session",
+    "trafficking_triage.files",
 ]
 
 
@@ -45,3 +50,16 @@ def test_screen_free_commands_do_not_import_textual(args: list[str], tmp_path: o
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert out.stderr.strip().splitlines()[-1] == "False"
+
+
+def test_no_screen_module_imports_a_command_line_module() -> None:
+    """The console's screens take what they need from the session, never from the commands."""
+    tui = Path(__file__).resolve().parents[2] / "src" / "trafficking_triage" / "tui"
+    offenders = []
+    for module in sorted(tui.rglob("*.py")):
+        for node in ast.walk(ast.parse(module.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module is not None:
+                names = {node.module.split(".")[-1], *(alias.name for alias in node.names)}
+                if names & {"cli", "records_cli"}:
+                    offenders.append(f"{module.name}:{node.lineno}")
+    assert offenders == []

@@ -10,6 +10,8 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from .store import RecordsError
+
 if TYPE_CHECKING:
     from ..engine import Call
     from ..engine.events import Event
@@ -32,7 +34,8 @@ class Recorder:
         self.pending: list[Event] = []
         self.troubled = False
         self.call_id = call_id if call_id is not None else store.begin(call)
-        store.hold(self.call_id)
+        if not store.hold(self.call_id):  # begin() took it; a resumed call was taken first
+            raise RecordsError(f"another console holds call {self.call_id}")
         call.listeners.append(self.write)
 
     @property

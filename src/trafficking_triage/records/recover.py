@@ -1,18 +1,16 @@
-"""Saving a call somewhere else when its records file cannot be written (a full disk)."""
+"""A call as one JSON document of its events: what ctrl+s writes when the records file cannot
+be written (a full disk), and what `records` can read back later. Used by the session."""
 
 from __future__ import annotations
 
 import json
-import os
-from pathlib import Path
 
 from ..engine import Call
 
 
-def write_events(path: Path, call: Call) -> None:
-    """Every event of the call as JSON, in a file only its owner can read.
-
-    `records` can read the events back later; the file holds everything said on the call."""
+def events_json(call: Call) -> str:
+    """Every event of the call, with the protocol it was taken with. It holds everything said
+    on the call: write it with `files.write_private`."""
     started = call.state.started
     body = {
         "protocol": {
@@ -22,9 +20,4 @@ def write_events(path: Path, call: Call) -> None:
         },
         "events": [json.loads(event.model_dump_json()) for event in call.events],
     }
-    descriptor = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_TRUNC, 0o600)
-    with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-        json.dump(body, handle, indent=2, ensure_ascii=False)
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.chmod(path, 0o600)
+    return json.dumps(body, indent=2, ensure_ascii=False)

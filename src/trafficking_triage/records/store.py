@@ -25,7 +25,7 @@ from ..paths import DATA_ENV
 
 if TYPE_CHECKING:
     from ..engine import Call
-    from ..engine.events import CallStarted, Event
+    from ..engine.events import CallStarted, CloseReason, Event
 
 SCHEMA_VERSION = 1
 DB_NAME = "calls.sqlite3"
@@ -189,11 +189,15 @@ class RecordStore:
 
     # -- writing ----------------------------------------------------------------------------
     def begin(self, call: Call) -> str:
-        """Give the call its id and write its row and every event it has so far."""
+        """Give the call its id and write its row and every event it has so far. The call's
+        lock is taken before its row is visible to other consoles, so none of them ever finds
+        it unfinished while this console runs."""
         started = call.state.started
         assert started is not None, "a call is recorded from its start"
         for _attempt in range(20):
             call_id = new_call_id(started.at)
+            if not self.hold(call_id):
+                continue  # the same id drawn by a console starting a call right now
             try:
                 with self._transaction():
                     self._insert_row(call_id, started)
@@ -202,7 +206,12 @@ class RecordStore:
                         self._insert_event(call_id, event, call)
                 return call_id
             except sqlite3.IntegrityError:
+                self.release(call_id)
                 continue  # the same id drawn twice on the same day: draw again
+            except BaseException:
+                self._seq.pop(call_id, None)
+                self.release(call_id)
+                raise
         raise RecordsError("could not find a free call id")  # pragma: no cover
 
     def _insert_row(self, call_id: str, started: CallStarted) -> None:
@@ -250,10 +259,14 @@ class RecordStore:
         with self._transaction():
             self._insert_event(call_id, event, call)
 
-    def close_as(self, call_id: str, how: str, call: Call) -> None:
-        """Close a call found unfinished (after a crash) without resuming it."""
-        call.close(how)  # type: ignore[arg-type]
-        self.append(call_id, call.events[-1], call)
+    def close_as(self, call_id: str, how: CloseReason, call: Call | None, at: datetime) -> None:
+        """Close a call found unfinished (after a crash) without resuming it; `call` is its
+        events replayed, or None when they do not replay (the close is then written alone).
+        The caller holds the call's lock."""
+        from ..engine.events import CallClosed
+
+        closing = call.close(how) if call is not None else CallClosed(at=at, how=how, open_steps=[])
+        self.append(call_id, closing, call)
 
     # -- reading ----------------------------------------------------------------------------
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
@@ -310,7 +323,10 @@ class RecordStore:
     # call; the OS drops it when the process dies, however it dies, so an open call that
     # nobody holds is one whose console is gone.
     def hold(self, call_id: str) -> bool:
-        """Take the call's lock; False if another running console holds it."""
+        """Take the call's lock (kept until `release`); False if another running console
+        holds it. Taking a lock this store holds already is a no-op."""
+        if call_id in self._locks:
+            return True
         try:
             import fcntl
         except ImportError:  # pragma: no cover - not on POSIX: no cross-console guard
@@ -318,7 +334,7 @@ class RecordStore:
         locks = self.directory / "live"
         locks.mkdir(mode=0o700, exist_ok=True)
         path = locks / f"{call_id}.lock"
-        descriptor = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+        descriptor = os.open(path, os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
             fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except OSError:
@@ -328,11 +344,12 @@ class RecordStore:
         return True
 
     def release(self, call_id: str) -> None:
+        """Let go of the call's lock. The lock file stays: another console may have it open
+        at this moment, and a file removed under it would let a third console take the same
+        call through a new file of the same name."""
         descriptor = self._locks.pop(call_id, None)
         if descriptor is not None:
             os.close(descriptor)
-            with contextlib.suppress(OSError):
-                (self.directory / "live" / f"{call_id}.lock").unlink()
 
     def unfinished(self) -> list[CallRow]:
         """Open calls whose console is gone (killed, closed, crashed): to resume or close."""

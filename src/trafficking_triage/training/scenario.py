@@ -142,13 +142,26 @@ def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
     return findings
 
 
-def scenario_problems(folder: Path, loaded: LoadedProtocol) -> tuple[int, list[Problem]]:
-    """Check every *.yaml scenario in `folder`: how many there are, and every problem."""
+def load_scenarios(folder: Path, loaded: LoadedProtocol) -> list[Scenario]:
+    """Every *.yaml scenario in `folder`, checked against the protocol, in file name order;
+    a ProtocolError lists every problem of every file."""
     problems: list[Problem] = []
-    paths = sorted(folder.glob("*.yaml"))
-    for path in paths:
+    found = []
+    for path in sorted(folder.glob("*.yaml")):
         try:
-            load_scenario(path, loaded)
+            found.append(load_scenario(path, loaded))
         except ProtocolError as error:
             problems += error.problems
-    return len(paths), problems
+    if problems:
+        raise ProtocolError(problems)
+    return found
+
+
+def scenario_problems(folder: Path, loaded: LoadedProtocol) -> tuple[int, list[Problem]]:
+    """For `validate`: how many scenarios `folder` has, and every problem they have."""
+    count = len(list(folder.glob("*.yaml")))
+    try:
+        load_scenarios(folder, loaded)
+    except ProtocolError as error:
+        return count, error.problems
+    return count, []

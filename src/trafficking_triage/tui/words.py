@@ -11,8 +11,12 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets import Static
 
+from ..protocol.texts import display_modes, local, said
+
 if TYPE_CHECKING:
     from ..engine import Call
+
+__all__ = ["answer_words", "display_modes", "elapsed", "local", "plain", "set_content"]
 
 STATUS_MARKS = {
     "in_progress": ("▶", "in progress"),
@@ -22,23 +26,6 @@ STATUS_MARKS = {
     "not_applicable": ("–", "n/a"),
 }
 """Each step status has a symbol and a word, so nothing is told by color alone."""
-
-
-def local(text: dict[str, str], language: str, between: str = "\n") -> str:
-    """The text in `language`, else in the first language the text has.
-
-    A display of two languages, such as "es+en", gives both: the first to read out, the
-    second beneath it (or after `between`) for the dispatcher."""
-    parts = [text[lang] for lang in language.split("+") if lang in text]
-    if not parts:
-        return next(iter(text.values()))
-    return between.join(dict.fromkeys(parts))
-
-
-def display_modes(languages: list[str]) -> list[str]:
-    """The displays F4 steps through: each language, then the others above the first."""
-    first = languages[0]
-    return [*languages, *(f"{other}+{first}" for other in languages[1:])]
 
 
 def plain(text: str, style: str = "") -> Content:
@@ -57,13 +44,7 @@ def set_content(widget: Static, content: Content) -> None:
 
 def answer_words(call: Call, question: str, answer: str | None, value: str | None) -> str:
     """What the caller answered, in the call's language: an answer's label or the typed text."""
-    if value is not None:
-        return value
-    first = call.state.language.split("+")[0]  # one language is enough to name an answer
-    for option in call.protocol.questions[question].answers:
-        if option.id == answer:
-            return local(option.label, first)
-    return answer or ""
+    return said(call.protocol, question, answer, value, call.state.language)
 
 
 def elapsed(seconds: float) -> str:

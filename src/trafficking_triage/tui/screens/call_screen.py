@@ -10,10 +10,8 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.css.query import NoMatches
-from textual.screen import Screen
 from textual.widgets import Static
 
-from ..controller import controller
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
@@ -21,17 +19,13 @@ from ..widgets.key_hints import KeyHints
 from ..widgets.question_panel import QuestionPanel
 from ..widgets.too_small import TooSmall
 from ..widgets.trail import Trail
-from ..words import answer_words
+from ..words import answer_words, local
+from .confirm_screen import ConfirmScreen
 from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...engine import Call
-    from ...first_view import FirstView
-
-
-CHECKS_AFTER_LAYOUT = 0.05
-"""Seconds from the first question's layout to the start of the checks: about three frames,
-time for the frame to reach the terminal (measured: 10 to 35 ms)."""
+    from ...session import CallSession, Refusal
 
 
 class CallScreen(SizedScreen[None]):
@@ -47,25 +41,22 @@ class CallScreen(SizedScreen[None]):
         *[Binding(str(n), f"pick({n})", show=False, id=f"pick_{n}") for n in range(1, 10)],
     ]
 
-    def __init__(
-        self, call: Call | None, *, first: FirstView | None = None, blink: bool = True
-    ) -> None:
-        """`call` is None while the console is still opening: the screen then shows `first`,
-        the saved first question, until the app hands it the call (see first_view)."""
+    def __init__(self, session: CallSession, *, blink: bool = True) -> None:
         super().__init__()
-        assert call is not None or first is not None
-        self.call = call
-        self.first = first
+        self.session = session
         self.blink = blink
-        self.why_visible = False
+        self.why_visible = session.presenter
+        """Why each question is asked (F3); always, for the classroom's projector."""
+        self.shown: Call | None = None
+        """The call last drawn: a new one clears what was typed for the last caller."""
 
     def compose(self) -> ComposeResult:
         yield CallHeader(id="header")
         yield Static(id="settings-warning", classes="body")
         with Horizontal(id="body", classes="body"):
             with Vertical(id="main"):
-                yield QuestionPanel(id="question", blink=self.blink)
-                yield Trail(id="trail")
+                yield QuestionPanel(id="question", blink=self.blink, answer=self.answer)
+                yield Trail(id="trail", choose=self.go_back_to)
             with Vertical(id="side"):
                 yield Checklist(id="checklist")
                 yield IndicatorList(id="indicators")
@@ -74,9 +65,7 @@ class CallScreen(SizedScreen[None]):
 
     def on_mount(self) -> None:
         with contextlib.suppress(NoMatches):  # taken down before it was built
-            if controller(self).presenter:
-                self.why_visible = True  # for the classroom: why and source beside each question
-            missing = controller(self).missing_settings
+            missing = self.session.missing_settings
             warning = self.query_one("#settings-warning", Static)
             warning.update(
                 Content.assemble(
@@ -87,37 +76,12 @@ class CallScreen(SizedScreen[None]):
             )
             warning.display = bool(missing)
             self.show_call()
-            if self.call is None:  # opened on the saved first question (see first_view)
-                self.screen_layout_refresh_signal.subscribe(self, self._laid_out, immediate=True)
-
-    def _laid_out(self, _screen: Screen[None]) -> None:
-        # Called after each layout of the screen. Once this screen is on top and its question
-        # has a place, the frame showing it follows within a frame or two (Textual may hold
-        # it back until a batch of changes ends); the checks begin a little after that, so
-        # they never compete with drawing the first question. A key that needs the call
-        # starts them at once.
-        with contextlib.suppress(NoMatches):
-            words = self.query_one(QuestionPanel).query_one("#question-words")
-            if self.is_current and words.region.area > 0:
-                self.screen_layout_refresh_signal.unsubscribe(self)
-                self.set_timer(CHECKS_AFTER_LAYOUT, controller(self).start_opening)
 
     def focus_first(self) -> None:
         # The answer field or list, whichever the question shows; Textual's first focusable
         # part of a screen seen beneath another can be the trail (its layout lags behind).
         with contextlib.suppress(NoMatches):
             self.query_one(QuestionPanel).focus_answer()
-
-    def set_call(self, call: Call) -> None:
-        """The next call: nothing typed or shown for the last caller stays on screen."""
-        self.call = call
-        self.query_one(QuestionPanel).reset()
-        self.show_call()
-
-    def take_call(self, call: Call) -> None:
-        """The call this screen opened for, now running: what was typed meanwhile stays."""
-        self.call = call
-        self.show_call()
 
     def show_call(self) -> None:
         # A screen still being built, or being taken down after a quick key (F1 then
@@ -127,15 +91,15 @@ class CallScreen(SizedScreen[None]):
 
     def _show_call(self) -> None:
         """Render the call's current state (called after every change)."""
-        call = self.call
+        call = self.session.call
         if call is None:
-            self._show_first()
-            return
+            return  # a scenario to pick, or an unfinished call to resume, comes first
+        if call is not self.shown:
+            self.shown = call
+            self.query_one(QuestionPanel).reset()  # nothing typed for the last caller stays
         prompt = call.state.prompt
-        header_where = ""
         if prompt is not None:
             question = call.protocol.questions[prompt.question]
-            header_where = f"question {len(call.state.answers) + 1}"
             self.query_one(QuestionPanel).show(
                 prompt,
                 section=question.section,
@@ -144,71 +108,31 @@ class CallScreen(SizedScreen[None]):
                 why_visible=self.why_visible,
                 previous=self.previous_answer(call, prompt.question),
                 prefill=self.prefill(call, prompt.question, question.fact),
-                caller_says=self.caller_says(prompt.question),
+                caller_says=self.session.caller_says(prompt.question),
                 closed_mode=call.closed_mode(),
             )
-        self.query_one(CallHeader).show(
-            call, call.clock(), header_where, controller(self).records_trouble
-        )
+        self._tick()
         self.query_one(Checklist).show(call.checklist())
         found = [call.protocol.indicators[name] for name, _question in call.indicators()]
         self.query_one(IndicatorList).show(found)
         self.query_one(Trail).show(call, call.state.language)
 
-    def _show_first(self) -> None:
-        """The saved first question, exactly as a new call shows it, before the call runs."""
-        first = self.first
-        assert first is not None
-        app = controller(self)
-        self.query_one(QuestionPanel).show(
-            first.prompt,
-            section=first.section,
-            language=app.language,
-            why=first.why,
-            why_visible=self.why_visible,
-            previous=None,
-            prefill=app.context.get(first.fact) if first.fact else None,
-            closed_mode=False,
-        )
-        self._tick()
-        self.query_one(Checklist).show(list(first.checklist))
-        self.query_one(IndicatorList).show([])
-        self.query_one(Trail).show(None, app.language)
-
     def tick(self) -> None:
-        # A screen still being built, or being taken down after a quick key (F1 then
-        # Escape), may lack its widgets; there is then nothing to draw, and no reason to fail.
-        with contextlib.suppress(NoMatches):
+        with contextlib.suppress(NoMatches):  # as in show_call
             self._tick()
 
     def _tick(self) -> None:
-        """Once a second: the elapsed time."""
-        app = controller(self)
-        if self.call is None:
-            self.query_one(CallHeader).show_parts(
-                seconds=(app.clock() - app.opened_at).total_seconds(),
-                training=False,
-                closed_mode=False,
-                where="question 1",
-                unsaved=None,
-            )
+        """The elapsed time (once a second) and where the call is."""
+        call = self.session.call
+        if call is None:
             return
-        prompt = self.call.state.prompt
-        where = f"question {len(self.call.state.answers) + 1}" if prompt else ""
-        self.query_one(CallHeader).show(self.call, self.call.clock(), where, app.records_trouble)
+        where = f"question {len(call.state.answers) + 1}" if call.state.prompt else ""
+        self.query_one(CallHeader).show(call, call.clock(), where, self.session.records_trouble)
 
     def why_text(self, why: str, source: str) -> str:
-        if not controller(self).presenter or self.call is None:
+        if not self.session.presenter:
             return why
-        return f"{why} (source: {self.call.protocol.sources[source].title})"
-
-    def caller_says(self, question: str) -> str | None:
-        """In training, what the scripted caller says to this question."""
-        scenario = controller(self).scenario
-        if scenario is None:
-            return None
-        reply = scenario.caller.replies.get(question)
-        return reply.say if reply is not None else scenario.caller.default
+        return f"{why} (source: {self.session.protocol.sources[source].title})"
 
     @staticmethod
     def prefill(call: Call, question: str, fact: str | None) -> str | None:
@@ -234,26 +158,55 @@ class CallScreen(SizedScreen[None]):
     # Number and y/n keys answer at once, inside the key's own handling, so a key pressed
     # right after always meets the next question, however fast the keys come. Each answer
     # names the question it was given to, so it can never land on another one.
+    def answer(self, value: str, question: str | None) -> None:
+        self.refused(self.session.answer(value, question))
+
+    def refused(self, refusal: Refusal | None) -> None:
+        if refusal is not None:
+            self.notify(
+                refusal.message, title=refusal.title, severity=refusal.severity, markup=False
+            )
+
     def action_pick(self, number: int) -> None:
         panel = self.query_one(QuestionPanel)
         choice = panel.choice_at(number)
         if choice is not None:
-            controller(self).answer(choice, panel.question_shown())
+            self.answer(choice, panel.question_shown())
 
     def action_answer_id(self, answer_id: str) -> None:
         panel = self.query_one(QuestionPanel)
         if panel.has_choice(answer_id):
-            controller(self).answer(answer_id, panel.question_shown())
+            self.answer(answer_id, panel.question_shown())
 
     def action_toggle_why(self) -> None:
         self.why_visible = not self.why_visible
         self.show_call()
 
     def action_back(self) -> None:
-        if not controller(self).finish_opening():
+        self.refused(self.session.back())
+
+    def go_back_to(self, question: str) -> None:
+        """A trail choice: back to that question, asking first when later answers fall away
+        (the question is put inside the key's handling, so the next key answers it)."""
+        session = self.session
+        later = session.would_drop(question)
+        if later is None or session.call is None:
             return
-        call = self.call
-        if call is None or call.back_target() is None:
-            self.notify("This is the first question: there is nothing to go back to.")
+
+        def back(confirmed: bool | None = True) -> None:
+            # No toast: the question panel itself shows what was answered before.
+            if confirmed:
+                self.refused(session.back(question))
+
+        if later == 0:
+            back()
             return
-        controller(self).apply(call.back)
+        words = local(session.protocol.questions[question].text, session.call.state.language)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Go back and change this answer? {later} later answer"
+                f"{'s' if later != 1 else ''} will fall away.",
+                f"“{words}”\nWhat fell away stays in the call's record.",
+            ),
+            back,
+        )

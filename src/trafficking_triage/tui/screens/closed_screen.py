@@ -10,7 +10,6 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from ..controller import controller
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 from .sized_screen import SizedScreen
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
 
 
 class ClosedScreen(SizedScreen[None]):
-    BINDINGS = [Binding("enter", "new_call", "New call", id="new_call")]
+    BINDINGS = [Binding("enter", "app.new_call", "New call", id="new_call")]
 
     def __init__(self, call: Call) -> None:
         super().__init__()
@@ -43,6 +42,3 @@ class ClosedScreen(SizedScreen[None]):
             yield Static(Content("\n").join(lines))
         yield KeyHints()
         yield TooSmall()
-
-    def action_new_call(self) -> None:
-        controller(self).new_call()

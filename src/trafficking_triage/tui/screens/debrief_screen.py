@@ -11,7 +11,6 @@ from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.widgets import Static
 
-from ..controller import controller
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 from .sized_screen import SizedScreen
@@ -22,7 +21,7 @@ if TYPE_CHECKING:
 
 
 class DebriefScreen(SizedScreen[None]):
-    BINDINGS = [Binding("enter", "again", "Another call", id="again")]
+    BINDINGS = [Binding("enter", "app.new_call", "Another call", id="again")]
 
     def __init__(self, scenario: Scenario, result: Debrief) -> None:
         super().__init__()
@@ -50,6 +49,3 @@ class DebriefScreen(SizedScreen[None]):
             yield Static(Content("\n").join(lines))
         yield KeyHints()
         yield TooSmall()
-
-    def action_again(self) -> None:
-        controller(self).new_call()

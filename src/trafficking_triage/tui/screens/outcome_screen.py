@@ -15,16 +15,18 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
-from ..controller import controller
+from ...session import Refusal
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 from ..words import answer_words, local
+from .confirm_screen import ConfirmScreen
 from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...engine import Call
+    from ...session import CallSession
 
 
 class OutcomeScreen(SizedScreen[None]):
@@ -36,9 +38,12 @@ class OutcomeScreen(SizedScreen[None]):
         *[Binding(str(n), f"tick({n})", show=False, id=f"tick_{n}") for n in range(1, 10)],
     ]
 
-    def __init__(self, call: Call) -> None:
+    def __init__(self, session: CallSession) -> None:
         super().__init__()
-        self.call = call
+        self.session = session
+        call = session.call
+        assert call is not None, "a call is routed before its outcome shows"
+        self.call: Call = call
 
     def compose(self) -> ComposeResult:
         yield CallHeader(id="header")
@@ -72,7 +77,7 @@ class OutcomeScreen(SizedScreen[None]):
             return
         outcome = call.protocol.outcomes[route.outcome]
         self.query_one(CallHeader).show(
-            call, call.clock(), "route reached", controller(self).records_trouble
+            call, call.clock(), "route reached", self.session.records_trouble
         )
         self.query_one("#route-banner", Static).update(
             Content.assemble(
@@ -96,12 +101,12 @@ class OutcomeScreen(SizedScreen[None]):
 
     def _tick(self) -> None:
         self.query_one(CallHeader).show(
-            self.call, self.call.clock(), "route reached", controller(self).records_trouble
+            self.call, self.call.clock(), "route reached", self.session.records_trouble
         )
 
     def contacts_text(self, outcome_id: str) -> Content:
         protocol = self.call.protocol
-        contacts = controller(self).contacts
+        contacts = self.session.contacts
         lines = [Content.styled("CALL OR TRANSFER TO", "bold")]
         for name in protocol.outcomes[outcome_id].contacts:
             contact = contacts[name]
@@ -120,7 +125,7 @@ class OutcomeScreen(SizedScreen[None]):
                         " set it in the agency settings",
                     )
                 )
-        settings = controller(self).settings
+        settings = self.session.settings
         if settings is not None:
             facts = self.call.facts()
             for alert in settings.settings.radio_alerts:
@@ -152,22 +157,47 @@ class OutcomeScreen(SizedScreen[None]):
         return Content("\n").join(lines)
 
     def action_tick(self, number: int) -> None:
-        if number not in {step.number for step in self.call.protocol.steps}:
-            return
-        done = number not in self.call.state.ticked
-        controller(self).apply(lambda: self.call.tick(number, done))
+        self.refused(self.session.toggle_step(number))
 
     def action_back(self) -> None:
-        target = self.call.back_target()
-        if target is not None:
-            controller(self).apply(self.call.back)
+        if self.call.back_target() is not None:
+            self.refused(self.session.back())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a record there is no narrative to copy: the key is not offered.
-        return action != "copy_narrative" or controller(self).recording()
+        return action != "copy_narrative" or self.session.recording()
 
     def action_copy_narrative(self) -> None:
-        controller(self).copy_narrative()
+        """The call as plain text for the CAD remarks: to a private file, and to the
+        clipboard where the terminal allows it (OSC 52)."""
+        copied = self.session.narrative()
+        if isinstance(copied, Refusal):
+            self.refused(copied)
+            return
+        self.app.copy_to_clipboard(copied.text)
+        self.notify(copied.notice.message, title=copied.notice.title, markup=False)
 
     def action_close_call(self) -> None:
-        controller(self).close_call()
+        open_steps = self.call.open_steps()
+
+        def close(confirmed: bool | None = True) -> None:
+            if confirmed:
+                self.refused(self.session.close())
+
+        if not open_steps:
+            close()
+            return
+        steps = ", ".join(str(n) for n in open_steps)
+        self.app.push_screen(
+            ConfirmScreen(
+                f"Close the call with step{'s' if len(open_steps) != 1 else ''} {steps} open?",
+                "The open steps are recorded with the call.",
+            ),
+            close,
+        )
+
+    def refused(self, refusal: Refusal | None) -> None:
+        if refusal is not None:
+            self.notify(
+                refusal.message, title=refusal.title, severity=refusal.severity, markup=False
+            )

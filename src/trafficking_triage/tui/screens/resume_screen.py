@@ -16,39 +16,37 @@ from ..widgets.too_small import TooSmall
 from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
-    from ...records import CallRow
+    from ...session import Unfinished
 
-Choice = Literal["resume", "interrupted"]
+ResumeChoice = Literal["resume", "interrupted"]
 
 
-class ResumeScreen(SizedScreen[Choice]):
+class ResumeScreen(SizedScreen[ResumeChoice]):
     BINDINGS = [
         Binding("r", "choose('resume')", "Resume it", id="resume"),
         Binding("i", "choose('interrupted')", "Close as interrupted", id="interrupted"),
     ]
 
-    def __init__(self, row: CallRow, answered: int, where: str, resumable: str | None) -> None:
+    def __init__(self, found: Unfinished) -> None:
         super().__init__()
-        self.row = row
-        self.answered = answered
-        self.where = where
-        self.resumable = resumable
-        """None when the call can be resumed; otherwise why it cannot."""
+        self.found = found
 
     def compose(self) -> ComposeResult:
-        row = self.row
+        row, found = self.found.row, self.found
         lines = [
             Content.styled(" AN UNFINISHED CALL WAS FOUND ", "bold reverse"),
             Content(""),
             Content(f"Call {row.id}, started {row.started_at.astimezone():%Y-%m-%d %H:%M:%S}"),
-            Content(f"on console {row.console or '-'}; {self.answered} answers recorded."),
-            Content.assemble("Where it stopped: ", (self.where, "bold")),
+            Content(f"on console {row.console or '-'}; {found.answered} answers recorded."),
+            Content.assemble("Where it stopped: ", (found.where, "bold")),
             Content(""),
         ]
-        if self.resumable is None:
+        if found.not_resumable is None:
             lines.append(Content.assemble((" r ", "bold reverse"), " resume it where it stopped"))
         else:
-            lines.append(Content.assemble(("It cannot be resumed here: ", "bold"), self.resumable))
+            lines.append(
+                Content.assemble(("It cannot be resumed here: ", "bold"), found.not_resumable)
+            )
         lines.append(
             Content.assemble(
                 (" i ", "bold reverse"), " close it as interrupted (it stays recorded)"
@@ -60,9 +58,13 @@ class ResumeScreen(SizedScreen[Choice]):
         yield TooSmall()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        blocked = action == "choose" and parameters == ("resume",) and self.resumable is not None
+        blocked = (
+            action == "choose"
+            and parameters == ("resume",)
+            and self.found.not_resumable is not None
+        )
         return not blocked
 
-    def action_choose(self, choice: Choice) -> None:
+    def action_choose(self, choice: ResumeChoice) -> None:
         if self.is_current:  # a second key in a burst must not dismiss twice
             self.dismiss(choice)

@@ -2,11 +2,12 @@
 
 Choice questions show numbered answers (the screen maps number keys and y/n onto them); text
 and number questions show a field that takes typing and Enter. Every way of answering goes
-straight to the app, inside the key's handling, so fast keys are recorded in order.
+straight to the screen's `answer`, inside the key's handling, so fast keys are recorded in order.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -32,8 +33,16 @@ SECTION_NAMES = {
 
 
 class QuestionPanel(Vertical):
-    def __init__(self, *, blink: bool = True, id: str | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        answer: Callable[[str, str | None], None],
+        blink: bool = True,
+        id: str | None = None,
+    ) -> None:
         super().__init__(id=id)
+        self.answer = answer
+        """Records an answer to a question: the screen's, which calls the session."""
         self.blink = blink
         self.prompt: Prompt | None = None
         self._labels: list[tuple[str, str]] | None = None
@@ -42,8 +51,8 @@ class QuestionPanel(Vertical):
         # The words above the answers are one Static, not one per part: each widget costs
         # styling and layout on every answer and before the first question can show.
         yield Static(id="question-words")
-        yield AnswerList(id="answers")
-        typed = AnswerInput(id="typed", select_on_focus=False)
+        yield AnswerList(self.answer, id="answers")
+        typed = AnswerInput(self.answer, id="typed", select_on_focus=False)
         typed.cursor_blink = self.blink
         yield typed
 

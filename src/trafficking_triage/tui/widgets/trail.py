@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from ..controller import controller
 from ..words import answer_words, local
 from .steady_option_list import SteadyOptionList
 
@@ -16,12 +16,17 @@ if TYPE_CHECKING:
 
 
 class Trail(SteadyOptionList):
+    def __init__(self, choose: Callable[[str], None], id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.choose = choose
+        """Goes back to a question (the screen's, which asks first)."""
+
     _shown: list[tuple[str, str | None, str | None]]
     _language = ""
 
     def show(self, call: Call | None, language: str) -> None:
         """List the answers; when the call only moved on, just the new ones are added.
-        Before the call has started (see first_view) there are none."""
+        Without a call there are none."""
         language = language.split("+")[0]  # one language a line in the trail
         wanted = [(g.question, g.answer, g.value) for g in call.state.answers] if call else []
         shown: list[tuple[str, str | None, str | None]] = getattr(self, "_shown", [])
@@ -48,4 +53,4 @@ class Trail(SteadyOptionList):
         # key's handling, so the key pressed next answers it (see key_turns).
         option = self.highlighted_option
         if option is not None and option.id is not None:
-            controller(self).go_back_to(option.id, ask=True)
+            self.choose(option.id)

@@ -1,0 +1,53 @@
+"""Texts in the protocol's languages: which words to show or read out for a question, an answer
+or an outcome, in a display such as "en", "es" or "es+en" (Spanish to read out, English
+beneath). The one place that knows what a display is and how an answer is named; the engine,
+the exports and the screens all ask here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .models import Protocol
+
+
+def reading_language(display: str) -> str:
+    """The language read out in a display ("es" in "es+en")."""
+    return display.split("+")[0]
+
+
+def local(text: Mapping[str, str], display: str, between: str = "\n") -> str:
+    """The text in the display's languages, the one to read out first; a language the text
+    lacks is passed over, and a text in none of them gives its first language."""
+    parts = [text[lang] for lang in display.split("+") if lang in text]
+    if not parts:
+        return next(iter(text.values()))
+    return between.join(dict.fromkeys(parts))
+
+
+def display_modes(languages: Sequence[str]) -> list[str]:
+    """The displays a console offers (F4 steps through them; --lang takes one): each
+    language, then each other language above the protocol's first."""
+    first = languages[0]
+    return [*languages, *(f"{other}+{first}" for other in languages[1:])]
+
+
+def answer_label(protocol: Protocol, question: str, answer: str | None, display: str) -> str | None:
+    """The label of answer `answer` of `question` in the display's reading language; None when
+    the question has no such answer."""
+    for option in protocol.questions[question].answers:
+        if option.id == answer:
+            return local(option.label, reading_language(display))
+    return None
+
+
+def said(
+    protocol: Protocol, question: str, answer: str | None, value: str | None, display: str
+) -> str:
+    """What the caller answered, in words: the text typed, else the answer's label, else the
+    answer as recorded."""
+    if value is not None:
+        return value
+    return answer_label(protocol, question, answer, display) or answer or ""

@@ -1,0 +1,517 @@
+"""One console's work, with no screen in it: the protocol and agency settings in force, the
+record store and the recorder of the call under way, records trouble, and every action a
+dispatcher takes on a call.
+
+The console's App builds one `CallSession` (through `open_session`) and its screens call the
+actions; tests drive whole calls through it without a terminal. An action the call cannot take
+now comes back as a `Refusal` for the screen to show, never as an exception. When the session
+changes, it calls `on_change`; when it has something to tell the dispatcher that no action
+returned (the records could not be written, or can again), it calls `on_notice`.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal, NamedTuple
+
+from .engine.view import utc_now
+from .files import write_private
+from .protocol.texts import display_modes, local
+from .records import CallRow, RecordsError, RecordStore
+from .records.recorder import Recorder, cause_of
+
+if TYPE_CHECKING:
+    from .engine import Call
+    from .protocol import LoadedProtocol
+    from .settings import LoadedSettings, ResolvedContact
+    from .training.scenario import Scenario
+
+Severity = Literal["information", "warning", "error"]
+
+
+class Refusal(NamedTuple):
+    """What could not be done, in words for the screen (never a caller's words)."""
+
+    message: str
+    title: str = "Not recorded"
+    severity: Severity = "warning"
+
+
+class Notice(NamedTuple):
+    """Something the dispatcher must be told that no action of theirs returned."""
+
+    message: str
+    title: str
+    severity: Severity = "information"
+    seconds: float = 5
+
+
+class Copied(NamedTuple):
+    """The call's narrative, saved under the records, for the clipboard."""
+
+    text: str
+    notice: Notice
+
+
+class Unfinished(NamedTuple):
+    """A call left open by a console that is gone (killed, closed, crashed)."""
+
+    row: CallRow
+    call: Call | None
+    """Its events replayed on the protocol in force; None when they cannot be."""
+    not_resumable: str | None
+    """Why it cannot be resumed here, or None."""
+    answered: int
+    where: str
+    """The question it stopped on, or the route it had reached, in words."""
+
+
+class ConsoleError(Exception):
+    """The console cannot open as asked (a display language the protocol lacks, no such
+    training scenario); the message says why."""
+
+
+@dataclass(frozen=True)
+class ConsoleOptions:
+    """What a console is opened with: the command line's choices, resolved to files."""
+
+    protocol: Path | None = None
+    """The protocol file; None: the shipped one."""
+    agency: Path | None = None
+    """The agency settings file; None: no settings (every agency contact NOT CONFIGURED)."""
+    data_dir: Path | None = None
+    """Where call records are kept; None: nothing is recorded (previews, tests)."""
+    lang: str | None = None
+    console: str | None = None
+    dispatcher: str | None = None
+    context: Mapping[str, str] = field(default_factory=dict)
+    """What a CAD passed in: incident, location, callback."""
+    training: bool = False
+    scenario: str | None = None
+    """A scenario id or file to play; None in training: pick one from the list."""
+    scenarios: Path | None = None
+    """The scenario folder; None: the one beside the protocol."""
+    presenter: bool = False
+    clock: Callable[[], datetime] = utc_now
+    blink: bool = True
+    """The answer field's cursor blinks (off for pictures of the screen)."""
+
+
+def open_session(options: ConsoleOptions) -> CallSession:
+    """Check the protocol and settings, load the scenarios, then open the record store (so a
+    bad file is reported before the data directory is touched). Raises ProtocolError with
+    every problem of a file, ConsoleError or RecordsError."""
+    from .protocol import load_protocol
+    from .settings import load_settings
+
+    loaded = load_protocol(options.protocol)
+    displays = display_modes(loaded.protocol.protocol.languages)
+    if options.lang is not None and options.lang not in displays:
+        raise ConsoleError(f"--lang {options.lang}: this protocol has {', '.join(displays)}")
+    settings = load_settings(options.agency) if options.agency is not None else None
+    scenarios = _scenarios(options, loaded) if options.training else []
+    store = RecordStore(options.data_dir) if options.data_dir is not None else None
+    return CallSession(
+        loaded,
+        settings=settings,
+        store=store,
+        clock=options.clock,
+        console=options.console,
+        dispatcher=options.dispatcher,
+        context=dict(options.context),
+        language=options.lang,
+        training=options.training,
+        scenarios=scenarios,
+        presenter=options.presenter,
+    )
+
+
+def _scenarios(options: ConsoleOptions, loaded: LoadedProtocol) -> list[Scenario]:
+    """The scenario asked for, else every scenario of the folder (all problems at once)."""
+    from .training.scenario import load_scenario, load_scenarios
+
+    wanted = options.scenario
+    if wanted is not None and Path(wanted).is_file():
+        return [load_scenario(Path(wanted), loaded)]
+    folder = options.scenarios or loaded.path.parent / "scenarios"
+    found = load_scenarios(folder, loaded)
+    if wanted is not None:
+        chosen = [s for s in found if s.id == wanted]
+        if not chosen:
+            ids = ", ".join(s.id for s in found) or "none"
+            raise ConsoleError(f"no scenario called '{wanted}' in {folder} (there are: {ids})")
+        return chosen
+    if not found:
+        raise ConsoleError(f"no scenarios in {folder}")
+    return found
+
+
+class CallSession:
+    def __init__(
+        self,
+        loaded: LoadedProtocol,
+        *,
+        settings: LoadedSettings | None = None,
+        store: RecordStore | None = None,
+        clock: Callable[[], datetime] = utc_now,
+        console: str | None = None,
+        dispatcher: str | None = None,
+        context: dict[str, str] | None = None,
+        language: str | None = None,
+        training: bool = False,
+        scenarios: list[Scenario] | None = None,
+        presenter: bool = False,
+    ) -> None:
+        from .settings.resolve import missing_settings, resolve_contacts
+
+        agency = settings.settings if settings is not None else None
+        self.loaded = loaded
+        self.protocol = loaded.protocol
+        self.settings = settings
+        self.contacts: dict[str, ResolvedContact] = resolve_contacts(loaded.protocol, agency)
+        """The protocol's contacts with the agency's numbers filled in."""
+        self.missing_settings = missing_settings(loaded.protocol, agency)
+        """Short names of the agency contacts not set yet (warned of on the call screen)."""
+        self.store = store
+        self.clock = clock
+        self.console = console
+        self.dispatcher = dispatcher
+        self.context = context or {}
+        self.languages = list(loaded.protocol.protocol.languages)
+        self.language = language or self.languages[0]
+        """The display the next call starts in (en, es, es+en)."""
+        self.scenarios = scenarios or []
+        self.training = training or bool(self.scenarios)
+        self.scenario: Scenario | None = self.scenarios[0] if len(self.scenarios) == 1 else None
+        """The training scenario being played; None until one is picked."""
+        self.presenter = presenter
+        """Training with the why and source of each question in view, for a projector."""
+        self.call: Call | None = None
+        self.recorder: Recorder | None = None
+        self.records_trouble: str | None = None
+        """Why the call records cannot be written right now; None while all is saved."""
+        self.on_change: Callable[[], None] = lambda: None
+        self.on_notice: Callable[[Notice], None] = lambda _notice: None
+
+    # -- what the screens read --------------------------------------------------------------
+    def call_open(self) -> bool:
+        return self.call is not None and self.call.state.closed is None
+
+    def recording(self) -> bool:
+        """The call under way is in the record store (so it has an id and a narrative)."""
+        return self.recorder is not None
+
+    def caller_says(self, question: str) -> str | None:
+        """In training, what the scripted caller says to `question`."""
+        scenario = self.scenario
+        if scenario is None:
+            return None
+        reply = scenario.caller.replies.get(question)
+        return reply.say if reply is not None else scenario.caller.default
+
+    def choosing_scenario(self) -> bool:
+        return self.training and self.scenario is None
+
+    # -- starting, resuming, closing --------------------------------------------------------
+    def start(self) -> Call:
+        """A new call (the last one's lock let go), recorded from its first event."""
+        from .engine import Call
+
+        self.finish()
+        call = Call.start(
+            self.protocol,
+            self.loaded.sha256,
+            clock=self.clock,
+            console=self.console,
+            dispatcher=self.dispatcher,
+            context=self.context,
+            language=self.language,
+            settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
+            training=self.training,
+        )
+        self.call = call
+        self._attach(call)
+        self.on_change()
+        return call
+
+    def _attach(self, call: Call, call_id: str | None = None) -> None:
+        """Record the call from now on: a new one from its first event, a resumed one (its
+        lock taken already) from its next."""
+        if self.store is None:
+            return
+        try:
+            self.recorder = Recorder(
+                self.store,
+                call,
+                call_id,
+                on_trouble=self._trouble,
+                on_recovered=self._recovered,
+            )
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            self._trouble(cause_of(error))
+
+    def pick(self, scenario: Scenario) -> Call:
+        self.scenario = scenario
+        return self.start()
+
+    def next_call(self) -> None:
+        """After a call: the next one, or after a debrief with several scenarios, the list."""
+        if len(self.scenarios) > 1:
+            self.finish()
+            self.scenario = None
+            self.call = None
+            self.on_change()
+            return
+        self.start()
+
+    def unfinished(self) -> Unfinished | None:
+        """The first call left open by a console that is gone, to resume or close; never a
+        training call at a dispatcher's console, nor any call in training."""
+        if self.store is None or self.training:
+            return None
+        rows = self.store.unfinished()
+        return self._replayed(rows[0]) if rows else None
+
+    def _replayed(self, row: CallRow) -> Unfinished:
+        from .engine import Call, CallError
+
+        assert self.store is not None
+        call: Call | None = None
+        why: str | None = None
+        if row.protocol_sha256 != self.loaded.sha256:
+            why = (
+                f"it was taken with protocol {row.protocol_id} {row.protocol_version}, "
+                "not the one loaded now"
+            )
+        else:
+            try:
+                call = Call(self.protocol, self.store.events(row.id), clock=self.clock)
+            except CallError:
+                why = "its events do not replay on this protocol"
+        where = "unknown"
+        if call is not None and call.state.prompt is not None:
+            where = local(self.protocol.questions[call.state.prompt.question].text, "en")
+        elif call is not None and call.state.route is not None:
+            where = f"route reached: {self.protocol.outcomes[call.state.route.outcome].title}"
+        answered = len(call.state.answers) if call is not None else 0
+        return Unfinished(row, call, why, answered, where)
+
+    def resume(self, found: Unfinished) -> Refusal | None:
+        """Take the call over where it stopped, holding its lock from now on."""
+        taken = self._take(found)
+        if isinstance(taken, Refusal):
+            return taken
+        assert taken is not None, "a call taken to resume replays"
+        self.finish()
+        self.call = taken
+        self._attach(taken, found.row.id)
+        self.on_change()
+        return None
+
+    def close_unfinished(self, found: Unfinished) -> Refusal | None:
+        """Close the call as interrupted without resuming it: under its lock, through the
+        store's own close, so a console that resumed it meanwhile is never closed under."""
+        taken = self._take(found, resumable=False)
+        if isinstance(taken, Refusal):
+            return taken
+        assert self.store is not None
+        store, call_id = self.store, found.row.id
+        try:
+            store.close_as(call_id, "interrupted", taken, at=self.clock())
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            self._trouble(cause_of(error))
+        finally:
+            store.release(call_id)
+        return None
+
+    def _take(self, found: Unfinished, resumable: bool = True) -> Call | Refusal | None:
+        """The call's lock, then its events read again under it: another console may have
+        resumed or closed it since it was offered."""
+        from .engine import Call, CallError
+
+        store = self.store
+        assert store is not None
+        if resumable and found.not_resumable is not None:
+            return Refusal(f"This call cannot be resumed here: {found.not_resumable}.")
+        if not store.hold(found.row.id):
+            return Refusal("Another console has just taken that call.", title="Unfinished call")
+        if store.row(found.row.id).status != "open":
+            store.release(found.row.id)
+            return Refusal("Another console has just closed that call.", title="Unfinished call")
+        try:
+            return Call(self.protocol, store.events(found.row.id), clock=self.clock)
+        except CallError:
+            if resumable:
+                store.release(found.row.id)
+                return Refusal("This call cannot be resumed here: its events do not replay.")
+            return None
+
+    def close(self) -> Refusal | None:
+        """Close the call as completed (its open steps are recorded with it)."""
+        return self._act(lambda call: call.close("completed"))
+
+    def abandon(self) -> None:
+        """Quitting with the call open: it is closed as abandoned, and kept."""
+        if self.call_open():
+            self._act(lambda call: call.close("abandoned"))
+
+    def finish(self) -> None:
+        """Let go of the call's lock (its console is done with it)."""
+        if self.recorder is not None:
+            self.recorder.finish()
+            self.recorder = None
+
+    def shut(self) -> None:
+        self.finish()
+        if self.store is not None:
+            self.store.close()
+
+    # -- the call's actions -----------------------------------------------------------------
+    def answer(self, value: str, question: str | None = None) -> Refusal | None:
+        """Record an answer; one meant for a question no longer asked is ignored."""
+        call = self.call
+        prompt = call.state.prompt if call is not None else None
+        if question is not None and (prompt is None or prompt.question != question):
+            return None
+        return self._act(lambda call: call.answer(value))
+
+    def back(self, to: str | None = None) -> Refusal | None:
+        """Back to `to` (default: the previous question, or undo the danger-now key)."""
+        call = self.call
+        if call is None or (to is None and call.back_target() is None):
+            return Refusal(
+                "This is the first question: there is nothing to go back to.", title="Back"
+            )
+        return self._act(lambda call: call.back(to))
+
+    def would_drop(self, to: str) -> int | None:
+        """How many later answers fall away by going back to `to`; None if it cannot."""
+        from .engine import CallError
+
+        if self.call is None:
+            return None
+        try:
+            return len(self.call.would_drop(to)) - 1
+        except CallError:
+            return None  # a trail choice overtaken by a key pressed just before it
+
+    def escalate(self) -> Refusal | None:
+        if not self.call_open():
+            return None
+        return self._act(lambda call: call.escalate())
+
+    def toggle_step(self, number: int) -> Refusal | None:
+        call = self.call
+        if call is None or number not in {step.number for step in self.protocol.steps}:
+            return None
+        done = number not in call.state.ticked
+        return self._act(lambda call: call.tick(number, done))
+
+    def note(self, text: str) -> Refusal | None:
+        return self._act(lambda call: call.note(text))
+
+    def switch_language(self) -> str | None:
+        """The next display (English, Spanish, Spanish with English beneath, ...); the next
+        call starts in it too. None when there is no call to switch."""
+        call = self.call
+        if call is None or not self.call_open():
+            return None
+        modes = display_modes(self.languages)
+        current = call.state.language
+        following = modes[(modes.index(current) + 1) % len(modes)] if current in modes else modes[0]
+        self.language = following
+        self._act(lambda call: call.switch_language(following))
+        return following
+
+    def _act(self, action: Callable[[Call], object]) -> Refusal | None:
+        from .engine import CallError
+
+        call = self.call
+        if call is None:
+            return None
+        try:
+            action(call)
+        except CallError as refusal:
+            self.on_change()
+            return Refusal(str(refusal))
+        if call.state.closed is not None:
+            self.finish()
+        self.on_change()
+        return None
+
+    # -- records ---------------------------------------------------------------------------
+    def _trouble(self, cause: str) -> None:
+        first = self.records_trouble is None
+        self.records_trouble = cause
+        if first:
+            self.on_notice(
+                Notice(
+                    f"NOT SAVED: {cause}. The call goes on in memory; ctrl+s saves it to "
+                    "another file.",
+                    "Call records",
+                    "error",
+                    30,
+                )
+            )
+        self.on_change()
+
+    def _recovered(self) -> None:
+        self.records_trouble = None
+        self.on_notice(Notice("Call records are being written again.", "Call records"))
+        self.on_change()
+
+    def save_suggestion(self) -> Path:
+        """Where ctrl+s proposes to save the call: a name of its own for each call."""
+        call_id = self.recorder.call_id if self.recorder is not None else None
+        if call_id is None and self.call is not None and self.call.state.started is not None:
+            call_id = f"unsaved-{self.call.state.started.at:%Y%m%d-%H%M%S}"
+        return Path.home() / f"call-{call_id or 'unsaved'}.json"
+
+    def save_elsewhere(self, path: Path) -> Refusal | Notice:
+        """Every event of the call, as JSON, to a new owner-only file (never over another)."""
+        from .records.recover import events_json
+
+        call = self.call
+        if call is None:
+            return Refusal("There is no call to save.", title="Not saved")
+        try:
+            write_private(path, events_json(call))
+        except FileExistsError:
+            return Refusal(
+                f"{path} exists already; nothing was written. Choose another name.",
+                title="Not saved",
+                severity="error",
+            )
+        except OSError as error:
+            return Refusal(
+                f"Could not write {path}: {error.strerror or error}",
+                title="Not saved",
+                severity="error",
+            )
+        return Notice(f"The whole call was saved to {path}", "Saved")
+
+    def narrative(self) -> Copied | Refusal:
+        """The call as plain text for the CAD remarks, saved to a private file under the
+        records: the text (for the clipboard) and what to tell the dispatcher."""
+        from .records.export import narrative
+
+        call, recorder, store = self.call, self.recorder, self.store
+        if call is None or recorder is None or store is None:
+            return Refusal("This call is not being recorded: nothing to copy.", title="Narrative")
+        text = narrative(store.row(recorder.call_id), call)
+        folder = store.directory / "exports"
+        path = folder / f"{recorder.call_id}.txt"
+        try:
+            folder.mkdir(mode=0o700, exist_ok=True)
+            write_private(path, text, replace=True)
+        except OSError as error:
+            return Refusal(
+                f"Could not write the narrative: {error.strerror or error}",
+                title="Narrative",
+                severity="error",
+            )
+        return Copied(text, Notice(f"Copied to the clipboard and saved to {path}", "Narrative"))

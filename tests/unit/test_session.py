@@ -1,0 +1,299 @@
+"""The call session without a screen: whole calls, refusals as values, records trouble, and
+calls left unfinished by a killed console, resumed or closed, with two consoles racing."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sqlite3
+import stat
+import subprocess
+import sys
+import textwrap
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.unit.test_shipped_protocol import call as answers_for
+from trafficking_triage.engine import replay_answers
+from trafficking_triage.protocol import LoadedProtocol
+from trafficking_triage.records import RecordStore
+from trafficking_triage.session import (
+    CallSession,
+    ConsoleError,
+    ConsoleOptions,
+    Notice,
+    Refusal,
+    open_session,
+)
+
+FROZEN = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
+SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
+
+
+def frozen() -> datetime:
+    return FROZEN
+
+
+def session_on(directory: Path | None, **options: object) -> CallSession:
+    return open_session(ConsoleOptions(data_dir=directory, clock=frozen, **options))  # type: ignore[arg-type]
+
+
+def take(session: CallSession, answers: dict[str, object]) -> None:
+    """Answer each question asked, from `answers`, until one is not there."""
+    call = session.call
+    assert call is not None
+    while call.state.prompt is not None and call.state.prompt.question in answers:
+        assert session.answer(str(answers[call.state.prompt.question])) is None
+
+
+ROUTES = {
+    "officer": answers_for("victim_inside", threats="yes"),
+    "tip_line": answers_for("witness_specific", employer_housing="yes"),
+    "hotline": answers_for("general_concern"),
+}
+
+
+@pytest.mark.parametrize("route", ROUTES)
+def test_a_whole_call_to_each_route_is_recorded(route: str, tmp_path: Path) -> None:
+    session = session_on(tmp_path)
+    changes: list[int] = []
+    session.on_change = lambda: changes.append(1)
+    call = session.start()
+    take(session, ROUTES[route])
+    assert call.state.route is not None and call.state.route.outcome == route
+    expected = replay_answers(session.protocol, ROUTES[route])
+    assert [(g.question, g.answer, g.value) for g in call.state.answers] == [
+        (g.question, g.answer, g.value) for g in expected.state.answers
+    ]
+    for number in call.open_steps():
+        assert session.toggle_step(number) is None
+    assert session.close() is None
+    assert session.recorder is None  # its lock let go as it closed
+    assert len(changes) >= len(call.events) - 1  # the screens were told of every change
+    session.shut()
+    store = RecordStore(tmp_path)
+    (row,) = store.rows()
+    assert (row.status, row.route) == ("completed", route)
+    assert [e.kind for e in store.events(row.id)] == [e.kind for e in call.events]
+
+
+def test_refusals_come_back_as_values(tmp_path: Path) -> None:
+    session = session_on(None)
+    session.start()
+    back = session.back()
+    assert isinstance(back, Refusal) and "nothing to go back to" in back.message
+    refused = session.answer("   ")
+    assert isinstance(refused, Refusal) and "empty answer" in refused.message
+    assert session.answer("Main St") is None
+    wrong = session.answer("maybe")
+    assert isinstance(wrong, Refusal) and "maybe" not in wrong.message  # never the caller's words
+    empty_note = session.note(" ")
+    assert isinstance(empty_note, Refusal)
+    # An answer meant for a question no longer asked is dropped without a word.
+    assert session.answer("no", question="location") is None
+    assert session.call is not None and len(session.call.state.answers) == 1
+
+
+def test_back_escalate_note_and_language(tmp_path: Path) -> None:
+    session = session_on(None)
+    call = session.start()
+    take(session, {"location": "Main St", "danger_now": "no", "weapons": "no"})
+    assert session.would_drop("danger_now") == 1
+    assert session.back("danger_now") is None
+    assert [g.question for g in call.state.answers] == ["location"]
+    assert session.note("caller whispering") is None
+    assert call.state.notes == ["caller whispering"]
+    assert session.switch_language() == "es"
+    assert session.switch_language() == "es+en"
+    assert session.language == "es+en"  # the next call starts in it too
+    assert session.escalate() is None
+    assert call.state.route is not None and call.state.route.escalated
+    assert session.back() is None  # takes the danger-now key back
+    assert call.state.route is None
+
+
+def test_abandoning_keeps_the_call(tmp_path: Path) -> None:
+    session = session_on(tmp_path)
+    session.start()
+    take(session, {"location": "Main St"})
+    session.abandon()
+    session.shut()
+    (row,) = RecordStore(tmp_path).rows()
+    assert row.status == "abandoned"
+
+
+def test_records_trouble_is_told_once_and_the_recovery_too(tmp_path: Path) -> None:
+    session = session_on(tmp_path)
+    told: list[Notice] = []
+    session.on_notice = told.append
+    session.start()
+    store = session.store
+    assert store is not None
+    real_append = store.append
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    store.append = full  # type: ignore[method-assign]
+    take(session, {"location": "Main St", "danger_now": "no", "weapons": "no"})
+    assert session.records_trouble == "the disk is full"
+    assert [n.message.split(":")[0] for n in told] == ["NOT SAVED"]
+    store.append = real_append  # type: ignore[method-assign]
+    take(session, {"controller_nearby": "no"})
+    assert session.records_trouble is None
+    assert told[-1].message == "Call records are being written again."
+    assert session.recorder is not None
+    stored = RecordStore(tmp_path).events(session.recorder.call_id)
+    assert session.call is not None and len(stored) == len(session.call.events)
+
+
+def test_saving_elsewhere_never_overwrites(tmp_path: Path) -> None:
+    session = session_on(None)
+    session.start()
+    take(session, {"location": "Main St"})
+    target = tmp_path / "call.json"
+    saved = session.save_elsewhere(target)
+    assert isinstance(saved, Notice)
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    body = json.loads(target.read_text())
+    assert [e["kind"] for e in body["events"]] == ["call_started", "question_answered"]
+    again = session.save_elsewhere(target)
+    assert isinstance(again, Refusal) and "exists already" in again.message
+    link = tmp_path / "link.json"
+    link.symlink_to(tmp_path / "victim.json")
+    through = session.save_elsewhere(link)
+    assert isinstance(through, Refusal)
+    assert not (tmp_path / "victim.json").exists()
+
+
+def test_each_unsaved_call_gets_its_own_suggested_file() -> None:
+    ticks = iter(datetime(2026, 3, 14, 9, 30, s, tzinfo=UTC) for s in range(0, 60))
+    session = open_session(ConsoleOptions(clock=lambda: next(ticks)))
+    session.start()
+    first = session.save_suggestion()
+    session.start()
+    assert session.save_suggestion() != first
+
+
+def test_the_narrative_is_written_owner_only_and_never_through_a_link(tmp_path: Path) -> None:
+    session = session_on(tmp_path)
+    session.start()
+    take(session, {"location": "Main St"})
+    session.escalate()
+    copied = session.narrative()
+    assert not isinstance(copied, Refusal)
+    assert "Main St" in copied.text
+    assert session.recorder is not None
+    path = tmp_path / "exports" / f"{session.recorder.call_id}.txt"
+    assert path.read_text() == copied.text
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    path.unlink()
+    path.symlink_to(tmp_path / "planted.txt")
+    refused = session.narrative()
+    assert isinstance(refused, Refusal)
+    assert not (tmp_path / "planted.txt").exists()
+
+
+def test_no_narrative_without_a_record() -> None:
+    session = session_on(None)
+    session.start()
+    assert isinstance(session.narrative(), Refusal)
+
+
+KILLED_CONSOLE = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from trafficking_triage.session import ConsoleOptions, open_session
+    session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1]), console="c9"))
+    session.start()
+    for value in ["Motel on Route 9", "no", "no", "no", "general_concern"]:
+        session.answer(value)
+    print(session.recorder.call_id, flush=True)
+    os.kill(os.getpid(), signal.SIGKILL)
+    """
+)
+
+
+def killed_mid_call(directory: Path) -> str:
+    """A console process killed (SIGKILL) with five answers recorded: its call's id."""
+    done = subprocess.run(
+        [sys.executable, "-c", KILLED_CONSOLE, str(directory)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "TRAFFICKING_TRIAGE_AGENCY": str(directory / "absent.yaml")},
+    )
+    assert done.returncode == -signal.SIGKILL, done.stderr
+    return done.stdout.strip()
+
+
+def test_a_call_whose_console_was_killed_resumes_where_it_stopped(tmp_path: Path) -> None:
+    call_id = killed_mid_call(tmp_path)
+    session = session_on(tmp_path)
+    found = session.unfinished()
+    assert found is not None and found.row.id == call_id
+    assert (found.answered, found.not_resumable) == (5, None)
+    assert found.where == "Can you talk freely right now, without anyone listening?"
+    assert session.resume(found) is None
+    assert session.call is not None and session.recorder is not None
+    assert session.recorder.call_id == call_id
+    assert session.answer("yes") is None
+    assert len(RecordStore(tmp_path).events(call_id)) == 7
+    assert session_on(tmp_path).unfinished() is None  # held by this session now
+    session.shut()
+
+
+def test_a_call_whose_console_was_killed_can_be_closed_as_interrupted(tmp_path: Path) -> None:
+    call_id = killed_mid_call(tmp_path)
+    session = session_on(tmp_path)
+    found = session.unfinished()
+    assert found is not None
+    assert session.close_unfinished(found) is None
+    store = RecordStore(tmp_path)
+    assert store.row(call_id).status == "interrupted"
+    assert [e.kind for e in store.events(call_id)][-1] == "call_closed"
+    assert session.unfinished() is None
+
+
+def test_two_consoles_offered_one_call_resume_and_close_exactly_once(tmp_path: Path) -> None:
+    call_id = killed_mid_call(tmp_path)
+    first, second = session_on(tmp_path), session_on(tmp_path)
+    found_first, found_second = first.unfinished(), second.unfinished()
+    assert found_first is not None and found_second is not None
+    assert first.resume(found_first) is None
+    lost = second.close_unfinished(found_second)
+    assert isinstance(lost, Refusal) and "Another console has just taken" in lost.message
+    assert RecordStore(tmp_path).row(call_id).status == "open"
+    first.abandon()
+    first.shut()
+    assert RecordStore(tmp_path).row(call_id).status == "abandoned"
+
+
+def test_a_console_that_resumes_a_call_closed_meanwhile_is_told(tmp_path: Path) -> None:
+    call_id = killed_mid_call(tmp_path)
+    first, second = session_on(tmp_path), session_on(tmp_path)
+    found_first, found_second = first.unfinished(), second.unfinished()
+    assert found_first is not None and found_second is not None
+    assert second.close_unfinished(found_second) is None
+    lost = first.resume(found_first)
+    assert isinstance(lost, Refusal) and "closed that call" in lost.message
+    assert first.call is None
+    events = RecordStore(tmp_path).events(call_id)
+    assert [e.kind for e in events].count("call_closed") == 1
+
+
+def test_a_training_session_is_never_offered_a_real_call(tmp_path: Path) -> None:
+    killed_mid_call(tmp_path)
+    training = session_on(tmp_path, training=True, scenario="hotel_housekeeper")
+    assert training.unfinished() is None
+    assert training.scenario is not None and training.scenario.id == "hotel_housekeeper"
+
+
+def test_options_that_cannot_open_a_console_say_why(shipped: LoadedProtocol) -> None:
+    with pytest.raises(ConsoleError, match="--lang en\\+es: this protocol has en, es, es\\+en"):
+        session_on(None, lang="en+es")
+    with pytest.raises(ConsoleError, match="no scenario called 'nope'"):
+        session_on(None, training=True, scenario="nope")
