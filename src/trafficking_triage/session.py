@@ -254,9 +254,11 @@ class CallSession:
         except (OSError, sqlite3.Error, RecordsError) as error:
             self._trouble(cause_of(error))
 
-    def pick(self, scenario: Scenario) -> Call:
-        self.scenario = scenario
-        return self.start()
+    def pick(self, scenario: Scenario | None) -> None:
+        """Play `scenario` (a training call); None (nothing picked) changes nothing."""
+        if scenario is not None:
+            self.scenario = scenario
+            self.start()
 
     def next_call(self) -> None:
         """After a call: the next one, or after a debrief with several scenarios, the list."""

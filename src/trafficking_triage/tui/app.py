@@ -7,7 +7,6 @@ session (`trafficking_triage.session`); the screens render it and call its actio
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 from textual import events
@@ -15,16 +14,18 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..session import CallSession, ConsoleOptions, Notice, Refusal, open_session
+from ..session import CallSession, ConsoleOptions, open_session
+from .crash import PrivateCrashReport
 from .key_turns import KeyDone, KeyTurns
 from .launch import resume_collector
+from .notices import show
 from .screens.call_screen import CallScreen
 from .screens.confirm_screen import ConfirmScreen
 from .screens.outcome_screen import OutcomeScreen
 from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
 
 
-class TriageApp(App[int]):
+class TriageApp(PrivateCrashReport, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "trafficking-triage"
     ENABLE_COMMAND_PALETTE = False
@@ -49,7 +50,7 @@ class TriageApp(App[int]):
         self.blink = blink
         self.key_turns = KeyTurns(self, super().on_event)
         session.on_change = self.sync
-        session.on_notice = self.tell
+        session.on_notice = lambda notice: show(self, notice)
 
     # -- keys, in turn -----------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -83,23 +84,19 @@ class TriageApp(App[int]):
         if session.choosing_scenario():
             from .screens.scenario_picker_screen import ScenarioPickerScreen
 
-            self.push_screen(ScenarioPickerScreen(session.scenarios), self.picked)
+            self.push_screen(ScenarioPickerScreen(session.scenarios), session.pick)
         elif (found := session.unfinished()) is not None:
             from .screens.resume_screen import ResumeScreen
 
             def chosen(choice: str | None) -> None:
                 act = session.resume if choice == "resume" else session.close_unfinished
-                self.show(act(found))
+                show(self, act(found))
                 if session.call is None:
                     self.offer_or_start()  # the next unfinished call, or a new call
 
             self.push_screen(ResumeScreen(found), chosen)
         else:
             session.start()
-
-    def picked(self, scenario: Any) -> None:
-        if scenario is not None:
-            self.session.pick(scenario)
 
     def sync(self) -> None:
         """Bring the screens in line with the session: the outcome on top once routed, the
@@ -111,8 +108,10 @@ class TriageApp(App[int]):
                 self.offer_or_start()
             return
         if call.state.closed is not None:
+            from .screens.closed_screen import screen_after
+
             self._pop_to_base()
-            self.push_screen(self._closed_screen())
+            self.push_screen(screen_after(self.session))
             return
         while len(self.screen_stack) > 1 and not isinstance(self.screen, OutcomeScreen):
             self.pop_screen()  # a dialog, the reference, a closed call's screen
@@ -128,49 +127,9 @@ class TriageApp(App[int]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def _closed_screen(self) -> Screen[Any]:
-        session, call = self.session, self.session.call
-        assert call is not None
-        if session.scenario is not None:
-            from ..training.debrief import debrief
-            from .screens.debrief_screen import DebriefScreen
-
-            return DebriefScreen(session.scenario, debrief(session.scenario, call))
-        from .screens.closed_screen import ClosedScreen
-
-        return ClosedScreen(call)
-
     def tick_clock(self) -> None:
         if isinstance(self.screen, CallScreen | OutcomeScreen):
             self.screen.tick()
-
-    def show(self, result: Refusal | Notice | None) -> None:
-        """Tell the dispatcher what an action refused or reported."""
-        if isinstance(result, Refusal):
-            self.notify(result.message, title=result.title, severity=result.severity, markup=False)
-        elif result is not None:
-            self.tell(result)
-
-    def tell(self, notice: Notice) -> None:
-        self.notify(
-            notice.message,
-            title=notice.title,
-            severity=notice.severity,
-            timeout=notice.seconds,
-            markup=False,
-        )
-        self.refresh_bindings()  # ctrl+s is offered while the records cannot be written
-
-    def _fatal_error(self) -> None:
-        """A crash report without the values of local variables (Textual shows them by
-        default): they would hold what the caller said, and this report reaches the terminal."""
-        from rich.segment import Segments
-        from rich.traceback import Traceback
-
-        self.bell()
-        report = Traceback(show_locals=False, width=None)
-        self._exit_renderables.append(Segments(self.console.render(report, self.console.options)))
-        self._close_messages_no_wait()
 
     # -- keys that work everywhere ---------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -184,7 +143,7 @@ class TriageApp(App[int]):
         return True
 
     def action_danger_now(self) -> None:
-        self.show(self.session.escalate())
+        show(self, self.session.escalate())
 
     def action_switch_language(self) -> None:
         """F4: the next display (English, Spanish, Spanish with English beneath, ...)."""
@@ -208,12 +167,7 @@ class TriageApp(App[int]):
     def action_save_elsewhere(self) -> None:
         from .screens.save_elsewhere_screen import SaveElsewhereScreen
 
-        def save(path: Path | None) -> None:
-            if path is not None:
-                self.show(self.session.save_elsewhere(path))
-
-        reason = self.session.records_trouble or "asked"
-        self.push_screen(SaveElsewhereScreen(reason, self.session.save_suggestion()), save)
+        self.push_screen(SaveElsewhereScreen(self.session))
 
     def action_request_quit(self) -> None:
         if isinstance(self.screen, ConfirmScreen):

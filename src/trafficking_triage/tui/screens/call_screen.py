@@ -12,6 +12,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
+from ..notices import show
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
@@ -25,7 +26,7 @@ from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...engine import Call
-    from ...session import CallSession, Refusal
+    from ...session import CallSession
 
 
 class CallScreen(SizedScreen[None]):
@@ -159,13 +160,7 @@ class CallScreen(SizedScreen[None]):
     # right after always meets the next question, however fast the keys come. Each answer
     # names the question it was given to, so it can never land on another one.
     def answer(self, value: str, question: str | None) -> None:
-        self.refused(self.session.answer(value, question))
-
-    def refused(self, refusal: Refusal | None) -> None:
-        if refusal is not None:
-            self.notify(
-                refusal.message, title=refusal.title, severity=refusal.severity, markup=False
-            )
+        show(self, self.session.answer(value, question))
 
     def action_pick(self, number: int) -> None:
         panel = self.query_one(QuestionPanel)
@@ -183,7 +178,7 @@ class CallScreen(SizedScreen[None]):
         self.show_call()
 
     def action_back(self) -> None:
-        self.refused(self.session.back())
+        show(self, self.session.back())
 
     def go_back_to(self, question: str) -> None:
         """A trail choice: back to that question, asking first when later answers fall away
@@ -196,7 +191,7 @@ class CallScreen(SizedScreen[None]):
         def back(confirmed: bool | None = True) -> None:
             # No toast: the question panel itself shows what was answered before.
             if confirmed:
-                self.refused(session.back(question))
+                show(self, session.back(question))
 
         if later == 0:
             back()

@@ -16,6 +16,19 @@ from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...engine import Call
+    from ...session import CallSession
+
+
+def screen_after(session: CallSession) -> SizedScreen[None]:
+    """The screen after a call closes: the debrief of a training call, else this one."""
+    call = session.call
+    assert call is not None and call.state.closed is not None
+    if session.scenario is not None:
+        from ...training.debrief import debrief
+        from .debrief_screen import DebriefScreen
+
+        return DebriefScreen(session.scenario, debrief(session.scenario, call))
+    return ClosedScreen(call)
 
 
 class ClosedScreen(SizedScreen[None]):

@@ -16,6 +16,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from ...session import Refusal
+from ..notices import show
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.key_hints import KeyHints
@@ -157,11 +158,11 @@ class OutcomeScreen(SizedScreen[None]):
         return Content("\n").join(lines)
 
     def action_tick(self, number: int) -> None:
-        self.refused(self.session.toggle_step(number))
+        show(self, self.session.toggle_step(number))
 
     def action_back(self) -> None:
         if self.call.back_target() is not None:
-            self.refused(self.session.back())
+            show(self, self.session.back())
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         # Without a record there is no narrative to copy: the key is not offered.
@@ -172,7 +173,7 @@ class OutcomeScreen(SizedScreen[None]):
         clipboard where the terminal allows it (OSC 52)."""
         copied = self.session.narrative()
         if isinstance(copied, Refusal):
-            self.refused(copied)
+            show(self, copied)
             return
         self.app.copy_to_clipboard(copied.text)
         self.notify(copied.notice.message, title=copied.notice.title, markup=False)
@@ -182,7 +183,7 @@ class OutcomeScreen(SizedScreen[None]):
 
         def close(confirmed: bool | None = True) -> None:
             if confirmed:
-                self.refused(self.session.close())
+                show(self, self.session.close())
 
         if not open_steps:
             close()
@@ -195,9 +196,3 @@ class OutcomeScreen(SizedScreen[None]):
             ),
             close,
         )
-
-    def refused(self, refusal: Refusal | None) -> None:
-        if refusal is not None:
-            self.notify(
-                refusal.message, title=refusal.title, severity=refusal.severity, markup=False
-            )

@@ -1,8 +1,10 @@
-"""Asks for another file to save the call to, when the records file cannot be written."""
+"""Asks for another file to save the call to, when the records file cannot be written, and
+saves it there (a new file, owner-only; an existing one is never replaced)."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,16 +13,21 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from ..notices import show
 from ..widgets.submit_field import SubmitField
 
+if TYPE_CHECKING:
+    from ...session import CallSession
 
-class SaveElsewhereScreen(ModalScreen[Path | None]):
+
+class SaveElsewhereScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_save")]
 
-    def __init__(self, cause: str, suggestion: Path) -> None:
+    def __init__(self, session: CallSession) -> None:
         super().__init__()
-        self.cause = cause
-        self.suggestion = suggestion
+        self.session = session
+        self.cause = session.records_trouble or "asked"
+        self.suggestion = session.save_suggestion()
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
@@ -37,8 +44,9 @@ class SaveElsewhereScreen(ModalScreen[Path | None]):
     def save(self, value: str) -> None:
         # is_current: a second key in a burst must not dismiss twice
         if value.strip() and self.is_current:
-            self.dismiss(Path(value.strip()).expanduser())
+            self.dismiss()
+            show(self, self.session.save_elsewhere(Path(value.strip()).expanduser()))
 
     def action_cancel(self) -> None:
         if self.is_current:  # a second key in a burst must not dismiss twice
-            self.dismiss(None)
+            self.dismiss()
