@@ -290,7 +290,7 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
         scenario_line = _count(count, "scenario") + " reach their routes"
     settings_line = None
     if agency is not None:
-        from .settings import load_settings
+        from .settings.loader import load_settings
 
         try:
             load_settings(agency)
@@ -343,7 +343,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def agency_init(path: Path | None, force: bool) -> int:
     from .files import write_private
-    from .settings import default_settings_path
+    from .paths import default_settings_path
     from .settings.template import TEMPLATE
 
     target = path or default_settings_path()

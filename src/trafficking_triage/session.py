@@ -27,7 +27,8 @@ from .records.recorder import Recorder, cause_of
 if TYPE_CHECKING:
     from .engine import Call
     from .protocol import LoadedProtocol
-    from .settings import LoadedSettings, ResolvedContact
+    from .settings.loader import LoadedSettings
+    from .settings.resolve import ResolvedContact
     from .training.scenario import Scenario
 
 Severity = Literal["information", "warning", "error"]
@@ -70,6 +71,11 @@ class Unfinished(NamedTuple):
     """The question it stopped on, or the route it had reached, in words."""
 
 
+CHECKED_PROTOCOL = "checked-protocol.json"
+"""In the data directory: the protocol last checked in full (see protocol.loader); safe to
+delete, it only saves the next console from reading the YAML and checking the graph."""
+
+
 class ConsoleError(Exception):
     """The console cannot open as asked (a display language the protocol lacks, no such
     training scenario); the message says why."""
@@ -106,13 +112,17 @@ def open_session(options: ConsoleOptions) -> CallSession:
     bad file is reported before the data directory is touched). Raises ProtocolError with
     every problem of a file, ConsoleError or RecordsError."""
     from .protocol import load_protocol
-    from .settings import load_settings
 
-    loaded = load_protocol(options.protocol)
+    checked = options.data_dir / CHECKED_PROTOCOL if options.data_dir is not None else None
+    loaded = load_protocol(options.protocol, checked=checked)
     displays = display_modes(loaded.protocol.protocol.languages)
     if options.lang is not None and options.lang not in displays:
         raise ConsoleError(f"--lang {options.lang}: this protocol has {', '.join(displays)}")
-    settings = load_settings(options.agency) if options.agency is not None else None
+    settings = None
+    if options.agency is not None:
+        from .settings.loader import load_settings
+
+        settings = load_settings(options.agency)
     scenarios = _scenarios(options, loaded) if options.training else []
     store = RecordStore(options.data_dir) if options.data_dir is not None else None
     return CallSession(

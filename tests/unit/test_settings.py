@@ -8,8 +8,8 @@ import pytest
 
 from trafficking_triage.cli import main
 from trafficking_triage.protocol import LoadedProtocol, ProtocolError
-from trafficking_triage.settings import load_settings, resolve_contacts
-from trafficking_triage.settings.resolve import missing_settings
+from trafficking_triage.settings.loader import load_settings
+from trafficking_triage.settings.resolve import missing_settings, resolve_contacts
 
 AGENCY = Path(__file__).parent.parent / "data" / "agency"
 

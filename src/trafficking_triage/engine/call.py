@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..protocol.lint import is_yes_no
 from ..protocol.models import Condition, Decision, Protocol, Question, Rule
 from .events import (
     CallClosed,
@@ -420,7 +419,7 @@ class Call:
         if closed is None:
             closed = self.closed_mode()
         meta = self.protocol.protocol
-        if closed and not is_yes_no(question) and question.closed is not None:
+        if closed and not question.yes_no and question.closed is not None:
             yes_no = (Choice("yes", meta.yes_label), Choice("no", meta.no_label))
             return Prompt(node, question.kind, question.closed.text, yes_no, True)
         choices = tuple(Choice(a.id, a.label) for a in question.answers)

@@ -1,8 +1,6 @@
 """What the engine hands to the screens, as plain data: the question to ask now and the
-checklist's lines.
+checklist's lines. Read by the call screen, the outcome screen and the exports.
 
-Plain named tuples, loading neither pydantic nor Textual, so the console can draw its first
-question from a saved copy before the engine is loaded (see `trafficking_triage.first_view`).
 Named tuples rather than frozen dataclasses: a dataclass takes about a millisecond to define,
 and these are defined before the first question can show.
 """
@@ -11,6 +9,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Literal, NamedTuple
+
+from ..protocol.models import yes_no
 
 
 def utc_now() -> datetime:
@@ -37,8 +37,7 @@ class Prompt(NamedTuple):
 
     @property
     def yes_no(self) -> bool:
-        ids = {choice.id for choice in self.choices}
-        return self.kind == "choice" and {"yes", "no"} <= ids
+        return self.kind == "choice" and yes_no([choice.id for choice in self.choices])
 
 
 StepStatus = Literal["in_progress", "waiting", "to_do", "done", "not_applicable"]

@@ -11,16 +11,8 @@ from __future__ import annotations
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from .models import Condition, Protocol, Question
+from .models import Condition, Protocol
 from .problems import Finding, Path, did_you_mean
-
-YES_NO = frozenset({"yes", "no", "unknown"})
-
-
-def is_yes_no(question: Question) -> bool:
-    """A closed question: answered yes or no (and perhaps "don't know")."""
-    ids = {answer.id for answer in question.answers}
-    return question.kind == "choice" and {"yes", "no"} <= ids <= YES_NO
 
 
 @dataclass(frozen=True)
@@ -396,7 +388,7 @@ class Linter:
             seeds.extend(edge.target for edge in edges(p, node) if edge.target in self.nodes)
         for qid in sorted(seen & set(p.questions)):
             question = p.questions[qid]
-            if question.kind == "choice" and not is_yes_no(question) and question.closed is None:
+            if question.kind == "choice" and not question.yes_no and question.closed is None:
                 self.add(
                     ("questions", qid),
                     f"'{qid}' can be asked of a caller who cannot speak freely,"

@@ -1,28 +1,32 @@
 """Loading a protocol file: read, parse, validate the shape, check the graph.
 
-The one entry point for the engine, the CLI and the app. On success it gives a
+The one entry point for the engine, the CLI and the console. On success it gives a
 `LoadedProtocol` (the models plus what a record needs to name the file: id, version, sha256);
 otherwise a `ProtocolError` listing every problem with file, line, column and key path.
+
+The console passes a `checked` file: a protocol that passed every check is remembered there
+(as JSON, keyed by the file's bytes and the checking code), so the next console with the same
+file and program validates its shape again but skips reading YAML and checking the graph.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
+import json
+import os
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
-
+from .. import __version__
 from ..paths import default_protocol_path
-from .lint import Linter
 from .models import Protocol
 from .problems import Finding, Positions, Problem, ProtocolError, render_path
-from .schema_errors import findings_from
-from .yamlfile import parse_yaml, read_text
 
 
 @dataclass
@@ -33,9 +37,15 @@ class LoadedProtocol:
     sha256: str
     paths_checked: int
     data: Any = field(repr=False)
-    positions: Positions = field(repr=False)
+    positions: Positions | None = field(repr=False)
+    """Where each key sits in the file; None when it was loaded from a checked copy (the file
+    is then read again, should a problem need a line)."""
 
     def problem(self, finding: Finding) -> Problem:
+        if self.positions is None:
+            from .yamlfile import parse_yaml, read_text
+
+            self.data, self.positions, _ = parse_yaml(read_text(self.path, self.name)[0], self.name)
         return locate(self.name, self.data, self.positions, finding)
 
 
@@ -47,14 +57,80 @@ def locate(name: str, data: Any, positions: Positions, finding: Finding) -> Prob
 
 
 def load_protocol(
-    path: Path | None = None, name: str | None = None, raw: bytes | None = None
+    path: Path | None = None,
+    name: str | None = None,
+    raw: bytes | None = None,
+    checked: Path | None = None,
 ) -> LoadedProtocol:
+    """Load and check the protocol at `path` (default: the shipped one). With `checked`, a
+    copy remembered there for these very bytes and this program is used instead of reading
+    the YAML and checking the graph again, and a protocol that passes is remembered."""
     path = path if path is not None else default_protocol_path()
     name = (
         name if name is not None else (path.name if path == default_protocol_path() else str(path))
     )
+    if raw is None:
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            raw = None  # read_text says why, as for every file
+    key = _checked_key(raw) if raw is not None and checked is not None else None
+    if key is not None and checked is not None:
+        remembered = _remembered(checked, key)
+        if remembered is not None:
+            data, paths = remembered
+            with _collector_paused():
+                protocol = Protocol.model_validate(data)
+            return LoadedProtocol(protocol, path, name, key[1], paths, data, None)
+    from .yamlfile import read_text
+
     text, raw = read_text(path, name, raw)
-    return parse_protocol(text, hashlib.sha256(raw).hexdigest(), path, name)
+    loaded = parse_protocol(text, hashlib.sha256(raw).hexdigest(), path, name)
+    if key is not None and checked is not None:
+        _remember(checked, key, loaded)
+    return loaded
+
+
+def _checked_key(raw: bytes) -> tuple[str, str]:
+    """(key, the file's sha256): the file's bytes, and the program that checked them (its
+    version and the checking code itself, so an edited checkout never trusts an old check)."""
+    digest = hashlib.sha256(raw).hexdigest()
+    program = hashlib.sha256(__version__.encode())
+    here = Path(__file__).parent
+    for module in ("models.py", "lint.py", "loader.py", "yamlfile.py", "schema_errors.py"):
+        with contextlib.suppress(OSError):
+            program.update((here / module).read_bytes())
+    return f"{program.hexdigest()}-{digest}", digest
+
+
+def _remembered(checked: Path, key: tuple[str, str]) -> tuple[Any, int] | None:
+    """The data and path count remembered for `key`; None when there is none to trust (no
+    file, another key, damaged: the protocol is then checked in full, as on a first launch)."""
+    try:
+        saved = json.loads(checked.read_text(encoding="utf-8"))
+        if saved["key"] != key[0] or not isinstance(saved["data"], dict):
+            return None
+        return saved["data"], int(saved["paths_checked"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _remember(checked: Path, key: tuple[str, str], loaded: LoadedProtocol) -> None:
+    """Remember a protocol that passed; a failure only costs the next console time. Written
+    under a name of its own (owner-only) and renamed over the old copy: consoles starting
+    together never read half a file."""
+    if not checked.parent.is_dir():
+        return
+    text = json.dumps({"key": key[0], "paths_checked": loaded.paths_checked, "data": loaded.data})
+    with contextlib.suppress(OSError, TypeError, ValueError):
+        descriptor, partial = tempfile.mkstemp(dir=checked.parent, prefix=f".{checked.name}.")
+        try:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+                handle.write(text)
+            os.replace(partial, checked)
+        finally:
+            with contextlib.suppress(OSError):
+                os.unlink(partial)
 
 
 @contextmanager
@@ -79,6 +155,12 @@ def parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProto
 
 
 def _parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProtocol:
+    from pydantic import ValidationError
+
+    from .lint import Linter
+    from .schema_errors import findings_from
+    from .yamlfile import parse_yaml
+
     data, positions, problems = parse_yaml(text, name)
     if data is None:
         raise ProtocolError(

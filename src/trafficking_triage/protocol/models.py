@@ -7,6 +7,7 @@ silently ignored default.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
@@ -116,6 +117,12 @@ class ClosedForm(Strict):
 QuestionKind = Literal["choice", "text", "number"]
 
 
+def yes_no(answer_ids: Collection[str]) -> bool:
+    """Answers that make a yes/no question: yes and no, and perhaps "don't know". Such a
+    question is asked as it is to a caller who cannot talk freely, and takes the y and n keys."""
+    return {"yes", "no"} <= set(answer_ids) <= {"yes", "no", "unknown"}
+
+
 class Question(Strict):
     section: Literal["safety", "caller", "screening", "facts"]
     kind: QuestionKind = "choice"
@@ -128,6 +135,10 @@ class Question(Strict):
     fact: Id | None = None
     """The fact a text or number answer fills in (location, callback, ...)."""
     closed: ClosedForm | None = None
+
+    @property
+    def yes_no(self) -> bool:
+        return self.kind == "choice" and yes_no([answer.id for answer in self.answers])
 
 
 class Condition(Strict):

@@ -1,15 +1,5 @@
-"""Agency settings: the numbers and names each agency fills in. No Textual."""
+"""Agency settings: the numbers and names each agency fills in. No Textual.
 
-from ..paths import default_settings_path
-from .loader import LoadedSettings, load_settings
-from .models import AgencySettings
-from .resolve import ResolvedContact, resolve_contacts
-
-__all__ = [
-    "AgencySettings",
-    "LoadedSettings",
-    "ResolvedContact",
-    "default_settings_path",
-    "load_settings",
-    "resolve_contacts",
-]
+`loader` reads agency.yaml (`load_settings`), `models` is its shape, and `resolve` puts its
+numbers into the protocol's contacts. Imported from those modules, so the console can resolve
+contacts without loading the YAML reader when it has no settings file."""

@@ -5,10 +5,11 @@ agency has not set them it stays unconfigured, and the screen says so. Nothing i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..protocol import Protocol
-from .models import AgencySettings
+if TYPE_CHECKING:
+    from ..protocol.models import Protocol
+    from .models import AgencySettings
 
 # Which section of agency.yaml fills which contact of the shipped protocol.
 SECTION_FOR_CONTACT = {
@@ -18,8 +19,7 @@ SECTION_FOR_CONTACT = {
 }
 
 
-@dataclass(frozen=True)
-class ResolvedContact:
+class ResolvedContact(NamedTuple):
     name: str
     role: str
     numbers: tuple[tuple[str, str], ...]
