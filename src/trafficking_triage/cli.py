@@ -7,7 +7,6 @@ and run anywhere; only the bare command loads the app, inside its own function.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import os
@@ -24,66 +23,58 @@ if TYPE_CHECKING:
     from .protocol import LoadedProtocol
 
 
-def _add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--version", action="version", version=f"trafficking-triage {__version__}")
-
-
-def _add_data_dir(parser: argparse.ArgumentParser) -> None:
-    """--data-dir after the command too (`records list --data-dir X`), as people type it.
-    Not given there, the value before the command (or none) stands."""
-    parser.add_argument(
-        "--data-dir", type=Path, default=argparse.SUPPRESS, help="where call records are kept"
-    )
-
-
-COMMANDS = frozenset({"validate", "decide", "train", "serve", "graph", "agency", "records"})
-
-
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    """The command line. The console's own options need only the top-level parser: the
-    commands' parsers (about forty, some milliseconds to build, before the first question can
-    show) are built only when a word could name a command, for --help, or when the short
-    parse fails, so that every error message stays the full parser's."""
-    words = list(sys.argv[1:] if argv is None else argv)
-    if COMMANDS.isdisjoint(words) and not {"-h", "--help"} & set(words):
-        with contextlib.suppress(argparse.ArgumentError):
-            args, rest = build_parser(commands=False).parse_known_args(words)
-            if not rest:
-                args.command = None
-                return args
-    return build_parser().parse_args(words)
+    return build_parser().parse_args(argv)
 
 
-def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
+# Each shared option is declared once, here, and works before the command and after it
+# (`records show ID --protocol F`, `--protocol F records show ID`). After the command its
+# default is SUPPRESS: not given there, the value before the command (or None) stands.
+SHARED: dict[str, dict[str, Any]] = {
+    "--protocol": {
+        "type": Path,
+        "metavar": "FILE",
+        "help": "protocol file (default: the shipped protocol)",
+    },
+    "--data-dir": {
+        "type": Path,
+        "metavar": "DIR",
+        "help": "where call records are kept (default: $TRAFFICKING_TRIAGE_DATA, else the "
+        "platform's data directory)",
+    },
+    "--agency": {
+        "type": Path,
+        "metavar": "FILE",
+        "help": "agency settings file (default: $TRAFFICKING_TRIAGE_AGENCY, else agency.yaml "
+        "in the platform's config directory)",
+    },
+    "--lang": {
+        "metavar": "DISPLAY",
+        "help": "the display the questions start in: a language of the protocol (en, es), or "
+        "one above the first (es+en), as F4 steps through them",
+    },
+}
+
+
+def _shared(*names: str, top: bool = False) -> argparse.ArgumentParser:
+    """A parent parser with --version and the shared options `names`."""
+    parent = argparse.ArgumentParser(add_help=False)
+    version = f"trafficking-triage {__version__}"
+    parent.add_argument("--version", action="version", version=version, help="print the version")
+    for name in names:
+        default = None if top else argparse.SUPPRESS
+        parent.add_argument(name, default=default, **SHARED[name])
+    return parent
+
+
+def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="trafficking-triage",
-        exit_on_error=commands,
-        # The short parse takes options only as written out: an abbreviation goes to the full
-        # parser, whose help lists the commands and whose errors name them.
-        allow_abbrev=commands,
+        parents=[_shared(*SHARED, top=True)],
         description=(
             "Walks a dispatcher through a call about possible labor trafficking. "
             "With no command, opens the dispatcher console."
         ),
-    )
-    _add_common(parser)
-    parser.add_argument(
-        "--protocol", type=Path, help="protocol file to use (default: the shipped protocol)"
-    )
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        help="where call records are kept (default: $TRAFFICKING_TRIAGE_DATA, else the "
-        "platform's data directory)",
-    )
-    parser.add_argument(
-        "--agency",
-        type=Path,
-        help="agency settings file (default: $TRAFFICKING_TRIAGE_AGENCY, else agency.yaml in "
-        "the platform's config directory)",
-    )
-    parser.add_argument(
-        "--lang", help="language the questions are shown in at the start (en, es, es+en)"
     )
     cad = parser.add_argument_group("call context (as a CAD would launch the console)")
     cad.add_argument("--console", help="this console's name")
@@ -91,31 +82,30 @@ def build_parser(*, commands: bool = True) -> argparse.ArgumentParser:
     cad.add_argument("--incident", help="the CAD incident number")
     cad.add_argument("--location", help="the location CAD has (shown pre-filled)")
     cad.add_argument("--callback", help="the callback number CAD has (shown pre-filled)")
-    if commands:
-        _add_commands(parser)
+    _add_commands(parser)
     return parser
 
 
 def _add_commands(parser: argparse.ArgumentParser) -> None:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    validate = commands.add_parser(
+    def command(name: str, *shared: str, **options: Any) -> argparse.ArgumentParser:
+        return commands.add_parser(name, parents=[_shared(*shared)], **options)
+
+    validate = command(
         "validate",
+        "--protocol",
+        "--agency",
         help="check a protocol file and run its worked cases",
         description=(
             "Check a protocol file: its shape, every reference, the graph (no loops, nothing "
-            "unreachable, every way through ends at an outcome) and its worked cases. Lists "
-            "every problem with file, line and key path; exits 1 if there is any."
+            "unreachable, every way through ends at an outcome), its worked cases and the "
+            "training scenarios beside it; with --agency, a settings file too. Lists every "
+            "problem with file, line and key path; exits 1 if there is any."
         ),
     )
-    _add_common(validate)
-    validate.add_argument("file", nargs="?", type=Path, metavar="PROTOCOL")
     validate.add_argument(
-        "--agency",
-        dest="validate_agency",
-        type=Path,
-        metavar="FILE",
-        help="check this settings file too",
+        "file", nargs="?", type=Path, metavar="PROTOCOL", help="the protocol (as --protocol)"
     )
     validate.add_argument(
         "--scenarios",
@@ -124,27 +114,34 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="training scenarios to check (default: the scenarios folder beside the protocol)",
     )
 
-    decide = commands.add_parser(
+    decide = command(
         "decide",
+        "--protocol",
         help="show where a set of answers routes a call, as JSON",
         description=(
             "Replay answers through the protocol and print the route, why, the indicators and "
-            "the checklist as JSON. ANSWERS is a YAML or JSON file mapping question id to "
-            "answer id (or to the text or number the caller gave), '-' to read it from standard "
-            "input, or the mapping itself, such as '{location: Main St, danger_now: yes}'. "
-            "Exits 1 when the answers stop short of a route."
+            "the checklist as JSON. Exits 1 when the answers stop short of a route."
         ),
     )
-    _add_common(decide)
-    decide.add_argument("answers", metavar="ANSWERS")
-    decide.add_argument("--protocol", dest="decide_protocol", type=Path, metavar="PROTOCOL")
+    decide.add_argument(
+        "answers",
+        metavar="ANSWERS",
+        help="a YAML or JSON file mapping question id to answer id (or to the text or number "
+        "the caller gave), '-' to read it from standard input, or the mapping itself, such as "
+        "'{location: Main St, danger_now: yes}'",
+    )
     decide.add_argument(
         "--escalate-at",
         metavar="QUESTION",
         help="press the danger-now key when this question comes up",
     )
-    train = commands.add_parser(
+
+    train = command(
         "train",
+        "--protocol",
+        "--data-dir",
+        "--agency",
+        "--lang",
         help="a training call with a scripted caller, and a debrief with a score",
         description=(
             "Take a training call: the scripted caller's reply shows for each question, the "
@@ -153,98 +150,106 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
             "('records list --training')."
         ),
     )
-    _add_common(train)
-    _add_data_dir(train)
     train.add_argument("scenario", nargs="?", metavar="SCENARIO", help="a scenario id or file")
     train.add_argument(
         "--presenter", action="store_true", help="show each question's why and source too"
     )
     train.add_argument(
         "--scenarios",
-        dest="train_scenarios",
         type=Path,
         metavar="DIR",
         help="scenario folder (default: the scenarios beside the protocol)",
     )
 
-    serve_parser = commands.add_parser(
+    serve = command(
         "serve",
+        "--protocol",
+        "--data-dir",
+        "--agency",
+        "--lang",
         help="training in a web browser, for a projector",
         description=(
             "Serve the training console to a web browser (one session per browser tab). "
             "Listens on 127.0.0.1 only unless --host says otherwise."
         ),
     )
-    _add_common(serve_parser)
-    serve_parser.add_argument("--host", default="127.0.0.1")
-    serve_parser.add_argument("--port", type=int, default=8000)
-    serve_parser.add_argument("--presenter", action="store_true", help="show why and source too")
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--presenter", action="store_true", help="show why and source too")
 
-    graph = commands.add_parser("graph", help="the decision tree for slides (mermaid, dot or text)")
-    _add_common(graph)
-    graph.add_argument("--format", choices=["mermaid", "dot", "text"], default="mermaid")
-    graph.add_argument("--protocol", dest="graph_protocol", type=Path, metavar="PROTOCOL")
+    graph = command(
+        "graph", "--protocol", help="the decision tree for slides (mermaid, dot or text)"
+    )
+    graph.add_argument(
+        "--format", choices=["mermaid", "dot", "text"], default="mermaid", help="output form"
+    )
 
-    agency = commands.add_parser("agency", help="the agency settings file")
-    _add_common(agency)
-    agency_actions = agency.add_subparsers(dest="action", metavar="ACTION", required=True)
-    init = agency_actions.add_parser("init", help="write a commented settings template")
-    _add_common(init)
+    agency = command("agency", help="the agency settings file")
+    actions = agency.add_subparsers(dest="action", metavar="ACTION", required=True)
+    init = actions.add_parser(
+        "init", parents=[_shared()], help="write a commented settings template"
+    )
     init.add_argument("path", nargs="?", type=Path, help="where (default: the usual place)")
     init.add_argument("--force", action="store_true", help="replace an existing file")
+    check = actions.add_parser(
+        "validate",
+        parents=[_shared()],
+        help="check a settings file (as validate --agency FILE does)",
+        description="Check a settings file: its shape, every number, and its references.",
+    )
+    check.add_argument("path", type=Path, metavar="FILE", help="the settings file")
 
-    records = commands.add_parser(
+    records = command(
         "records",
         help="list, show, export and replay call records",
         description="Call records kept in the data directory (see --data-dir).",
     )
-    _add_common(records)
     actions = records.add_subparsers(dest="action", metavar="ACTION", required=True)
-    listing = actions.add_parser("list", help="calls, newest first: id, start, route, status")
-    _add_common(listing)
-    _add_data_dir(listing)
+
+    def action(name: str, *shared: str, **options: Any) -> argparse.ArgumentParser:
+        return actions.add_parser(name, parents=[_shared("--data-dir", *shared)], **options)
+
+    listing = action("list", help="calls, newest first: id, start, route, status")
     listing.add_argument("--training", action="store_true", help="list training calls instead")
-    show = actions.add_parser("show", help="the timeline of one call")
-    _add_common(show)
-    _add_data_dir(show)
-    show.add_argument("id")
-    export = actions.add_parser("export", help="one call as narrative, markdown or json")
-    _add_common(export)
-    _add_data_dir(export)
-    export.add_argument("id")
-    export.add_argument("--format", choices=["narrative", "markdown", "json"], default="narrative")
+    show = action("show", "--protocol", help="the timeline of one call")
+    show.add_argument("id", help="the call's id, as `records list` shows it")
+    export = action("export", "--protocol", help="one call as narrative, markdown or json")
+    export.add_argument("id", help="the call's id, as `records list` shows it")
+    export.add_argument(
+        "--format",
+        choices=["narrative", "markdown", "json"],
+        default="narrative",
+        help="narrative: plain text for a CAD remarks field",
+    )
     export.add_argument(
         "--output", type=Path, help="write to this file (owner-only) instead of standard output"
     )
-    replay = actions.add_parser(
-        "replay", help="rebuild a call from its events and check it reaches the same route"
+    replay = action(
+        "replay",
+        "--protocol",
+        help="rebuild a call from its events and check it reaches the same route",
     )
-    _add_common(replay)
-    _add_data_dir(replay)
-    replay.add_argument("id")
-    replay.add_argument("--protocol", dest="replay_protocol", type=Path, metavar="PROTOCOL")
+    replay.add_argument("id", help="the call's id, as `records list` shows it")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     try:
         if args.command == "validate":
-            return validate(
-                args.file or args.protocol, args.validate_agency or args.agency, args.scenarios
-            )
+            return validate(args.file or args.protocol, args.agency, args.scenarios)
         if args.command == "serve":
             return serve(args)
         if args.command == "graph":
             from .graph import FORMATS
 
-            sys.stdout.write(
-                FORMATS[args.format](_load(args.graph_protocol or args.protocol).protocol)
-            )
+            sys.stdout.write(FORMATS[args.format](_load(args.protocol).protocol))
             return 0
+        if args.command == "agency" and args.action == "validate":
+            return agency_validate(args.path)
         if args.command == "agency":
             return agency_init(args.path, args.force)
         if args.command == "decide":
-            return decide(args.answers, args.decide_protocol or args.protocol, args.escalate_at)
+            return decide(args.answers, args.protocol, args.escalate_at)
         if args.command == "train":
             return run_console(args, training=True)
         if args.command == "records":
@@ -357,6 +362,14 @@ def agency_init(path: Path | None, force: bool) -> int:
     return 0
 
 
+def agency_validate(path: Path) -> int:
+    from .settings.loader import load_settings
+
+    load_settings(path)  # a ProtocolError lists every problem
+    print(f"settings {path} ok")
+    return 0
+
+
 def _count(number: int, noun: str) -> str:
     plural = "" if number == 1 else "s"
     if number < 10**9:
@@ -434,7 +447,7 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
         context=context,
         training=training,
         scenario=getattr(args, "scenario", None),
-        scenarios=getattr(args, "train_scenarios", None),
+        scenarios=getattr(args, "scenarios", None),
         presenter=getattr(args, "presenter", False),
     )
     from .tui.launch import run

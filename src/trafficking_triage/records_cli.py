@@ -23,7 +23,7 @@ def run_records(args: argparse.Namespace) -> int:
             return show(store, args.id, args.protocol)
         if args.action == "export":
             return export(store, args.id, args.format, args.output, args.protocol)
-        return replay(store, args.id, args.replay_protocol or args.protocol)
+        return replay(store, args.id, args.protocol)
     finally:
         store.close()
 

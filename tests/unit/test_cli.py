@@ -151,54 +151,6 @@ def test_a_console_that_cannot_open_says_why_and_leaves_python_as_it_was(
 
 
 @pytest.mark.parametrize(
-    "argv",
-    [
-        [],
-        ["--data-dir", "calls", "--lang", "es+en"],
-        ["--location=12 Main St", "--callback", "555-0100", "--console", "C3", "--incident", "7"],
-        ["--protocol", "train"],  # a file that happens to share a command's name
-        ["validate", "--agency", "a.yaml"],
-        ["records", "list", "--training"],
-        ["--data-dir", "calls", "train", "--presenter"],
-    ],
-)
-def test_the_short_parse_reads_a_command_line_as_the_full_parser_does(argv: list[str]) -> None:
-    """The console's own options are parsed without building the commands' parsers (see
-    parse_args); what comes out must be exactly what the full parser makes of it."""
-    from trafficking_triage.cli import build_parser, parse_args
-
-    assert parse_args(argv) == build_parser().parse_args(argv)
-
-
-@pytest.mark.parametrize(
-    "argv",
-    [
-        ["valdate"],
-        ["--lang"],
-        ["--data-dir", "calls", "extra"],
-        ["--nope"],
-        ["-h"],
-        ["--he"],  # abbreviations: the full parser's help and errors, with the commands
-        ["--c", "x"],
-        ["--l", "es"],
-    ],
-)
-def test_a_bad_command_line_gets_the_full_parsers_message(
-    argv: list[str], capsys: pytest.CaptureFixture[str]
-) -> None:
-    from trafficking_triage.cli import build_parser, parse_args
-
-    with pytest.raises(SystemExit) as short:
-        parse_args(argv)
-    said = capsys.readouterr()
-    with pytest.raises(SystemExit) as full:
-        build_parser().parse_args(argv)
-    assert short.value.code == full.value.code
-    assert capsys.readouterr() == said
-    assert said.err or said.out
-
-
-@pytest.mark.parametrize(
     ("argv", "expected"),
     [
         (["records", "list", "--data-dir", "b"], "b"),
@@ -210,7 +162,61 @@ def test_a_bad_command_line_gets_the_full_parsers_message(
     ],
 )
 def test_the_data_directory_can_follow_the_command(argv: list[str], expected: str | None) -> None:
-    from trafficking_triage.cli import parse_args
+    from trafficking_triage.cli import build_parser
 
-    data_dir = parse_args(argv).data_dir
+    data_dir = build_parser().parse_args(argv).data_dir
     assert data_dir == (Path(expected) if expected else None)
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        (["records", "show", "ID", "--protocol", "b.yaml"], "b.yaml"),
+        (["--protocol", "a.yaml", "records", "replay", "ID"], "a.yaml"),
+        (["validate", "--protocol", "b.yaml"], "b.yaml"),
+        (["--protocol", "a.yaml", "graph"], "a.yaml"),
+        (["decide", "{}", "--protocol", "b.yaml"], "b.yaml"),
+        (["--protocol", "a.yaml", "train", "--protocol", "b.yaml"], "b.yaml"),
+        (["records", "export", "ID"], None),
+    ],
+)
+def test_the_protocol_option_works_before_and_after_every_command(
+    argv: list[str], expected: str | None
+) -> None:
+    from trafficking_triage.cli import build_parser
+
+    protocol = build_parser().parse_args(argv).protocol
+    assert protocol == (Path(expected) if expected else None)
+
+
+def test_every_option_and_argument_has_help() -> None:
+    import argparse
+
+    from trafficking_triage.cli import build_parser
+
+    missing = []
+
+    def walk(parser: argparse.ArgumentParser, where: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, sub in action.choices.items():
+                    walk(sub, f"{where} {name}")
+            elif not action.help:
+                missing.append(f"{where}: {action.dest}")
+
+    walk(build_parser(), "trafficking-triage")
+    assert missing == []
+
+
+def test_agency_validate_checks_a_settings_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    good = tmp_path / "agency.yaml"
+    assert main(["agency", "init", str(good)]) == 0
+    capsys.readouterr()
+    assert main(["agency", "validate", str(good)]) == 0
+    assert capsys.readouterr().out == f"settings {good} ok\n"
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("point_of_contact:\n  phone: 12\n  nmae: x\n")
+    assert main(["agency", "validate", str(bad)]) == 1
+    assert f"{bad}:" in capsys.readouterr().err
