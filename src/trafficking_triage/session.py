@@ -485,13 +485,13 @@ class CallSession:
 
     def save_elsewhere(self, path: Path) -> Refusal | Notice:
         """Every event of the call, as JSON, to a new owner-only file (never over another)."""
-        from .records.recover import events_json
+        from .records.export import as_json
 
         call = self.call
         if call is None:
             return Refusal("There is no call to save.", title="Not saved")
         try:
-            write_private(path, events_json(call))
+            write_private(path, as_json(None, call))
         except FileExistsError:
             return Refusal(
                 f"{path} exists already; nothing was written. Choose another name.",

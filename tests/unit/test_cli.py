@@ -134,7 +134,7 @@ def test_validate_reports_a_scenario_that_misses_its_route(
     )
     assert main(["validate", "--scenarios", str(tmp_path)]) == 1
     err = capsys.readouterr().err
-    assert "expect.route: the scripted replies reach 'hotline', not 'officer'" in err
+    assert "expect.route: the scripted caller reaches 'hotline', not 'officer'" in err
 
 
 def test_a_console_that_cannot_open_says_why_and_leaves_python_as_it_was(

@@ -248,7 +248,16 @@ class Call:
 
     # -- reading the state -------------------------------------------------------------------
     def open_steps(self) -> list[int]:
-        return [item.number for item in self.checklist() if item.status in {"to_do", "in_progress"}]
+        return [item.number for item in self.checklist() if item.open]
+
+    def route_steps(self) -> list[ChecklistItem]:
+        """The steps the route asks of the dispatcher (to do or done), the screening aside."""
+        screening = self.protocol.protocol.screening_step
+        return [
+            item
+            for item in self.checklist()
+            if item.status in {"to_do", "done"} and item.number != screening
+        ]
 
     def checklist(self) -> list[ChecklistItem]:
         screening = self.protocol.protocol.screening_step

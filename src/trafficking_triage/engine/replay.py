@@ -7,9 +7,10 @@ caller gave); the call is walked from the start exactly as the app would walk it
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Literal, NamedTuple
 
 from ..protocol.models import Protocol
 from ..protocol.problems import Finding, did_you_mean
@@ -71,46 +72,78 @@ def replay_answers(
     return call
 
 
+class Miss(NamedTuple):
+    """One way a scripted walk missed what it promised, worded to follow its subject ("case
+    'x' reaches ...", "the scripted caller reaches ...")."""
+
+    part: Literal["answers", "route", "indicators"]
+    message: str
+    hint: str | None = None
+
+
+def check_walk(
+    protocol: Protocol,
+    answers: Mapping[str, object],
+    escalate_at: str | None,
+    route: str,
+    indicators: Collection[str] | None,
+    *,
+    exact: bool,
+    sha256: str = "",
+) -> tuple[Call | None, list[Miss]]:
+    """Walk `answers` and say how the walk misses the `route` and `indicators` it promises
+    (all of them and no other when `exact`, else at least these). The one check behind the
+    protocol's worked cases and the training scenarios; the call is None when the answers
+    stop short or are refused."""
+    try:
+        call = replay_answers(protocol, answers, escalate_at, sha256)
+    except Unanswered as stop:
+        return None, [Miss("answers", str(stop))]
+    except CallError as error:
+        return None, [Miss("answers", str(error))]
+    misses = []
+    reached = call.state.route.outcome if call.state.route else "no outcome"
+    if reached != route:
+        because = call.state.route.because if call.state.route else None
+        misses.append(Miss("route", f"reaches '{reached}', not '{route}'", because))
+    if indicators is not None:
+        found = {name for name, _ in call.indicators()}
+        if exact and found != set(indicators):
+            misses.append(Miss("indicators", f"finds {sorted(found)}, not {sorted(indicators)}"))
+        missing = [name for name in indicators if name not in found]
+        if not exact and missing:
+            misses.append(Miss("indicators", f"never raises {', '.join(missing)}"))
+    return call, misses
+
+
 def check_cases(protocol: Protocol, sha256: str = "") -> list[Finding]:
     """Every worked case in the protocol must reach the outcome it expects."""
     findings = []
     for index, case in enumerate(protocol.cases):
         base = ("cases", index)
-        try:
-            call = replay_answers(protocol, case.answers, case.escalate_at, sha256)
-        except Unanswered as missing:
-            findings.append(
-                Finding((*base, "answers"), f"case '{case.name}': {missing}", "case-failed")
-            )
-            continue
-        except CallError as error:
-            findings.append(
-                Finding((*base, "answers"), f"case '{case.name}': {error}", "case-failed")
-            )
-            continue
-        route = call.state.route
-        reached = route.outcome if route else "no outcome"
-        if reached != case.expect:
+        where = {"answers": "answers", "route": "expect", "indicators": "expect_indicators"}
+        call, misses = check_walk(
+            protocol,
+            case.answers,
+            case.escalate_at,
+            case.expect,
+            case.expect_indicators,
+            exact=True,
+            sha256=sha256,
+        )
+        for miss in misses:
+            separator = ": " if miss.part == "answers" else " "
             findings.append(
                 Finding(
-                    (*base, "expect"),
-                    f"case '{case.name}' reaches '{reached}', not '{case.expect}'",
+                    (*base, where[miss.part]),
+                    f"case '{case.name}'{separator}{miss.message}",
                     "case-failed",
-                    route.because if route else None,
+                    miss.hint,
                 )
             )
-        if case.expect_indicators is not None:
-            found = {name for name, _ in call.indicators()}
-            if found != set(case.expect_indicators):
-                findings.append(
-                    Finding(
-                        (*base, "expect_indicators"),
-                        f"case '{case.name}' finds {sorted(found)},"
-                        f" not {sorted(case.expect_indicators)}",
-                        "case-failed",
-                    )
-                )
-        unused = set(case.answers) - {given.question for given in call.state.answers}
+        unused = (
+            set(case.answers) - {given.question for given in call.state.answers} if call else set()
+        )
         if unused and case.escalate_at is None:
             findings.append(
                 Finding(

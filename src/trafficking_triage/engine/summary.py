@@ -9,18 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..protocol.loader import LoadedProtocol
-from .call import Call, Reason
-
-
-def answer_label(call: Call, reason: Reason) -> str:
-    """The words of an answer in the protocol's first language (typed answers as typed)."""
-    protocol = call.protocol
-    first = protocol.protocol.languages[0]
-    question = protocol.questions[reason.question]
-    for answer in question.answers:
-        if answer.id == reason.answer:
-            return answer.label.get(first, reason.answer)
-    return reason.answer
+from ..protocol.texts import local, said
+from .call import Call
 
 
 def call_summary(loaded: LoadedProtocol, call: Call) -> dict[str, Any]:
@@ -64,9 +54,9 @@ def call_summary(loaded: LoadedProtocol, call: Call) -> dict[str, Any]:
             "deciding": [
                 {
                     "question": reason.question,
-                    "asked": protocol.questions[reason.question].text.get(first, ""),
+                    "asked": local(protocol.questions[reason.question].text, first),
                     "answer": reason.answer,
-                    "said": answer_label(call, reason),
+                    "said": said(protocol, reason.question, reason.answer, None, first),
                 }
                 for reason in route.deciding
             ],

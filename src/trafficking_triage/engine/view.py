@@ -47,3 +47,8 @@ class ChecklistItem(NamedTuple):
     number: int
     title: str
     status: StepStatus
+
+    @property
+    def open(self) -> bool:
+        """Still to be done by the dispatcher (the screening, or a step the route needs)."""
+        return self.status in {"to_do", "in_progress"}

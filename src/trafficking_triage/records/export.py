@@ -24,6 +24,7 @@ from ..engine.events import (
     WentBack,
 )
 from ..protocol import Protocol
+from ..protocol.texts import local, said
 from .store import CallRow
 
 WIDTH = 80
@@ -43,27 +44,22 @@ def safe(text: str) -> str:
 
 
 def _said(protocol: Protocol, question: str, answer: str | None, value: str | None) -> str:
-    if value is not None:
-        return safe(value)
-    for option in protocol.questions[question].answers:
-        if option.id == answer:
-            return next(iter(option.label.values()))
-    return answer or ""
+    """What the caller answered, in the protocol's first language (exports are for the
+    center's records, in one language whatever the call was taken in)."""
+    return safe(said(protocol, question, answer, value, protocol.protocol.languages[0]))
 
 
 def _asked(protocol: Protocol, question: str) -> str:
-    return next(iter(protocol.questions[question].text.values()))
+    return local(protocol.questions[question].text, protocol.protocol.languages[0])
 
 
 def _reason(protocol: Protocol, question: str, answer: str) -> str:
     """A deciding answer in a few words: the red flag it raised, else fact and answer."""
     for option in protocol.questions[question].answers:
-        if option.id == answer:
-            if option.indicator is not None:
-                return protocol.indicators[option.indicator].label
-            name = protocol.questions[question].fact or question
-            return f"{name}: {next(iter(option.label.values()))}"
-    return f"{protocol.questions[question].fact or question}: {safe(answer)}"
+        if option.id == answer and option.indicator is not None:
+            return protocol.indicators[option.indicator].label
+    name = protocol.questions[question].fact or question
+    return f"{name}: {_said(protocol, question, answer, None)}"
 
 
 def narrative(row: CallRow, call: Call) -> str:
@@ -84,7 +80,7 @@ def narrative(row: CallRow, call: Call) -> str:
     if row.console or row.dispatcher:
         put("Console", f"{safe(row.console or '-')}, dispatcher {safe(row.dispatcher or '-')}")
     facts = call.facts()
-    caller = next((g for g in state.answers if g.question == "caller_type"), None)
+    caller = next((g for g in state.answers if p.questions[g.question].fact == "caller"), None)
     if caller is not None:
         put("Caller", _said(p, caller.question, caller.answer, caller.value))
     if call.closed_mode():
@@ -113,7 +109,7 @@ def narrative(row: CallRow, call: Call) -> str:
         put("Route", "not reached")
     items = call.checklist()
     done = [str(i.number) for i in items if i.status == "done"]
-    open_ = [str(i.number) for i in items if i.status in {"to_do", "in_progress"}]
+    open_ = [str(i.number) for i in items if i.open]
     put("Steps", f"done {', '.join(done) or 'none'}; open {', '.join(open_) or 'none'}")
     for note in state.notes:
         put("Note", safe(note))
@@ -160,22 +156,28 @@ def markdown(row: CallRow, call: Call) -> str:
     )
 
 
-def as_json(row: CallRow, call: Call) -> str:
-    record: dict[str, Any] = {
-        "id": row.id,
-        "started_at": row.started_at.isoformat(),
-        "ended_at": row.ended_at.isoformat() if row.ended_at else None,
-        "status": row.status,
-        "route": row.route,
-        "console": row.console,
-        "dispatcher": row.dispatcher,
-        "context": row.context,
-        "protocol": {
-            "id": row.protocol_id,
-            "version": row.protocol_version,
-            "sha256": row.protocol_sha256,
-        },
-        "training": row.training,
-        "events": [json.loads(event.model_dump_json()) for event in call.events],
+def as_json(row: CallRow | None, call: Call) -> str:
+    """The call as one JSON document: its record (when it has one in the store), the protocol
+    it was taken with, and every event. What `records export --format json` prints and what
+    ctrl+s saves when the records cannot be written."""
+    started = call.state.started
+    record: dict[str, Any] = {}
+    if row is not None:
+        record = {
+            "id": row.id,
+            "started_at": row.started_at.isoformat(),
+            "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+            "status": row.status,
+            "route": row.route,
+            "console": row.console,
+            "dispatcher": row.dispatcher,
+            "context": row.context,
+        }
+    record["protocol"] = {
+        "id": started.protocol_id if started else None,
+        "version": started.protocol_version if started else None,
+        "sha256": started.protocol_sha256 if started else None,
     }
+    record["training"] = started.training if started else False
+    record["events"] = [json.loads(event.model_dump_json()) for event in call.events]
     return json.dumps(record, indent=2, ensure_ascii=False) + "\n"

@@ -84,9 +84,7 @@ def debrief(scenario: Scenario, call: Call) -> Debrief:
         )
     )
 
-    applicable = [
-        item for item in call.checklist() if item.status in {"to_do", "done"} and item.number != 1
-    ]
+    applicable = call.route_steps()
     done = [item for item in applicable if item.status == "done"]
     points = round(STEP_POINTS * len(done) / len(applicable)) if applicable else 0
     left = ", ".join(str(item.number) for item in applicable if item.status != "done")

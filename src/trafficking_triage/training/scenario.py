@@ -10,7 +10,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..engine import CallError, Unanswered, replay_answers
+from ..engine.replay import check_walk
 from ..protocol.loader import LoadedProtocol, locate
 from ..protocol.models import Id, Text
 from ..protocol.problems import Finding, Problem, ProtocolError, did_you_mean
@@ -107,38 +107,19 @@ def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
     if findings:
         return findings
     answers = {qid: reply.answer for qid, reply in scenario.caller.replies.items()}
-    try:
-        call = replay_answers(protocol, answers, scenario.escalate_at, loaded.sha256)
-    except Unanswered as stop:
-        return [
-            Finding(
-                ("caller", "replies"),
-                f"the scripted replies stop short: no reply for '{stop.question}'",
-                "scenario-failed",
-            )
-        ]
-    except CallError as error:
-        return [Finding(("caller", "replies"), str(error), "scenario-failed")]
-    route = call.state.route
-    reached = route.outcome if route else "no outcome"
-    if reached != scenario.expect.route:
-        findings.append(
-            Finding(
-                ("expect", "route"),
-                f"the scripted replies reach '{reached}', not '{scenario.expect.route}'",
-                "scenario-failed",
-            )
-        )
-    found = {name for name, _ in call.indicators()}
-    missing = [name for name in scenario.expect.indicators if name not in found]
-    if missing:
-        findings.append(
-            Finding(
-                ("expect", "indicators"),
-                f"the scripted replies never raise {', '.join(missing)}",
-                "scenario-failed",
-            )
-        )
+    expect = scenario.expect
+    _call, misses = check_walk(
+        protocol, answers, scenario.escalate_at, expect.route, expect.indicators, exact=False
+    )
+    where = {
+        "answers": ("caller", "replies"),
+        "route": ("expect", "route"),
+        "indicators": ("expect", "indicators"),
+    }
+    for miss in misses:
+        separator = ": " if miss.part == "answers" else " "
+        message = f"the scripted caller{separator}{miss.message}"
+        findings.append(Finding(where[miss.part], message, "scenario-failed"))
     return findings
 
 

@@ -151,9 +151,7 @@ class OutcomeScreen(SizedScreen[None]):
         lines = [Content.assemble(("WHY THIS ROUTE  ", "bold"), because)]
         for reason in route.deciding:
             asked = local(call.protocol.questions[reason.question].text, call.state.language)
-            said = answer_words(call, reason.question, reason.answer, reason.answer)
-            if reason.answer in {a.id for a in call.protocol.questions[reason.question].answers}:
-                said = answer_words(call, reason.question, reason.answer, None)
+            said = answer_words(call, reason.question, reason.answer, None)
             lines.append(Content.assemble("• ", asked, " → ", (said, "bold")))
         return Content("\n").join(lines)
 
