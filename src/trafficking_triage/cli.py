@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .protocol.problems import ProtocolError
+from .protocol.problems import FileProblems
 from .records.store import RecordsError
 
 if TYPE_CHECKING:
@@ -257,7 +257,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
             return run_records(args)
         return run_console(args)
-    except ProtocolError as error:
+    except FileProblems as error:
         for problem in error.problems:
             print(problem, file=sys.stderr)
         print(f"{_count(len(error.problems), 'problem')} found", file=sys.stderr)
@@ -300,10 +300,10 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
         try:
             load_settings(agency)
             settings_line = f"settings {agency} ok"
-        except ProtocolError as error:
+        except FileProblems as error:
             problems += error.problems
     if problems:
-        raise ProtocolError(problems)
+        raise FileProblems(problems)
     p = loaded.protocol
     counts = [
         _count(len(p.questions), "question"),
@@ -365,7 +365,7 @@ def agency_init(path: Path | None, force: bool) -> int:
 def agency_validate(path: Path) -> int:
     from .settings.loader import load_settings
 
-    load_settings(path)  # a ProtocolError lists every problem
+    load_settings(path)  # a FileProblems lists every problem
     print(f"settings {path} ok")
     return 0
 
@@ -391,7 +391,7 @@ def _read_answers(spec: str) -> Any:
         text, name = spec, "<answers>"
     data, _, problems = parse_yaml(text, name)
     if problems:
-        raise ProtocolError(problems)
+        raise FileProblems(problems)
     if not isinstance(data, dict):
         raise ValueError("ANSWERS must be a mapping of question id to answer")
     return data

@@ -109,7 +109,7 @@ class ConsoleOptions:
 
 def open_session(options: ConsoleOptions) -> CallSession:
     """Check the protocol and settings, load the scenarios, then open the record store (so a
-    bad file is reported before the data directory is touched). Raises ProtocolError with
+    bad file is reported before the data directory is touched). Raises FileProblems with
     every problem of a file, ConsoleError or RecordsError."""
     from .protocol import load_protocol
 

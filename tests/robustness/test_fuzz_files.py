@@ -7,7 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from trafficking_triage.protocol import ProtocolError
+from trafficking_triage.protocol import FileProblems
 from trafficking_triage.protocol.loader import parse_protocol
 from trafficking_triage.settings.loader import load_settings
 
@@ -51,7 +51,7 @@ def mutated(draw: st.DrawFn, text: str) -> str:
 def test_a_mutated_protocol_loads_or_lists_its_problems(text: str) -> None:
     try:
         parse_protocol(text, "0" * 64, Path("mutated.yaml"), "mutated.yaml")
-    except ProtocolError as error:
+    except FileProblems as error:
         assert error.problems
         for problem in error.problems:
             assert problem.file == "mutated.yaml" and problem.line >= 0 and problem.message
@@ -64,7 +64,7 @@ def test_a_mutated_settings_file_loads_or_lists_its_problems(tmp_path_factory, t
     path.write_text(text, encoding="utf-8")
     try:
         load_settings(path, "agency.yaml")
-    except ProtocolError as error:
+    except FileProblems as error:
         assert error.problems and all(p.message for p in error.problems)
 
 
@@ -77,5 +77,5 @@ def test_arbitrary_bytes_never_escape_as_another_exception(tmp_path_factory, raw
 
     try:
         load_protocol(path, "protocol.yaml")
-    except ProtocolError as error:
+    except FileProblems as error:
         assert error.problems

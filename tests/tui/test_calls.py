@@ -188,7 +188,7 @@ async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
         await pilot.press("n")
         await pilot.pause()
         assert app.session.call.state.prompt.question == "people_count"
-        assert app.session.call.state.prompt.closed
+        assert app.session.call.state.prompt.yes_no_form
         assert "Are other people in the same situation" in screen_text(app)
         assert not app.screen.query_one("#typed", Input).display
         await pilot.press("y", "n")

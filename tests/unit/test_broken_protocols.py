@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from trafficking_triage.engine import check_cases
-from trafficking_triage.protocol import ProtocolError, load_protocol
+from trafficking_triage.protocol import FileProblems, load_protocol
 
 BROKEN = Path(__file__).parent.parent / "data" / "broken"
 
@@ -15,7 +15,7 @@ BROKEN = Path(__file__).parent.parent / "data" / "broken"
 def problems_of(name: str) -> list[str]:
     try:
         loaded = load_protocol(BROKEN / name, name)
-    except ProtocolError as error:
+    except FileProblems as error:
         return [str(problem) for problem in error.problems]
     return [str(loaded.problem(f)) for f in check_cases(loaded.protocol)]
 
@@ -157,7 +157,7 @@ def test_every_broken_fixture_is_covered() -> None:
     ],
 )
 def test_unreadable_files(name: str, message: str) -> None:
-    with pytest.raises(ProtocolError) as caught:
+    with pytest.raises(FileProblems) as caught:
         load_protocol(BROKEN / name, name)
     assert [str(p) for p in caught.value.problems] == [message]
 
@@ -166,7 +166,7 @@ def test_brackets_nested_thousands_deep_are_refused_not_crashing(tmp_path: Path)
     """PyYAML's C parser can crash the whole process on such a file."""
     path = tmp_path / "deep.yaml"
     path.write_text("protocol: " + "[" * 50000 + "]" * 50000 + "\n")
-    with pytest.raises(ProtocolError) as caught:
+    with pytest.raises(FileProblems) as caught:
         load_protocol(path, "deep.yaml")
     assert [str(p) for p in caught.value.problems] == [
         "deep.yaml:1:1: brackets nested too deeply to be a protocol [yaml-syntax]"
@@ -176,7 +176,7 @@ def test_brackets_nested_thousands_deep_are_refused_not_crashing(tmp_path: Path)
 def test_a_duplicate_key_beside_a_self_referring_alias_is_reported(tmp_path: Path) -> None:
     path = tmp_path / "alias.yaml"
     path.write_text("protocol: {id: a, id: b}\nloop: &x [*x]\n")
-    with pytest.raises(ProtocolError) as caught:
+    with pytest.raises(FileProblems) as caught:
         load_protocol(path, "alias.yaml")
     assert (
         "alias.yaml:1:19: protocol.id: 'id' is defined twice (first defined at line 1)"
@@ -187,6 +187,6 @@ def test_a_duplicate_key_beside_a_self_referring_alias_is_reported(tmp_path: Pat
 def test_a_nul_byte_is_placed_on_its_line(tmp_path: Path) -> None:
     path = tmp_path / "nul.yaml"
     path.write_bytes(b"protocol:\n  id: x\n  title: a\x00b\n")
-    with pytest.raises(ProtocolError) as caught:
+    with pytest.raises(FileProblems) as caught:
         load_protocol(path, "nul.yaml")
     assert str(caught.value.problems[0]).startswith("nul.yaml:3:11: a character YAML does not")

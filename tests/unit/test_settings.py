@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from trafficking_triage.cli import main
-from trafficking_triage.protocol import LoadedProtocol, ProtocolError
+from trafficking_triage.protocol import FileProblems, LoadedProtocol
 from trafficking_triage.settings.loader import load_settings
 from trafficking_triage.settings.resolve import missing_settings, resolve_contacts
 
@@ -15,7 +15,7 @@ AGENCY = Path(__file__).parent.parent / "data" / "agency"
 
 
 def test_every_problem_of_a_broken_settings_file_is_listed() -> None:
-    with pytest.raises(ProtocolError) as caught:
+    with pytest.raises(FileProblems) as caught:
         load_settings(AGENCY / "broken.yaml", "broken.yaml")
     assert [str(p) for p in caught.value.problems] == [
         "broken.yaml:5:3: point_of_contact.nmae: unknown key 'nmae' (did you mean 'name'?)"

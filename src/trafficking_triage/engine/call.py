@@ -40,7 +40,8 @@ class Given:
     question: str
     answer: str | None
     value: str | None
-    closed: bool
+    yes_no_form: bool
+    """Asked in its yes/no form (the event's `closed`)."""
     at: datetime
 
 
@@ -117,13 +118,11 @@ class Call:
         language: str | None = None,
         training: bool = False,
         settings: tuple[str, str] | None = None,
-        at: datetime | None = None,
     ) -> Call:
-        """`at` is when the call opened on screen, if that was before this (see first_view)."""
         call = cls(protocol, clock=clock)
         call.record(
             CallStarted(
-                at=at if at is not None else clock(),
+                at=clock(),
                 protocol_id=protocol.protocol.id,
                 protocol_version=protocol.protocol.version,
                 protocol_sha256=sha256,
@@ -148,7 +147,7 @@ class Call:
     def answer(self, value: str) -> None:
         """Answer the current question: an answer id for a choice, else the text typed."""
         prompt = self._require_prompt()
-        if prompt.kind == "choice" or prompt.closed:
+        if prompt.kind == "choice" or prompt.yes_no_form:
             known = [choice.id for choice in prompt.choices]
             if value not in known:
                 # The value is not repeated: it may be something the caller said.
@@ -156,16 +155,16 @@ class Call:
             question = self.protocol.questions[prompt.question]
             answer_id: str | None = value
             typed: str | None = None
-            if prompt.closed and question.kind != "choice":
+            if prompt.yes_no_form and question.kind != "choice":
                 answer_id, typed = None, value
-            elif prompt.closed and question.closed is not None:
+            elif prompt.yes_no_form and question.closed is not None:
                 answer_id = question.closed.yes if value == "yes" else question.closed.no
             event = QuestionAnswered(
                 at=self.clock(),
                 question=prompt.question,
                 answer=answer_id,
                 value=typed,
-                closed=prompt.closed,
+                closed=prompt.yes_no_form,
             )
         else:
             text = value.strip()
@@ -306,8 +305,8 @@ class Call:
                 return event
         return None
 
-    def closed_mode(self) -> bool:
-        return _closed_mode(self.protocol, self.state.answers)
+    def yes_no_only(self) -> bool:
+        return _yes_no_only(self.protocol, self.state.answers)
 
     # -- folding events into state ------------------------------------------------------------
     def _apply(self, event: Event) -> None:
@@ -399,7 +398,7 @@ class Call:
         """Settle on the next thing to ask, passing through decisions and skipped questions."""
         state = self.state
         answers = state.answers if answers is None else answers
-        closed = _closed_mode(self.protocol, answers)
+        closed = _yes_no_only(self.protocol, answers)
         passed: tuple[Decision, Rule] | None = None
         while True:
             if node in self.protocol.outcomes:
@@ -426,7 +425,7 @@ class Call:
     def _prompt(self, node: str, closed: bool | None = None) -> Prompt:
         question = self.protocol.questions[node]
         if closed is None:
-            closed = self.closed_mode()
+            closed = self.yes_no_only()
         meta = self.protocol.protocol
         if closed and not question.yes_no and question.closed is not None:
             yes_no = (Choice("yes", meta.yes_label), Choice("no", meta.no_label))
@@ -524,7 +523,7 @@ class Call:
         return self.state.prompt
 
 
-def _closed_mode(protocol: Protocol, answers: list[Given]) -> bool:
+def _yes_no_only(protocol: Protocol, answers: list[Given]) -> bool:
     for given in answers:
         question: Question = protocol.questions[given.question]
         for answer in question.answers:

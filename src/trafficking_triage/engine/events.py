@@ -45,7 +45,8 @@ class QuestionAnswered(_Event):
     answer: str | None = None
     value: str | None = None
     closed: bool = False
-    """Asked in its yes/no form because the caller could not speak freely."""
+    """Asked in its yes/no form because the caller could not talk freely. (The name is kept
+    as it is written in every record; the code calls it `yes_no_form`.)"""
 
 
 class WentBack(_Event):

@@ -32,8 +32,8 @@ class Prompt(NamedTuple):
     kind: Literal["choice", "text", "number"]
     text: dict[str, str]
     choices: tuple[Choice, ...]
-    closed: bool
-    """Asked in its yes/no form (the caller cannot speak freely)."""
+    yes_no_form: bool
+    """Asked in its yes/no form (the caller cannot talk freely: see `Call.yes_no_only`)."""
 
     @property
     def yes_no(self) -> bool:

@@ -3,13 +3,13 @@
 from ..paths import default_protocol_path
 from .loader import LoadedProtocol, load_protocol
 from .models import Protocol
-from .problems import Problem, ProtocolError
+from .problems import FileProblems, Problem
 
 __all__ = [
+    "FileProblems",
     "LoadedProtocol",
     "Problem",
     "Protocol",
-    "ProtocolError",
     "default_protocol_path",
     "load_protocol",
 ]

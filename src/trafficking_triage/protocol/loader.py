@@ -2,7 +2,7 @@
 
 The one entry point for the engine, the CLI and the console. On success it gives a
 `LoadedProtocol` (the models plus what a record needs to name the file: id, version, sha256);
-otherwise a `ProtocolError` listing every problem with file, line, column and key path.
+otherwise a `FileProblems` listing every problem with file, line, column and key path.
 
 The console passes a `checked` file: a protocol that passed every check is remembered there
 (as JSON, keyed by the file's bytes and the checking code), so the next console with the same
@@ -26,7 +26,7 @@ from typing import Any
 from .. import __version__
 from ..paths import default_protocol_path
 from .models import Protocol
-from .problems import Finding, Positions, Problem, ProtocolError, render_path
+from .problems import FileProblems, Finding, Positions, Problem, render_path
 
 
 @dataclass
@@ -163,7 +163,7 @@ def _parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProt
 
     data, positions, problems = parse_yaml(text, name)
     if data is None:
-        raise ProtocolError(
+        raise FileProblems(
             [
                 Problem(
                     name,
@@ -177,7 +177,7 @@ def _parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProt
             ]
         )
     if not isinstance(data, dict):
-        raise ProtocolError(
+        raise FileProblems(
             [
                 Problem(
                     name,
@@ -194,11 +194,11 @@ def _parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProt
     except ValidationError as error:
         findings = findings_from(Protocol, error)
         problems += [locate(name, data, positions, finding) for finding in findings]
-        raise ProtocolError(sorted(problems, key=_order)) from None
+        raise FileProblems(sorted(problems, key=_order)) from None
     linter = Linter(protocol)
     problems += [locate(name, data, positions, finding) for finding in linter.run()]
     if problems:
-        raise ProtocolError(sorted(problems, key=_order))
+        raise FileProblems(sorted(problems, key=_order))
     return LoadedProtocol(protocol, path, name, digest, linter.paths, data, positions)
 
 

@@ -100,7 +100,8 @@ class Answer(Strict):
     next: Id | None = None
     indicator: Id | None = None
     closed_mode: bool = False
-    """Choosing this answer means the caller cannot speak freely: yes/no questions from here on."""
+    """(YAML key) Choosing this answer means the caller cannot talk freely: from here on the
+    call is yes/no only (`Call.yes_no_only`), each question asked in its yes/no form."""
 
 
 class ClosedForm(Strict):
@@ -135,6 +136,7 @@ class Question(Strict):
     fact: Id | None = None
     """The fact a text or number answer fills in (location, callback, ...)."""
     closed: ClosedForm | None = None
+    """(YAML key) The question's yes/no form, for a caller who cannot talk freely."""
 
     @property
     def yes_no(self) -> bool:

@@ -1,7 +1,8 @@
-"""The one error type of the protocol layer, and the positions that let it name a line.
+"""The one error type for a file the program reads, and the positions that let it name a line.
 
-Everything that reads a protocol or settings file reports what is wrong as `Problem`s, gathered
-into one `ProtocolError`; the CLI and the app print them like a compiler's messages.
+Everything that reads a YAML file (the protocol, agency settings, scenarios, `decide`'s
+answers) reports what is wrong as `Problem`s, gathered into one `FileProblems`; the command
+line prints them like a compiler's messages.
 """
 
 from __future__ import annotations
@@ -51,8 +52,9 @@ class Problem(NamedTuple):
         return f"{where}: {what}{hint} [{self.rule}]"
 
 
-class ProtocolError(Exception):
-    """A protocol, case or settings file that cannot be used; holds every problem found.
+class FileProblems(Exception):
+    """A protocol, settings, scenario or answers file that cannot be used; holds every
+    problem found.
     (A plain class, for the same reason as `Problem`.)"""
 
     def __init__(self, problems: Sequence[Problem] = ()) -> None:

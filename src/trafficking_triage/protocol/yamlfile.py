@@ -1,7 +1,7 @@
 """Reading a YAML file safely, keeping where every key sits.
 
 Used for the protocol, and for every other YAML file the program reads (settings, scenarios,
-answer files), so they all fail the same way: a `ProtocolError` with file, line and column.
+answer files), so they all fail the same way: a `FileProblems` with file, line and column.
 Only the safe loader is used (the C one when PyYAML has it): a file can never build a Python
 object, and a `!!python/...` tag is a problem, not code.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from .problems import Mark, PathPart, Positions, Problem, ProtocolError, render_path
+from .problems import FileProblems, Mark, PathPart, Positions, Problem, render_path
 
 try:
     from yaml import CSafeLoader as _SafeLoader
@@ -89,18 +89,18 @@ def _problem(file: str, mark: Mark, message: str, rule: str, hint: str | None = 
 
 
 def read_text(path: FilePath, name: str, raw: bytes | None = None) -> tuple[str, bytes]:
-    """The file's text and bytes, or a ProtocolError saying why it cannot be read. `raw`:
+    """The file's text and bytes, or a FileProblems saying why it cannot be read. `raw`:
     the bytes already read from it (the console reads them once, then checks them)."""
     try:
         raw = path.read_bytes() if raw is None else raw
     except FileNotFoundError:
-        raise ProtocolError([_problem(name, (0, 0), "no such file", "unreadable")]) from None
+        raise FileProblems([_problem(name, (0, 0), "no such file", "unreadable")]) from None
     except IsADirectoryError:
-        raise ProtocolError(
+        raise FileProblems(
             [_problem(name, (0, 0), "is a directory, not a file", "unreadable")]
         ) from None
     except OSError as error:
-        raise ProtocolError(
+        raise FileProblems(
             [_problem(name, (0, 0), f"cannot be read: {error.strerror}", "unreadable")]
         ) from None
     try:
@@ -110,7 +110,7 @@ def read_text(path: FilePath, name: str, raw: bytes | None = None) -> tuple[str,
         line = before.count(b"\n") + 1
         column = error.start - (before.rfind(b"\n") + 1) + 1
         byte = raw[error.start : error.start + 1].hex()
-        raise ProtocolError(
+        raise FileProblems(
             [
                 _problem(
                     name,
@@ -126,12 +126,12 @@ def read_text(path: FilePath, name: str, raw: bytes | None = None) -> tuple[str,
 def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     """Parse one YAML document.
 
-    A document that cannot be parsed at all raises a ProtocolError. Duplicate keys do not stop
+    A document that cannot be parsed at all raises a FileProblems. Duplicate keys do not stop
     the reading: they come back as problems, so they are listed with everything else wrong."""
     too_deep = _TOO_DEEP.search(text)
     if too_deep is not None:
         line = text.count("\n", 0, too_deep.start()) + 1
-        raise ProtocolError(
+        raise FileProblems(
             [
                 _problem(
                     name, (line, 1), "brackets nested too deeply to be a protocol", "yaml-syntax"
@@ -147,18 +147,18 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
         if "could not determine a constructor for the tag" in problem and quoted:
             tag = quoted.group(1).replace("tag:yaml.org,2002:", "!!")
             problem = f"the tag '{tag}' is not allowed: protocol files hold plain data only"
-        raise ProtocolError(
+        raise FileProblems(
             [_problem(name, _mark(error.problem_mark), problem, "unsafe-tag")]
         ) from None
     except RecursionError:
-        raise ProtocolError(
+        raise FileProblems(
             [_problem(name, (1, 1), "nested too deeply to be a protocol", "yaml-syntax")]
         ) from None
     except yaml.reader.ReaderError as error:
         before = text[: error.position]
         line = before.count("\n") + 1
         column = error.position - (before.rfind("\n") + 1) + 1
-        raise ProtocolError(
+        raise FileProblems(
             [
                 _problem(
                     name,
@@ -172,11 +172,11 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
         message = str(error.problem or "is not valid YAML")
         if error.context:
             message = f"{message} ({error.context})"
-        raise ProtocolError(
+        raise FileProblems(
             [_problem(name, _mark(error.problem_mark), message, "yaml-syntax")]
         ) from None
     except yaml.YAMLError as error:
-        raise ProtocolError([_problem(name, (1, 1), str(error), "yaml-syntax")]) from None
+        raise FileProblems([_problem(name, (1, 1), str(error), "yaml-syntax")]) from None
     finally:
         loader.dispose()
     duplicates = [

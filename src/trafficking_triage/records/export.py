@@ -83,7 +83,7 @@ def narrative(row: CallRow, call: Call) -> str:
     caller = next((g for g in state.answers if p.questions[g.question].fact == "caller"), None)
     if caller is not None:
         put("Caller", _said(p, caller.question, caller.answer, caller.value))
-    if call.closed_mode():
+    if call.yes_no_only():
         put("Mode", "caller could not speak freely; yes/no questions only")
     if "location" in facts:
         put("Location", safe(facts["location"]))

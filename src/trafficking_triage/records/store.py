@@ -1,11 +1,9 @@
 """The record store: one SQLite database in a private directory, every event committed as it
 happens, so a call survives a killed process, a closed terminal or a power cut.
 
-The console writes through `RecordStore.attach`; the `records` commands read. Nothing here
-prints or logs what a caller said: errors name files and causes, never call contents.
-
-The event models are imported where they are used: the console opens the store before its
-first question is on screen, and that must not wait for pydantic to load.
+The console's session writes each call through a `Recorder` (records/recorder.py), which
+appends every event here as it happens; the `records` commands read. Nothing here prints or
+logs what a caller said: errors name files and causes, never call contents.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from ..protocol.loader import locate
-from ..protocol.problems import Problem, ProtocolError
+from ..protocol.problems import FileProblems, Problem
 from ..protocol.schema_errors import findings_from
 from ..protocol.yamlfile import parse_yaml, read_text
 from .models import AgencySettings
@@ -23,13 +23,13 @@ class LoadedSettings:
 
 
 def load_settings(path: Path, name: str | None = None, raw: bytes | None = None) -> LoadedSettings:
-    """The settings, or a ProtocolError listing every problem in the file. `raw`: the file's
+    """The settings, or a FileProblems listing every problem in the file. `raw`: the file's
     bytes, if already read."""
     name = name if name is not None else str(path)
     text, raw = read_text(path, name, raw)
     data, positions, problems = parse_yaml(text, name)
     if not isinstance(data, dict):
-        raise ProtocolError(
+        raise FileProblems(
             [
                 Problem(
                     name,
@@ -46,7 +46,7 @@ def load_settings(path: Path, name: str | None = None, raw: bytes | None = None)
         settings = AgencySettings.model_validate(data)
     except ValidationError as error:
         problems += [locate(name, data, positions, f) for f in findings_from(AgencySettings, error)]
-        raise ProtocolError(sorted(problems, key=lambda p: (p.line, p.column))) from None
+        raise FileProblems(sorted(problems, key=lambda p: (p.line, p.column))) from None
     if problems:
-        raise ProtocolError(problems)
+        raise FileProblems(problems)
     return LoadedSettings(settings, path, hashlib.sha256(raw).hexdigest())

@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from ..engine.replay import check_walk
 from ..protocol.loader import LoadedProtocol, locate
 from ..protocol.models import Id, Text
-from ..protocol.problems import Finding, Problem, ProtocolError, did_you_mean
+from ..protocol.problems import FileProblems, Finding, Problem, did_you_mean
 from ..protocol.schema_errors import findings_from
 from ..protocol.yamlfile import parse_yaml, read_text
 
@@ -56,7 +56,7 @@ class Scenario(Strict):
 
 
 def load_scenario(path: Path, loaded: LoadedProtocol) -> Scenario:
-    """The scenario, checked against the protocol; a ProtocolError lists every problem."""
+    """The scenario, checked against the protocol; a FileProblems lists every problem."""
     name = str(path)
     text, _ = read_text(path, name)
     data, positions, problems = parse_yaml(text, name)
@@ -64,10 +64,10 @@ def load_scenario(path: Path, loaded: LoadedProtocol) -> Scenario:
         scenario = Scenario.model_validate(data)
     except ValidationError as error:
         problems += [locate(name, data, positions, f) for f in findings_from(Scenario, error)]
-        raise ProtocolError(sorted(problems, key=lambda p: (p.line, p.column))) from None
+        raise FileProblems(sorted(problems, key=lambda p: (p.line, p.column))) from None
     problems += [locate(name, data, positions, f) for f in check_scenario(scenario, loaded)]
     if problems:
-        raise ProtocolError(problems)
+        raise FileProblems(problems)
     return scenario
 
 
@@ -125,16 +125,16 @@ def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
 
 def load_scenarios(folder: Path, loaded: LoadedProtocol) -> list[Scenario]:
     """Every *.yaml scenario in `folder`, checked against the protocol, in file name order;
-    a ProtocolError lists every problem of every file."""
+    a FileProblems lists every problem of every file."""
     problems: list[Problem] = []
     found = []
     for path in sorted(folder.glob("*.yaml")):
         try:
             found.append(load_scenario(path, loaded))
-        except ProtocolError as error:
+        except FileProblems as error:
             problems += error.problems
     if problems:
-        raise ProtocolError(problems)
+        raise FileProblems(problems)
     return found
 
 
@@ -143,6 +143,6 @@ def scenario_problems(folder: Path, loaded: LoadedProtocol) -> tuple[int, list[P
     count = len(list(folder.glob("*.yaml")))
     try:
         load_scenarios(folder, loaded)
-    except ProtocolError as error:
+    except FileProblems as error:
         return count, error.problems
     return count, []

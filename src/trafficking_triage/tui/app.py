@@ -71,7 +71,7 @@ class TriageApp(PrivateCrashReport, App[int]):
         return CallScreen(self.session, blink=self.blink)  # the base of every call's screens
 
     def on_mount(self) -> None:
-        self.set_interval(1.0, self.tick_clock)
+        self.set_interval(1.0, self.show_time)
         self.offer_or_start()
 
     def on_ready(self) -> None:
@@ -127,9 +127,9 @@ class TriageApp(PrivateCrashReport, App[int]):
         while len(self.screen_stack) > 1:
             self.pop_screen()
 
-    def tick_clock(self) -> None:
+    def show_time(self) -> None:
         if isinstance(self.screen, CallScreen | OutcomeScreen):
-            self.screen.tick()
+            self.screen.show_time()
 
     # -- keys that work everywhere ---------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -189,6 +189,6 @@ class TriageApp(PrivateCrashReport, App[int]):
 
 def make_app(options: ConsoleOptions | None = None) -> TriageApp:
     """Build the console, for the command and the tests alike: the files checked, then the
-    record store opened (raises ProtocolError, ConsoleError or RecordsError first)."""
+    record store opened (raises FileProblems, ConsoleError or RecordsError first)."""
     options = options if options is not None else ConsoleOptions()
     return TriageApp(open_session(options), blink=options.blink)

@@ -110,19 +110,19 @@ class CallScreen(SizedScreen[None]):
                 previous=self.previous_answer(call, prompt.question),
                 prefill=self.prefill(call, prompt.question, question.fact),
                 caller_says=self.session.caller_says(prompt.question),
-                closed_mode=call.closed_mode(),
+                yes_no_only=call.yes_no_only(),
             )
-        self._tick()
+        self._show_time()
         self.query_one(Checklist).show(call.checklist())
         found = [call.protocol.indicators[name] for name, _question in call.indicators()]
         self.query_one(IndicatorList).show(found)
         self.query_one(Trail).show(call, call.state.language)
 
-    def tick(self) -> None:
+    def show_time(self) -> None:
         with contextlib.suppress(NoMatches):  # as in show_call
-            self._tick()
+            self._show_time()
 
-    def _tick(self) -> None:
+    def _show_time(self) -> None:
         """The elapsed time (once a second) and where the call is."""
         call = self.session.call
         if call is None:

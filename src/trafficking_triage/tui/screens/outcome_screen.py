@@ -94,13 +94,13 @@ class OutcomeScreen(SizedScreen[None]):
         self.query_one("#because", Static).update(self.because_text())
         self.query_one(Checklist).show(call.checklist(), hint="number key ticks a step")
 
-    def tick(self) -> None:
+    def show_time(self) -> None:
         # A screen still being built, or being taken down after a quick key (F1 then
         # Escape), may lack its widgets; there is then nothing to draw, and no reason to fail.
         with contextlib.suppress(NoMatches):
-            self._tick()
+            self._show_time()
 
-    def _tick(self) -> None:
+    def _show_time(self) -> None:
         self.query_one(CallHeader).show(
             self.call, self.call.clock(), "route reached", self.session.records_trouble
         )

@@ -20,13 +20,13 @@ class CallHeader(Static):
         self.show_parts(
             seconds=(now - started.at).total_seconds() if started else 0,
             training=started is not None and started.training,
-            closed_mode=call.closed_mode(),
+            yes_no_only=call.yes_no_only(),
             where=where,
             unsaved=unsaved,
         )
 
     def show_parts(
-        self, *, seconds: float, training: bool, closed_mode: bool, where: str, unsaved: str | None
+        self, *, seconds: float, training: bool, yes_no_only: bool, where: str, unsaved: str | None
     ) -> None:
         parts: list[str | tuple[str, str]] = [
             (" TRAINING " if training else " TRAFFICKING TRIAGE ", "bold reverse"),
@@ -35,6 +35,6 @@ class CallHeader(Static):
         ]
         if unsaved is not None:
             parts += ["  ", (" ⚠ NOT SAVED: ctrl+s ", "bold reverse")]
-        if closed_mode:
+        if yes_no_only:
             parts += ["  ", (" ⚠ YES/NO ONLY ", "bold reverse")]
         set_content(self, Content.assemble(*parts))

@@ -65,18 +65,18 @@ class QuestionPanel(Vertical):
         why: str,
         why_visible: bool,
         previous: str | None,
-        closed_mode: bool,
+        yes_no_only: bool,
         prefill: str | None = None,
         caller_says: str | None = None,
     ) -> None:
         new_question = self.prompt is None or self.prompt.question != prompt.question
         self.prompt = prompt
         section_name = SECTION_NAMES.get(section, section.upper())
-        if prompt.closed:
+        if prompt.yes_no_form:
             section_name += " · asked as yes/no"
         # A blank line between parts, as the screen has always spaced them.
         parts: list[Content] = []
-        if closed_mode:
+        if yes_no_only:
             parts.append(plain(" ⚠ YES/NO ONLY: caller cannot talk freely ", "bold reverse"))
         parts.append(plain(section_name, "bold dim"))
         parts.append(plain(local(prompt.text, language), "bold"))
