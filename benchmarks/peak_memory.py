@@ -13,9 +13,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 async def console() -> None:
+    from trafficking_triage.session import ConsoleOptions
     from trafficking_triage.tui.app import make_app
 
-    app = make_app(blink=False)
+    app = make_app(ConsoleOptions(blink=False))
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Motel", "enter", "n", "n", "n", "4", "y", *["n"] * 8)
         await pilot.pause()
