@@ -555,3 +555,26 @@ async def test_keys_typed_as_the_console_opens_reach_the_first_question(enter: s
         assert answered(app) == [("location", "Main"), ("danger_now", "no")]
         route = app.session.call.state.route if app.session.call else None
         assert route is not None and route.outcome == "officer" and route.escalated_at == "weapons"
+
+
+async def test_a_crash_report_never_shows_what_the_caller_said(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Textual shows local values with a crash's traceback by default; ours must not (they
+    would hold the caller's words). This leans on Textual's private `_fatal_error`: the test
+    breaks if Textual changes it."""
+    app = build_app()
+
+    def crash() -> None:
+        call = app.session.call
+        said = call.state.answers[0].value if call else None  # the default report prints it
+        raise RuntimeError(f"boom {len(said or '')}")
+
+    monkeypatch.setattr(app.session, "escalate", crash)
+    with pytest.raises(RuntimeError, match="boom 13"):
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"Zebra Lane 42", "enter", "f2")
+            await pilot.pause()
+    report = capsys.readouterr().err
+    assert "RuntimeError" in report and "boom 13" in report
+    assert "Zebra" not in report

@@ -11,7 +11,7 @@ from textual.app import App
 class PrivateCrashReport(App[Any]):
     def _fatal_error(self) -> None:
         # Textual's own `_fatal_error`, without `show_locals` (a private hook: Textual is
-        # pinned below its next major version for it, and test_crash_report guards it).
+        # pinned below its next major version for it, and a test in test_calls guards it).
         from rich.segment import Segments
         from rich.traceback import Traceback
 
