@@ -222,7 +222,12 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="narrative: plain text for a CAD remarks field",
     )
     export.add_argument(
-        "--output", type=Path, help="write to this file (owner-only) instead of standard output"
+        "--output",
+        type=Path,
+        help="write to this new file (owner-only) instead of standard output",
+    )
+    export.add_argument(
+        "--force", action="store_true", help="replace the --output file if it exists"
     )
     replay = action(
         "replay",

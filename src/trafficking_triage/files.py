@@ -28,7 +28,10 @@ def write_private(path: Path, text: str, *, replace: bool = False) -> None:
     try:
         descriptor = os.open(path, flags | os.O_EXCL, 0o600)
     except FileExistsError:
-        if not replace or path.is_symlink():
+        if path.is_symlink():
+            link = "a symbolic link is never written through"
+            raise OSError(errno.ELOOP, link, str(path)) from None
+        if not replace:
             raise
         created = False
         descriptor = os.open(path, flags | getattr(os, "O_NONBLOCK", 0), 0o600)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -15,15 +16,21 @@ from .records.export import as_json, markdown, narrative, safe, timeline
 
 
 def run_records(args: argparse.Namespace) -> int:
-    store = RecordStore(args.data_dir or default_data_dir())
+    """Every records command only reads: the store is opened read-only (nothing created or
+    changed, a read-only disk is fine)."""
+    store = RecordStore(args.data_dir or default_data_dir(), read_only=True)
     try:
         if args.action == "list":
             return list_calls(store, args.training)
         if args.action == "show":
             return show(store, args.id, args.protocol)
         if args.action == "export":
-            return export(store, args.id, args.format, args.output, args.protocol)
+            return export(store, args.id, args.format, args.output, args.protocol, args.force)
         return replay(store, args.id, args.protocol)
+    except sqlite3.DatabaseError as error:
+        # The quick check as the store opened found nothing; a page read now did.
+        print(f"records: the call records in {store.path} are damaged ({error})", file=sys.stderr)
+        return 1
     finally:
         store.close()
 
@@ -74,7 +81,12 @@ def show(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
 
 
 def export(
-    store: RecordStore, call_id: str, form: str, output: Path | None, protocol_path: Path | None
+    store: RecordStore,
+    call_id: str,
+    form: str,
+    output: Path | None,
+    protocol_path: Path | None,
+    force: bool = False,
 ) -> int:
     try:
         row, call = _call(store, call_id, protocol_path)
@@ -86,7 +98,16 @@ def export(
     if output is None:
         sys.stdout.write(text)
         return 0
-    write_private(output, text, replace=True)
+    try:
+        write_private(output, text, replace=force)
+    except FileExistsError:
+        print(
+            f"records export: {output} exists; not replaced (--force replaces it)", file=sys.stderr
+        )
+        return 1
+    except OSError as error:
+        print(f"records export: cannot write {output}: {error.strerror or error}", file=sys.stderr)
+        return 1
     print(f"written to {output}")
     return 0
 

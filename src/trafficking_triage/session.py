@@ -22,7 +22,8 @@ from .engine.view import utc_now
 from .files import write_private
 from .protocol.texts import display_modes, local
 from .records import CallRow, RecordsError, RecordStore
-from .records.recorder import Recorder, cause_of
+from .records.recorder import Recorder
+from .records.store import RecordsUnwritable, cause_of
 
 if TYPE_CHECKING:
     from .engine import Call
@@ -124,8 +125,14 @@ def open_session(options: ConsoleOptions) -> CallSession:
 
         settings = load_settings(options.agency)
     scenarios = _scenarios(options, loaded) if options.training else []
-    store = RecordStore(options.data_dir) if options.data_dir is not None else None
-    return CallSession(
+    store: RecordStore | None = None
+    unwritable: RecordsUnwritable | None = None
+    if options.data_dir is not None:
+        try:
+            store = RecordStore(options.data_dir)
+        except RecordsUnwritable as error:
+            unwritable = error  # the console opens all the same: calls go on, unsaved
+    session = CallSession(
         loaded,
         settings=settings,
         store=store,
@@ -137,7 +144,11 @@ def open_session(options: ConsoleOptions) -> CallSession:
         training=options.training,
         scenarios=scenarios,
         presenter=options.presenter,
+        data_dir=options.data_dir,
     )
+    if unwritable is not None:
+        session.records_trouble = unwritable.cause
+    return session
 
 
 def _scenarios(options: ConsoleOptions, loaded: LoadedProtocol) -> list[Scenario]:
@@ -175,7 +186,10 @@ class CallSession:
         training: bool = False,
         scenarios: list[Scenario] | None = None,
         presenter: bool = False,
+        data_dir: Path | None = None,
     ) -> None:
+        """`data_dir`: where the records are kept, to open them later should they not be
+        writable as the console opens (`store` is then None and `records_trouble` says why)."""
         from .settings.resolve import missing_settings, resolve_contacts
 
         agency = settings.settings if settings is not None else None
@@ -187,6 +201,7 @@ class CallSession:
         self.missing_settings = missing_settings(loaded.protocol, agency)
         """Short names of the agency contacts not set yet (warned of on the call screen)."""
         self.store = store
+        self.data_dir = data_dir if data_dir is not None else (store.directory if store else None)
         self.clock = clock
         self.console = console
         self.dispatcher = dispatcher
@@ -250,9 +265,11 @@ class CallSession:
 
     def _attach(self, call: Call, call_id: str | None = None) -> None:
         """Record the call from now on: a new one from its first event, a resumed one (its
-        lock taken already) from its next."""
-        if self.store is None:
+        lock taken already) from its next. Records that cannot be written now are tried
+        again after every action (`_retry`)."""
+        if self.store is None and not self._open_store():
             return
+        assert self.store is not None
         try:
             self.recorder = Recorder(
                 self.store,
@@ -263,6 +280,26 @@ class CallSession:
             )
         except (OSError, sqlite3.Error, RecordsError) as error:
             self._trouble(cause_of(error))
+
+    def _open_store(self) -> bool:
+        """Open the records the console could not open as it started (a full disk, say)."""
+        if self.data_dir is None:
+            return False
+        try:
+            self.store = RecordStore(self.data_dir)
+        except RecordsUnwritable as error:
+            self._trouble(error.cause)
+            return False
+        return True
+
+    def _retry(self, call: Call) -> None:
+        """A call begun while the records could not be written: written in full (from its
+        first event) as soon as they can be, then recorded as usual."""
+        if self.recorder is not None or self.data_dir is None:
+            return
+        self._attach(call)
+        if self.recorder is not None:
+            self._recovered()
 
     def pick(self, scenario: Scenario | None) -> None:
         """Play `scenario` (a training call); None (nothing picked) changes nothing."""
@@ -450,6 +487,8 @@ class CallSession:
         except CallError as refusal:
             self.on_change()
             return Refusal(str(refusal))
+        if self.records_trouble is not None:
+            self._retry(call)
         if call.state.closed is not None:
             self.finish()
         self.on_change()

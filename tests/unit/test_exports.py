@@ -161,5 +161,15 @@ def test_replay_names_a_changed_protocol(
 
 
 def test_an_unknown_id_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    RecordStore(tmp_path).close()
     assert main(["--data-dir", str(tmp_path), "records", "show", "260101-AAAA"]) == 1
     assert "no call record with id 260101-AAAA" in capsys.readouterr().err
+
+
+def test_reading_a_data_directory_that_holds_no_records_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    mistyped = tmp_path / "calsl"
+    assert main(["--data-dir", str(mistyped), "records", "list"]) == 1
+    assert f"no call records in {mistyped}" in capsys.readouterr().err
+    assert not mistyped.exists()

@@ -82,7 +82,7 @@ def test_a_corrupt_file_gets_a_message_and_is_not_overwritten(tmp_path: Path) ->
     db = tmp_path / "calls.sqlite3"
     db.write_bytes(b"this is not a database, but it may be someone's only copy" * 100)
     before = db.read_bytes()
-    with pytest.raises(RecordsError, match=r"cannot be read .* left untouched"):
+    with pytest.raises(RecordsError, match=r"are damaged .* left untouched"):
         RecordStore(tmp_path)
     assert db.read_bytes() == before
 

@@ -10,7 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from .store import RecordsError
+from .store import RecordsError, cause_of
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -59,13 +59,3 @@ class Recorder:
 
     def finish(self) -> None:
         self.store.release(self.call_id)
-
-
-def cause_of(error: Exception) -> str:
-    """What went wrong, in words safe to show: never the event being written."""
-    text = str(error).lower()
-    if "full" in text or "no space" in text:
-        return "the disk is full"
-    if "readonly" in text or "permission" in text or "read-only" in text:
-        return "the records file cannot be written"
-    return f"the records file cannot be written ({type(error).__name__})"

@@ -9,6 +9,7 @@ logs what a caller said: errors name files and causes, never call contents.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -19,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..files import private_directory
 from ..paths import DATA_ENV
 
 if TYPE_CHECKING:
@@ -65,6 +67,19 @@ class RecordsError(Exception):
     """The record store cannot be used; the message says why and where, never what was said."""
 
 
+class RecordsUnwritable(RecordsError):
+    """The records cannot be written now (a full disk, a read-only disk, no permission): a
+    console still takes calls, unsaved, and writes them once it can."""
+
+    def __init__(self, cause: str, message: str) -> None:
+        super().__init__(message)
+        self.cause = cause
+
+
+class RecordsDamaged(RecordsError):
+    """The records file is damaged or not one of ours: it is left untouched."""
+
+
 class CallRow(NamedTuple):
     # A named tuple: a dataclass takes a millisecond to define, before the first question shows.
     id: str
@@ -82,26 +97,60 @@ class CallRow(NamedTuple):
 
 
 def _private_directory(directory: Path) -> None:
+    """The data directory, made owner-only (0700) with any missing parent whatever the umask;
+    one that exists is never changed, and refused if other users can write to it."""
     try:
-        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
-        if stat.S_IMODE(directory.stat().st_mode) != 0o700:
-            directory.chmod(0o700)
+        existed = directory.is_dir()
+        private_directory(directory)
+        mode = stat.S_IMODE(directory.stat().st_mode)
+        if existed and mode & 0o022:
+            raise RecordsError(
+                f"the data directory {directory} can be written by other users (mode "
+                f"{mode:o}): anyone could replace the call records there. It was left as it "
+                f"is; choose a private one with --data-dir or {DATA_ENV}, or make it "
+                "private (chmod 700)."
+            )
         # A probe of its own (consoles sharing the directory may start at the same moment).
         with tempfile.NamedTemporaryFile(dir=directory, prefix=".write-test-"):
             pass
     except OSError as error:
-        raise RecordsError(
-            f"the data directory {directory} cannot be written ({error.strerror or error}); "
-            "no call can be recorded there. Choose another with --data-dir or "
-            f"{DATA_ENV}."
+        raise RecordsUnwritable(
+            cause_of(error),
+            f"the data directory {directory} cannot be written ({cause_of(error)}); no call "
+            f"can be recorded there. Choose another with --data-dir or {DATA_ENV}.",
         ) from None
 
 
 def _private_file(path: Path) -> None:
-    """Create `path` readable by its owner only, before anything is written into it."""
-    descriptor = os.open(path, os.O_CREAT | os.O_RDWR, 0o600)
+    """Create `path` readable by its owner only, before anything is written into it; a
+    symbolic link there is refused (see `RecordStore._refuse_shared` for a file that exists)."""
+    try:
+        descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR | os.O_NOFOLLOW, 0o600)
+    except FileExistsError:
+        found = os.lstat(path)
+        if stat.S_ISLNK(found.st_mode):
+            raise RecordsError(
+                f"{path} is a symbolic link: the call records are never written through one. "
+                "It was left as it is."
+            ) from None
+        return
+    os.fchmod(descriptor, 0o600)  # a umask may have taken bits away; never adds any
     os.close(descriptor)
-    os.chmod(path, 0o600)
+
+
+def cause_of(error: BaseException) -> str:
+    """What went wrong with writing, in words safe to show: never what was being written."""
+    number = getattr(error, "errno", None)
+    text = str(error).lower()
+    if number == errno.ENOSPC or "full" in text or "no space" in text:
+        return "the disk is full"
+    if number == errno.EROFS or "readonly" in text or "read-only" in text:
+        return "the disk is read-only"
+    if number in {errno.EACCES, errno.EPERM} or "permission" in text:
+        return "writing there is not permitted"
+    if number == errno.EDQUOT or "quota" in text:
+        return "the disk quota is used up"
+    return f"the records file cannot be written ({type(error).__name__})"
 
 
 def new_call_id(now: datetime) -> str:
@@ -112,39 +161,114 @@ def new_call_id(now: datetime) -> str:
 
 
 class RecordStore:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, read_only: bool = False) -> None:
+        """Open (or, to write, create) the records in `directory`. `read_only` for the
+        commands that only read: nothing is created or changed, and a read-only disk is fine.
+        Raises RecordsUnwritable when the records cannot be written now, RecordsDamaged when
+        the file is damaged or not ours (left untouched), RecordsError otherwise."""
         self.directory = directory
         self.path = directory / DB_NAME
-        self._seq: dict[str, int] = {}
+        self.read_only = read_only
         self._locks: dict[str, int] = {}
-        _private_directory(directory)
-        existed = self.path.exists()
-        if not existed:
+        if read_only:
+            if not self.path.is_file():
+                raise RecordsError(f"no call records in {directory} (no {DB_NAME} there)")
+            target = f"file:{self.path}?mode=ro"
+        else:
+            _private_directory(directory)
             _private_file(self.path)
+            target = str(self.path)
         try:
-            self.db = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+            self.db = self._connect(target)
+        except sqlite3.Error as error:
+            if read_only:
+                unreadable = f"the call records in {self.path} cannot be read ({error})"
+                raise RecordsError(unreadable) from None
+            raise RecordsUnwritable(cause_of(error), self._unwritable(error)) from None
+        try:
             self.db.execute("PRAGMA busy_timeout = 10000")
             self._refuse_foreign_or_newer()
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            self._migrate()
+            self._check_pages()
+            if not read_only:
+                self._refuse_shared()
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = FULL")
+                self._migrate()
             self.db.execute("PRAGMA foreign_keys = ON")
+        except RecordsError:
+            self.db.close()
+            raise
+        except sqlite3.OperationalError as error:
+            self.db.close()
+            if _damage(error):
+                raise self._damaged(error) from None
+            raise RecordsUnwritable(cause_of(error), self._unwritable(error)) from None
         except sqlite3.DatabaseError as error:
-            raise RecordsError(
-                f"the call records in {self.path} cannot be read ({error}). The file was left "
-                "untouched; move it aside (keep it: it may hold calls) to start a new one."
-            ) from None
+            self.db.close()
+            raise self._damaged(error) from None
         for suffix in ("-wal", "-shm"):
             side = Path(f"{self.path}{suffix}")
             with contextlib.suppress(OSError):
-                if side.exists():
-                    side.chmod(0o600)
+                if not read_only and side.exists():
+                    side.chmod(0o600)  # SQLite made it, for this program, beside our file
+
+    def _connect(self, target: str) -> sqlite3.Connection:
+        if not self.read_only:
+            return sqlite3.connect(target, timeout=10, isolation_level=None)
+        try:
+            db = sqlite3.connect(target, timeout=10, isolation_level=None, uri=True)
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.Error:
+                db.close()
+                raise
+            return db
+        except sqlite3.OperationalError:
+            # A read-only disk: SQLite cannot make the side files that reading a WAL database
+            # needs. Nothing can write to it either, so it is read as a file that cannot change.
+            target += "&immutable=1"
+            return sqlite3.connect(target, timeout=10, isolation_level=None, uri=True)
+
+    def _unwritable(self, error: BaseException) -> str:
+        return (
+            f"the call records in {self.path} cannot be written ({cause_of(error)}); no "
+            f"call can be recorded there until that is mended. Choose another with "
+            f"--data-dir or {DATA_ENV}."
+        )
+
+    def _damaged(self, error: BaseException) -> RecordsDamaged:
+        return RecordsDamaged(
+            f"the call records in {self.path} are damaged ({error}). The file was left "
+            "untouched; move it aside (keep it: it may hold calls) to start a new one."
+        )
+
+    def _refuse_shared(self) -> None:
+        """Records that other users can read or write are refused before anything is written
+        to them, and their mode is never changed: the file was not made by this program."""
+        mode = stat.S_IMODE(self.path.stat().st_mode)
+        if mode & 0o077:
+            raise RecordsError(
+                f"the call records in {self.path} can be read or written by other users (mode "
+                f"{mode:o}). The file was left as it is: make it private (chmod 600) or move "
+                "it aside."
+            )
+
+    def _check_pages(self) -> None:
+        """SQLite's quick check of every page: a damaged file is found here, as the store
+        opens, not in the middle of a call or a report."""
+        found = self.db.execute("PRAGMA quick_check").fetchall()
+        if found != [("ok",)]:
+            lines = [line for row in found for line in str(row[0]).splitlines()]
+            problems = [line for line in lines if not line.startswith("***")]
+            first = problems[0] if problems else "unknown"
+            detail = f"SQLite's check found {len(problems)} problems; the first: {first}"
+            raise self._damaged(sqlite3.DatabaseError(detail))
 
     def _refuse_foreign_or_newer(self) -> None:
         """Before anything is written: a file this program must not touch stays untouched."""
         version = self.db.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise RecordsError(
+            raise RecordsDamaged(
                 f"the call records in {self.path} were written by a newer version of this "
                 f"program (schema {version}; this one knows {SCHEMA_VERSION}). The file was "
                 "left untouched: use the newer program."
@@ -152,7 +276,7 @@ class RecordStore:
         # An empty new file reads as version 0; anything at version 0 with tables is foreign.
         tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if version == 0 and tables:
-            raise RecordsError(
+            raise RecordsDamaged(
                 f"{self.path} is an SQLite database, but not one of call records. "
                 "It was left untouched."
             )
@@ -175,10 +299,11 @@ class RecordStore:
         self.db.execute("BEGIN IMMEDIATE")
         try:
             yield
+            self.db.execute("COMMIT")
         except BaseException:
-            self.db.execute("ROLLBACK")
+            if self.db.in_transaction:  # a failed COMMIT (a full disk) leaves it open
+                self.db.execute("ROLLBACK")
             raise
-        self.db.execute("COMMIT")
 
     def close(self) -> None:
         for call_id in list(self._locks):
@@ -199,7 +324,6 @@ class RecordStore:
             try:
                 with self._transaction():
                     self._insert_row(call_id, started)
-                    self._seq[call_id] = 0
                     for event in call.events:
                         self._insert_event(call_id, event, call)
                 return call_id
@@ -207,7 +331,6 @@ class RecordStore:
                 self.release(call_id)
                 continue  # the same id drawn twice on the same day: draw again
             except BaseException:
-                self._seq.pop(call_id, None)
                 self.release(call_id)
                 raise
         raise RecordsError("could not find a free call id")  # pragma: no cover
@@ -230,14 +353,17 @@ class RecordStore:
         )
 
     def _insert_event(self, call_id: str, event: Event, call: Call | None) -> None:
+        """Inside a write transaction: the event's number is read under the write lock, so
+        a write that fails leaves no gap, and two writers never take the same number."""
         from ..engine.events import CallClosed
 
-        seq = self._seq[call_id]
+        (seq,) = self.db.execute(
+            "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE call_id = ?", (call_id,)
+        ).fetchone()
         self.db.execute(
             "INSERT INTO events (call_id, seq, at, kind, body) VALUES (?, ?, ?, ?, ?)",
             (call_id, seq, event.at.isoformat(), event.kind, event.model_dump_json()),
         )
-        self._seq[call_id] = seq + 1
         route = call.state.route.outcome if call is not None and call.state.route else None
         if isinstance(event, CallClosed):
             self.db.execute(
@@ -249,11 +375,6 @@ class RecordStore:
 
     def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
         """Commit one event (with full durability) before returning."""
-        if call_id not in self._seq:
-            row = self.db.execute(
-                "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE call_id = ?", (call_id,)
-            ).fetchone()
-            self._seq[call_id] = row[0]
         with self._transaction():
             self._insert_event(call_id, event, call)
 
@@ -286,7 +407,8 @@ class RecordStore:
     def row(self, call_id: str) -> CallRow:
         found = self.db.execute("SELECT * FROM calls WHERE id = ?", (call_id.upper(),)).fetchone()
         if found is None:
-            raise RecordsError(f"no call record with id {call_id}")
+            # The id as typed, its control characters escaped: never sent to a terminal raw.
+            raise RecordsError(f"no call record with id {ascii(call_id)[1:-1]}")
         return self._row(found)
 
     def events(self, call_id: str) -> list[Event]:
@@ -359,3 +481,9 @@ class RecordStore:
                 self.release(row.id)
                 found.append(row)
         return found
+
+
+def _damage(error: sqlite3.OperationalError) -> bool:
+    """An error that says the file itself is damaged, not that it cannot be written."""
+    text = str(error).lower()
+    return "malformed" in text or "not a database" in text or "corrupt" in text

@@ -1,0 +1,289 @@
+"""The records on a bad day: a write that fails at its commit, a damaged page, a disk that
+cannot be written as the console opens, files others can reach, links planted where a file
+should be. Each: nothing lost, nothing overwritten, and a message instead of a traceback."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from trafficking_triage.cli import main
+from trafficking_triage.engine import Call
+from trafficking_triage.protocol import LoadedProtocol
+from trafficking_triage.records import RecordsError, RecordStore
+from trafficking_triage.records.recorder import Recorder
+from trafficking_triage.records.store import RecordsDamaged, RecordsUnwritable
+from trafficking_triage.session import ConsoleOptions, open_session
+
+
+class FailingCommit:
+    """The store's connection, with its next COMMIT failing as on a full disk."""
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+        self.fail = True
+
+    def execute(self, sql: str, *args: Any) -> Any:
+        if sql == "COMMIT" and self.fail:
+            self.fail = False
+            raise sqlite3.OperationalError("database or disk is full")
+        return self.db.execute(sql, *args)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+
+def test_a_failed_commit_leaves_no_gap_in_the_event_numbers(
+    tmp_path: Path, shipped: LoadedProtocol
+) -> None:
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+    recorder.call.answer("Main St")
+    real = store.db
+    store.db = FailingCommit(real)  # type: ignore[assignment]
+    recorder.call.answer("no")  # its commit fails: kept in memory, not saved
+    assert not recorder.saved
+    recorder.call.answer("no")  # writes both
+    assert recorder.saved
+    store.db = real
+    seqs = [row[0] for row in real.execute("SELECT seq FROM events ORDER BY seq")]
+    assert seqs == list(range(len(recorder.call.events))) == [0, 1, 2, 3]
+
+
+def damaged_store(directory: Path, shipped: LoadedProtocol, calls: int = 40) -> Path:
+    """A records file with many calls and garbage written over a page in its middle."""
+    store = RecordStore(directory)
+    for _ in range(calls):
+        recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+        for value in ["Main St " * 40, "no", "no", "no"]:
+            recorder.call.answer(value)
+        recorder.finish()
+    store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    store.close()
+    path = directory / "calls.sqlite3"
+    size = path.stat().st_size
+    with path.open("r+b") as handle:
+        handle.seek((size // 4096 // 2) * 4096 + 100)
+        handle.write(b"\xde\xad\xbe\xef" * 200)
+    return path
+
+
+def test_a_damaged_page_is_found_as_the_store_opens_and_the_file_left_alone(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = damaged_store(tmp_path, shipped)
+    before = path.read_bytes()
+    with pytest.raises(RecordsDamaged, match=r"are damaged \(SQLite's check found .* untouched"):
+        RecordStore(tmp_path)
+    for command in (["list"], ["show", "260101-AAAA"], ["export", "260101-AAAA"]):
+        assert main(["--data-dir", str(tmp_path), "records", *command]) == 1
+        err = capsys.readouterr().err
+        assert "are damaged" in err and "Traceback" not in err
+    assert path.read_bytes() == before
+
+
+def test_reading_commands_change_nothing_in_the_data_directory(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+    recorder.call.answer("Main St")
+    recorder.finish()
+    store.close()
+    db = tmp_path / "calls.sqlite3"
+    before = (db.read_bytes(), db.stat().st_mtime_ns)
+    for command in (["list"], ["show", recorder.call_id], ["replay", recorder.call_id]):
+        assert main(["--data-dir", str(tmp_path), "records", *command]) == 0
+    assert (db.read_bytes(), db.stat().st_mtime_ns) == before  # SQLite's side files aside
+    assert recorder.call_id in capsys.readouterr().out
+
+
+@contextmanager
+def unwritable_records(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
+    """Opening the records fails as on a full disk until the list holds True."""
+    space = [False]
+    real_init = RecordStore.__init__
+
+    def init(self: RecordStore, directory: Path, **options: Any) -> None:
+        if not space[0]:
+            raise RecordsUnwritable("the disk is full", "the records cannot be written")
+        real_init(self, directory, **options)
+
+    monkeypatch.setattr(RecordStore, "__init__", init)
+    yield space
+
+
+def test_the_console_opens_on_a_full_disk_and_writes_the_call_once_it_can(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with unwritable_records(monkeypatch) as space:
+        session = open_session(ConsoleOptions(data_dir=tmp_path))
+        assert session.records_trouble == "the disk is full" and session.store is None
+        told: list[str] = []
+        session.on_notice = lambda notice: told.append(notice.message)
+        call = session.start()
+        for value in ["Main St", "no"]:
+            assert session.answer(value) is None
+        assert session.recorder is None  # nothing can be written yet; the call goes on
+        space[0] = True
+        assert session.answer("no") is None
+        assert session.records_trouble is None
+        assert told[-1] == "Call records are being written again."
+        assert session.recorder is not None
+        stored = RecordStore(tmp_path).events(session.recorder.call_id)
+        assert [e.kind for e in stored] == [e.kind for e in call.events]  # the whole call
+        assert len(stored) == 4
+
+
+def test_a_call_begun_while_its_first_write_fails_is_written_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = open_session(ConsoleOptions(data_dir=tmp_path))
+    assert session.store is not None
+    real_begin = session.store.begin
+
+    def full(call: Call) -> str:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(session.store, "begin", full)
+    call = session.start()
+    assert session.recorder is None and session.records_trouble == "the disk is full"
+    session.answer("Main St")
+    monkeypatch.setattr(session.store, "begin", real_begin)
+    session.answer("no")
+    assert session.recorder is not None and session.records_trouble is None
+    stored = RecordStore(tmp_path).events(session.recorder.call_id)
+    assert [e.kind for e in stored] == [e.kind for e in call.events]
+
+
+@pytest.mark.parametrize(
+    ("error", "cause"),
+    [
+        (OSError(28, "No space left on device"), "the disk is full"),
+        (OSError(30, "Read-only file system"), "the disk is read-only"),
+        (PermissionError(13, "Permission denied"), "writing there is not permitted"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "read-only"),
+        (sqlite3.OperationalError("database or disk is full"), "the disk is full"),
+    ],
+)
+def test_the_message_names_the_real_cause(error: Exception, cause: str) -> None:
+    from trafficking_triage.records.store import cause_of
+
+    assert cause in cause_of(error)
+
+
+def test_a_data_directory_others_can_write_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)
+    with pytest.raises(RecordsError, match="can be written by other users"):
+        RecordStore(shared)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert list(shared.iterdir()) == []
+
+
+def test_records_others_can_read_are_refused_and_left_as_they_are(
+    tmp_path: Path, shipped: LoadedProtocol
+) -> None:
+    RecordStore(tmp_path).close()
+    db = tmp_path / "calls.sqlite3"
+    db.chmod(0o666)
+    with pytest.raises(RecordsError, match="can be read or written by other users"):
+        RecordStore(tmp_path)
+    assert stat.S_IMODE(db.stat().st_mode) == 0o666
+
+
+def test_directories_made_for_the_records_are_private_whatever_the_umask(tmp_path: Path) -> None:
+    old = os.umask(0)
+    try:
+        RecordStore(tmp_path / "home" / ".local" / "share" / "trafficking-triage").close()
+    finally:
+        os.umask(old)
+    for made in (
+        "home",
+        "home/.local",
+        "home/.local/share",
+        "home/.local/share/trafficking-triage",
+    ):
+        assert stat.S_IMODE((tmp_path / made).stat().st_mode) == 0o700, made
+    assert stat.S_IMODE((tmp_path / made / "calls.sqlite3").stat().st_mode) == 0o600
+
+
+def test_a_link_where_the_records_file_should_be_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.db"
+    (tmp_path / "data").mkdir(mode=0o700)
+    (tmp_path / "data" / "calls.sqlite3").symlink_to(target)
+    with pytest.raises(RecordsError, match="symbolic link"):
+        RecordStore(tmp_path / "data")
+    assert not target.exists()
+
+
+@pytest.mark.parametrize("where", ["missing/out.txt", "folder", "/proc/version", "link"])
+def test_export_to_a_place_it_cannot_write_is_a_message(
+    where: str, tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = RecordStore(tmp_path / "data")
+    recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+    (tmp_path / "folder").mkdir()
+    (tmp_path / "link").symlink_to(tmp_path / "victim.txt")
+    output = Path(where) if where.startswith("/") else tmp_path / where
+    args = ["--data-dir", str(tmp_path / "data"), "records", "export", recorder.call_id]
+    assert main([*args, "--output", str(output), "--force"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith(f"records export: cannot write {output}") and "Traceback" not in err
+    assert not (tmp_path / "victim.txt").exists()
+
+
+def test_export_never_replaces_a_file_unless_told(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = RecordStore(tmp_path / "data")
+    recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+    kept = tmp_path / "kept.txt"
+    kept.write_text("someone's notes")
+    kept.chmod(0o600)
+    args = ["--data-dir", str(tmp_path / "data"), "records", "export", recorder.call_id]
+    assert main([*args, "--output", str(kept)]) == 1
+    assert "exists; not replaced" in capsys.readouterr().err
+    assert kept.read_text() == "someone's notes"
+    assert main([*args, "--output", str(kept), "--force"]) == 0
+    assert kept.read_text().startswith("TRAFFICKING TRIAGE CALL")
+
+
+def test_a_call_id_with_escapes_is_shown_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    RecordStore(tmp_path).close()
+    assert main(["--data-dir", str(tmp_path), "records", "show", "\x1b[2J\x1b]0;pwned\x07"]) == 1
+    err = capsys.readouterr().err
+    assert "\x1b" not in err and "\\x1b[2J" in err
+
+
+def test_records_on_a_read_only_disk_are_read_all_the_same(
+    tmp_path: Path, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Reading a WAL database needs side files SQLite cannot make on a read-only disk; the
+    store then reads the file as one that cannot change."""
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+    recorder.finish()
+    store.close()
+    real_connect = sqlite3.connect
+    opened: list[str] = []
+
+    def read_only_disk(target: str, *args: Any, **options: Any) -> sqlite3.Connection:
+        opened.append(target)
+        if "immutable=1" not in target:
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(target, *args, **options)
+
+    monkeypatch.setattr(sqlite3, "connect", read_only_disk)
+    assert [row.id for row in RecordStore(tmp_path, read_only=True).rows()] == [recorder.call_id]
+    assert opened[-1].endswith("?mode=ro&immutable=1")
