@@ -352,18 +352,22 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def agency_init(path: Path | None, force: bool) -> int:
-    from .files import write_private
+    from .files import private_directory, write_private
     from .paths import default_settings_path
     from .settings.template import TEMPLATE
 
     target = path or default_settings_path()
-    if target.exists() and not force:
+    try:
+        private_directory(target.parent)  # owner-only, whatever the umask
+        write_private(target, TEMPLATE, replace=force)
+    except FileExistsError:
         print(f"agency init: {target} exists; not replaced (--force replaces it)", file=sys.stderr)
         return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    write_private(target, TEMPLATE, replace=force)
+    except OSError as error:
+        print(f"agency init: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+        return 1
     print(f"written to {target}: fill it in, then check it with")
-    print(f"  trafficking-triage validate --agency {target}")
+    print(f"  trafficking-triage agency validate {target}")
     return 0
 
 
@@ -390,7 +394,7 @@ def _read_answers(spec: str) -> Any:
 
     if spec == "-":
         text, name = sys.stdin.read(), "<stdin>"
-    elif Path(spec).is_file() or spec.endswith((".yaml", ".yml", ".json")):
+    elif _names_a_file(spec):
         text, name = read_text(Path(spec), spec)[0], spec
     else:
         text, name = spec, "<answers>"
@@ -399,7 +403,23 @@ def _read_answers(spec: str) -> Any:
         raise FileProblems(problems)
     if not isinstance(data, dict):
         raise ValueError("ANSWERS must be a mapping of question id to answer")
+    for key, value in data.items():
+        # What a caller said is never repeated in a message: only the question is named.
+        if not isinstance(value, str | int | float) or value is None:
+            what = "nothing" if value is None else type(value).__name__
+            raise ValueError(f"the answer to {str(key)!a} must be text or a number, not {what}")
     return data
+
+
+def _names_a_file(spec: str) -> bool:
+    """ANSWERS names a file (else it is the mapping itself, which may be long: a name too
+    long for the system is a mapping, not an error)."""
+    if spec.endswith((".yaml", ".yml", ".json")):
+        return True
+    try:
+        return Path(spec).is_file()
+    except (OSError, ValueError):
+        return False
 
 
 def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> int:

@@ -76,7 +76,7 @@ def problems_of(name: str) -> list[str]:
             "yaml_syntax.yaml",
             [
                 "yaml_syntax.yaml:55:8: did not find expected ',' or '}'"
-                " (while parsing a flow mapping) [yaml-syntax]"
+                " (while parsing a flow mapping that began at line 54, column 11) [yaml-syntax]"
             ],
         ),
         (

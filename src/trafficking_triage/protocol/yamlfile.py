@@ -27,6 +27,10 @@ def _mark(mark: yaml.Mark | None) -> Mark:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
+class _NumberTooLong(yaml.constructor.ConstructorError):
+    """A whole number with more digits than Python reads (4,300): no protocol needs one."""
+
+
 class _PositionLoader(_SafeLoader):
     """The safe loader, recording positions and refusing duplicate keys."""
 
@@ -34,6 +38,13 @@ class _PositionLoader(_SafeLoader):
         super().__init__(stream)
         self.positions = Positions()
         self.duplicates: list[tuple[int, object, Mark, Mark]] = []
+
+    def _construct_int(self, node: yaml.ScalarNode) -> int:
+        try:
+            return int(super().construct_yaml_int(node))
+        except ValueError:
+            problem = "a number too long to read (more than 4,300 digits)"
+            raise _NumberTooLong(None, None, problem, node.start_mark) from None
 
     def _construct_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
         data: dict[Any, Any] = {}
@@ -76,6 +87,7 @@ _PositionLoader.add_implicit_resolver(
 )
 _PositionLoader.add_constructor("tag:yaml.org,2002:map", _PositionLoader._construct_map)
 _PositionLoader.add_constructor("tag:yaml.org,2002:seq", _PositionLoader._construct_seq)
+_PositionLoader.add_constructor("tag:yaml.org,2002:int", _PositionLoader._construct_int)
 
 
 # PyYAML's C parser recurses once per nesting level and can crash the process on a file of
@@ -147,9 +159,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
         if "could not determine a constructor for the tag" in problem and quoted:
             tag = quoted.group(1).replace("tag:yaml.org,2002:", "!!")
             problem = f"the tag '{tag}' is not allowed: protocol files hold plain data only"
-        raise FileProblems(
-            [_problem(name, _mark(error.problem_mark), problem, "unsafe-tag")]
-        ) from None
+        rule = "yaml-syntax" if isinstance(error, _NumberTooLong) else "unsafe-tag"
+        raise FileProblems([_problem(name, _mark(error.problem_mark), problem, rule)]) from None
     except RecursionError:
         raise FileProblems(
             [_problem(name, (1, 1), "nested too deeply to be a protocol", "yaml-syntax")]
@@ -171,7 +182,14 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Positions, list[Problem]]:
     except yaml.MarkedYAMLError as error:
         message = str(error.problem or "is not valid YAML")
         if error.context:
-            message = f"{message} ({error.context})"
+            # Where the parser gave up can be far from the mistake (an unclosed bracket is
+            # found at the end of the file): name where the unclosed construct began too.
+            began = error.context_mark
+            if began is not None and _mark(began) != _mark(error.problem_mark):
+                message = f"{message} ({error.context} that began at line {began.line + 1}, "
+                message += f"column {began.column + 1})"
+            else:
+                message = f"{message} ({error.context})"
         raise FileProblems(
             [_problem(name, _mark(error.problem_mark), message, "yaml-syntax")]
         ) from None
