@@ -75,3 +75,24 @@ async def test_a_hundred_thousand_characters_on_screen() -> None:
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.call is not None and len(app.session.call.state.answers) == 1
+
+
+def test_exports_escape_overrides_and_c1_controls_and_keep_the_fence_closed(
+    tmp_path: Path,
+) -> None:
+    store = RecordStore(tmp_path)
+    call = Call.start(LOADED.protocol, LOADED.sha256)
+    recorder = Recorder(store, call)
+    typed = "room 12 \u202eevil\u202c next \x9b2J " + "`" * 3 + " tail " + "`" * 7
+    call.answer(typed)
+    row = store.row(recorder.call_id)
+    for render in (narrative, markdown, as_json):
+        out = render(row, call)
+        assert "\u202e" not in out and "\x9b" not in out, render.__name__
+    assert "\\u202e" in narrative(row, call)
+    document = markdown(row, call)
+    fence = "`" * 8
+    assert document.count(fence + "\n") == 2  # opens and closes around the narrative
+    body = document.split(fence + "\n")[1]
+    assert "room 12" in body and "Route" in body
+    assert json.loads(as_json(row, call))["events"][1]["value"] == typed.strip()

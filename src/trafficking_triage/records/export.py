@@ -30,17 +30,44 @@ from .store import CallRow
 WIDTH = 80
 
 
+BIDI_CONTROLS = frozenset(
+    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+)
+"""Characters that reorder the text around them when shown (a right-to-left override can make
+a line read differently from what is stored): never passed through raw."""
+
+
+def _hidden(char: str) -> bool:
+    """A character with an effect rather than a look: DEL, the C1 controls, an override."""
+    return 127 <= ord(char) < 160 or char in BIDI_CONTROLS
+
+
+def _unsafe(char: str) -> bool:
+    return ord(char) < 32 or _hidden(char)
+
+
 def safe(text: str) -> str:
-    """Printable text: control characters (ESC among them) become visible escapes."""
+    """Printable text: control characters (ESC and the C1 controls among them) and
+    bidirectional overrides become visible escapes."""
     out = []
     for char in text:
         if char == "\n":
             out.append(" / ")
-        elif ord(char) < 32 or 127 <= ord(char) < 160:
-            out.append(f"\\x{ord(char):02x}")
+        elif _unsafe(char):
+            out.append(f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}")
         else:
             out.append(char)
     return "".join(out)
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in `text`, so no line of it can close
+    the fence early."""
+    longest = run = 0
+    for char in text:
+        run = run + 1 if char == "`" else 0
+        longest = max(longest, run)
+    return "`" * max(3, longest + 1)
 
 
 def _said(protocol: Protocol, question: str, answer: str | None, value: str | None) -> str:
@@ -150,8 +177,10 @@ def markdown(row: CallRow, call: Call) -> str:
         f"| {when} | {what.replace('|', pipe)} |"
         for when, what in timeline(call.protocol, call.events)
     )
+    text = narrative(row, call)
+    fence = _fence(text)
     return (
-        f"# Call {row.id}\n\n```\n{narrative(row, call)}```\n\n"
+        f"# Call {row.id}\n\n{fence}\n{text}{fence}\n\n"
         f"## Timeline (UTC)\n\n| time | what happened |\n|---|---|\n{rows}\n"
     )
 
@@ -180,4 +209,7 @@ def as_json(row: CallRow | None, call: Call) -> str:
     }
     record["training"] = started.training if started else False
     record["events"] = [json.loads(event.model_dump_json()) for event in call.events]
-    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(record, indent=2, ensure_ascii=False)
+    # C1 controls and bidirectional overrides as JSON escapes: the same text once parsed,
+    # but never raw in a terminal or an editor that shows the file.
+    return "".join(f"\\u{ord(c):04x}" if _hidden(c) else c for c in text) + "\n"
