@@ -6,9 +6,10 @@ import argparse
 import sqlite3
 import sys
 from pathlib import Path
+from typing import NamedTuple
 
 from .engine import Call, CallError
-from .engine.events import RouteReached
+from .engine.events import Event, RouteReached
 from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, RecordStore, default_data_dir
@@ -61,22 +62,34 @@ def _matching_protocol(row: CallRow, protocol_path: Path | None) -> LoadedProtoc
     return loaded
 
 
-def _call(store: RecordStore, call_id: str, protocol_path: Path | None) -> tuple[CallRow, Call]:
+class Record(NamedTuple):
+    row: CallRow
+    call: Call
+    """As far as its events replay."""
+    leftover: list[Event]
+    """Events that do not follow the ones before them: shown and exported all the same."""
+    anomaly: str | None
+
+
+def _record(store: RecordStore, call_id: str, protocol_path: Path | None) -> Record:
     """The record and its call, rebuilt with the protocol it was taken with."""
     row = store.row(call_id)
     loaded = _matching_protocol(row, protocol_path)
-    return row, Call(loaded.protocol, store.events(row.id))
+    return Record(row, *Call.as_far_as_it_goes(loaded.protocol, store.events(row.id)))
 
 
 def show(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
     try:
-        _, call = _call(store, call_id, protocol_path)
+        record = _record(store, call_id, protocol_path)
     except ValueError as error:
         print(f"records show: {error}", file=sys.stderr)
         return 1
-    print(f"call {call_id.upper()}")
-    for when, what in timeline(call.protocol, call.events):
+    print(f"call {record.row.id}")
+    call = record.call
+    for when, what in timeline(call.protocol, [*call.events, *record.leftover]):
         print(f"{when}  {safe(what)}")
+    if record.anomaly is not None:
+        print(f"ANOMALY: the record goes on past what replays ({safe(record.anomaly)})")
     return 0
 
 
@@ -89,12 +102,17 @@ def export(
     force: bool = False,
 ) -> int:
     try:
-        row, call = _call(store, call_id, protocol_path)
+        record = _record(store, call_id, protocol_path)
     except ValueError as error:
         print(f"records export: {error}", file=sys.stderr)
         return 1
-    render = {"narrative": narrative, "markdown": markdown, "json": as_json}[form]
-    text = render(row, call)
+    row, call, leftover, anomaly = record
+    if form == "narrative":
+        text = narrative(row, call, anomaly=anomaly)
+    elif form == "markdown":
+        text = markdown(row, call, leftover=leftover, anomaly=anomaly)
+    else:
+        text = as_json(row, call, leftover=leftover, anomaly=anomaly)
     if output is None:
         sys.stdout.write(text)
         return 0

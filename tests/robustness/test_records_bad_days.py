@@ -4,6 +4,7 @@ should be. Each: nothing lost, nothing overwritten, and a message instead of a t
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import stat
@@ -287,3 +288,39 @@ def test_records_on_a_read_only_disk_are_read_all_the_same(
     monkeypatch.setattr(sqlite3, "connect", read_only_disk)
     assert [row.id for row in RecordStore(tmp_path, read_only=True).rows()] == [recorder.call_id]
     assert opened[-1].endswith("?mode=ro&immutable=1")
+
+
+def test_a_record_written_on_after_its_close_is_shown_and_exported_whole(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As two consoles left a call before closing took its lock: one closed it as
+    interrupted while the other kept answering."""
+    from trafficking_triage.engine.events import QuestionAnswered
+
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
+    call = recorder.call
+    call.answer("Motel 6")
+    call.close("interrupted")
+    late = QuestionAnswered(at=call.clock(), question="danger_now", answer="yes")
+    store.append(recorder.call_id, late, None)
+    recorder.finish()
+    data = ["--data-dir", str(tmp_path), "records"]
+    assert main([*data, "show", recorder.call_id]) == 0
+    out = no_traceback_out(capsys)
+    assert "Is anyone in danger right now? -> Yes" in out  # the late answer, shown
+    assert "ANOMALY: the record goes on past what replays (event 4 of 4: the call is closed)" in out
+    assert main([*data, "export", recorder.call_id, "--format", "json"]) == 0
+    exported = json.loads(no_traceback_out(capsys))
+    assert [e["kind"] for e in exported["events"]][-2:] == ["call_closed", "question_answered"]
+    assert "event 4 of 4" in exported["anomaly"]
+    assert main([*data, "export", recorder.call_id]) == 0
+    assert "ANOMALY: the record goes on past what replays" in no_traceback_out(capsys)
+    assert main([*data, "replay", recorder.call_id]) == 1
+    assert "does not replay" in capsys.readouterr().err
+
+
+def no_traceback_out(capsys: pytest.CaptureFixture[str]) -> str:
+    said = capsys.readouterr()
+    assert "Traceback" not in said.err
+    return said.out

@@ -137,6 +137,23 @@ class Call:
         )
         return call
 
+    @classmethod
+    def as_far_as_it_goes(
+        cls, protocol: Protocol, events: Iterable[Event], clock: Callable[[], datetime] = utc_now
+    ) -> tuple[Call, list[Event], str | None]:
+        """The call folded from `events` up to the first one that cannot follow the ones
+        before it (a record written on after its close, say): the call, the events left
+        over, and why they do not follow (None when every event does)."""
+        call = cls(protocol, clock=clock)
+        events = list(events)
+        for index, event in enumerate(events):
+            try:
+                call._apply(event)
+            except CallError as error:
+                return call, events[index:], f"event {index + 1} of {len(events)}: {error}"
+            call.events.append(event)
+        return call, [], None
+
     # -- actions ---------------------------------------------------------------------------
     def record(self, event: Event) -> None:
         self._apply(event)

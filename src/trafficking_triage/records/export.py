@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Sequence
 from typing import Any
 
 from ..engine import Call
@@ -89,8 +90,9 @@ def _reason(protocol: Protocol, question: str, answer: str) -> str:
     return f"{name}: {_said(protocol, question, answer, None)}"
 
 
-def narrative(row: CallRow, call: Call) -> str:
-    """Plain text, at most 80 columns, for pasting into a CAD call's remarks."""
+def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
+    """Plain text, at most 80 columns, for pasting into a CAD call's remarks. `anomaly`: why
+    some of the record's events do not follow (they are in the timeline and the JSON)."""
     p = call.protocol
     state = call.state
     lines: list[str] = []
@@ -141,6 +143,8 @@ def narrative(row: CallRow, call: Call) -> str:
     for note in state.notes:
         put("Note", safe(note))
     put("Protocol", f"{row.protocol_id} {row.protocol_version} sha256 {row.protocol_sha256[:16]}")
+    if anomaly is not None:
+        put("ANOMALY", f"the record goes on past what replays ({safe(anomaly)}); see its timeline")
     return "\n".join(lines) + "\n"
 
 
@@ -171,13 +175,15 @@ def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
     return out
 
 
-def markdown(row: CallRow, call: Call) -> str:
+def markdown(
+    row: CallRow, call: Call, *, leftover: Sequence[Event] = (), anomaly: str | None = None
+) -> str:
     pipe = "\\|"  # a | inside a table cell must be escaped
     rows = "\n".join(
         f"| {when} | {what.replace('|', pipe)} |"
-        for when, what in timeline(call.protocol, call.events)
+        for when, what in timeline(call.protocol, [*call.events, *leftover])
     )
-    text = narrative(row, call)
+    text = narrative(row, call, anomaly=anomaly)
     fence = _fence(text)
     return (
         f"# Call {row.id}\n\n{fence}\n{text}{fence}\n\n"
@@ -185,7 +191,13 @@ def markdown(row: CallRow, call: Call) -> str:
     )
 
 
-def as_json(row: CallRow | None, call: Call) -> str:
+def as_json(
+    row: CallRow | None,
+    call: Call,
+    *,
+    leftover: Sequence[Event] = (),
+    anomaly: str | None = None,
+) -> str:
     """The call as one JSON document: its record (when it has one in the store), the protocol
     it was taken with, and every event. What `records export --format json` prints and what
     ctrl+s saves when the records cannot be written."""
@@ -208,7 +220,9 @@ def as_json(row: CallRow | None, call: Call) -> str:
         "sha256": started.protocol_sha256 if started else None,
     }
     record["training"] = started.training if started else False
-    record["events"] = [json.loads(event.model_dump_json()) for event in call.events]
+    record["events"] = [json.loads(event.model_dump_json()) for event in [*call.events, *leftover]]
+    if anomaly is not None:
+        record["anomaly"] = f"the record goes on past what replays ({anomaly})"
     text = json.dumps(record, indent=2, ensure_ascii=False)
     # C1 controls and bidirectional overrides as JSON escapes: the same text once parsed,
     # but never raw in a terminal or an editor that shows the file.
