@@ -324,3 +324,40 @@ def no_traceback_out(capsys: pytest.CaptureFixture[str]) -> str:
     said = capsys.readouterr()
     assert "Traceback" not in said.err
     return said.out
+
+
+BUSY_CONSOLE = """
+import sys
+from pathlib import Path
+from trafficking_triage.session import ConsoleOptions, open_session
+session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1])))
+for _ in range(int(sys.argv[2])):
+    session.start()
+    session.answer("Main St")
+    session.escalate()
+    session.close()
+print(len(session.store.rows()), flush=True)
+"""
+
+
+def test_a_live_call_is_never_offered_to_another_console(tmp_path: Path) -> None:
+    """One console takes calls one after another while another looks for unfinished calls
+    all along: a call is locked before its row exists, and closed before it is let go."""
+    import subprocess
+    import sys
+
+    RecordStore(tmp_path).close()
+    busy = subprocess.Popen(
+        [sys.executable, "-c", BUSY_CONSOLE, str(tmp_path), "150"],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    looking = RecordStore(tmp_path)
+    offered: set[str] = set()
+    looks = 0
+    while busy.poll() is None:
+        offered |= {row.id for row in looking.unfinished()}
+        looks += 1
+    assert busy.stdout is not None and busy.stdout.read().strip() == "150"
+    assert busy.returncode == 0
+    assert looks > 10 and offered == set()

@@ -475,11 +475,15 @@ class RecordStore:
         """Open calls whose console is gone (killed, closed, crashed): to resume or close."""
         found = []
         for row in self.rows(training=None, status="open"):
-            if row.id in self._locks:
+            if row.id in self._locks or not self.hold(row.id):
                 continue
-            if self.hold(row.id):
+            try:
+                # Read again under the lock: its console may have closed it and let go of it
+                # between the list being read and the lock being taken.
+                if self.row(row.id).status == "open":
+                    found.append(row)
+            finally:
                 self.release(row.id)
-                found.append(row)
         return found
 
 
