@@ -578,3 +578,17 @@ async def test_a_crash_report_never_shows_what_the_caller_said(
     report = capsys.readouterr().err
     assert "RuntimeError" in report and "boom 13" in report
     assert "Zebra" not in report
+
+
+@pytest.mark.parametrize("gap", [0.0, 0.003])
+async def test_keys_behind_a_confirmed_quit_start_no_other_call(tmp_path: Any, gap: float) -> None:
+    """Enter right behind the quit's "y" once met the closed call's screen and opened a new
+    call as the console closed: the next console offered it as unfinished."""
+    from trafficking_triage.records import RecordStore
+
+    app = build_app(data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Main", "enter")
+        await press_in_one_burst(pilot, "ctrl+q", "y", "enter", *"Elm", "enter", gap=gap)
+    rows = RecordStore(tmp_path).rows()
+    assert [row.status for row in rows] == ["abandoned"]

@@ -49,6 +49,8 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.session = session
         self.blink = blink
         self.key_turns = KeyTurns(self, super().on_event)
+        self.quitting = False
+        """A quit was asked for (and confirmed, during a call): the console is closing."""
         session.on_change = self.sync
         session.on_notice = lambda notice: show(self, notice)
 
@@ -173,18 +175,22 @@ class TriageApp(PrivateCrashReport, App[int]):
         if isinstance(self.screen, ConfirmScreen):
             return
         if not self.session.call_open():
-            self.exit(0)
+            self.leave()
             return
 
         def quit_(confirmed: bool | None) -> None:
             if confirmed:
                 self.session.abandon()
-                self.exit(0)
+                self.leave()
 
         question = ConfirmScreen(
             "Quit with this call still open?", "The call is closed as abandoned."
         )
         self.push_screen(question, quit_)
+
+    def leave(self) -> None:
+        self.quitting = True
+        self.exit(0)
 
 
 def make_app(options: ConsoleOptions | None = None) -> TriageApp:
