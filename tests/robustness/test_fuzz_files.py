@@ -16,8 +16,10 @@ PROTOCOL = (DATA / "minimal.yaml").read_text()
 SETTINGS = (DATA / "agency" / "good.yaml").read_text()
 
 # Edits a person (or a bad copy and paste) makes: characters dropped, doubled or replaced by
-# YAML's own punctuation, lines removed or repeated.
-PUNCTUATION = st.sampled_from([*":-[]{}#&*!|>'\"%@`,? \t\n", "yes", "no", "~", "0"])
+# YAML's own punctuation, lines removed or repeated; and numbers longer than Python reads
+# (4,300 digits), as a hostile file holds.
+LONG_NUMBERS = ["9" * 5000, "-" + "1" * 4301, "0o" + "7" * 5000, "1_" * 3000 + "1"]
+PUNCTUATION = st.sampled_from([*":-[]{}#&*!|>'\"%@`,? \t\n", "yes", "no", "~", "0", *LONG_NUMBERS])
 
 
 @st.composite
@@ -37,6 +39,12 @@ def mutated(draw: st.DrawFn, text: str) -> str:
         else:
             chars.insert(at, draw(PUNCTUATION))
     lines = "".join(chars).splitlines(keepends=True)
+    valued = [i for i, line in enumerate(lines) if ": " in line]
+    if valued and draw(st.integers(0, 3)) == 0:
+        # A value replaced by a number too long to read.
+        at = draw(st.sampled_from(valued))
+        key = lines[at].split(": ", 1)[0]
+        lines[at] = f"{key}: {draw(st.sampled_from(LONG_NUMBERS))}\n"
     if lines and draw(st.booleans()):
         at = draw(st.integers(0, len(lines) - 1))
         if draw(st.booleans()):
