@@ -76,7 +76,18 @@ def build_parser() -> argparse.ArgumentParser:
             "With no command, opens the dispatcher console."
         ),
     )
-    cad = parser.add_argument_group("call context (as a CAD would launch the console)")
+    cad = parser.add_argument_group(
+        "call context (as a CAD would launch the console; any user of the machine can read "
+        "these in the process list, so a CAD gives them in --context-file or "
+        f"${CONTEXT_ENV} instead)"
+    )
+    cad.add_argument(
+        "--context-file",
+        type=Path,
+        metavar="FILE",
+        help="an owner-only YAML or JSON file mapping console, dispatcher, incident, location "
+        "and callback to their values",
+    )
     cad.add_argument("--console", help="this console's name")
     cad.add_argument("--dispatcher", help="the dispatcher's name or number")
     cad.add_argument("--incident", help="the CAD incident number")
@@ -457,18 +468,19 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
     from .paths import default_data_dir
     from .session import ConsoleError, ConsoleOptions
 
-    context = {
-        key: value
-        for key in ("incident", "location", "callback")
-        if (value := getattr(args, key)) is not None
-    }
+    try:
+        cad = _cad_context(args)
+    except ConsoleError as error:
+        print(f"trafficking-triage: {error}", file=sys.stderr)
+        return 2
+    context: dict[str, str] = {k: cad[k] for k in ("incident", "location", "callback") if k in cad}
     options = ConsoleOptions(
         protocol=args.protocol,
         agency=_settings_file(args),
         data_dir=args.data_dir or default_data_dir(),
         lang=args.lang,
-        console=args.console,
-        dispatcher=args.dispatcher,
+        console=cad.get("console"),
+        dispatcher=cad.get("dispatcher"),
         context=context,
         training=training,
         scenario=getattr(args, "scenario", None),
@@ -482,6 +494,57 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
     except ConsoleError as error:
         print(f"{'train' if training else 'trafficking-triage'}: {error}", file=sys.stderr)
         return 2
+
+
+CAD_KEYS = ("console", "dispatcher", "incident", "location", "callback")
+CONTEXT_ENV = "TRAFFICKING_TRIAGE_CONTEXT"
+
+
+def _cad_context(args: argparse.Namespace) -> dict[str, str]:
+    """What the CAD passed in: from $TRAFFICKING_TRIAGE_CONTEXT (a JSON or YAML mapping), then
+    from --context-file (an owner-only file), then from the flags (which other users of the
+    machine can read in the process list: for training). Later sources win."""
+    from .session import ConsoleError
+
+    found: dict[str, str] = {}
+    if raw := os.environ.get(CONTEXT_ENV):
+        found |= _context_map(raw, f"${CONTEXT_ENV}")
+    if args.context_file is not None:
+        path = Path(args.context_file)
+        try:
+            mode = path.stat().st_mode & 0o077
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ConsoleError(f"--context-file {path} cannot be read ({error})") from None
+        if mode:
+            raise ConsoleError(
+                f"--context-file {path} can be read by other users: it holds what the CAD knows "
+                "of a call. Make it owner-only (chmod 600)."
+            )
+        found |= _context_map(text, str(path))
+    found |= {key: value for key in CAD_KEYS if (value := getattr(args, key)) is not None}
+    return found
+
+
+def _context_map(text: str, where: str) -> dict[str, str]:
+    """A CAD context mapping, checked; a message never repeats a value (a caller's location)."""
+    from .protocol.yamlfile import parse_yaml
+    from .session import ConsoleError
+
+    try:
+        data, _, problems = parse_yaml(text, where)
+    except FileProblems:
+        data, problems = None, []
+    if problems or not isinstance(data, dict):
+        raise ConsoleError(f"{where}: not a mapping of {', '.join(CAD_KEYS)}")
+    unknown = sorted(str(key) for key in data if key not in CAD_KEYS)
+    if unknown:
+        named = ", ".join(ascii(key)[1:-1] for key in unknown)
+        raise ConsoleError(f"{where}: unknown keys {named} (known: {', '.join(CAD_KEYS)})")
+    for key, value in data.items():
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            raise ConsoleError(f"{where}: {key} must be text or a number")
+    return {str(key): str(value) for key, value in data.items()}
 
 
 def _settings_file(args: argparse.Namespace) -> Path | None:

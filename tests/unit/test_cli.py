@@ -220,3 +220,49 @@ def test_agency_validate_checks_a_settings_file(
     bad.write_text("point_of_contact:\n  phone: 12\n  nmae: x\n")
     assert main(["agency", "validate", str(bad)]) == 1
     assert f"{bad}:" in capsys.readouterr().err
+
+
+def test_the_cad_context_can_come_from_the_environment_or_a_private_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Flags show in the process list to every user; the environment and an owner-only file
+    do not. Later sources win: the environment, the file, then the flags."""
+    from trafficking_triage.cli import _cad_context, build_parser
+
+    monkeypatch.setenv("TRAFFICKING_TRIAGE_CONTEXT", '{"location": "12 Main St", "incident": 7}')
+    context = tmp_path / "call.yaml"
+    context.write_text("callback: 555-0100\nincident: '8'\n")
+    context.chmod(0o600)
+    args = build_parser().parse_args(["--context-file", str(context), "--console", "C3"])
+    assert _cad_context(args) == {
+        "location": "12 Main St",
+        "incident": "8",
+        "callback": "555-0100",
+        "console": "C3",
+    }
+
+
+@pytest.mark.parametrize(
+    ("env", "mode", "said"),
+    [
+        ('{"place": "x"}', 0o600, "unknown keys place"),
+        ('{"location": [1, 2]}', 0o600, "location must be text or a number"),
+        ("[1, 2]", 0o600, "not a mapping"),
+        ("{}", 0o644, "can be read by other users"),
+    ],
+)
+def test_a_cad_context_that_cannot_be_used_is_a_message_that_repeats_no_value(
+    env: str,
+    mode: int,
+    said: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("TRAFFICKING_TRIAGE_CONTEXT", env)
+    context = tmp_path / "call.yaml"
+    context.write_text("location: Secret Lane 4\n")
+    context.chmod(mode)
+    assert main(["--data-dir", str(tmp_path / "d"), "--context-file", str(context)]) == 2
+    err = capsys.readouterr().err
+    assert said in err and "Secret" not in err and "Traceback" not in err
