@@ -187,6 +187,13 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
     serve.add_argument("--port", type=int, default=8000, help="port to listen on")
     serve.add_argument("--presenter", action="store_true", help="show why and source too")
+    serve.add_argument(
+        "--max-sessions",
+        type=int,
+        default=4,
+        metavar="N",
+        help="browser tabs (each a console process) served at once (default: 4)",
+    )
 
     graph = command(
         "graph", "--protocol", help="the decision tree for slides (mermaid, dot or text)"
@@ -334,12 +341,9 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
 
 
 def serve(args: argparse.Namespace) -> int:
-    """The training console in a browser, through textual-serve, with a page of our own."""
-    import shlex
+    from .serve import serve
 
-    from textual_serve.server import Server
-
-    command = [sys.executable, "-m", "trafficking_triage"]
+    console = []
     for flag, value in (
         ("--protocol", args.protocol),
         ("--agency", args.agency),
@@ -347,19 +351,8 @@ def serve(args: argparse.Namespace) -> int:
         ("--lang", args.lang),
     ):
         if value is not None:
-            command += [flag, str(value)]
-    command.append("train")
-    if args.presenter:
-        command.append("--presenter")
-    print(f"serving training on http://{args.host}:{args.port}/ (ctrl+c stops)")
-    Server(
-        shlex.join(command),
-        host=args.host,
-        port=args.port,
-        title="trafficking-triage training",
-        templates_path=Path(__file__).parent / "web",
-    ).serve()
-    return 0
+            console += [flag, str(value)]
+    return serve(args.host, args.port, args.max_sessions, console, args.presenter)
 
 
 def agency_init(path: Path | None, force: bool) -> int:
