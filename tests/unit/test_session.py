@@ -26,6 +26,7 @@ from trafficking_triage.session import (
     ConsoleOptions,
     Notice,
     Refusal,
+    Unfinished,
     open_session,
 )
 
@@ -258,11 +259,17 @@ def test_a_call_whose_console_was_killed_can_be_closed_as_interrupted(tmp_path: 
     assert session.unfinished() is None
 
 
-def test_two_consoles_offered_one_call_resume_and_close_exactly_once(tmp_path: Path) -> None:
+def offered_to_two(tmp_path: Path) -> tuple[str, CallSession, Unfinished, CallSession, Unfinished]:
+    """A console killed mid-call, and two consoles opened after it, both offered its call."""
     call_id = killed_mid_call(tmp_path)
     first, second = session_on(tmp_path), session_on(tmp_path)
     found_first, found_second = first.unfinished(), second.unfinished()
     assert found_first is not None and found_second is not None
+    return call_id, first, found_first, second, found_second
+
+
+def test_two_consoles_offered_one_call_resume_and_close_exactly_once(tmp_path: Path) -> None:
+    call_id, first, found_first, second, found_second = offered_to_two(tmp_path)
     assert first.resume(found_first) is None
     lost = second.close_unfinished(found_second)
     assert isinstance(lost, Refusal) and "Another console has just taken" in lost.message
@@ -273,10 +280,7 @@ def test_two_consoles_offered_one_call_resume_and_close_exactly_once(tmp_path: P
 
 
 def test_a_console_that_resumes_a_call_closed_meanwhile_is_told(tmp_path: Path) -> None:
-    call_id = killed_mid_call(tmp_path)
-    first, second = session_on(tmp_path), session_on(tmp_path)
-    found_first, found_second = first.unfinished(), second.unfinished()
-    assert found_first is not None and found_second is not None
+    call_id, first, found_first, second, found_second = offered_to_two(tmp_path)
     assert second.close_unfinished(found_second) is None
     lost = first.resume(found_first)
     assert isinstance(lost, Refusal) and "closed that call" in lost.message
