@@ -305,17 +305,30 @@ def _load(path: Path | None) -> LoadedProtocol:
 
 def validate(path: Path | None, agency: Path | None = None, scenarios: Path | None = None) -> int:
     from .engine import check_cases
-    from .training.scenario import scenario_problems
+    from .engine.replay import settling
+    from .training.scenario import load_scenarios
 
     loaded = _load(path)
-    findings = check_cases(loaded.protocol, loaded.sha256)
-    problems = [loaded.problem(finding) for finding in findings]
+    p = loaded.protocol
+    findings = check_cases(p, loaded.sha256)
+    walks: list[tuple[str, Any, str | None]] = [
+        (f"case '{case.name}'", case.answers, case.escalate_at) for case in p.cases
+    ]
     folder = scenarios if scenarios is not None else loaded.path.parent / "scenarios"
+    problems = []
     scenario_line = None
     if folder.is_dir():
-        count, found = scenario_problems(folder, loaded)
-        problems += found
-        scenario_line = _count(count, "scenario") + " reach their routes"
+        try:
+            found = load_scenarios(folder, loaded)
+        except FileProblems as error:
+            problems += error.problems
+            found = []
+        for scenario in found:
+            replies = {qid: reply.answer for qid, reply in scenario.caller.replies.items()}
+            walks.append((f"scenario {scenario.id}", replies, scenario.escalate_at))
+        scenario_line = _count(len(list(folder.glob("*.yaml"))), "scenario") + " reach their routes"
+    rows, latest, promises = settling(p, walks)
+    problems = [loaded.problem(finding) for finding in [*findings, *promises]] + problems
     settings_line = None
     if agency is not None:
         from .settings.loader import load_settings
@@ -327,7 +340,6 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
             problems += error.problems
     if problems:
         raise FileProblems(problems)
-    p = loaded.protocol
     counts = [
         _count(len(p.questions), "question"),
         _count(len(p.decisions), "decision"),
@@ -337,6 +349,21 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
     ]
     counts += [line for line in (scenario_line, settings_line) if line]
     print(f"{loaded.name}: ok: {', '.join(counts)}")
+    print("where the route settled (no later answer could change it), of the questions asked:")
+    for row in rows:
+        settled = f"at question {row.settled_at}" if row.settled_at is not None else "never"
+        print(f"  {row.name}: {row.outcome or 'no route'}, settled {settled} of {row.asked}")
+    worst = ", ".join(
+        f"{outcome} {n}"
+        + (
+            f" (promised by {p.protocol.settle_by[outcome]})"
+            if outcome in p.protocol.settle_by
+            else ""
+        )
+        for outcome, n in latest.items()
+        if n is not None
+    )
+    print(f"latest question at which each route settles, over every way through: {worst}")
     return 0
 
 
@@ -449,6 +476,11 @@ def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> in
         summary["needs"] = missing
     json.dump(summary, sys.stdout, indent=2, ensure_ascii=False)
     print()
+    settled = call.state.settled
+    if settled is not None:
+        at = f" ({settled.question})" if settled.question else ""
+        said = f"the route settled on '{settled.outcome}' at question {settled.asked}{at}"
+        print(f"decide: {said}", file=sys.stderr)
     if missing is not None:
         print(f"decide: {missing}", file=sys.stderr)
         return 1

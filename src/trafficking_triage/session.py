@@ -241,6 +241,15 @@ class CallSession:
     def choosing_scenario(self) -> bool:
         return self.training and self.scenario is None
 
+    def prepare(self) -> None:
+        """Work out what the protocol's calls can reach, once, before the first answer needs it
+        (about 50 ms for the shipped protocol; every later check is a look-up). The App runs
+        it in a thread once its first frame is out."""
+        from .engine.reach import reach_for
+
+        reach = reach_for(self.protocol)
+        reach.outcomes(reach.state(self.protocol.protocol.start, False, []))
+
     # -- starting, resuming, closing --------------------------------------------------------
     def start(self) -> Call:
         """A new call (the last one's lock let go), recorded from its first event."""

@@ -190,3 +190,38 @@ def test_a_nul_byte_is_placed_on_its_line(tmp_path: Path) -> None:
     with pytest.raises(FileProblems) as caught:
         load_protocol(path, "nul.yaml")
     assert str(caught.value.problems[0]).startswith("nul.yaml:3:11: a character YAML does not")
+
+
+def test_a_broken_settle_by_promise_gets_its_exact_message(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The promise is proved over every way through by `validate` (the console's own load
+    does not pay for it)."""
+    from trafficking_triage.cli import main
+
+    assert main(["validate", str(BROKEN / "settle_late.yaml")]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{BROKEN / 'settle_late.yaml'}:11:24: protocol.settle_by.officer: a call can settle on"
+        " 'officer' only at question 5, later than question 4 as promised (ask the questions"
+        " that decide this route earlier) [settle-late]",
+        f"{BROKEN / 'settle_late.yaml'}:11:49: protocol.settle_by.nowhere: no outcome called"
+        " 'nowhere' [dangling-reference]",
+        "2 problems found",
+    ]
+
+
+def test_validate_says_where_each_case_and_scenario_settled(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from trafficking_triage.cli import main
+
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert (
+        "  case 'Immediate danger at a farm labor camp': officer, settled at question 2 of 4" in out
+    )
+    assert "  scenario whispering_victim: officer, settled at question 5 of 20" in out
+    assert out.rstrip().endswith(
+        "latest question at which each route settles, over every way through:"
+        " officer 17, tip_line 17, hotline 17"
+    )

@@ -15,20 +15,20 @@ from trafficking_triage.cli import main
 DATA = Path(__file__).parent.parent / "data"
 
 
-def test_validate_shipped_protocol_prints_one_summary_line(
+def test_validate_shipped_protocol_prints_a_summary_line_then_where_routes_settle(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     assert main(["validate"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1
+    assert len(out) == 1 + 1 + 10 + 15 + 1  # summary, heading, cases, scenarios, latest
     assert out[0].startswith("protocol.yaml: ok: ")
     assert "3 outcomes" in out[0] and "paths checked" in out[0] and "cases passed" in out[0]
 
 
 def test_validate_minimal(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(DATA / "minimal.yaml")]) == 0
-    assert capsys.readouterr().out.endswith(
-        "ok: 2 questions, 1 decision, 2 outcomes, 4 paths checked, 2 cases passed\n"
+    assert capsys.readouterr().out.splitlines()[0].endswith(
+        "ok: 2 questions, 1 decision, 2 outcomes, 4 paths checked, 2 cases passed"
     )
 
 

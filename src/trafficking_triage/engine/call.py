@@ -23,9 +23,12 @@ from .events import (
     NoteAdded,
     QuestionAnswered,
     RouteReached,
+    RouteSettled,
+    RouteUnsettled,
     StepTicked,
     WentBack,
 )
+from .reach import reach_for
 from .view import ChecklistItem, Choice, Prompt, StepStatus, utc_now
 
 
@@ -80,6 +83,8 @@ class CallState:
     """Steps the dispatcher explicitly unticked (the screening step is otherwise automatic)."""
     notes: list[str] = field(default_factory=list)
     language: str = "en"
+    settled: RouteSettled | None = None
+    """Set once no answer still to come can change the route; cleared by going back."""
     closed: CallClosed | None = None
 
 
@@ -192,7 +197,7 @@ class Call:
             event = QuestionAnswered(at=self.clock(), question=prompt.question, value=text)
         before = self.state.route
         self.record(event)
-        self._note_route(before)
+        self._note_route(before, event.question)
 
     def back(self, to: str | None = None) -> list[str]:
         """Return to question `to` (default: the previous one). Gives the questions dropped.
@@ -205,12 +210,14 @@ class Call:
                     at=self.clock(), to=route.escalated_at or "", dropped=[], undo_escalation=True
                 )
             )
+            self._note_settled(route.escalated_at)
             return []
         target = to if to is not None else self.back_target()
         if target is None:
             raise CallError("there is no earlier question to go back to")
         dropped = self.would_drop(target)
         self.record(WentBack(at=self.clock(), to=target, dropped=dropped))
+        self._note_settled(None)
         return dropped
 
     def back_target(self) -> str | None:
@@ -237,8 +244,9 @@ class Call:
         if before is not None and before.escalated:
             return  # already on the officer route by this key
         prompt = self.state.prompt
-        self.record(Escalated(at=self.clock(), question=prompt.question if prompt else None))
-        self._note_route(before)
+        on_screen = prompt.question if prompt else None
+        self.record(Escalated(at=self.clock(), question=on_screen))
+        self._note_route(before, on_screen)
 
     def _escalated_at(self, question: str) -> bool:
         route = self.state.route
@@ -384,6 +392,10 @@ class Call:
             state.language = event.language
         elif isinstance(event, CallClosed):
             state.closed = event
+        elif isinstance(event, RouteSettled):
+            state.settled = event
+        elif isinstance(event, RouteUnsettled):
+            state.settled = None
         # RouteReached is a written-down consequence of the answers: nothing to fold.
 
     def _check_answer(self, event: QuestionAnswered) -> None:
@@ -526,11 +538,39 @@ class Call:
                 reasons.append(Reason(given.question, given.answer or given.value or ""))
         return reasons
 
-    def _note_route(self, before: Route | None) -> None:
-        """Write down a newly reached route, so a record reads plainly without the engine."""
+    def _note_route(self, before: Route | None, question: str | None = None) -> None:
+        """Write down a newly reached route, so a record reads plainly without the engine;
+        then whether the route has settled (or, after going back, unsettled): `question` is
+        the one just answered, or on screen when the danger-now key was pressed."""
         route = self.state.route
         if route is not None and route != before:
             self.record(RouteReached(at=self.clock(), outcome=route.outcome, because=route.because))
+        self._note_settled(question)
+
+    def _note_settled(self, question: str | None) -> None:
+        outcomes = self.reachable()
+        settled = self.state.settled
+        asked = len(self.state.answers)
+        if len(outcomes) == 1:
+            (outcome,) = outcomes
+            if settled is None or settled.outcome != outcome:
+                self.record(
+                    RouteSettled(at=self.clock(), outcome=outcome, question=question, asked=asked)
+                )
+        elif settled is not None:
+            self.record(RouteUnsettled(at=self.clock(), asked=asked))
+
+    def reachable(self) -> frozenset[str]:
+        """The outcomes this call can still end at, over every way the questions left could
+        be answered (see engine.reach); one: the route is settled."""
+        state = self.state
+        if state.route is not None:
+            return frozenset({state.route.outcome})
+        if state.prompt is None:
+            return frozenset()  # not started
+        reach = reach_for(self.protocol)
+        given = [(g.question, g.answer) for g in state.answers]
+        return reach.outcomes(reach.state(state.prompt.question, self.yes_no_only(), given))
 
     def _require_prompt(self) -> Prompt:
         if self.state.closed is not None:

@@ -77,6 +77,26 @@ class RouteReached(_Event):
     because: str
 
 
+class RouteSettled(_Event):
+    """No answer still to come can change the route: one outcome is left (see engine.reach).
+    The dispatcher can send now and keep asking; the questions after this are post-dispatch."""
+
+    kind: Literal["route_settled"] = "route_settled"
+    outcome: str
+    question: str | None
+    """The question whose answer settled it (or the one on screen when the danger-now key was
+    pressed); None when it was settled before any question."""
+    asked: int
+    """How many questions had been answered when it settled."""
+
+
+class RouteUnsettled(_Event):
+    """Going back made more than one outcome reachable again."""
+
+    kind: Literal["route_unsettled"] = "route_unsettled"
+    asked: int
+
+
 class StepTicked(_Event):
     """A protocol step was marked done (or the mark taken back)."""
 
@@ -116,6 +136,8 @@ Event = Annotated[
     | WentBack
     | Escalated
     | RouteReached
+    | RouteSettled
+    | RouteUnsettled
     | StepTicked
     | NoteAdded
     | LanguageSwitched

@@ -154,3 +154,65 @@ def check_cases(protocol: Protocol, sha256: str = "") -> list[Finding]:
                 )
             )
     return findings
+
+
+class Settling(NamedTuple):
+    """Where a scripted call (a worked case, a scenario) settled."""
+
+    name: str
+    outcome: str | None
+    settled_at: int | None
+    """The question number at which the route settled; None if it never did."""
+    asked: int
+    """Questions answered in all."""
+
+
+def settling(
+    protocol: Protocol, walks: list[tuple[str, Mapping[str, object], str | None]]
+) -> tuple[list[Settling], dict[str, int | None], list[Finding]]:
+    """For `validate`: where each scripted walk (name, answers, danger-now question) settled,
+    the latest question each outcome can settle at over every way through, and a finding for
+    each settle-by promise the protocol breaks."""
+    from .reach import reach_for
+
+    rows = []
+    for name, answers, escalate_at in walks:
+        try:
+            call = replay_answers(protocol, answers, escalate_at)
+        except Unanswered as stop:
+            call = stop.call
+        except CallError:
+            continue  # its own check says why
+        settled = call.state.settled
+        route = call.state.route
+        rows.append(
+            Settling(
+                name,
+                route.outcome if route else None,
+                settled.asked if settled else None,
+                len(call.state.answers),
+            )
+        )
+    reach = reach_for(protocol)
+    latest = {outcome: reach.latest_settle(outcome) for outcome in protocol.outcomes}
+    findings = []
+    for outcome, promised in protocol.protocol.settle_by.items():
+        path = ("protocol", "settle_by", outcome)
+        if outcome not in protocol.outcomes:
+            hint = did_you_mean(outcome, protocol.outcomes)
+            findings.append(
+                Finding(path, f"no outcome called '{outcome}'", "dangling-reference", hint)
+            )
+            continue
+        worst = latest[outcome]
+        if worst is not None and worst > promised:
+            findings.append(
+                Finding(
+                    path,
+                    f"a call can settle on '{outcome}' only at question {worst}, later than "
+                    f"question {promised} as promised",
+                    "settle-late",
+                    "ask the questions that decide this route earlier",
+                )
+            )
+    return rows, latest, findings

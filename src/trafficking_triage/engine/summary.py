@@ -24,6 +24,8 @@ def call_summary(loaded: LoadedProtocol, call: Call) -> dict[str, Any]:
             "sha256": loaded.sha256,
         },
         "route": None,
+        "settled": None,
+        "reachable": sorted(call.reachable()),
         "indicators": [
             {
                 "id": name,
@@ -44,6 +46,13 @@ def call_summary(loaded: LoadedProtocol, call: Call) -> dict[str, Any]:
             for item in call.checklist()
         ],
     }
+    settled = call.state.settled
+    if settled is not None:
+        summary["settled"] = {
+            "outcome": settled.outcome,
+            "question": settled.question,
+            "number": settled.asked,
+        }
     if route is not None:
         outcome = protocol.outcomes[route.outcome]
         summary["route"] = {

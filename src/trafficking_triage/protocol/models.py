@@ -60,6 +60,9 @@ class Meta(Strict):
     """Where the danger-now key goes, from any question."""
     screening_step: int = 1
     """The step that is the screening itself: in progress until the route is known."""
+    settle_by: dict[Id, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
+    """Per outcome, the latest question by which the route must settle on it, on every way
+    through (`validate` proves it: see engine.reach)."""
     yes_label: LocalText = Field(default_factory=lambda: {"en": "Yes"})
     no_label: LocalText = Field(default_factory=lambda: {"en": "No"})
     """The answers offered when a question is asked in its yes/no form."""

@@ -21,6 +21,8 @@ from ..engine.events import (
     NoteAdded,
     QuestionAnswered,
     RouteReached,
+    RouteSettled,
+    RouteUnsettled,
     StepTicked,
     WentBack,
 )
@@ -126,6 +128,10 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
     found = [p.indicators[name].label for name, _ in call.indicators()]
     put("Indicators", "; ".join(found) if found else "none found")
     route = state.route
+    settled = state.settled
+    if settled is not None:
+        where = f" ({settled.question})" if settled.question else ""
+        put("Settled", f"{settled.at:%H:%M:%S}Z, after {settled.asked} answers{where}")
     if route is not None:
         put("Route", p.outcomes[route.outcome].title)
         why = route.because
@@ -162,6 +168,12 @@ def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
             what = f"DANGER NOW pressed{' at ' + repr(event.question) if event.question else ''}"
         elif isinstance(event, RouteReached):
             what = f"route: {protocol.outcomes[event.outcome].title}"
+        elif isinstance(event, RouteSettled):
+            title = protocol.outcomes[event.outcome].title
+            what = f"route settled on {title} after {event.asked} answers"
+            what += " (none later can change it)"
+        elif isinstance(event, RouteUnsettled):
+            what = "route no longer settled (went back)"
         elif isinstance(event, StepTicked):
             what = f"step {event.step} {'ticked' if event.done else 'unticked'}"
         elif isinstance(event, NoteAdded):

@@ -78,6 +78,7 @@ class TriageApp(PrivateCrashReport, App[int]):
 
     def on_ready(self) -> None:
         resume_collector()  # the first frame is out (see launch)
+        self.run_worker(self.session.prepare, thread=True, name="prepare")
 
     def offer_or_start(self) -> None:
         """A scenario to pick (training), else an unfinished call to resume or close, else a
@@ -183,10 +184,8 @@ class TriageApp(PrivateCrashReport, App[int]):
                 self.session.abandon()
                 self.leave()
 
-        question = ConfirmScreen(
-            "Quit with this call still open?", "The call is closed as abandoned."
-        )
-        self.push_screen(question, quit_)
+        asked = ConfirmScreen("Quit with this call still open?", "It is closed as abandoned.")
+        self.push_screen(asked, quit_)
 
     def leave(self) -> None:
         self.quitting = True

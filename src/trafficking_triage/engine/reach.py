@@ -1,0 +1,203 @@
+"""Which outcomes a call can still end at, over every way its remaining questions could be
+answered; and, for a whole protocol, how late each outcome can settle.
+
+The route is **settled** when one outcome is left: no answer still to come can change it, so
+the dispatcher can send at once and keep asking. Used by `Call` after every event, by `decide`
+and `validate`, and by the linter's settle-by promises.
+
+Exact, not a heuristic: it follows the graph and the decision rules as `Call` does, yes/no
+mode included (an answer that switches it on; a question's yes/no form then offers only the
+answers it stands for; a typed question without one is passed over). A walk is remembered by
+what the rules can see of it: the node, whether the caller is yes/no only, and only those
+answers, indicators and indicator kinds that some rule names. Everything else a caller says
+cannot change a route, so two walks that agree on these reach the same outcomes. The walk is
+iterative (a 10,000-question chain is no deeper than a short one) and each state is worked
+out once per protocol.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, NamedTuple
+
+if TYPE_CHECKING:
+    from ..protocol.models import Answer, Condition, Protocol
+
+_CACHE: dict[int, tuple[Protocol, Reach]] = {}
+
+
+class Seen(NamedTuple):
+    """What the decision rules can see of a walk so far."""
+
+    answers: frozenset[tuple[str, str]]
+    """(question, answer id) for the questions some rule names."""
+    indicators: frozenset[str]
+    """Indicators found that some rule names."""
+    kinds: frozenset[str]
+    """Kinds of the indicators found, for the kinds some rule names."""
+
+
+class State(NamedTuple):
+    node: str
+    yes_no_only: bool
+    seen: Seen
+
+
+NOTHING_SEEN = Seen(frozenset(), frozenset(), frozenset())
+
+
+def reach_for(protocol: Protocol) -> Reach:
+    """The protocol's `Reach`, kept while the program runs (a protocol is loaded once)."""
+    kept = _CACHE.get(id(protocol))
+    if kept is None or kept[0] is not protocol:
+        kept = (protocol, Reach(protocol))
+        _CACHE[id(protocol)] = kept
+    return kept[1]
+
+
+class Reach:
+    def __init__(self, protocol: Protocol) -> None:
+        self.protocol = protocol
+        conditions = [
+            rule.when
+            for decision in protocol.decisions.values()
+            for rule in decision.rules
+            if rule.when is not None
+        ]
+        self.questions = {q for c in conditions for q in c.answered or {}}
+        self.indicators = {i for c in conditions for i in c.any_indicator or []}
+        self.kinds = {k for c in conditions for k in c.any_indicator_kind or []}
+        self._outcomes: dict[State, frozenset[str]] = {}
+        self._worst: dict[tuple[State, str], int | None] = {}
+
+    # -- what a call can still reach ---------------------------------------------------------
+    def state(self, node: str, yes_no_only: bool, given: Iterable[tuple[str, str | None]]) -> State:
+        """The state at `node` after the answers `given` (question, answer id or None)."""
+        seen = NOTHING_SEEN
+        for question, answer in given:
+            if answer is not None:
+                seen = self._see(seen, question, self._answer(question, answer))
+        return State(node, yes_no_only, seen)
+
+    def outcomes(self, start: State) -> frozenset[str]:
+        """Every outcome a call in state `start` can still end at."""
+        memo = self._outcomes
+        stack = [start]
+        while stack:
+            state = stack[-1]
+            if state in memo:
+                stack.pop()
+                continue
+            steps = self.steps(state)
+            if isinstance(steps, str):
+                memo[state] = frozenset({steps})
+                stack.pop()
+                continue
+            waiting = [child for child, _asked in steps if child not in memo]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            memo[state] = frozenset().union(*(memo[child] for child, _asked in steps))
+            stack.pop()
+        return memo[start]
+
+    def steps(self, state: State) -> str | list[tuple[State, bool]]:
+        """The outcome a state is at, or where it can go next: (the next state, whether a
+        question was asked on the way, as against passed through or passed over)."""
+        protocol = self.protocol
+        node, yes_no_only, seen = state
+        if node in protocol.outcomes:
+            return node
+        decision = protocol.decisions.get(node)
+        if decision is not None:
+            rule = next(r for r in decision.rules if self._holds(r.when, seen))
+            return [(State(rule.goto, yes_no_only, seen), False)]
+        question = protocol.questions[node]
+        if question.kind != "choice":
+            assert question.next is not None  # guaranteed by the linter
+            asked = not (yes_no_only and question.closed is None)  # else passed over
+            return [(State(question.next, yes_no_only, seen), asked)]
+        answers = question.answers
+        if yes_no_only and not question.yes_no and question.closed is not None:
+            offered = {question.closed.yes, question.closed.no}
+            answers = [answer for answer in answers if answer.id in offered]
+        steps = []
+        for answer in answers:
+            assert answer.next is not None  # guaranteed by the linter
+            after = State(
+                answer.next,
+                yes_no_only or answer.closed_mode,
+                self._see(seen, node, answer),
+            )
+            steps.append((after, True))
+        return steps
+
+    # -- how late each outcome can settle -------------------------------------------------
+    def latest_settle(self, outcome: str, start: State | None = None) -> int | None:
+        """Over every way through the protocol from `start` (default: the first question) that
+        ends at `outcome`, the most questions answered before the route settled on it; None
+        when no way ends there. Zero: settled before a question is answered."""
+        start = start or State(self.protocol.protocol.start, False, NOTHING_SEEN)
+        memo = self._worst
+        stack = [start]
+        while stack:
+            state = stack[-1]
+            key = (state, outcome)
+            if key in memo:
+                stack.pop()
+                continue
+            reachable = self.outcomes(state)
+            if outcome not in reachable:
+                memo[key] = None
+                stack.pop()
+                continue
+            if len(reachable) == 1:
+                memo[key] = 0
+                stack.pop()
+                continue
+            steps = self.steps(state)
+            assert not isinstance(steps, str)  # more than one outcome: not at one
+            waiting = [child for child, _asked in steps if (child, outcome) not in memo]
+            if waiting:
+                stack.extend(waiting)
+                continue
+            found = [
+                (memo[(child, outcome)] or 0) + asked
+                for child, asked in steps
+                if memo[(child, outcome)] is not None
+            ]
+            memo[key] = max(found)
+            stack.pop()
+        return memo[(start, outcome)]
+
+    # -- the rules, on what they can see ---------------------------------------------------
+    def _answer(self, question: str, answer_id: str) -> Answer:
+        return next(a for a in self.protocol.questions[question].answers if a.id == answer_id)
+
+    def _see(self, seen: Seen, question: str, answer: Answer) -> Seen:
+        answers, indicators, kinds = seen
+        if question in self.questions:
+            answers = answers | {(question, answer.id)}
+        indicator = answer.indicator
+        if indicator is not None:
+            if indicator in self.indicators:
+                indicators = indicators | {indicator}
+            kind = self.protocol.indicators[indicator].kind
+            if kind in self.kinds:
+                kinds = kinds | {kind}
+        return Seen(answers, indicators, kinds)
+
+    @staticmethod
+    def _holds(when: Condition | None, seen: Seen) -> bool:
+        """`Call._holds`, on what the rules can see (which is all it reads)."""
+        if when is None:
+            return True
+        chosen = dict(seen.answers)
+        for question, ids in (when.answered or {}).items():
+            if chosen.get(question) not in ids:
+                return False
+        if when.any_indicator is not None and not seen.indicators & set(when.any_indicator):
+            return False
+        return not (
+            when.any_indicator_kind is not None and not seen.kinds & set(when.any_indicator_kind)
+        )
