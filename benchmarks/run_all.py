@@ -29,6 +29,7 @@ sys.path.insert(0, str(HERE))
 import bench_console  # noqa: E402
 import bench_load  # noqa: E402
 import bench_records  # noqa: E402
+import bench_settle  # noqa: E402
 
 
 def process_ms(command: list[str], runs: int) -> float:
@@ -116,6 +117,22 @@ def main(argv: list[str] | None = None) -> int:
             "PyYAML C loader",
             "2x",
         )
+
+    settle = bench_settle.measure()
+    row(
+        "settle check after one answer",
+        settle["check"],
+        settle["answer"],
+        "folding the answer",
+        "2 ms",
+    )
+    row(
+        "settle: 10,000-question chain",
+        settle["chain_10000"],
+        settle["chain_1000"],
+        "1,000-question chain",
+        "~10x",
+    )
 
     with tempfile.TemporaryDirectory(dir=ROOT) as folder:
         base = statistics.median(bench_records.bare(Path(folder), 300)) * 1000

@@ -20,6 +20,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
+from ..protocol.loader import collector_paused
+
 if TYPE_CHECKING:
     from ..protocol.models import Answer, Condition, Protocol
 
@@ -81,6 +83,12 @@ class Reach:
 
     def outcomes(self, start: State) -> frozenset[str]:
         """Every outcome a call in state `start` can still end at."""
+        if start in self._outcomes:
+            return self._outcomes[start]
+        with collector_paused():  # many small objects, no cycles (see protocol.loader)
+            return self._walk_outcomes(start)
+
+    def _walk_outcomes(self, start: State) -> frozenset[str]:
         memo = self._outcomes
         stack = [start]
         while stack:
@@ -138,6 +146,10 @@ class Reach:
         ends at `outcome`, the most questions answered before the route settled on it; None
         when no way ends there. Zero: settled before a question is answered."""
         start = start or State(self.protocol.protocol.start, False, NOTHING_SEEN)
+        with collector_paused():
+            return self._walk_latest(start, outcome)
+
+    def _walk_latest(self, start: State, outcome: str) -> int | None:
         memo = self._worst
         stack = [start]
         while stack:

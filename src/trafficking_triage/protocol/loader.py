@@ -79,7 +79,7 @@ def load_protocol(
         remembered = _remembered(checked, key)
         if remembered is not None:
             data, paths = remembered
-            with _collector_paused():
+            with collector_paused():
                 protocol = Protocol.model_validate(data)
             return LoadedProtocol(protocol, path, name, key[1], paths, data, None)
     from .yamlfile import read_text
@@ -134,7 +134,7 @@ def _remember(checked: Path, key: tuple[str, str], loaded: LoadedProtocol) -> No
 
 
 @contextmanager
-def _collector_paused() -> Iterator[None]:
+def collector_paused() -> Iterator[None]:
     """Pause Python's cycle collector while a large file becomes objects.
 
     Building tens of thousands of dicts and lists makes the collector walk every one of them
@@ -150,7 +150,7 @@ def _collector_paused() -> Iterator[None]:
 
 
 def parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProtocol:
-    with _collector_paused():
+    with collector_paused():
         return _parse_protocol(text, digest, path, name)
 
 

@@ -1,0 +1,88 @@
+"""The settled-route check (engine/reach.py), against the rest of an answer's engine work in
+the same run.
+
+- after one answer on the shipped protocol, once the console has worked the protocol out
+  (target: under 2 ms): `Call.reachable()` against recording the answer itself;
+- working the shipped protocol out the first time (done in a worker after the first frame);
+- chain-shaped synthetic protocols of 1,000 and 10,000 questions, from the start: it must
+  finish and grow no worse than linearly (the ratio of the two should be near 10).
+
+    python benchmarks/bench_settle.py
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+
+def median_ms(action: object, runs: int) -> float:
+    times = []
+    for _ in range(runs):
+        began = time.perf_counter()
+        action()  # type: ignore[operator]
+        times.append(time.perf_counter() - began)
+    return statistics.median(times) * 1000
+
+
+def measure() -> dict[str, float]:
+    from tests.unit.test_reach import chain
+    from trafficking_triage.engine import Call
+    from trafficking_triage.engine.reach import Reach, reach_for
+    from trafficking_triage.protocol import load_protocol
+
+    loaded = load_protocol()
+    protocol = loaded.protocol
+    began = time.perf_counter()
+    reach = Reach(protocol)
+    reach.outcomes(reach.state(protocol.protocol.start, False, []))
+    first = (time.perf_counter() - began) * 1000
+    reach_for(protocol).outcomes(reach.state(protocol.protocol.start, False, []))
+
+    call = Call.start(protocol, loaded.sha256)
+    for value in ["Main St", "no", "no", "no", "victim_inside"]:
+        call.answer(value)
+    check = median_ms(call.reachable, 2000)
+
+    # The baseline: folding the same answer into the call's state (the engine's own work for
+    # an answer), on calls prepared beforehand.
+    prepared = [Call(protocol, call.events[:-1]) for _ in range(300)]
+    answer = median_ms(lambda: prepared.pop()._apply(call.events[-1]), 300)
+    chains = {}
+    for size in (1_000, 10_000):
+        long = chain(size)
+
+        def walk(long: object = long) -> None:
+            fresh = Reach(long)  # type: ignore[arg-type]
+            fresh.outcomes(fresh.state("q0", False, []))
+
+        chains[size] = median_ms(walk, 3)
+    return {
+        "check": check,
+        "answer": answer,
+        "first": first,
+        "chain_1000": chains[1_000],
+        "chain_10000": chains[10_000],
+    }
+
+
+def main() -> int:
+    found = measure()
+    print(
+        f"settle check after one answer: {found['check']:.3f} ms "
+        f"(folding the answer into the state: {found['answer']:.3f} ms; target under 2 ms)"
+    )
+    print(f"working the shipped protocol out the first time: {found['first']:.1f} ms")
+    print(
+        f"1,000-question chain {found['chain_1000']:.1f} ms, 10,000-question chain "
+        f"{found['chain_10000']:.1f} ms: {found['chain_10000'] / found['chain_1000']:.1f}x"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
