@@ -40,6 +40,8 @@ SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
     ("choice_question_with_why", (80, 24), keys(*"Motel on Route 9", "enter", "f3")),
     ("caller_cannot_speak_freely", (80, 24), keys(*"Motel", "enter", "n", "n", "y", "2", "n", "n")),
     ("outcome_officer_by_danger_key", (80, 24), keys(*"Motel", "enter", "y", "f2")),
+    ("route_settled_panel", (80, 24), keys(*"Motel", "enter", "y")),
+    ("route_settled_outcome_by_f6", (80, 24), keys(*"Motel", "enter", "y", "f6")),
     ("outcome_officer", (80, 24), route(ROUTES[0][1])),
     ("outcome_tip_line", (80, 24), route(ROUTES[1][1], "5")),
     ("outcome_hotline", (80, 24), route(ROUTES[2][1], "4", "5")),

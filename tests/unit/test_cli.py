@@ -27,8 +27,10 @@ def test_validate_shipped_protocol_prints_a_summary_line_then_where_routes_settl
 
 def test_validate_minimal(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["validate", str(DATA / "minimal.yaml")]) == 0
-    assert capsys.readouterr().out.splitlines()[0].endswith(
-        "ok: 2 questions, 1 decision, 2 outcomes, 4 paths checked, 2 cases passed"
+    assert (
+        capsys.readouterr()
+        .out.splitlines()[0]
+        .endswith("ok: 2 questions, 1 decision, 2 outcomes, 4 paths checked, 2 cases passed")
     )
 
 

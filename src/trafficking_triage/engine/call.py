@@ -284,23 +284,34 @@ class Call:
         ]
 
     def checklist(self) -> list[ChecklistItem]:
+        """Each step's status. Once the route has settled, its steps are to do (the dispatcher
+        acts on it while the questions go on); the screening is in progress until the route
+        is reached."""
         screening = self.protocol.protocol.screening_step
         route = self.state.route
-        applies = set(self.protocol.outcomes[route.outcome].steps) if route else set()
+        target = self.dispatch_outcome()
+        applies = set(self.protocol.outcomes[target].steps) if target else set()
         items = []
         for step in sorted(self.protocol.steps, key=lambda s: s.number):
             status: StepStatus
             if step.number in self.state.ticked:
                 status = "done"
-            elif route is None:
+            elif route is None and (step.number == screening or target is None):
                 status = "in_progress" if step.number == screening else "waiting"
-            elif step.number == screening and not route.escalated:
+            elif step.number == screening and route is not None and not route.escalated:
                 # The answers reached a route: the screening decided it, unless unticked.
                 status = "to_do" if step.number in self.state.unticked else "done"
             else:
                 status = "to_do" if step.number in applies else "not_applicable"
             items.append(ChecklistItem(step.number, step.title, status))
         return items
+
+    def dispatch_outcome(self) -> str | None:
+        """The outcome to act on now: the route reached, else the one it has settled on."""
+        if self.state.route is not None:
+            return self.state.route.outcome
+        settled = self.state.settled
+        return settled.outcome if settled is not None else None
 
     def indicators(self) -> list[tuple[str, str]]:
         """(indicator id, question id) found so far, in the order they came up."""

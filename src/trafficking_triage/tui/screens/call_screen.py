@@ -13,6 +13,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from ..notices import show
+from ..route_text import contact_lines, radio_lines
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
@@ -37,6 +38,7 @@ class CallScreen(SizedScreen[None]):
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),
         Binding("f3", "toggle_why", "Why", id="why"),
+        Binding("f6", "show_route", "ROUTE", id="show_route"),
         Binding("y", "answer_id('yes')", "Yes", show=False, id="yes"),
         Binding("n", "answer_id('no')", "No", show=False, id="no"),
         *[Binding(str(n), f"pick({n})", show=False, id=f"pick_{n}") for n in range(1, 10)],
@@ -54,6 +56,7 @@ class CallScreen(SizedScreen[None]):
     def compose(self) -> ComposeResult:
         yield CallHeader(id="header")
         yield Static(id="settings-warning", classes="body")
+        yield Static(id="settled", classes="body")
         with Horizontal(id="body", classes="body"):
             with Vertical(id="main"):
                 yield QuestionPanel(id="question", blink=self.blink, answer=self.answer)
@@ -111,12 +114,49 @@ class CallScreen(SizedScreen[None]):
                 prefill=self.prefill(call, prompt.question, question.fact),
                 caller_says=self.session.caller_says(prompt.question),
                 yes_no_only=call.yes_no_only(),
+                after_dispatch=call.state.settled is not None,
             )
+        self._show_settled(call)
         self._show_time()
         self.query_one(Checklist).show(call.checklist())
         found = [call.protocol.indicators[name] for name, _question in call.indicators()]
         self.query_one(IndicatorList).show(found)
         self.query_one(Trail).show(call, call.state.language)
+
+    def _show_settled(self, call: Call) -> None:
+        """Once the route has settled (no later answer can change it), the route, who to call
+        and the radio alert stay in view above the questions, which go on after dispatch."""
+        panel = self.query_one("#settled", Static)
+        settled = call.state.settled
+        panel.display = settled is not None and call.state.route is None
+        if settled is None or not panel.display:
+            self.refresh_bindings()
+            return
+        title = call.protocol.outcomes[settled.outcome].title
+        lines = [
+            Content.assemble(
+                (f" ROUTE SETTLED: {title.upper()} ", "bold reverse"), ("  F6 the route", "dim")
+            ),
+            *contact_lines(self.session, settled.outcome, short=True),
+            *radio_lines(self.session, call),
+            Content.styled("Dispatch now; keep asking if it is safe.", "bold"),
+        ]
+        panel.update(Content("\n").join(lines))
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "show_route":  # offered once the route has settled
+            call = self.session.call
+            return call is not None and call.state.settled is not None
+        return True
+
+    def action_show_route(self) -> None:
+        """F6: the full outcome screen for the settled route; Escape (or F6) comes back."""
+        call = self.session.call
+        if call is not None and call.state.settled is not None and call.state.route is None:
+            from .outcome_screen import OutcomeScreen
+
+            self.app.push_screen(OutcomeScreen(self.session, by_f6=True))
 
     def show_time(self) -> None:
         with contextlib.suppress(NoMatches):  # as in show_call
@@ -128,6 +168,8 @@ class CallScreen(SizedScreen[None]):
         if call is None:
             return
         where = f"question {len(call.state.answers) + 1}" if call.state.prompt else ""
+        if where and call.state.settled is not None:
+            where += " · after dispatch"
         self.query_one(CallHeader).show(call, call.clock(), where, self.session.records_trouble)
 
     def why_text(self, why: str, source: str) -> str:

@@ -1,6 +1,8 @@
 """The outcome screen: where the call goes, who to call, what to tell the caller, and why.
 
-The checklist of the steps that apply is ticked here with the steps' number keys.
+Shown when the route is reached, and on F6 as soon as it has settled (no later answer can
+change it) while the questions go on: Escape or F6 then returns to them. The checklist of the
+steps that apply is ticked here with the steps' number keys.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from textual.widgets import Static
 
 from ...session import Refusal
 from ..notices import show
+from ..route_text import contact_lines, radio_lines
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.key_hints import KeyHints
@@ -34,17 +37,25 @@ class OutcomeScreen(SizedScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),
+        Binding("f6", "questions", "Questions", id="questions"),
         Binding("c", "close_call", "Close call", id="close_call"),
         Binding("x", "copy_narrative", "Copy for CAD", id="copy_narrative"),
         *[Binding(str(n), f"tick({n})", show=False, id=f"tick_{n}") for n in range(1, 10)],
     ]
 
-    def __init__(self, session: CallSession) -> None:
+    def __init__(self, session: CallSession, *, by_f6: bool = False) -> None:
         super().__init__()
         self.session = session
+        self.by_f6 = by_f6
+        """Opened with F6 on a settled route while the questions go on (not reached)."""
         call = session.call
-        assert call is not None, "a call is routed before its outcome shows"
+        assert call is not None, "a call is routed (or settled) before its outcome shows"
         self.call: Call = call
+
+    @property
+    def early(self) -> bool:
+        """The route has settled but the questions go on: not reached yet."""
+        return self.call.state.route is None
 
     def compose(self) -> ComposeResult:
         yield CallHeader(id="header")
@@ -73,19 +84,17 @@ class OutcomeScreen(SizedScreen[None]):
 
     def _show_call(self) -> None:
         call = self.call
-        route = call.state.route
-        if route is None:
+        target = call.dispatch_outcome()
+        if target is None:
             return
-        outcome = call.protocol.outcomes[route.outcome]
-        self.query_one(CallHeader).show(
-            call, call.clock(), "route reached", self.session.records_trouble
-        )
+        outcome = call.protocol.outcomes[target]
+        self._show_time()
         self.query_one("#route-banner", Static).update(
             Content.assemble(
                 (f" ROUTE: {outcome.title.upper()} ", "bold reverse"), "\n", outcome.summary
             )
         )
-        self.query_one("#contacts", Static).update(self.contacts_text(route.outcome))
+        self.query_one("#contacts", Static).update(self.contacts_text(target))
         self.query_one("#tell", Static).update(
             Content.assemble(
                 ("TELL THE CALLER\n", "bold"), local(outcome.tell_caller, call.state.language)
@@ -101,47 +110,33 @@ class OutcomeScreen(SizedScreen[None]):
             self._show_time()
 
     def _show_time(self) -> None:
+        where = "route settled · questions go on (F6)" if self.early else "route reached"
         self.query_one(CallHeader).show(
-            self.call, self.call.clock(), "route reached", self.session.records_trouble
+            self.call, self.call.clock(), where, self.session.records_trouble
         )
 
     def contacts_text(self, outcome_id: str) -> Content:
-        protocol = self.call.protocol
-        contacts = self.session.contacts
         lines = [Content.styled("CALL OR TRANSFER TO", "bold")]
-        for name in protocol.outcomes[outcome_id].contacts:
-            contact = contacts[name]
-            if contact.configured:
-                numbers = " · ".join(f"{kind} {value}" for kind, value in contact.numbers)
-                lines.append(
-                    Content.assemble(("☎ ", "bold"), (contact.name, "bold"), ": ", numbers)
-                )
-            else:
-                lines.append(
-                    Content.assemble(
-                        ("⚠ ", "bold"),
-                        (contact.name, "bold"),
-                        ": ",
-                        (" NOT CONFIGURED ", "bold reverse"),
-                        " set it in the agency settings",
-                    )
-                )
+        lines += contact_lines(self.session, outcome_id)
+        lines += radio_lines(self.session, self.call)
         settings = self.session.settings
-        if settings is not None:
-            facts = self.call.facts()
-            for alert in settings.settings.radio_alerts:
-                filled = alert.replace("{location}", facts.get("location", "(location)"))
-                filled = filled.replace("{incident}", facts.get("incident", "(incident)"))
-                lines.append(Content.assemble(("RADIO ", "bold"), filled))
-            for resource in settings.settings.resources:
-                details = " · ".join(v for v in (resource.phone, resource.web, resource.note) if v)
-                lines.append(Content.assemble(("+ ", "bold"), resource.name, ": ", details))
+        for resource in settings.settings.resources if settings is not None else []:
+            details = " · ".join(v for v in (resource.phone, resource.web, resource.note) if v)
+            lines.append(Content.assemble(("+ ", "bold"), resource.name, ": ", details))
         return Content("\n").join(lines)
 
     def because_text(self) -> Content:
         call = self.call
         route = call.state.route
-        assert route is not None
+        if route is None:
+            found = [call.protocol.indicators[name].label for name, _ in call.indicators()]
+            signs = "; ".join(found) if found else "none so far"
+            return Content.assemble(
+                ("WHY THIS ROUTE  ", "bold"),
+                "The answers so far leave only this route: no later answer can change it.",
+                "\n• Signs found: ",
+                (signs, "bold"),
+            )
         because = route.because
         if route.escalated:
             because = "The danger-now key (F2) was pressed"
@@ -159,10 +154,18 @@ class OutcomeScreen(SizedScreen[None]):
         show(self, self.session.toggle_step(number))
 
     def action_back(self) -> None:
-        if self.call.back_target() is not None:
+        if self.early:
+            self.action_questions()  # nothing is undone: the questions go on
+        elif self.call.back_target() is not None:
             show(self, self.session.back())
 
+    def action_questions(self) -> None:
+        if self.early and self.is_current:
+            self.dismiss()
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in {"questions", "close_call"}:  # back to them, or close once reached
+            return self.early == (action == "questions")
         # Without a record there is no narrative to copy: the key is not offered.
         return action != "copy_narrative" or self.session.recording()
 

@@ -68,12 +68,15 @@ class QuestionPanel(Vertical):
         yes_no_only: bool,
         prefill: str | None = None,
         caller_says: str | None = None,
+        after_dispatch: bool = False,
     ) -> None:
         new_question = self.prompt is None or self.prompt.question != prompt.question
         self.prompt = prompt
         section_name = SECTION_NAMES.get(section, section.upper())
         if prompt.yes_no_form:
             section_name += " · asked as yes/no"
+        if after_dispatch:
+            section_name += " · AFTER DISPATCH"
         # A blank line between parts, as the screen has always spaced them.
         parts: list[Content] = []
         if yes_no_only:

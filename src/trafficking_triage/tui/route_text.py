@@ -1,0 +1,48 @@
+"""Who to call or transfer to, and the radio alerts, for an outcome: the same lines on the
+outcome screen and on the call screen's settled-route panel."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual.content import Content
+
+if TYPE_CHECKING:
+    from ..engine import Call
+    from ..session import CallSession
+
+
+def contact_lines(session: CallSession, outcome: str, *, short: bool = False) -> list[Content]:
+    """One line a contact: its numbers, or NOT CONFIGURED where the agency has not set them
+    (`short`: without saying where to set them, for the settled-route panel)."""
+    lines = []
+    for name in session.protocol.outcomes[outcome].contacts:
+        contact = session.contacts[name]
+        if contact.configured:
+            numbers = " · ".join(f"{kind} {value}" for kind, value in contact.numbers)
+            lines.append(Content.assemble(("☎ ", "bold"), (contact.name, "bold"), ": ", numbers))
+        else:
+            lines.append(
+                Content.assemble(
+                    ("⚠ ", "bold"),
+                    (contact.name, "bold"),
+                    ": ",
+                    (" NOT CONFIGURED ", "bold reverse"),
+                    "" if short else " set it in the agency settings",
+                )
+            )
+    return lines
+
+
+def radio_lines(session: CallSession, call: Call) -> list[Content]:
+    """The agency's radio alerts, with what the caller said filled in."""
+    settings = session.settings
+    if settings is None:
+        return []
+    facts = call.facts()
+    lines = []
+    for alert in settings.settings.radio_alerts:
+        filled = alert.replace("{location}", facts.get("location", "(location)"))
+        filled = filled.replace("{incident}", facts.get("incident", "(incident)"))
+        lines.append(Content.assemble(("RADIO ", "bold"), filled))
+    return lines

@@ -1,0 +1,105 @@
+"""The dispatch point in the console: the route shows the moment no answer can change it, the
+questions go on after dispatch, and F6 opens the full route and comes back."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from textual.widgets import Static
+
+from tests.tui.conftest import answer_with_keys, build_app
+from tests.unit.test_shipped_protocol import call as answers_for
+from trafficking_triage.tui.screens.call_screen import CallScreen
+from trafficking_triage.tui.screens.outcome_screen import OutcomeScreen
+
+
+def panel(app: Any) -> str:
+    widget = app.screen.query_one("#settled", Static)
+    return str(widget.render()) if widget.display else ""
+
+
+EARLY = [
+    ("danger now", {"location": "Motel", "danger_now": "yes"}, 2),
+    ("a victim inside who cannot talk, the boss near", {
+        "location": "Motel", "danger_now": "no", "weapons": "no", "controller_nearby": "yes",
+        "caller_type": "victim_inside",
+    }, 5),
+    ("a child, from a neighbor", answers_for("general_concern", minor_involved="yes"), 17),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("case", "answers", "settles_at"), EARLY, ids=[e[0] for e in EARLY])
+async def test_the_route_shows_as_soon_as_it_settles_and_the_questions_go_on(
+    case: str, answers: dict[str, Any], settles_at: int
+) -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        asked = list(answers)
+        await answer_with_keys(pilot, {q: answers[q] for q in asked[: settles_at - 1]})
+        assert panel(app) == ""  # not yet: more than one route is still possible
+        await answer_with_keys(pilot, {asked[settles_at - 1]: answers[asked[settles_at - 1]]})
+        call = app.session.call
+        assert call is not None and call.state.settled is not None
+        assert call.state.settled.asked == settles_at
+        assert isinstance(app.screen, CallScreen) and call.state.prompt is not None
+        assert "ROUTE SETTLED: OFFICER TO THE SCENE" in panel(app)
+        assert "NOT CONFIGURED" in panel(app) and "keep asking if it is safe" in panel(app)
+        words = str(app.screen.query_one("#question-words", Static).render())
+        assert "AFTER DISPATCH" in words
+        assert "after dispatch" in str(app.screen.query_one("#header").render())
+
+
+async def test_f6_opens_the_settled_route_and_escape_returns_with_nothing_undone() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "y")
+        call = app.session.call
+        assert call is not None and call.state.settled is not None
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen) and app.screen.early
+        await pilot.press("2")  # a step ticked while the questions go on
+        await pilot.pause()
+        assert call.state.ticked == {2}
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        assert [g.question for g in call.state.answers] == ["location", "danger_now"]
+        await pilot.press("n")  # the next question (weapons), after dispatch
+        await pilot.pause()
+        assert [g.question for g in call.state.answers][-1] == "weapons"
+        assert "ROUTE SETTLED" in panel(app)
+
+
+async def test_going_back_before_the_settling_answer_takes_the_panel_away() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "y")
+        assert "ROUTE SETTLED" in panel(app)
+        await pilot.press("escape")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.settled is None
+        assert panel(app) == ""
+        assert [e.kind for e in call.events][-1] == "route_unsettled"
+
+
+async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -> None:
+    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records.export import markdown
+
+    app = build_app(data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "y", "y")  # danger now; then a weapon: yes
+        await pilot.pause()
+        assert app.session.recorder is not None
+        call_id = app.session.recorder.call_id
+    store = RecordStore(tmp_path)
+    kinds = [e.kind for e in store.events(call_id)]
+    assert kinds.index("route_settled") < len(kinds) - 1
+    assert kinds[kinds.index("route_settled") + 1] == "question_answered"  # after dispatch
+    call = app.session.call
+    assert call is not None
+    text = markdown(store.row(call_id), call)
+    assert "route settled on Officer" in text and "Does anyone there have a weapon? -> Yes" in text
