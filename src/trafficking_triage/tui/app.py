@@ -120,9 +120,8 @@ class TriageApp(PrivateCrashReport, App[int]):
             self.pop_screen()  # a dialog, the reference, a closed call's screen
         if call.state.route is not None and not isinstance(self.screen, OutcomeScreen):
             self.push_screen(OutcomeScreen(self.session))
-        elif call.state.route is None and isinstance(self.screen, OutcomeScreen):
-            if not self.screen.by_f6 or call.dispatch_outcome() is None:
-                self.pop_screen()  # gone back over the route (F6 shows one just settled)
+        elif isinstance(self.screen, OutcomeScreen) and self.screen.outlived():
+            self.pop_screen()
         for screen in self.screen_stack:
             if isinstance(screen, CallScreen | OutcomeScreen) and screen.is_mounted:
                 screen.show_call()

@@ -52,6 +52,12 @@ class OutcomeScreen(SizedScreen[None]):
         assert call is not None, "a call is routed (or settled) before its outcome shows"
         self.call: Call = call
 
+    def outlived(self) -> bool:
+        """The call went back over the route this screen shows (one opened by F6 stays as
+        long as the route is settled)."""
+        call = self.call
+        return call.state.route is None and (not self.by_f6 or call.dispatch_outcome() is None)
+
     @property
     def early(self) -> bool:
         """The route has settled but the questions go on: not reached yet."""
