@@ -4,8 +4,8 @@ the same run.
 - after one answer on the shipped protocol, once the console has worked the protocol out
   (target: under 2 ms): `Call.reachable()` against recording the answer itself;
 - working the shipped protocol out the first time (done in a worker after the first frame);
-- chain-shaped synthetic protocols of 1,000 and 10,000 questions, from the start: it must
-  finish and grow no worse than linearly (the ratio of the two should be near 10).
+- the synthetic protocols of bench_load.py (chains of 1,000 and 10,000 questions), from the
+  start: it must finish and grow no worse than linearly (the ratio should be near 10).
 
     python benchmarks/bench_settle.py
 """
@@ -17,7 +17,7 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 def median_ms(action: object, runs: int) -> float:
@@ -30,7 +30,10 @@ def median_ms(action: object, runs: int) -> float:
 
 
 def measure() -> dict[str, float]:
-    from tests.unit.test_reach import chain
+    import tempfile
+
+    from bench_load import generate
+
     from trafficking_triage.engine import Call
     from trafficking_triage.engine.reach import Reach, reach_for
     from trafficking_triage.protocol import load_protocol
@@ -54,7 +57,10 @@ def measure() -> dict[str, float]:
     answer = median_ms(lambda: prepared.pop()._apply(call.events[-1]), 300)
     chains = {}
     for size in (1_000, 10_000):
-        long = chain(size)
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / "generated.yaml"
+            path.write_text(generate(size), encoding="utf-8")
+            long = load_protocol(path).protocol
 
         def walk(long: object = long) -> None:
             fresh = Reach(long)  # type: ignore[arg-type]
