@@ -469,6 +469,10 @@ class CallSession:
         done = number not in call.state.ticked
         return self._act(lambda call: call.tick(number, done))
 
+    def end_questioning(self) -> Refusal | None:
+        """Once the route has settled: end the questions there (those left are recorded)."""
+        return self._act(lambda call: call.end_questioning())
+
     def note(self, text: str) -> Refusal | None:
         return self._act(lambda call: call.note(text))
 

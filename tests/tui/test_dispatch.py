@@ -9,8 +9,10 @@ import pytest
 from textual.widgets import Static
 
 from tests.tui.conftest import answer_with_keys, build_app
+from tests.tui.test_calls import screen_text
 from tests.unit.test_shipped_protocol import call as answers_for
 from trafficking_triage.tui.screens.call_screen import CallScreen
+from trafficking_triage.tui.screens.confirm_screen import ConfirmScreen
 from trafficking_triage.tui.screens.outcome_screen import OutcomeScreen
 
 
@@ -103,3 +105,25 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
     assert call is not None
     text = markdown(store.row(call_id), call)
     assert "route settled on Officer" in text and "Does anyone there have a weapon? -> Yes" in text
+
+
+async def test_the_questions_can_be_ended_from_the_settled_route_screen() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "y", "f6")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen) and app.screen.early
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "End the questions here?" in screen_text(app)
+        await pilot.press("y")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.route is not None
+        assert isinstance(app.screen, OutcomeScreen) and not app.screen.early
+        ended = [e for e in call.events if e.kind == "questioning_ended"]
+        assert len(ended) == 1 and "weapons" in ended[0].left  # type: ignore[union-attr]
+        await pilot.press("c")  # now the call can be closed as any routed call
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen) and "Close the call" in screen_text(app)

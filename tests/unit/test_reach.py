@@ -309,3 +309,23 @@ def test_a_long_chain_finishes_with_each_state_worked_out_once(size: int) -> Non
     # Linear: each question seen with and without a sign (the first only without), the
     # decision both ways, and the two outcomes.
     assert len(reach._outcomes) == 2 * size + 3
+
+
+def test_the_questions_can_be_ended_once_the_route_has_settled(shipped: LoadedProtocol) -> None:
+    from trafficking_triage.engine import CallError
+
+    call = walk_to(shipped.protocol, {"location": "Main St", "danger_now": "no"})
+    with pytest.raises(CallError, match="has not settled"):
+        call.end_questioning()
+    call.back("danger_now")
+    call.answer("yes")
+    ended = call.end_questioning()
+    assert ended.question == "weapons"
+    assert ended.left[:3] == ["weapons", "controller_nearby", "caller_type"]
+    assert "callback" in ended.left and "danger_now" not in ended.left
+    assert call.state.route is not None and call.state.route.outcome == "officer"
+    assert call.state.prompt is None
+    again = Call(shipped.protocol, call.events)  # it replays
+    assert again.state.route == call.state.route
+    call.back()  # going back over it brings the questions back
+    assert call.state.route is None and call.state.prompt is not None

@@ -22,6 +22,7 @@ from .events import (
     LanguageSwitched,
     NoteAdded,
     QuestionAnswered,
+    QuestioningEnded,
     RouteReached,
     RouteSettled,
     RouteUnsettled,
@@ -248,6 +249,44 @@ class Call:
         self.record(Escalated(at=self.clock(), question=on_screen))
         self._note_route(before, on_screen)
 
+    def end_questioning(self) -> QuestioningEnded:
+        """Once the route has settled: end the questions, go to that route, and record every
+        question that could still have been asked."""
+        prompt = self._require_prompt()
+        if self.state.settled is None:
+            raise CallError("the route has not settled: the answers can still change it")
+        event = QuestioningEnded(
+            at=self.clock(), question=prompt.question, left=self.questions_left()
+        )
+        before = self.state.route
+        self.record(event)
+        self._note_route(before, prompt.question)
+        return event
+
+    def questions_left(self) -> list[str]:
+        """Every question that could still be asked from here, on any way through, in the
+        protocol's order."""
+        prompt = self.state.prompt
+        if prompt is None:
+            return []
+        protocol = self.protocol
+        seen: set[str] = set()
+        pending = [prompt.question]
+        while pending:
+            node = pending.pop()
+            if node in seen or node in protocol.outcomes:
+                continue
+            seen.add(node)
+            decision = protocol.decisions.get(node)
+            if decision is not None:
+                pending += [rule.goto for rule in decision.rules]
+                continue
+            question = protocol.questions[node]
+            pending += [a.next for a in question.answers if a.next is not None]
+            if question.next is not None:
+                pending.append(question.next)
+        return [q for q in protocol.questions if q in seen]
+
     def _escalated_at(self, question: str) -> bool:
         route = self.state.route
         return route is not None and route.escalated and route.escalated_at == question
@@ -405,6 +444,17 @@ class Call:
             state.closed = event
         elif isinstance(event, RouteSettled):
             state.settled = event
+        elif isinstance(event, QuestioningEnded):
+            if state.settled is None or state.prompt is None:
+                raise CallError("the questions can be ended only once the route has settled")
+            if event.question != state.prompt.question:
+                raise CallError(f"questions ended at '{event.question}', not on screen")
+            state.route = Route(
+                state.settled.outcome,
+                "The answers had settled the route; the dispatcher ended the questions there",
+                (),
+            )
+            state.prompt = None
         elif isinstance(event, RouteUnsettled):
             state.settled = None
         # RouteReached is a written-down consequence of the answers: nothing to fold.

@@ -90,6 +90,16 @@ class RouteSettled(_Event):
     """How many questions had been answered when it settled."""
 
 
+class QuestioningEnded(_Event):
+    """The route had settled and the dispatcher ended the questions there: the call goes to
+    the settled outcome, and `left` names every question that could still have been asked."""
+
+    kind: Literal["questioning_ended"] = "questioning_ended"
+    question: str
+    """The question on screen when the questions were ended."""
+    left: list[str]
+
+
 class RouteUnsettled(_Event):
     """Going back made more than one outcome reachable again."""
 
@@ -138,6 +148,7 @@ Event = Annotated[
     | RouteReached
     | RouteSettled
     | RouteUnsettled
+    | QuestioningEnded
     | StepTicked
     | NoteAdded
     | LanguageSwitched

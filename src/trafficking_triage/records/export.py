@@ -20,6 +20,7 @@ from ..engine.events import (
     LanguageSwitched,
     NoteAdded,
     QuestionAnswered,
+    QuestioningEnded,
     RouteReached,
     RouteSettled,
     RouteUnsettled,
@@ -174,6 +175,9 @@ def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
             what += " (none later can change it)"
         elif isinstance(event, RouteUnsettled):
             what = "route no longer settled (went back)"
+        elif isinstance(event, QuestioningEnded):
+            left = ", ".join(event.left) or "none"
+            what = f"questions ended by the dispatcher at '{event.question}'; left unasked: {left}"
         elif isinstance(event, StepTicked):
             what = f"step {event.step} {'ticked' if event.done else 'unticked'}"
         elif isinstance(event, NoteAdded):

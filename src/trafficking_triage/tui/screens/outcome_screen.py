@@ -38,6 +38,7 @@ class OutcomeScreen(SizedScreen[None]):
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),
         Binding("f6", "questions", "Questions", id="questions"),
+        Binding("e", "end_questioning", "End questions", id="end_questioning"),
         Binding("c", "close_call", "Close call", id="close_call"),
         Binding("x", "copy_narrative", "Copy for CAD", id="copy_narrative"),
         *[Binding(str(n), f"tick({n})", show=False, id=f"tick_{n}") for n in range(1, 10)],
@@ -108,6 +109,7 @@ class OutcomeScreen(SizedScreen[None]):
         )
         self.query_one("#because", Static).update(self.because_text())
         self.query_one(Checklist).show(call.checklist(), hint="number key ticks a step")
+        self.refresh_bindings()  # the keys differ once the route is reached
 
     def show_time(self) -> None:
         # A screen still being built, or being taken down after a quick key (F1 then
@@ -170,8 +172,9 @@ class OutcomeScreen(SizedScreen[None]):
             self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"questions", "close_call"}:  # back to them, or close once reached
-            return self.early == (action == "questions")
+        if action in {"questions", "end_questioning", "close_call"}:
+            # Back to the questions, or end them, while they go on; close once reached.
+            return self.early == (action != "close_call")
         # Without a record there is no narrative to copy: the key is not offered.
         return action != "copy_narrative" or self.session.recording()
 
@@ -184,6 +187,25 @@ class OutcomeScreen(SizedScreen[None]):
             return
         self.app.copy_to_clipboard(copied.text)
         self.notify(copied.notice.message, title=copied.notice.title, markup=False)
+
+    def action_end_questioning(self) -> None:
+        """End the questions on the settled route, asking first; the questions that could
+        still have been asked are recorded with the call."""
+        if not self.early:
+            return
+        left = len(self.call.questions_left())
+
+        def end(confirmed: bool | None) -> None:
+            if confirmed:
+                show(self, self.session.end_questioning())
+
+        self.app.push_screen(
+            ConfirmScreen(
+                f"End the questions here? Up to {left} more could still be asked.",
+                "The route stays as it is; the questions left unasked are recorded.",
+            ),
+            end,
+        )
 
     def action_close_call(self) -> None:
         open_steps = self.call.open_steps()
