@@ -127,3 +127,16 @@ async def test_the_questions_can_be_ended_from_the_settled_route_screen() -> Non
         await pilot.press("c")  # now the call can be closed as any routed call
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and "Close the call" in screen_text(app)
+
+
+async def test_every_key_of_the_settled_route_screen_fits_its_line_at_80_columns(
+    tmp_path: Any,
+) -> None:
+    from trafficking_triage.tui.widgets.key_hints import KeyHints
+
+    app = build_app(data_dir=tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "y", "f6")
+        await pilot.pause()
+        line = str(app.screen.query_one(KeyHints).render())
+        assert "…" not in line and "f2 DANGER NOW" in line and "e End questions" in line

@@ -175,8 +175,9 @@ class OutcomeScreen(SizedScreen[None]):
         if action in {"questions", "end_questioning", "close_call"}:
             # Back to the questions, or end them, while they go on; close once reached.
             return self.early == (action != "close_call")
-        # Without a record there is no narrative to copy: the key is not offered.
-        return action != "copy_narrative" or self.session.recording()
+        # Without a record there is no narrative to copy: the key is not offered; nor while
+        # the questions go on (the key line keeps room for the danger-now key).
+        return action != "copy_narrative" or (self.session.recording() and not self.early)
 
     def action_copy_narrative(self) -> None:
         """The call as plain text for the CAD remarks: to a private file, and to the
