@@ -77,3 +77,49 @@ def test_every_caller_text_has_english_and_spanish(shipped: LoadedProtocol) -> N
     for path, text in Linter(shipped.protocol).caller_texts():
         assert set(text) == {"en", "es"}, path
         assert (text["es"].strip() and text["es"] != text["en"]) or text["en"] == "No", path
+
+
+def test_a_radio_alert_names_only_placeholders_that_can_be_filled_in(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "agency.yaml"
+    path.write_text(
+        "agency:\n  name: Test PD\n"
+        "radio_alerts:\n"
+        '  - "Trafficking at {location}, {weapon} seen"\n'
+        '  - "Stray } brace"\n'
+        '  - "Fine: {location}, incident {incident}, {{braces}}"\n'
+    )
+    assert main(["agency", "validate", str(path)]) == 1
+    assert capsys.readouterr().err.splitlines() == [
+        f"{path}:4:5: radio_alerts[0]: no placeholder called 'weapon' (these can be filled in:"
+        " location, incident, callback, weapons, controller_nearby, people, minors, language,"
+        " interpreter, suspects, vehicles) [placeholder]",
+        f"{path}:5:5: radio_alerts[1]: a brace that opens no placeholder (write {{{{ or }}}} for"
+        " a brace) [placeholder]",
+        "2 problems found",
+    ]
+
+
+async def test_radio_alerts_are_filled_in_from_what_the_caller_said(tmp_path: Path) -> None:
+    from textual.widgets import Static
+
+    from tests.tui.conftest import build_app
+
+    path = tmp_path / "agency.yaml"
+    path.write_text(
+        "agency:\n  name: Test PD\n"
+        "radio_alerts:\n"
+        '  - "At {location}, weapons: {weapons}, people: {people} {{CAD}}"\n'
+    )
+    app = build_app(agency=path, context={"incident": "26-7"})
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.press(*"Motel 6", "enter", "n", "y")  # no danger; a weapon: yes
+        await pilot.pause()
+        panel = str(app.screen.query_one("#settled", Static).render())
+        assert "RADIO At Motel 6, weapons: yes, people: (not known) {CAD}" in panel
+        await pilot.press("n", "2", "n")  # ...inside, and cannot talk freely: yes/no only
+        await pilot.pause()
+        assert app.session.call is not None and app.session.call.yes_no_only()
+        panel = str(app.screen.query_one("#settled", Static).render())
+        assert "caller cannot talk: do not call back" in panel

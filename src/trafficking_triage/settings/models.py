@@ -27,6 +27,44 @@ def _phone(value: str) -> str:
 
 Phone = Annotated[str, AfterValidator(_phone)]
 
+RADIO_PLACEHOLDERS = (
+    "location",
+    "incident",
+    "callback",
+    "weapons",
+    "controller_nearby",
+    "people",
+    "minors",
+    "language",
+    "interpreter",
+    "suspects",
+    "vehicles",
+)
+"""What a radio alert may name in braces, filled in from what the caller said (the facts of
+the shipped protocol) and what the CAD passed in (incident)."""
+
+
+def _radio_alert(value: str) -> str:
+    import string
+
+    try:
+        named = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
+    except ValueError:
+        raise PydanticCustomError(
+            "placeholder", "a brace that opens no placeholder (write {{ or }} for a brace)"
+        ) from None
+    for name in named:
+        if name not in RADIO_PLACEHOLDERS:
+            raise PydanticCustomError(
+                "placeholder",
+                "no placeholder called '{name}' (these can be filled in: {known})",
+                {"name": name, "known": ", ".join(RADIO_PLACEHOLDERS)},
+            )
+    return value
+
+
+RadioAlert = Annotated[Text, AfterValidator(_radio_alert)]
+
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
@@ -65,6 +103,7 @@ class AgencySettings(Strict):
     point_of_contact: Person | None = None
     tip_line: TipLine | None = None
     supervisor: Person | None = None
-    radio_alerts: list[Text] = Field(default_factory=list)
-    """The wording of radio alerts; {location} and {incident} are filled in from the call."""
+    radio_alerts: list[RadioAlert] = Field(default_factory=list)
+    """The wording of radio alerts; the RADIO_PLACEHOLDERS in braces are filled in from the
+    call."""
     resources: list[Resource] = Field(default_factory=list)

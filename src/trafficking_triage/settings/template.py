@@ -38,8 +38,10 @@ agency:
 #   name: Shift supervisor, communications floor
 #   radio: "Console 1"
 
-# The wording of the radio alerts for step 6. {location} and {incident} are filled in from
-# the call when the alert is shown.
+# The wording of the radio alerts for step 6. These are filled in from the call when the alert
+# is shown: {location} {incident} {callback} {weapons} {controller_nearby} {people} {minors}
+# {language} {interpreter} {suspects} {vehicles} (a brace itself is written {{ or }}). When the
+# caller cannot talk freely, "caller cannot talk: do not call back" is added.
 # radio_alerts:
 #   - "Units be advised: possible labor trafficking at {location}, incident {incident}."
 

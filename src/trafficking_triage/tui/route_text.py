@@ -34,15 +34,22 @@ def contact_lines(session: CallSession, outcome: str, *, short: bool = False) ->
     return lines
 
 
+class _Said(dict[str, str]):
+    """The facts of a call, for filling in an alert: what nobody said reads as not known."""
+
+    def __missing__(self, key: str) -> str:
+        return "(not known)"
+
+
 def radio_lines(session: CallSession, call: Call) -> list[Content]:
-    """The agency's radio alerts, with what the caller said filled in."""
+    """The agency's radio alerts, with what the caller said filled in (the placeholders are
+    checked as the settings load), and a warning when the caller cannot talk freely."""
     settings = session.settings
     if settings is None:
         return []
-    facts = call.facts()
-    lines = []
-    for alert in settings.settings.radio_alerts:
-        filled = alert.replace("{location}", facts.get("location", "(location)"))
-        filled = filled.replace("{incident}", facts.get("incident", "(incident)"))
-        lines.append(Content.assemble(("RADIO ", "bold"), filled))
-    return lines
+    facts = _Said(call.facts())
+    quiet = "; caller cannot talk: do not call back" if call.yes_no_only() else ""
+    return [
+        Content.assemble(("RADIO ", "bold"), alert.format_map(facts) + quiet)
+        for alert in settings.settings.radio_alerts
+    ]
