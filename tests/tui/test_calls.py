@@ -465,7 +465,7 @@ async def test_typing_after_a_too_small_window_under_the_reference_is_not_lost(
         assert [given.value for given in app.session.call.state.answers] == ["Motel 6"]
 
 
-SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-too-short", "-tall-enough"}
+SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-wide", "-too-short", "-tall-enough"}
 
 
 @pytest.mark.parametrize(
@@ -475,7 +475,8 @@ SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-too-short", "-tall-enough
         ((60, 20), {"-compact", "-tall-enough"}),
         ((79, 40), {"-compact", "-tall-enough"}),
         ((80, 24), {"-roomy", "-tall-enough"}),
-        ((200, 19), {"-roomy", "-too-short"}),
+        ((200, 19), {"-wide", "-too-short"}),
+        ((120, 40), {"-wide", "-tall-enough"}),
     ],
 )
 async def test_a_screen_is_built_with_the_size_classes_textual_gives_it(

@@ -140,3 +140,66 @@ async def test_every_key_of_the_settled_route_screen_fits_its_line_at_80_columns
         await pilot.pause()
         line = str(app.screen.query_one(KeyHints).render())
         assert "…" not in line and "f2 DANGER NOW" in line and "e End questions" in line
+
+
+AGENCY = """agency:
+  name: Example County 911
+point_of_contact:
+  name: Det. A. Rivera
+  phone: "(555) 010-0100"
+  radio: "SVU 12"
+tip_line:
+  name: Example County Crime Stoppers
+  phone: 1-800-222-TIPS
+supervisor:
+  name: Shift supervisor
+  phone: "(555) 010-0199"
+radio_alerts:
+  - "Units be advised: possible labor trafficking at {location}, incident {incident}."
+  - "Weapons reported: {weapons}. People: {people}."
+resources:
+  - name: Regional human trafficking task force
+    phone: "(555) 010-0300"
+  - name: Worker center
+    phone: "(555) 010-0400"
+    note: Spanish and Mixteco spoken
+"""
+
+
+@pytest.mark.parametrize("route", ["officer", "tip_line", "hotline"])
+async def test_at_80x24_the_route_who_to_call_and_why_are_in_view_without_scrolling(
+    route: str, tmp_path: Any
+) -> None:
+    """With a filled-in agency file, whose radio alerts and resources once pushed what to tell
+    the caller and why off the screen."""
+    from tests.tui.test_calls import ROUTES
+
+    agency = tmp_path / "agency.yaml"
+    agency.write_text(AGENCY)
+    answers = next(a for name, a, _banner in ROUTES if name == route)
+    app = build_app(agency=agency)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_with_keys(pilot, answers)
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        bottom = app.screen.query_one("#outcome").region.bottom
+        for part in ("#route-banner", "#contacts"):
+            region = app.screen.query_one(part).region
+            assert region.height > 0 and region.bottom <= bottom, part
+        banner = str(app.screen.query_one("#route-banner", Static).render())
+        assert "ROUTE:" in banner and "Why: " in banner
+        assert "☎" in str(app.screen.query_one("#contacts", Static).render())
+
+
+async def test_a_wide_terminal_gives_the_checklist_its_step_names_in_full() -> None:
+    app = build_app()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"Motel", "enter", "y", "f2")
+        await pilot.pause()
+        checklist = app.screen.query_one("#outcome-checklist", Static)
+        lines = str(checklist.render()).splitlines()
+        assert any(
+            "Officer to the scene + notify the trafficking point of contact" in line
+            for line in lines
+        )
+        assert max(len(line) for line in lines) <= checklist.content_region.width  # none cut

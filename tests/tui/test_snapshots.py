@@ -94,3 +94,13 @@ def test_training_call_and_debrief(snap_compare: Any, tmp_path: Path) -> None:
         terminal_size=(80, 24),
         press=["f2", "c", "y"],
     )
+
+
+def test_outcome_with_a_filled_agency_file(snap_compare: Any, tmp_path: Path) -> None:
+    """At 80x24: the route, why, who to call and what to tell the caller in view."""
+    from tests.tui.test_dispatch import AGENCY
+
+    agency = tmp_path / "agency.yaml"
+    agency.write_text(AGENCY)
+    app = build_app(agency=agency, context={"incident": "26-1130"})
+    assert snap_compare(app, terminal_size=(80, 24), run_before=route(ROUTES[0][1]))

@@ -22,14 +22,14 @@ from .notices import show
 from .screens.call_screen import CallScreen
 from .screens.confirm_screen import ConfirmScreen
 from .screens.outcome_screen import OutcomeScreen
-from .widgets.too_small import MIN_HEIGHT, MIN_WIDTH
+from .widgets.too_small import MIN_HEIGHT, WIDTHS
 
 
 class TriageApp(PrivateCrashReport, App[int]):
     CSS_PATH = "app.tcss"
     TITLE = "trafficking-triage"
     ENABLE_COMMAND_PALETTE = False
-    HORIZONTAL_BREAKPOINTS = [(0, "-too-narrow"), (MIN_WIDTH, "-compact"), (80, "-roomy")]
+    HORIZONTAL_BREAKPOINTS = WIDTHS
     VERTICAL_BREAKPOINTS = [(0, "-too-short"), (MIN_HEIGHT, "-tall-enough")]
     # F1 and F2 are not priority bindings on purpose: a key pressed just before them (an answer)
     # is handled first, so the danger-now key can never overtake and swallow it.

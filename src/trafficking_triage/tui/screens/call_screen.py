@@ -134,13 +134,13 @@ class CallScreen(SizedScreen[None]):
             return
         title = call.protocol.outcomes[settled.outcome].title
         lines = [
+            Content.assemble((f" ROUTE SETTLED: {title.upper()} ", "bold reverse")),
             Content.assemble(
-                (f" ROUTE SETTLED: {title.upper()} ", "bold reverse"), ("  F6 the route", "dim")
+                ("Dispatch now; keep asking if it is safe.", "bold"), ("  F6: the route", "dim")
             ),
             *contact_lines(self.session, settled.outcome, short=True),
             *radio_lines(self.session, call),
-            Content.styled("Dispatch now; keep asking if it is safe.", "bold"),
-        ]
+        ]  # at most 7 lines show (see app.tcss): F6 shows it all
         panel.update(Content("\n").join(lines))
         self.refresh_bindings()
 

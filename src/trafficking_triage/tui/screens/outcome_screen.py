@@ -67,10 +67,14 @@ class OutcomeScreen(SizedScreen[None]):
     def compose(self) -> ComposeResult:
         yield CallHeader(id="header")
         with Horizontal(id="outcome-body", classes="body"):
+            # What the dispatcher needs first, in the first lines (in view at 80x24 whatever
+            # the agency settings hold): the route and why in a line, then who to call.
             with VerticalScroll(id="outcome"):
                 yield Static(id="route-banner")
                 yield Static(id="contacts")
                 yield Static(id="tell")
+                yield Static(id="summary")
+                yield Static(id="radio")
                 yield Static(id="because")
             with Vertical(id="side"):
                 yield Checklist(id="outcome-checklist")
@@ -98,10 +102,14 @@ class OutcomeScreen(SizedScreen[None]):
         self._show_time()
         self.query_one("#route-banner", Static).update(
             Content.assemble(
-                (f" ROUTE: {outcome.title.upper()} ", "bold reverse"), "\n", outcome.summary
+                (f" ROUTE: {outcome.title.upper()} ", "bold reverse"), "\n", self.why_line()
             )
         )
         self.query_one("#contacts", Static).update(self.contacts_text(target))
+        self.query_one("#summary", Static).update(Content(outcome.summary))
+        radio = self.radio_text()
+        self.query_one("#radio", Static).update(radio)
+        self.query_one("#radio", Static).display = bool(radio.plain)
         self.query_one("#tell", Static).update(
             Content.assemble(
                 ("TELL THE CALLER\n", "bold"), local(outcome.tell_caller, call.state.language)
@@ -123,10 +131,25 @@ class OutcomeScreen(SizedScreen[None]):
             self.call, self.call.clock(), where, self.session.records_trouble
         )
 
+    def why_line(self) -> Content:
+        """Why this route, in one line (the answers that decided it follow further down)."""
+        route = self.call.state.route
+        if route is None:
+            because = "the answers so far leave only this route"
+        elif route.escalated:
+            because = "the danger-now key (F2) was pressed"
+        else:
+            because = route.because
+        return Content.assemble(("Why: ", "bold"), because)
+
     def contacts_text(self, outcome_id: str) -> Content:
         lines = [Content.styled("CALL OR TRANSFER TO", "bold")]
         lines += contact_lines(self.session, outcome_id)
-        lines += radio_lines(self.session, self.call)
+        return Content("\n").join(lines)
+
+    def radio_text(self) -> Content:
+        """The radio alerts and the agency's local resources, below what to tell the caller."""
+        lines = radio_lines(self.session, self.call)
         settings = self.session.settings
         for resource in settings.settings.resources if settings is not None else []:
             details = " · ".join(v for v in (resource.phone, resource.web, resource.note) if v)

@@ -6,6 +6,9 @@ from textual.widgets import Static
 
 MIN_WIDTH = 60
 MIN_HEIGHT = 20
+WIDTHS = [(0, "-too-narrow"), (MIN_WIDTH, "-compact"), (80, "-roomy"), (120, "-wide")]
+"""The screens' width classes (the App's breakpoints): too narrow to use, compact, roomy,
+and wide enough for the checklist's step names in full."""
 
 
 class TooSmall(Static):
