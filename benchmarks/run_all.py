@@ -62,11 +62,12 @@ def main(argv: list[str] | None = None) -> int:
     def row(
         what: str, ours: float, base: float, baseline: str, target: str, unit: str = "ms"
     ) -> None:
+        places = 3 if max(ours, base) < 1 else 1  # a settle check is thousandths of a ms
         rows.append(
             (
                 what,
-                f"{ours:,.1f} {unit}",
-                f"{base:,.1f} {unit} ({baseline})",
+                f"{ours:,.{places}f} {unit}",
+                f"{base:,.{places}f} {unit} ({baseline})",
                 f"{ours / base:.2f}x",
                 target,
             )
