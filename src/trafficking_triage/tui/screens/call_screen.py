@@ -136,7 +136,8 @@ class CallScreen(SizedScreen[None]):
         lines = [
             Content.assemble((f" ROUTE SETTLED: {title.upper()} ", "bold reverse")),
             Content.assemble(
-                ("Dispatch now; keep asking if it is safe.", "bold"), ("  F6: the route", "dim")
+                ("Send or transfer now; keep asking if it is safe.", "bold"),
+                ("  F6: the route", "dim"),
             ),
             *contact_lines(self.session, settled.outcome, short=True),
             *radio_lines(self.session, call),
