@@ -553,21 +553,24 @@ def _cad_context(args: argparse.Namespace) -> dict[str, str]:
 
 def _context_map(text: str, where: str) -> dict[str, str]:
     """A CAD context mapping, checked; a message never repeats a value (a caller's location)."""
-    from .protocol.yamlfile import parse_yaml
+    import yaml
+
     from .session import ConsoleError
 
     try:
-        data, _, problems = parse_yaml(text, where)
-    except FileProblems:
-        data, problems = None, []
-    if problems or not isinstance(data, dict):
+        # The base loader reads every value as text: a callback "+15551234567" or an
+        # incident "0123" stays as the CAD wrote it (never a number, an octal, a time).
+        data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - builds str/list/dict only
+    except yaml.YAMLError:
+        data = None
+    if not isinstance(data, dict):
         raise ConsoleError(f"{where}: not a mapping of {', '.join(CAD_KEYS)}")
     unknown = sorted(str(key) for key in data if key not in CAD_KEYS)
     if unknown:
         named = ", ".join(ascii(key)[1:-1] for key in unknown)
         raise ConsoleError(f"{where}: unknown keys {named} (known: {', '.join(CAD_KEYS)})")
     for key, value in data.items():
-        if not isinstance(value, str | int) or isinstance(value, bool):
+        if not isinstance(value, str):
             raise ConsoleError(f"{where}: {key} must be text or a number")
     return {str(key): str(value) for key, value in data.items()}
 

@@ -217,6 +217,9 @@ class CallSession:
         """Training with the why and source of each question in view, for a projector."""
         self.call: Call | None = None
         self.recorder: Recorder | None = None
+        self.unsaved: list[Recorder] = []
+        """Closed calls whose last events could not be written yet: tried again after every
+        action."""
         self.records_trouble: str | None = None
         """Why the call records cannot be written right now; None while all is saved."""
         self.on_change: Callable[[], None] = lambda: None
@@ -303,11 +306,17 @@ class CallSession:
 
     def _retry(self, call: Call) -> None:
         """A call begun while the records could not be written: written in full (from its
-        first event) as soon as they can be, then recorded as usual."""
-        if self.recorder is not None or self.data_dir is None:
-            return
-        self._attach(call)
-        if self.recorder is not None:
+        first event) as soon as they can be, then recorded as usual; and the closed calls
+        whose last events are still pending."""
+        for recorder in list(self.unsaved):
+            recorder.flush()
+            if recorder.saved:
+                recorder.finish()
+                self.unsaved.remove(recorder)
+        if self.recorder is None and self.data_dir is not None:
+            self._attach(call)
+        saved = self.recorder is not None and self.recorder.saved and not self.unsaved
+        if saved and self.records_trouble is not None:
             self._recovered()
 
     def pick(self, scenario: Scenario | None) -> None:
@@ -400,9 +409,11 @@ class CallSession:
         if store.row(found.row.id).status != "open":
             store.release(found.row.id)
             return Refusal("Another console has just closed that call.", title="Unfinished call")
+        if found.row.protocol_sha256 != self.loaded.sha256 and not resumable:
+            return None  # taken with another protocol: closed without replaying it on this one
         try:
             return Call(self.protocol, store.events(found.row.id), clock=self.clock)
-        except CallError:
+        except (CallError, KeyError):
             if resumable:
                 store.release(found.row.id)
                 return Refusal("This call cannot be resumed here: its events do not replay.")
@@ -418,10 +429,31 @@ class CallSession:
             self._act(lambda call: call.close("abandoned"))
 
     def finish(self) -> None:
-        """Let go of the call's lock (its console is done with it)."""
+        """Let go of the call's lock (its console is done with it). A call with events not
+        yet written keeps its lock and is written as soon as the records can be."""
         if self.recorder is not None:
-            self.recorder.finish()
+            if self.recorder.saved:
+                self.recorder.finish()
+            else:
+                self.unsaved.append(self.recorder)
             self.recorder = None
+
+    def quit_question(self) -> tuple[str, str] | None:
+        """What to ask before the console quits, or None when nothing would be lost."""
+        unsaved = self.unsaved_events()
+        if unsaved:
+            return (
+                f"Quit with {unsaved} events of this console's calls not saved?",
+                "They are lost if it quits now; ctrl+s saves the call to another file.",
+            )
+        if self.call_open():
+            return ("Quit with this call still open?", "It is closed as abandoned.")
+        return None
+
+    def unsaved_events(self) -> int:
+        """Events of this console's calls not yet in the records (the disk is full, say)."""
+        recorders = [*self.unsaved, *([self.recorder] if self.recorder else [])]
+        return sum(len(recorder.pending) for recorder in recorders)
 
     def shut(self) -> None:
         self.finish()
@@ -500,7 +532,7 @@ class CallSession:
         except CallError as refusal:
             self.on_change()
             return Refusal(str(refusal))
-        if self.records_trouble is not None:
+        if self.records_trouble is not None or self.unsaved:
             self._retry(call)
         if call.state.closed is not None:
             self.finish()

@@ -361,3 +361,68 @@ def test_a_live_call_is_never_offered_to_another_console(tmp_path: Path) -> None
     assert busy.stdout is not None and busy.stdout.read().strip() == "150"
     assert busy.returncode == 0
     assert looks > 10 and offered == set()
+
+
+def test_a_call_closed_while_the_disk_is_full_is_written_once_it_can_be(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = open_session(ConsoleOptions(data_dir=tmp_path))
+    call = session.start()
+    store = session.store
+    assert store is not None and session.recorder is not None
+    call_id = session.recorder.call_id
+    real_append = store.append
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(store, "append", full)
+    session.answer("Motel")
+    session.escalate()
+    session.close()
+    assert session.unsaved_events() > 0
+    question = session.quit_question()
+    assert question is not None and "not saved" in question[0]  # quitting asks first
+    monkeypatch.setattr(store, "append", real_append)
+    session.start()  # the next call's first action writes the last one's events
+    session.answer("Elm")
+    assert session.unsaved_events() == 0 and session.records_trouble is None
+    stored = RecordStore(tmp_path).events(call_id)
+    assert [e.kind for e in stored] == [e.kind for e in call.events]
+    assert RecordStore(tmp_path).row(call_id).status == "completed"
+
+
+def test_closing_a_call_taken_with_another_protocol_replays_nothing_and_keeps_its_route(
+    tmp_path: Path, shipped: LoadedProtocol
+) -> None:
+    other = tmp_path / "other.yaml"
+    text = (Path(__file__).resolve().parents[1] / "data" / "settling.yaml").read_text()
+    other.write_text(text)
+    first = open_session(ConsoleOptions(data_dir=tmp_path / "d", protocol=other))
+    first.start()
+    for value in ["no", "yes", "witness"]:
+        first.answer(value)
+    call_id = first.recorder.call_id  # type: ignore[union-attr]
+    first.recorder = None  # the console is gone (its lock with it, below)
+    first.store.release(call_id)  # type: ignore[union-attr]
+    renamed = text.replace("goto: tip_line", "goto: tips").replace("  tip_line: {", "  tips: {")
+    assert renamed.count("tips") == 2
+    other.write_text(renamed)  # the tip line outcome renamed: the old events name no outcome
+    second = open_session(ConsoleOptions(data_dir=tmp_path / "d", protocol=other))
+    found = second.unfinished()
+    assert found is not None and found.not_resumable is not None
+    assert second.close_unfinished(found) is None
+    row = RecordStore(tmp_path / "d").row(call_id)
+    assert row.status == "interrupted"
+
+
+def test_a_killed_training_call_is_never_offered_at_a_dispatchers_console(
+    tmp_path: Path,
+) -> None:
+    training = open_session(
+        ConsoleOptions(data_dir=tmp_path, training=True, scenario="hotel_housekeeper")
+    )
+    training.start()
+    training.answer("Motel")
+    training.recorder.finish()  # type: ignore[union-attr]
+    assert open_session(ConsoleOptions(data_dir=tmp_path)).unfinished() is None

@@ -268,3 +268,18 @@ def test_a_cad_context_that_cannot_be_used_is_a_message_that_repeats_no_value(
     assert main(["--data-dir", str(tmp_path / "d"), "--context-file", str(context)]) == 2
     err = capsys.readouterr().err
     assert said in err and "Secret" not in err and "Traceback" not in err
+
+
+def test_cad_context_values_stay_as_the_cad_wrote_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trafficking_triage.cli import _cad_context, build_parser
+
+    monkeypatch.setenv(
+        "TRAFFICKING_TRIAGE_CONTEXT", "{callback: +15551234567, incident: 0123, location: 12:30}"
+    )
+    assert _cad_context(build_parser().parse_args([])) == {
+        "callback": "+15551234567",
+        "incident": "0123",
+        "location": "12:30",
+    }

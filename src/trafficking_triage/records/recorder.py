@@ -44,6 +44,10 @@ class Recorder:
 
     def write(self, event: Event) -> None:
         self.pending.append(event)
+        self.flush()
+
+    def flush(self) -> None:
+        """Write every event still pending, in order; stop at the first that fails."""
         try:
             while self.pending:
                 self.store.append(self.call_id, self.pending[0], self.call)

@@ -225,7 +225,15 @@ class RecordStore:
             return db
         except sqlite3.OperationalError:
             # A read-only disk: SQLite cannot make the side files that reading a WAL database
-            # needs. Nothing can write to it either, so it is read as a file that cannot change.
+            # needs. Nothing can write to it either, so it is read as a file that cannot change
+            # unless its write-ahead log holds calls, which that way would go unseen.
+            wal = Path(f"{self.path}-wal")
+            if wal.exists() and wal.stat().st_size > 0:
+                raise RecordsError(
+                    f"the call records in {self.path} cannot be read here: the newest calls "
+                    f"are in {wal.name}, which cannot be read on a read-only disk. Copy the "
+                    "data directory to a disk that can be written, and read it there."
+                ) from None
             target += "&immutable=1"
             return sqlite3.connect(target, timeout=10, isolation_level=None, uri=True)
 
@@ -366,8 +374,9 @@ class RecordStore:
         )
         route = call.state.route.outcome if call is not None and call.state.route else None
         if isinstance(event, CallClosed):
-            self.db.execute(
-                "UPDATE calls SET status = ?, ended_at = ?, route = ? WHERE id = ?",
+            self.db.execute(  # a close written alone keeps the route the call had
+                "UPDATE calls SET status = ?, ended_at = ?, route = coalesce(?, route)"
+                " WHERE id = ?",
                 (event.how, event.at.isoformat(), route, call_id),
             )
         elif call is not None:
@@ -474,7 +483,7 @@ class RecordStore:
     def unfinished(self) -> list[CallRow]:
         """Open calls whose console is gone (killed, closed, crashed): to resume or close."""
         found = []
-        for row in self.rows(training=None, status="open"):
+        for row in self.rows(training=False, status="open"):  # a training call stays apart
             if row.id in self._locks or not self.hold(row.id):
                 continue
             try:

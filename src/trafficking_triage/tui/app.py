@@ -173,9 +173,10 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.push_screen(SaveElsewhereScreen(self.session))
 
     def action_request_quit(self) -> None:
+        question = self.session.quit_question()
         if isinstance(self.screen, ConfirmScreen):
             return
-        if not self.session.call_open():
+        if question is None:
             self.leave()
             return
 
@@ -184,8 +185,7 @@ class TriageApp(PrivateCrashReport, App[int]):
                 self.session.abandon()
                 self.leave()
 
-        asked = ConfirmScreen("Quit with this call still open?", "It is closed as abandoned.")
-        self.push_screen(asked, quit_)
+        self.push_screen(ConfirmScreen(*question), quit_)
 
     def leave(self) -> None:
         self.quitting = True
