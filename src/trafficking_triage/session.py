@@ -302,6 +302,9 @@ class CallSession:
         except RecordsUnwritable as error:
             self._trouble(error.cause)
             return False
+        except RecordsError:  # damaged, or not ours, since the console opened: left alone
+            self._trouble("the records file cannot be used")
+            return False
         return True
 
     def _retry(self, call: Call) -> None:
@@ -406,14 +409,15 @@ class CallSession:
             return Refusal(f"This call cannot be resumed here: {found.not_resumable}.")
         if not store.hold(found.row.id):
             return Refusal("Another console has just taken that call.", title="Unfinished call")
-        if store.row(found.row.id).status != "open":
-            store.release(found.row.id)
-            return Refusal("Another console has just closed that call.", title="Unfinished call")
-        if found.row.protocol_sha256 != self.loaded.sha256 and not resumable:
-            return None  # taken with another protocol: closed without replaying it on this one
         try:
+            if store.row(found.row.id).status != "open":
+                store.release(found.row.id)
+                closed = "Another console has just closed that call."
+                return Refusal(closed, title="Unfinished call")
+            if found.row.protocol_sha256 != self.loaded.sha256 and not resumable:
+                return None  # taken with another protocol: closed without replaying it here
             return Call(self.protocol, store.events(found.row.id), clock=self.clock)
-        except (CallError, KeyError):
+        except (CallError, KeyError, ValueError):  # events that do not replay, or unreadable
             if resumable:
                 store.release(found.row.id)
                 return Refusal("This call cannot be resumed here: its events do not replay.")
