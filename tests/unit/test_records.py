@@ -9,6 +9,7 @@ import stat
 import subprocess
 import sys
 import textwrap
+import threading
 from pathlib import Path
 
 import pytest
@@ -226,6 +227,30 @@ def test_four_consoles_appending_at_once_lose_and_mix_nothing(tmp_path: Path) ->
         notes = [e.text for e in events if e.kind == "note_added"]  # type: ignore[union-attr]
         assert notes == [f"console{n} note {i}" for i in range(200)]
         assert store.row(call_id).status == "completed"
+
+
+def test_consoles_opening_a_new_directory_together_all_open_it(tmp_path: Path) -> None:
+    """Consoles started at the same moment on a new directory: one makes the tables while the
+    others look. None may take the half-made file for a foreign database, or give up on the
+    switch to WAL, which SQLite refuses at once, without waiting, while another makes it."""
+    refused: list[str] = []
+
+    def open_store(directory: Path, ready: threading.Barrier) -> None:
+        ready.wait()
+        try:
+            RecordStore(directory).close()
+        except RecordsError as error:
+            refused.append(str(error))
+
+    for n in range(40):
+        directory = tmp_path / f"new{n}"
+        ready = threading.Barrier(8)
+        threads = [threading.Thread(target=open_store, args=(directory, ready)) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    assert refused == []
 
 
 def test_json_events_round_trip(tmp_path: Path, shipped: LoadedProtocol) -> None:

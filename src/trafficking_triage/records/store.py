@@ -15,6 +15,7 @@ import os
 import sqlite3
 import stat
 import tempfile
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -150,6 +151,8 @@ def cause_of(error: BaseException) -> str:
         return "writing there is not permitted"
     if number == errno.EDQUOT or "quota" in text:
         return "the disk quota is used up"
+    if "locked" in text:
+        return "another program has held the records file locked for ten seconds"
     return f"the records file cannot be written ({type(error).__name__})"
 
 
@@ -191,7 +194,7 @@ class RecordStore:
             self._check_pages()
             if not read_only:
                 self._refuse_shared()
-                self.db.execute("PRAGMA journal_mode = WAL")
+                self._use_write_ahead_log()
                 self.db.execute("PRAGMA synchronous = FULL")
                 self._migrate()
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -274,7 +277,10 @@ class RecordStore:
 
     def _refuse_foreign_or_newer(self) -> None:
         """Before anything is written: a file this program must not touch stays untouched."""
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        # One statement, so one snapshot: another console may be making the tables right now.
+        version, tables = self.db.execute(
+            "SELECT user_version, (SELECT count(*) FROM sqlite_master) FROM pragma_user_version"
+        ).fetchone()
         if version > SCHEMA_VERSION:
             raise RecordsDamaged(
                 f"the call records in {self.path} were written by a newer version of this "
@@ -282,12 +288,25 @@ class RecordStore:
                 "left untouched: use the newer program."
             )
         # An empty new file reads as version 0; anything at version 0 with tables is foreign.
-        tables = self.db.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
         if version == 0 and tables:
             raise RecordsDamaged(
                 f"{self.path} is an SQLite database, but not one of call records. "
                 "It was left untouched."
             )
+
+    def _use_write_ahead_log(self) -> None:
+        """Switch a new file to WAL. SQLite answers this pragma "locked" at once, without
+        waiting the busy timeout, while another console is switching the same new file, so it
+        is tried again for as long as the busy timeout would have waited."""
+        deadline = time.monotonic() + 10
+        while True:
+            try:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
 
     def _migrate(self) -> None:
         """Bring the schema up to date. The version is read again under the write lock, so
