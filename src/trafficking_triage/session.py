@@ -27,6 +27,7 @@ from .records.store import RecordsUnwritable, cause_of
 
 if TYPE_CHECKING:
     from .engine import Call
+    from .engine.events import NoAnswer
     from .protocol import LoadedProtocol
     from .settings.loader import LoadedSettings
     from .settings.resolve import ResolvedContact
@@ -467,11 +468,28 @@ class CallSession:
     # -- the call's actions -----------------------------------------------------------------
     def answer(self, value: str, question: str | None = None) -> Refusal | None:
         """Record an answer; one meant for a question no longer asked is ignored."""
-        call = self.call
-        prompt = call.state.prompt if call is not None else None
-        if question is not None and (prompt is None or prompt.question != question):
+        if not self._still_asked(question):
             return None
         return self._act(lambda call: call.answer(value))
+
+    def not_answered(self, how: NoAnswer, question: str | None = None) -> Refusal | None:
+        """The caller does not know, or declines to say (meant for `question`, as `answer`)."""
+        if not self._still_asked(question):
+            return None
+        return self._act(lambda call: call.not_answered(how))
+
+    def _still_asked(self, question: str | None) -> bool:
+        call = self.call
+        prompt = call.state.prompt if call is not None else None
+        return question is None or (prompt is not None and prompt.question == question)
+
+    def switch_yes_no(self) -> bool | None:
+        """Yes/no mode on or off, by the dispatcher: the mode now, or None with no call."""
+        call = self.call
+        if call is None or not self.call_open():
+            return None
+        self._act(lambda call: call.switch_yes_no())
+        return call.yes_no_only()
 
     def back(self, to: str | None = None) -> Refusal | None:
         """Back to `to` (default: the previous question, or undo the danger-now key)."""

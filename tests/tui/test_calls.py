@@ -143,21 +143,21 @@ async def test_danger_now_from_a_text_field_and_from_the_reference() -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("M", "f2")
         await pilot.pause()
-        assert app.session.call is not None and app.session.call.state.route is not None
-        assert app.session.call.state.route.outcome == "officer"
-        assert app.session.call.state.route.escalated_at == "location"
+        assert app.session.call is not None and app.session.call.state.escalated is not None
+        assert app.session.call.dispatch_outcome() == "officer"
+        assert app.session.call.state.escalated.escalated_at == "location"
         assert isinstance(app.screen, OutcomeScreen)
         assert "danger-now key (F2) was pressed while asking: Where is this" in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
-        assert isinstance(app.screen, CallScreen) and app.session.call.state.route is None
+        assert isinstance(app.screen, CallScreen) and app.session.call.state.escalated is None
         await pilot.press("f1")
         await pilot.pause()
         assert isinstance(app.screen, ReferenceScreen)
         await pilot.press("f2")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen)
-        assert app.session.call.state.route is not None and app.session.call.state.route.escalated
+        assert app.session.call.state.escalated is not None
 
 
 async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
@@ -168,10 +168,8 @@ async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
         assert app.session.call is not None
         asked = [g.question for g in app.session.call.state.answers]
         assert asked[-3:] == ["caller_type", "can_speak_freely", "free_to_leave"]
-        assert (
-            app.session.call.state.route is not None
-            and app.session.call.state.route.escalated_at == "own_documents"
-        )
+        escalated = app.session.call.state.escalated
+        assert escalated is not None and escalated.escalated_at == "own_documents"
 
 
 async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
@@ -554,7 +552,7 @@ async def test_keys_typed_as_the_console_opens_reach_the_first_question(enter: s
         for _ in range(10):
             await pilot.pause()
         assert answered(app) == [("location", "Main"), ("danger_now", "no")]
-        route = app.session.call.state.route if app.session.call else None
+        route = app.session.call.state.escalated if app.session.call else None
         assert route is not None and route.outcome == "officer" and route.escalated_at == "weapons"
 
 

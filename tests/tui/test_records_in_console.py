@@ -131,19 +131,23 @@ async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
         assert (path.stat().st_mode & 0o777) == 0o600
 
 
-@pytest.mark.parametrize(("width", "separator"), [(80, " "), (100, "  ")])
-async def test_every_key_of_the_outcome_screen_fits_its_line(
-    tmp_path: Path, width: int, separator: str
-) -> None:
-    """Recording, the outcome screen offers seven keys; at 80 columns they fit once the hints
-    are one space apart, and a wider window spaces them out again."""
+@pytest.mark.parametrize("width", [80, 100, 160])
+async def test_every_key_of_the_outcome_screen_fits_its_line(tmp_path: Path, width: int) -> None:
+    """Recording, the outcome screen the danger-now key opens offers eleven keys: the
+    danger-now key first, a second line for those that do not fit, none cut."""
     app = app_with(tmp_path)
     async with app.run_test(size=(width, 24)) as pilot:
         await pilot.press(*"Motel", "enter", "f2")
         await pilot.pause()
-        line = str(app.screen.query_one(KeyHints).render())
-    keys = ["esc Back", "c Close call", "x Copy for CAD", "^q Quit", "f1 Help", "f2 DANGER NOW"]
-    assert line == " " + separator.join([*keys, "f4 Language"])
+        text = str(app.screen.query_one(KeyHints).render())
+    keys = ["f2 DANGER NOW", "esc Back", "f6 Questions", "e End questions", "c Close call"]
+    keys += ["x Copy for CAD", "f8 Note", "f9 Yes/no", "^q Quit", "f1 Help", "f4 Language"]
+    lines = text.splitlines()
+    assert lines[0].startswith(" f2 DANGER NOW") and "…" not in text
+    assert len(lines) == (1 if width == 160 else 2)
+    assert all(len(line) <= width for line in lines)
+    separator = "  " if width == 160 else " "
+    assert separator.join(line.strip() for line in lines) == separator.join(keys)
 
 
 @pytest.mark.parametrize("gap", [0.0, 0.003])

@@ -60,6 +60,17 @@ SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
         keys(*"Motel", "enter", "n", "n", "n", "f4", "f4"),
     ),
     ("compact_60x20", (60, 20), keys(*"Motel", "enter", "n")),
+    # Don't know, declined and a note in the trail; the note dialog over the question.
+    ("trail_with_no_answers_and_a_note", (80, 24), keys("f5", "f7", "f8", *"boss near", "enter")),
+    ("note_dialog", (80, 24), keys(*"Motel", "enter", "f8", *"caller whispers")),
+    # After the danger-now key: back to the questions, the next one after dispatch.
+    ("questions_after_danger_now", (80, 24), keys(*"Motel", "enter", "n", "f2", "f6")),
+    # A worker on the line: the question worded for them, the instructions too.
+    (
+        "question_worded_for_the_worker",
+        (80, 24),
+        keys(*"Motel", "enter", "n", "n", "n", "2", "y"),
+    ),
     ("too_small_50x15", (50, 15), None),
 ]
 

@@ -26,14 +26,14 @@ def problems_of(name: str) -> list[str]:
         (
             "unknown_key.yaml",
             [
-                "unknown_key.yaml:56:5: questions.location.sorce: unknown key 'sorce'"
+                "unknown_key.yaml:57:5: questions.location.sorce: unknown key 'sorce'"
                 " (did you mean 'source'?) [unknown-key]"
             ],
         ),
         (
             "dangling_reference.yaml",
             [
-                "dangling_reference.yaml:50:15: questions.free_to_leave.answers[1].next:"
+                "dangling_reference.yaml:51:15: questions.free_to_leave.answers[1].next:"
                 " no question, decision or outcome called 'locaton'"
                 " (did you mean 'location'?) [dangling-reference]"
             ],
@@ -41,26 +41,26 @@ def problems_of(name: str) -> list[str]:
         (
             "cycle.yaml",
             [
-                "cycle.yaml:58:11: questions.location.next: the call can go round in a loop:"
+                "cycle.yaml:59:11: questions.location.next: the call can go round in a loop:"
                 " free_to_leave -> location -> free_to_leave"
                 " (every way through must end at an outcome) [cycle]",
-                "cycle.yaml:61:5: decisions.route: 'route' cannot be reached from the start"
+                "cycle.yaml:62:5: decisions.route: 'route' cannot be reached from the start"
                 " ('free_to_leave') [unreachable]",
-                "cycle.yaml:78:5: outcomes.hotline: 'hotline' cannot be reached from the start"
+                "cycle.yaml:79:5: outcomes.hotline: 'hotline' cannot be reached from the start"
                 " ('free_to_leave') [unreachable]",
             ],
         ),
         (
             "unreachable.yaml",
             [
-                "unreachable.yaml:60:5: questions.callback: 'callback' cannot be reached"
+                "unreachable.yaml:61:5: questions.callback: 'callback' cannot be reached"
                 " from the start ('free_to_leave') [unreachable]"
             ],
         ),
         (
             "dead_end.yaml",
             [
-                "dead_end.yaml:67:9: decisions.route.rules[1]: a call can match none of the"
+                "dead_end.yaml:68:9: decisions.route.rules[1]: a call can match none of the"
                 " rules of 'route' and stop there (end the rules with one that has no 'when')"
                 " [dead-end]"
             ],
@@ -68,21 +68,21 @@ def problems_of(name: str) -> list[str]:
         (
             "duplicate_id.yaml",
             [
-                "duplicate_id.yaml:59:3: questions.location: 'location' is defined twice"
-                " (first defined at line 51) [duplicate-id]"
+                "duplicate_id.yaml:60:3: questions.location: 'location' is defined twice"
+                " (first defined at line 52) [duplicate-id]"
             ],
         ),
         (
             "yaml_syntax.yaml",
             [
-                "yaml_syntax.yaml:55:8: did not find expected ',' or '}'"
-                " (while parsing a flow mapping that began at line 54, column 11) [yaml-syntax]"
+                "yaml_syntax.yaml:56:8: did not find expected ',' or '}'"
+                " (while parsing a flow mapping that began at line 55, column 11) [yaml-syntax]"
             ],
         ),
         (
             "python_tag.yaml",
             [
-                "python_tag.yaml:55:10: the tag '!!python/object/apply:os.system' is not"
+                "python_tag.yaml:56:10: the tag '!!python/object/apply:os.system' is not"
                 " allowed: protocol files hold plain data only [unsafe-tag]"
             ],
         ),
@@ -103,25 +103,25 @@ def problems_of(name: str) -> list[str]:
         (
             "invalid_utf8.yaml",
             [
-                "invalid_utf8.yaml:54:27: not valid UTF-8 text (byte 0xe9)"
+                "invalid_utf8.yaml:55:27: not valid UTF-8 text (byte 0xe9)"
                 " (save the file as UTF-8) [encoding]"
             ],
         ),
         (
             "empty_text.yaml",
-            ["empty_text.yaml:55:10: questions.location.why: text is empty [empty-text]"],
+            ["empty_text.yaml:56:10: questions.location.why: text is empty [empty-text]"],
         ),
         (
             "empty_condition.yaml",
             [
-                "empty_condition.yaml:64:36: decisions.route.rules[0].when.any_indicator_kind:"
+                "empty_condition.yaml:65:36: decisions.route.rules[0].when.any_indicator_kind:"
                 " 'any_indicator_kind' is empty, so it never holds [empty-condition]"
             ],
         ),
         (
             "failing_case.yaml",
             [
-                "failing_case.yaml:90:13: cases[1].expect: case 'Free' reaches 'hotline',"
+                "failing_case.yaml:91:13: cases[1].expect: case 'Free' reaches 'hotline',"
                 " not 'officer' (Nothing found.) [case-failed]"
             ],
         ),
@@ -133,13 +133,14 @@ def test_broken_protocol_gets_its_exact_message(name: str, expected: list[str]) 
 
 def test_missing_language_names_every_text() -> None:
     problems = problems_of("missing_language.yaml")
-    assert len(problems) == 8
+    assert len(problems) == 9
     assert (
         "missing_language.yaml:40:11: questions.free_to_leave.text: no text in es"
         " [missing-language]"
     ) in problems
     assert any("outcomes.hotline.tell_caller: no text in es" in p for p in problems)
     assert any("'yes_label' must be given" in p for p in problems)
+    assert any("'unknown_label' must be given" in p for p in problems)
 
 
 def test_every_broken_fixture_is_covered() -> None:

@@ -15,27 +15,34 @@ MAX_STEPS = len(LOADED.protocol.questions) + 1
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_random_walk_ends_at_an_outcome(data: st.DataObject) -> None:
+    """Answers, don't-know and declined, back, the danger-now key and yes/no switches, in any
+    order: the call always ends at an outcome, the danger-now key's once pressed, and folding
+    its events again gives the same state."""
     call = Call.start(LOADED.protocol, LOADED.sha256)
     steps = 0
+    actions = ["answer"] * 8 + ["back", "danger", "unknown", "declined", "switch"]
     while call.state.prompt is not None:
         steps += 1
-        assert steps <= MAX_STEPS, "the walk did not end"
+        assert steps <= 4 * MAX_STEPS, "the walk did not end"
         prompt = call.state.prompt
-        action = data.draw(st.sampled_from(["answer"] * 8 + ["back", "danger"]))
+        action = data.draw(st.sampled_from(actions))
         if action == "back" and call.state.answers:
             call.back()
-            steps -= 2
-            continue
-        if action == "danger":
+        elif action == "danger":
             call.escalate()
-            break
-        if prompt.choices:
+        elif action in {"unknown", "declined"}:
+            call.not_answered(action)  # type: ignore[arg-type]
+        elif action == "switch":
+            call.switch_yes_no()
+        elif prompt.choices:
             call.answer(data.draw(st.sampled_from([c.id for c in prompt.choices])))
         elif prompt.kind == "number":
             call.answer(str(data.draw(st.integers(0, 500))))
         else:
             call.answer(data.draw(st.text(min_size=1, max_size=40).filter(str.strip)))
+        assert Call(LOADED.protocol, call.events).state == call.state
     route = call.state.route
     assert route is not None and route.outcome in LOADED.protocol.outcomes
-    # The fold is deterministic: the same events give the same state.
-    assert Call(LOADED.protocol, call.events).state == call.state
+    if call.state.escalated is not None:
+        assert route.outcome == LOADED.protocol.protocol.danger_outcome
+    assert call.state.settled is not None and call.state.settled.outcome == route.outcome

@@ -174,6 +174,7 @@ def protocols(draw: st.DrawFn) -> Protocol:
                 question["answers"].append(answer)
             if kind == "three":
                 question["closed"] = {"text": {"en": "Yes or no?"}, "yes": "x", "no": "y"}
+                question["if_unknown"] = draw(st.sampled_from(ids))
         questions[name] = question
 
     def condition() -> dict[str, Any]:

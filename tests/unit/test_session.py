@@ -112,9 +112,9 @@ def test_back_escalate_note_and_language(tmp_path: Path) -> None:
     assert session.switch_language() == "es+en"
     assert session.language == "es+en"  # the next call starts in it too
     assert session.escalate() is None
-    assert call.state.route is not None and call.state.route.escalated
+    assert call.state.escalated is not None and call.dispatch_outcome() == "officer"
     assert session.back() is None  # takes the danger-now key back
-    assert call.state.route is None
+    assert call.state.escalated is None and call.state.route is None
 
 
 def test_abandoning_keeps_the_call(tmp_path: Path) -> None:

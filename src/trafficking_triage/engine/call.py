@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..protocol.models import Condition, Decision, Protocol, Question, Rule
+from ..protocol.models import CallerKind, Condition, Decision, Protocol, Question, Rule
 from .events import (
     CallClosed,
     CallStarted,
@@ -20,6 +20,7 @@ from .events import (
     Escalated,
     Event,
     LanguageSwitched,
+    NoAnswer,
     NoteAdded,
     QuestionAnswered,
     QuestioningEnded,
@@ -28,6 +29,7 @@ from .events import (
     RouteUnsettled,
     StepTicked,
     WentBack,
+    YesNoSwitched,
 )
 from .reach import reach_for
 from .view import ChecklistItem, Choice, Prompt, StepStatus, utc_now
@@ -47,6 +49,10 @@ class Given:
     yes_no_form: bool
     """Asked in its yes/no form (the event's `closed`)."""
     at: datetime
+    seq: int
+    """The answer's place among the call's events (for what was in force before it)."""
+    unanswered: NoAnswer | None = None
+    """The caller did not know, or declined to say (see `QuestionAnswered.unanswered`)."""
 
 
 @dataclass(frozen=True)
@@ -86,6 +92,13 @@ class CallState:
     language: str = "en"
     settled: RouteSettled | None = None
     """Set once no answer still to come can change the route; cleared by going back."""
+    escalated: Route | None = None
+    """The danger-now key's route: it stands whatever the answers say, while the questions
+    go on after it, until Back takes the key press back."""
+    escalated_seq: int = 0
+    """The danger-now key press's place among the call's events."""
+    switches: list[tuple[int, bool]] = field(default_factory=list)
+    """Yes/no mode switched by the dispatcher: (place among the events, on)."""
     closed: CallClosed | None = None
 
 
@@ -175,6 +188,9 @@ class Call:
             if value not in known:
                 # The value is not repeated: it may be something the caller said.
                 raise CallError(f"not one of the answers to '{prompt.question}': {known}")
+            if prompt.yes_no_form and value == "unknown":
+                self.not_answered("unknown")  # the yes/no form's "don't know"
+                return
             question = self.protocol.questions[prompt.question]
             answer_id: str | None = value
             typed: str | None = None
@@ -193,42 +209,89 @@ class Call:
             text = value.strip()
             if not text:
                 raise CallError("an empty answer: type what the caller said")
-            if prompt.kind == "number" and not (text.isascii() and text.isdigit()):
-                raise CallError("a number is needed here (digits only)")
+            if prompt.kind == "number" and not any(c in "0123456789" for c in text):
+                raise CallError(
+                    "a number is needed here, in digits as the caller says it (8, about 8, "
+                    "8-10); if they do not know, record that with the don't-know key"
+                )
             event = QuestionAnswered(at=self.clock(), question=prompt.question, value=text)
+        self._answered(event)
+
+    def not_answered(self, how: NoAnswer) -> None:
+        """The caller does not know (`unknown`) or declines to say (`declined`): recorded as
+        such, and the call goes on the way the question's `unknown_answer` goes."""
+        prompt = self._require_prompt()
+        question = self.protocol.questions[prompt.question]
+        answer = question.unknown_answer
+        if question.kind == "choice" and answer is None:
+            raise CallError(f"'{prompt.question}' has no way on for a caller who does not say")
+        self._answered(
+            QuestionAnswered(
+                at=self.clock(),
+                question=prompt.question,
+                answer=answer,
+                closed=prompt.yes_no_form,
+                unanswered=how,
+            )
+        )
+
+    def _answered(self, event: QuestionAnswered) -> None:
         before = self.state.route
         self.record(event)
         self._note_route(before, event.question)
+
+    def switch_yes_no(self, on: bool | None = None) -> bool:
+        """Yes/no mode on or off (default: the other way), whatever the answers set; a
+        question on screen is asked again in the form the mode needs. Gives the mode now."""
+        if self.state.closed is not None:
+            raise CallError("the call is closed")
+        on = not self.yes_no_only() if on is None else on
+        prompt = self.state.prompt
+        before = self.state.route
+        self.record(YesNoSwitched(at=self.clock(), on=on))
+        self._note_route(before, prompt.question if prompt else None)
+        return on
 
     def back(self, to: str | None = None) -> list[str]:
         """Return to question `to` (default: the previous one). Gives the questions dropped.
 
         Right after the danger-now key, Back (with no `to`) takes the key press back."""
-        route = self.state.route
-        if to is None and route is not None and route.escalated:
+        escalated = self.state.escalated
+        if to is None and escalated is not None and self._escalation_last():
+            before = self.state.route
             self.record(
                 WentBack(
-                    at=self.clock(), to=route.escalated_at or "", dropped=[], undo_escalation=True
+                    at=self.clock(),
+                    to=escalated.escalated_at or "",
+                    dropped=[],
+                    undo_escalation=True,
                 )
             )
-            self._note_settled(route.escalated_at)
+            self._note_route(before, escalated.escalated_at)
             return []
         target = to if to is not None else self.back_target()
         if target is None:
             raise CallError("there is no earlier question to go back to")
         dropped = self.would_drop(target)
+        before = self.state.route
         self.record(WentBack(at=self.clock(), to=target, dropped=dropped))
-        self._note_settled(None)
+        self._note_route(before, None)
         return dropped
 
     def back_target(self) -> str | None:
-        """Where Back goes: the question the danger-now key was pressed on, else the last."""
-        route = self.state.route
-        if route is not None and route.escalated and route.escalated_at is not None:
-            return route.escalated_at
+        """Where Back goes: the question the danger-now key was pressed on, when that key was
+        the last thing done, else the last question answered."""
+        escalated = self.state.escalated
+        if escalated is not None and self._escalation_last() and escalated.escalated_at:
+            return escalated.escalated_at
         if self.state.answers:
             return self.state.answers[-1].question
         return None
+
+    def _escalation_last(self) -> bool:
+        """The danger-now key was pressed after the last answer still standing."""
+        answers = self.state.answers
+        return not answers or answers[-1].seq < self.state.escalated_seq
 
     def would_drop(self, to: str) -> list[str]:
         """The answered questions that fall away if the call goes back to `to`."""
@@ -240,9 +303,10 @@ class Call:
         return asked[asked.index(to) :]
 
     def escalate(self) -> None:
-        """The danger-now key: on a question or on an outcome, the officer route at once."""
+        """The danger-now key: on a question or on an outcome, the officer route at once. The
+        route settles on it; the questions left go on after dispatch if it is safe."""
         before = self.state.route
-        if before is not None and before.escalated:
+        if self.state.escalated is not None:
             return  # already on the officer route by this key
         prompt = self.state.prompt
         on_screen = prompt.question if prompt else None
@@ -288,8 +352,8 @@ class Call:
         return [q for q in protocol.questions if q in seen]
 
     def _escalated_at(self, question: str) -> bool:
-        route = self.state.route
-        return route is not None and route.escalated and route.escalated_at == question
+        escalated = self.state.escalated
+        return escalated is not None and escalated.escalated_at == question
 
     def tick(self, step: int, done: bool = True) -> None:
         if step not in {s.number for s in self.protocol.steps}:
@@ -305,6 +369,10 @@ class Call:
         self.record(LanguageSwitched(at=self.clock(), language=language))
 
     def close(self, how: CloseReason = "completed") -> CallClosed:
+        """Close the call. A completed call whose route has settled while questions remain
+        ends them first (recording those left unasked)."""
+        if how == "completed" and self.state.prompt is not None and self.state.settled:
+            self.end_questioning()
         event = CallClosed(at=self.clock(), how=how, open_steps=self.open_steps())
         self.record(event)
         return event
@@ -380,8 +448,34 @@ class Call:
                 return event
         return None
 
+    def caller_kind(self) -> CallerKind | None:
+        """Who is on the line, by the answer the protocol names (`caller_kind`): the worker,
+        someone calling about them, or None until they have said (or when they would not)."""
+        kinds = self.protocol.protocol.caller_kind
+        if kinds is None:
+            return None
+        for given in self.state.answers:
+            if given.question == kinds.question and given.unanswered is None:
+                if given.answer in kinds.worker:
+                    return "worker"
+                return "other" if given.answer in kinds.other else None
+        return None
+
     def yes_no_only(self) -> bool:
-        return _yes_no_only(self.protocol, self.state.answers)
+        """The caller can answer only yes or no now: an answer said so (see the protocol's
+        `closed_mode`) or the dispatcher switched it on, whichever came last."""
+        return self._yes_no_at(self.state.answers)
+
+    def _yes_no_at(self, answers: list[Given], before: int | None = None) -> bool:
+        """Yes/no mode after `answers`, counting the dispatcher's switches made before the
+        event at `before` (None: all of them)."""
+        marks = [(given.seq, True) for given in answers if self._closes(given)]
+        marks += [mark for mark in self.state.switches if before is None or mark[0] < before]
+        return max(marks)[1] if marks else False
+
+    def _closes(self, given: Given) -> bool:
+        question: Question = self.protocol.questions[given.question]
+        return any(a.id == given.answer and a.closed_mode for a in question.answers)
 
     # -- folding events into state ------------------------------------------------------------
     def _apply(self, event: Event) -> None:
@@ -401,14 +495,23 @@ class Call:
         if isinstance(event, QuestionAnswered):
             self._check_answer(event)
             state.answers.append(
-                Given(event.question, event.answer, event.value, event.closed, event.at)
+                Given(
+                    event.question,
+                    event.answer,
+                    event.value,
+                    event.closed,
+                    event.at,
+                    len(self.events),
+                    event.unanswered,
+                )
             )
             self._move_to(self._next(event))
         elif isinstance(event, WentBack):
             asked = [given.question for given in state.answers]
             if event.undo_escalation:
-                if state.route is None or not state.route.escalated:
+                if state.escalated is None:
                     raise CallError("there is no danger-now key press to take back")
+                state.escalated = None
             elif event.to in asked:
                 del state.answers[asked.index(event.to) :]
             elif not self._escalated_at(event.to):
@@ -419,14 +522,16 @@ class Call:
             if event.question != on_screen:
                 raise CallError(f"danger-now recorded at '{event.question}', not on screen")
             where = f" at '{event.question}'" if event.question else " on the outcome screen"
-            state.route = Route(
+            state.escalated = Route(
                 self.protocol.protocol.danger_outcome,
                 f"The danger-now key was pressed{where}",
                 (),
                 escalated=True,
                 escalated_at=event.question,
             )
-            state.prompt = None
+            state.escalated_seq = len(self.events)
+            if state.prompt is None:
+                state.route = state.escalated  # on an outcome: the route changes at once
         elif isinstance(event, StepTicked):
             if event.step not in {step.number for step in self.protocol.steps}:
                 raise CallError(f"there is no step {event.step}")
@@ -440,8 +545,14 @@ class Call:
             state.notes.append(event.text)
         elif isinstance(event, LanguageSwitched):
             state.language = event.language
+        elif isinstance(event, YesNoSwitched):
+            state.switches.append((len(self.events), event.on))
+            if state.prompt is not None:
+                self._move_to(state.prompt.question)  # asked again, in the form now needed
         elif isinstance(event, CallClosed):
             state.closed = event
+            if state.route is None and state.escalated is not None:
+                state.route = state.escalated  # closed right after the danger-now key
         elif isinstance(event, RouteSettled):
             state.settled = event
         elif isinstance(event, QuestioningEnded):
@@ -449,7 +560,7 @@ class Call:
                 raise CallError("the questions can be ended only once the route has settled")
             if event.question != state.prompt.question:
                 raise CallError(f"questions ended at '{event.question}', not on screen")
-            state.route = Route(
+            state.route = state.escalated or Route(
                 state.settled.outcome,
                 "The answers had settled the route; the dispatcher ended the questions there",
                 (),
@@ -465,7 +576,10 @@ class Call:
         if prompt is None or prompt.question != event.question:
             raise CallError(f"'{event.question}' is not the question being asked")
         question = self.protocol.questions[event.question]
-        if question.kind == "choice":
+        if event.unanswered is not None:
+            if event.answer != question.unknown_answer or event.value is not None:
+                raise CallError(f"'{event.question}' has no such way on for no answer")
+        elif question.kind == "choice":
             if event.answer not in {a.id for a in question.answers} or event.value is not None:
                 raise CallError(f"not one of the answers to '{event.question}'")
         elif event.closed:
@@ -480,20 +594,23 @@ class Call:
         self.state.skipped = []
         node: str = self.protocol.protocol.start
         for index, given in enumerate(self.state.answers):
-            self._move_to(node, self.state.answers[:index])
+            self._move_to(node, self.state.answers[:index], given.seq)
             node = self._next_for(given)
         self._move_to(node)
 
-    def _move_to(self, node: str, answers: list[Given] | None = None) -> None:
-        """Settle on the next thing to ask, passing through decisions and skipped questions."""
+    def _move_to(
+        self, node: str, answers: list[Given] | None = None, before: int | None = None
+    ) -> None:
+        """Settle on the next thing to ask, passing through decisions and skipped questions
+        (`answers` and `before`: the call as it stood then, when walked again after a back)."""
         state = self.state
         answers = state.answers if answers is None else answers
-        closed = _yes_no_only(self.protocol, answers)
+        closed = self._yes_no_at(answers, before)
         passed: tuple[Decision, Rule] | None = None
         while True:
             if node in self.protocol.outcomes:
                 state.prompt = None
-                state.route = self._explain(node, answers, passed)
+                state.route = state.escalated or self._explain(node, answers, passed)
                 return
             decision = self.protocol.decisions.get(node)
             if decision is not None:
@@ -518,14 +635,25 @@ class Call:
             closed = self.yes_no_only()
         meta = self.protocol.protocol
         if closed and not question.yes_no and question.closed is not None:
-            yes_no = (Choice("yes", meta.yes_label), Choice("no", meta.no_label))
+            yes_no = (
+                Choice("yes", meta.yes_label),
+                Choice("no", meta.no_label),
+                Choice("unknown", meta.unknown_label),
+            )
             return Prompt(node, question.kind, question.closed.text, yes_no, True)
         choices = tuple(Choice(a.id, a.label) for a in question.answers)
-        return Prompt(node, question.kind, question.text, choices, False)
+        return Prompt(node, question.kind, self._worded(question), choices, False)
+
+    def _worded(self, question: Question) -> dict[str, str]:
+        """The question's words for the person on the line, once they have said who they
+        are (before that, or with no form for them, its own text)."""
+        kind = self.caller_kind()
+        form = {"worker": question.for_worker, "other": question.for_other}.get(kind or "")
+        return form if form is not None else question.text
 
     def _next(self, event: QuestionAnswered) -> str:
         return self._next_for(
-            Given(event.question, event.answer, event.value, event.closed, event.at)
+            Given(event.question, event.answer, event.value, event.closed, event.at, 0)
         )
 
     def _next_for(self, given: Given) -> str:
@@ -568,7 +696,7 @@ class Call:
             if not answers:
                 return Route(outcome, "The protocol starts at this outcome", ())
             last = answers[-1]
-            reason = Reason(last.question, last.answer or last.value or "")
+            reason = Reason(last.question, last.answer or last.value or last.unanswered or "")
             return Route(outcome, "The last answer leads here", (reason,))
         decision, rule = passed
         if rule.when is not None:
@@ -625,6 +753,8 @@ class Call:
         """The outcomes this call can still end at, over every way the questions left could
         be answered (see engine.reach); one: the route is settled."""
         state = self.state
+        if state.escalated is not None:
+            return frozenset({state.escalated.outcome})
         if state.route is not None:
             return frozenset({state.route.outcome})
         if state.prompt is None:
@@ -639,12 +769,3 @@ class Call:
         if self.state.prompt is None:
             raise CallError("the route is reached: there is no question to answer")
         return self.state.prompt
-
-
-def _yes_no_only(protocol: Protocol, answers: list[Given]) -> bool:
-    for given in answers:
-        question: Question = protocol.questions[given.question]
-        for answer in question.answers:
-            if answer.id == given.answer and answer.closed_mode:
-                return True
-    return False

@@ -37,6 +37,10 @@ class CallStarted(_Event):
     """The agency settings file in force for this call, if any."""
 
 
+NoAnswer = Literal["unknown", "declined"]
+"""Why a question has no real answer: the caller did not know, or declined to say."""
+
+
 class QuestionAnswered(_Event):
     """The caller answered the current question: an answer id, or the text typed for them."""
 
@@ -47,6 +51,10 @@ class QuestionAnswered(_Event):
     closed: bool = False
     """Asked in its yes/no form because the caller could not talk freely. (The name is kept
     as it is written in every record; the code calls it `yes_no_form`.)"""
+    unanswered: NoAnswer | None = None
+    """The caller gave no answer: did not know, or declined to say. A choice question then
+    records the answer whose way the call goes on (the question's `unknown_answer`); a typed
+    one records no value."""
 
 
 class WentBack(_Event):
@@ -122,6 +130,14 @@ class NoteAdded(_Event):
     text: str
 
 
+class YesNoSwitched(_Event):
+    """The dispatcher switched yes/no mode on or off (the caller can, or cannot, talk freely
+    now), whatever the answers had set."""
+
+    kind: Literal["yes_no_switched"] = "yes_no_switched"
+    on: bool
+
+
 class LanguageSwitched(_Event):
     """The language the questions are shown in changed."""
 
@@ -152,6 +168,7 @@ Event = Annotated[
     | StepTicked
     | NoteAdded
     | LanguageSwitched
+    | YesNoSwitched
     | CallClosed,
     Field(discriminator="kind"),
 ]

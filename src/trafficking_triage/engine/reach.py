@@ -7,12 +7,14 @@ and `validate`, and by the linter's settle-by promises.
 
 Exact, not a heuristic: it follows the graph and the decision rules as `Call` does, yes/no
 mode included (an answer that switches it on; a question's yes/no form then offers only the
-answers it stands for; a typed question without one is passed over). A walk is remembered by
-what the rules can see of it: the node, whether the caller is yes/no only, and only those
-answers, indicators and indicator kinds that some rule names. Everything else a caller says
-cannot change a route, so two walks that agree on these reach the same outcomes. The walk is
-iterative (a 10,000-question chain is no deeper than a short one) and each state is worked
-out once per protocol.
+answers it stands for, and its "don't know"; a typed question without one is passed over).
+The dispatcher's own switch of the mode is not foreseen: the call works it out again after
+the switch, and a route settled in yes/no mode can unsettle when the mode is switched off. A
+walk is remembered by what the rules can see of it: the node, whether the caller is yes/no
+only, and only those answers, indicators and indicator kinds that some rule names.
+Everything else a caller says cannot change a route, so two walks that agree on these reach
+the same outcomes. The walk is iterative (a 10,000-question chain is no deeper than a short
+one) and each state is worked out once per protocol.
 """
 
 from __future__ import annotations
@@ -127,7 +129,7 @@ class Reach:
             return [(State(question.next, yes_no_only, seen), asked)]
         answers = question.answers
         if yes_no_only and not question.yes_no and question.closed is not None:
-            offered = {question.closed.yes, question.closed.no}
+            offered = {question.closed.yes, question.closed.no, question.unknown_answer}
             answers = [answer for answer in answers if answer.id in offered]
         steps = []
         for answer in answers:

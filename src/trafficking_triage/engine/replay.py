@@ -51,6 +51,7 @@ def replay_answers(
         prompt = call.state.prompt
         if prompt.question == escalate_at:
             call.escalate()
+            call.end_questioning()  # the questions after the key are not the case's
             break
         if prompt.question not in answers:
             raise Unanswered(prompt.question, call)

@@ -37,7 +37,11 @@ def call_summary(loaded: LoadedProtocol, call: Call) -> dict[str, Any]:
         ],
         "facts": call.facts(),
         "answers": [
-            {"question": given.question, "answer": given.answer or given.value}
+            {
+                "question": given.question,
+                "answer": given.answer or given.value,
+                **({"unanswered": given.unanswered} if given.unanswered else {}),
+            }
             for given in call.state.answers
         ],
         "skipped": list(call.state.skipped),

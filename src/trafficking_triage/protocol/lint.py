@@ -63,6 +63,7 @@ class Linter:
         self.check_ids()
         self.check_references()
         self.check_questions()
+        self.check_caller_kinds()
         self.check_languages()
         if not any(f.rule in {"dangling-reference", "duplicate-id"} for f in self.findings):
             self.check_graph()
@@ -215,9 +216,21 @@ class Linter:
                             "dead-end",
                             "give it a 'next'",
                         )
+                known = {answer.id for answer in question.answers}
+                if question.if_unknown is not None:
+                    self.reference(
+                        (*base, "if_unknown"), question.if_unknown, known, f"answer of '{qid}'"
+                    )
+                elif question.answers and "unknown" not in known:
+                    self.add(
+                        base,
+                        f"a caller who does not know, or will not say, has no way on from '{qid}'",
+                        "no-unknown",
+                        "add an answer 'unknown', or name with 'if_unknown' the answer whose "
+                        "way such a caller goes",
+                    )
                 closed = question.closed
                 if closed is not None:
-                    known = {answer.id for answer in question.answers}
                     for key in ("yes", "no"):
                         target = getattr(closed, key)
                         if target is None:
@@ -249,6 +262,12 @@ class Linter:
                         "missing-key",
                         "add 'fact: <name>'",
                     )
+                if question.if_unknown is not None:
+                    self.add(
+                        (*base, "if_unknown"),
+                        "a typed question goes on from its own 'next' when the caller does not say",
+                        "misplaced-key",
+                    )
                 if question.closed is not None and (question.closed.yes or question.closed.no):
                     self.add(
                         (*base, "closed"),
@@ -256,11 +275,51 @@ class Linter:
                         "misplaced-key",
                     )
 
+    # -- words for the person on the line ---------------------------------------------------
+    def check_caller_kinds(self) -> None:
+        """A question about the worker is worded for both kinds of caller; whatever is worded
+        by kind needs the answer that tells the kind."""
+        p = self.protocol
+        kinds = p.protocol.caller_kind
+        worded = []
+        for qid, question in p.questions.items():
+            if question.about_worker:
+                for key in ("for_worker", "for_other"):
+                    if getattr(question, key) is None:
+                        self.add(
+                            ("questions", qid),
+                            f"'{qid}' is about the worker but has no '{key}'",
+                            "missing-key",
+                            "word it for a worker on the line (for_worker) and for someone "
+                            "calling about one (for_other)",
+                        )
+            if question.for_worker is not None or question.for_other is not None:
+                worded.append(("questions", qid))
+        worded += [("outcomes", oid) for oid, o in p.outcomes.items() if o.instructions]
+        if kinds is None:
+            if worded:
+                self.add(
+                    worded[0],
+                    "words chosen by who is calling, but nothing says who is calling",
+                    "missing-key",
+                    "add protocol.caller_kind: the question and its answers that mean the "
+                    "worker is on the line",
+                )
+            return
+        path: Path = ("protocol", "caller_kind")
+        if self.reference((*path, "question"), kinds.question, p.questions, "question"):
+            asked = p.questions[kinds.question]
+            known = {answer.id for answer in asked.answers}
+            for key in ("worker", "other"):
+                for index, answer in enumerate(getattr(kinds, key)):
+                    what = f"answer of '{kinds.question}'"
+                    self.reference((*path, key, index), answer, known, what)
+
     # -- languages --------------------------------------------------------------------------
     def check_languages(self) -> None:
         declared = self.protocol.protocol.languages
         meta = self.protocol.protocol
-        for key in ("yes_label", "no_label"):
+        for key in ("yes_label", "no_label", "unknown_label"):
             if key not in meta.model_fields_set and declared != ["en"]:
                 self.add(
                     ("protocol",),
@@ -286,7 +345,7 @@ class Linter:
     def caller_texts(self) -> Iterator[tuple[Path, dict[str, str]]]:
         """Every text a caller may hear, with its key path."""
         meta = self.protocol.protocol
-        for key in ("yes_label", "no_label"):
+        for key in ("yes_label", "no_label", "unknown_label"):
             # Left out, these default to English; a file declaring more languages must set them.
             if key in meta.model_fields_set or meta.languages != ["en"]:
                 yield ("protocol", key), getattr(meta, key)
@@ -296,8 +355,13 @@ class Linter:
                 yield ("questions", qid, "answers", index, "label"), answer.label
             if question.closed is not None:
                 yield ("questions", qid, "closed", "text"), question.closed.text
+            for key in ("for_worker", "for_other"):
+                if (form := getattr(question, key)) is not None:
+                    yield ("questions", qid, key), form
         for oid, outcome in self.protocol.outcomes.items():
             yield ("outcomes", oid, "tell_caller"), outcome.tell_caller
+            for kind, text in outcome.instructions.items():
+                yield ("outcomes", oid, "instructions", kind), text
 
     # -- graph ------------------------------------------------------------------------------
     def check_graph(self) -> None:
@@ -371,21 +435,10 @@ class Linter:
         self.paths = ways.get(start, 0)
 
     def check_closed_forms(self, reached: dict[str, int]) -> None:
-        """After a caller is found unable to speak freely, every choice must work as yes/no."""
+        """Yes/no mode can be switched on at any question (by an answer or by the
+        dispatcher), so every choice question must work as yes/no."""
         p = self.protocol
-        seeds = [
-            answer.next
-            for question in p.questions.values()
-            for answer in question.answers
-            if answer.closed_mode and answer.next is not None
-        ]
-        seen: set[str] = set()
-        while seeds:
-            node = seeds.pop()
-            if node in seen:
-                continue
-            seen.add(node)
-            seeds.extend(edge.target for edge in edges(p, node) if edge.target in self.nodes)
+        seen = self.nodes
         for qid in sorted(seen & set(p.questions)):
             question = p.questions[qid]
             if question.kind == "choice" and not question.yes_no and question.closed is None:

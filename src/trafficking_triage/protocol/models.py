@@ -50,6 +50,20 @@ class Source(Strict):
     url: str | None = None
 
 
+CallerKind = Literal["worker", "other"]
+"""Who is on the line: the worker it is happening to, or someone calling about them."""
+
+
+class CallerKinds(Strict):
+    """The answer that tells who is on the line: `question`'s answers in `worker` mean the
+    worker is calling, those in `other` someone calling about them; after any other answer
+    (one that can mean either) the caller hears the neutral words."""
+
+    question: Id
+    worker: list[Id] = Field(min_length=1)
+    other: list[Id] = Field(min_length=1)
+
+
 class Meta(Strict):
     id: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]*$")]
     version: Text
@@ -65,7 +79,11 @@ class Meta(Strict):
     through (`validate` proves it: see engine.reach)."""
     yes_label: LocalText = Field(default_factory=lambda: {"en": "Yes"})
     no_label: LocalText = Field(default_factory=lambda: {"en": "No"})
+    unknown_label: LocalText = Field(default_factory=lambda: {"en": "Don't know"})
     """The answers offered when a question is asked in its yes/no form."""
+    caller_kind: CallerKinds | None = None
+    """Which answer tells who is on the line, so questions and instructions can be worded
+    for them (a question's `for_worker` and `for_other`; an outcome's `instructions`)."""
 
 
 class Step(Strict):
@@ -140,10 +158,28 @@ class Question(Strict):
     """The fact a text or number answer fills in (location, callback, ...)."""
     closed: ClosedForm | None = None
     """(YAML key) The question's yes/no form, for a caller who cannot talk freely."""
+    about_worker: bool = False
+    """The question is about the worker: it must be worded for a worker on the line
+    (`for_worker`) and for someone calling about a worker (`for_other`); `text` is read
+    until the caller has said which they are."""
+    for_worker: LocalText | None = None
+    for_other: LocalText | None = None
+    if_unknown: Id | None = None
+    """For a choice question with no answer `unknown`: the answer whose way a caller who does
+    not know, or declines to say, goes on (the call records which it was)."""
 
     @property
     def yes_no(self) -> bool:
         return self.kind == "choice" and yes_no([answer.id for answer in self.answers])
+
+    @property
+    def unknown_answer(self) -> str | None:
+        """The answer a "does not know" or "declines to say" goes the way of (choice only)."""
+        if self.kind != "choice":
+            return None
+        if self.if_unknown is not None:
+            return self.if_unknown
+        return "unknown" if any(a.id == "unknown" for a in self.answers) else None
 
 
 class Condition(Strict):
@@ -177,6 +213,9 @@ class Outcome(Strict):
     steps: list[int] = Field(min_length=1)
     tell_caller: LocalText
     source: Id
+    instructions: dict[CallerKind, LocalText] = Field(default_factory=dict)
+    """Once the route has settled, what to tell a worker on the line and someone calling about
+    one: what to do and not do, what to do if they must hang up, whether a callback is safe."""
 
 
 class ReferenceSection(Strict):

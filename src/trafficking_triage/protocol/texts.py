@@ -43,11 +43,22 @@ def answer_label(protocol: Protocol, question: str, answer: str | None, display:
     return None
 
 
+NO_ANSWER_WORDS = {"unknown": "(does not know)", "declined": "(declined to say)"}
+"""How a question the caller gave no answer to reads, wherever the answer would."""
+
+
 def said(
-    protocol: Protocol, question: str, answer: str | None, value: str | None, display: str
+    protocol: Protocol,
+    question: str,
+    answer: str | None,
+    value: str | None,
+    display: str,
+    unanswered: str | None = None,
 ) -> str:
-    """What the caller answered, in words: the text typed, else the answer's label, else the
-    answer as recorded."""
+    """What the caller answered, in words: that they did not know or declined to say, else
+    the text typed, else the answer's label, else the answer as recorded."""
+    if unanswered is not None:
+        return NO_ANSWER_WORDS.get(unanswered, f"({unanswered})")
     if value is not None:
         return value
     return answer_label(protocol, question, answer, display) or answer or ""

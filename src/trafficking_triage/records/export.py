@@ -26,6 +26,7 @@ from ..engine.events import (
     RouteUnsettled,
     StepTicked,
     WentBack,
+    YesNoSwitched,
 )
 from ..protocol import Protocol
 from ..protocol.texts import local, said
@@ -74,10 +75,17 @@ def _fence(text: str) -> str:
     return "`" * max(3, longest + 1)
 
 
-def _said(protocol: Protocol, question: str, answer: str | None, value: str | None) -> str:
+def _said(
+    protocol: Protocol,
+    question: str,
+    answer: str | None,
+    value: str | None,
+    unanswered: str | None = None,
+) -> str:
     """What the caller answered, in the protocol's first language (exports are for the
     center's records, in one language whatever the call was taken in)."""
-    return safe(said(protocol, question, answer, value, protocol.protocol.languages[0]))
+    first = protocol.protocol.languages[0]
+    return safe(said(protocol, question, answer, value, first, unanswered))
 
 
 def _asked(protocol: Protocol, question: str) -> str:
@@ -114,7 +122,7 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
     facts = call.facts()
     caller = next((g for g in state.answers if p.questions[g.question].fact == "caller"), None)
     if caller is not None:
-        put("Caller", _said(p, caller.question, caller.answer, caller.value))
+        put("Caller", _said(p, caller.question, caller.answer, caller.value, caller.unanswered))
     if call.yes_no_only():
         put("Mode", "caller could not speak freely; yes/no questions only")
     if "location" in facts:
@@ -128,7 +136,7 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
         put("Facts", "; ".join(other))
     found = [p.indicators[name].label for name, _ in call.indicators()]
     put("Indicators", "; ".join(found) if found else "none found")
-    route = state.route
+    route = state.route or state.escalated  # the danger-now key's, as soon as it is pressed
     settled = state.settled
     if settled is not None:
         where = f" ({settled.question})" if settled.question else ""
@@ -141,6 +149,8 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
                 _reason(p, r.question, r.answer) for r in route.deciding
             )
         put("Why", why)
+    elif settled is not None:
+        put("Route", f"{p.outcomes[settled.outcome].title} (settled; questions still going on)")
     else:
         put("Route", "not reached")
     items = call.checklist()
@@ -158,11 +168,16 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
 def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
     """(time, what happened) for each event, worded for people."""
     out = []
+    settled = False  # answers once the route has settled are given after dispatch
     for event in events:
         what = event.kind.replace("_", " ")
         if isinstance(event, QuestionAnswered):
-            said = _said(protocol, event.question, event.answer, event.value)
+            said = _said(protocol, event.question, event.answer, event.value, event.unanswered)
             what = f"{_asked(protocol, event.question)} -> {said}"
+            if event.closed:
+                what += " (asked as yes/no)"
+            if settled:
+                what += " [after dispatch]"
         elif isinstance(event, WentBack):
             what = f"back to '{event.to}'; answers set aside: {', '.join(event.dropped) or 'none'}"
         elif isinstance(event, Escalated):
@@ -173,8 +188,12 @@ def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
             title = protocol.outcomes[event.outcome].title
             what = f"route settled on {title} after {event.asked} answers"
             what += " (none later can change it)"
+            settled = True
         elif isinstance(event, RouteUnsettled):
-            what = "route no longer settled (went back)"
+            what = "route no longer settled"
+            settled = False
+        elif isinstance(event, YesNoSwitched):
+            what = f"yes/no mode switched {'on' if event.on else 'off'} by the dispatcher"
         elif isinstance(event, QuestioningEnded):
             left = ", ".join(event.left) or "none"
             what = f"questions ended by the dispatcher at '{event.question}'; left unasked: {left}"

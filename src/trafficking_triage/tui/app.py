@@ -147,6 +147,9 @@ class TriageApp(PrivateCrashReport, App[int]):
 
     def action_danger_now(self) -> None:
         show(self, self.session.escalate())
+        call = self.session.call
+        if call and call.state.route is None and not isinstance(self.screen, OutcomeScreen):
+            self.push_screen(OutcomeScreen(self.session, by_f2=True))  # questions go on: F6
 
     def action_switch_language(self) -> None:
         """F4: the next display (English, Spanish, Spanish with English beneath, ...)."""
@@ -158,14 +161,9 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.session.next_call()
 
     def action_reference(self) -> None:
-        from .screens.reference_screen import ReferenceScreen
+        from .screens.reference_screen import toggle_reference
 
-        if isinstance(self.screen, ReferenceScreen):
-            self.pop_screen()
-        elif not isinstance(self.screen, ConfirmScreen):
-            settings = self.session.settings
-            resources = settings.settings.resources if settings else []
-            self.push_screen(ReferenceScreen(self.session.protocol, resources))
+        toggle_reference(self, self.session)
 
     def action_save_elsewhere(self) -> None:
         from .screens.save_elsewhere_screen import SaveElsewhereScreen

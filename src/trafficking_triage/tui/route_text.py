@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
+from ..protocol.texts import local
+
 if TYPE_CHECKING:
     from ..engine import Call
     from ..session import CallSession
@@ -52,4 +54,23 @@ def radio_lines(session: CallSession, call: Call) -> list[Content]:
     return [
         Content.assemble(("RADIO ", "bold"), alert.format_map(facts) + quiet)
         for alert in settings.settings.radio_alerts
+    ]
+
+
+KIND_NAMES = {"worker": "If the worker is on the line", "other": "If calling about someone else"}
+
+
+def instruction_lines(call: Call, outcome: str, *, general: bool = False) -> list[Content]:
+    """What to tell the caller once the route has settled, worded for who is on the line; until
+    the caller has said which they are, each form named (after the outcome's general words,
+    with `general`)."""
+    found = call.protocol.outcomes[outcome]
+    kind = call.caller_kind()
+    language = call.state.language
+    if kind is not None and kind in found.instructions:
+        return [Content(local(found.instructions[kind], language))]
+    lines = [Content(local(found.tell_caller, language))] if general else []
+    return lines + [
+        Content.assemble((f"{KIND_NAMES[name]}: ", "bold"), local(text, language))
+        for name, text in found.instructions.items()
     ]

@@ -42,9 +42,12 @@ def set_content(widget: Static, content: Content) -> None:
         widget.update(content)
 
 
-def answer_words(call: Call, question: str, answer: str | None, value: str | None) -> str:
-    """What the caller answered, in the call's language: an answer's label or the typed text."""
-    return said(call.protocol, question, answer, value, call.state.language)
+def answer_words(
+    call: Call, question: str, answer: str | None, value: str | None, unanswered: str | None = None
+) -> str:
+    """What the caller answered, in the call's language: an answer's label or the typed text
+    (or that they did not know, or declined to say)."""
+    return said(call.protocol, question, answer, value, call.state.language, unanswered)
 
 
 def elapsed(seconds: float) -> str:

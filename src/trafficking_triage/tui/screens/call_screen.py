@@ -12,8 +12,9 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
+from ..call_keys import CALL_KEYS, CallKeys
 from ..notices import show
-from ..route_text import contact_lines, radio_lines
+from ..route_text import contact_lines, instruction_lines, radio_lines
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
@@ -27,10 +28,11 @@ from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
     from ...engine import Call
+    from ...engine.events import NoAnswer
     from ...session import CallSession
 
 
-class CallScreen(SizedScreen[None]):
+class CallScreen(CallKeys, SizedScreen[None]):
     # The question panel gives the focus to the answer field or list as it shows a question;
     # Textual's own first focus would go to the hidden list first, restyling both.
     AUTO_FOCUS = ""
@@ -39,6 +41,9 @@ class CallScreen(SizedScreen[None]):
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),
         Binding("f3", "toggle_why", "Why", id="why"),
         Binding("f6", "show_route", "ROUTE", id="show_route"),
+        Binding("f5", "not_answered('unknown')", "Don't know", id="dont_know"),
+        Binding("f7", "not_answered('declined')", "Declined", id="declined"),
+        *CALL_KEYS,
         Binding("y", "answer_id('yes')", "Yes", show=False, id="yes"),
         Binding("n", "answer_id('no')", "No", show=False, id="no"),
         *[Binding(str(n), f"pick({n})", show=False, id=f"pick_{n}") for n in range(1, 10)],
@@ -141,6 +146,10 @@ class CallScreen(SizedScreen[None]):
             ),
             *contact_lines(self.session, settled.outcome, short=True),
             *radio_lines(self.session, call),
+            *[
+                Content.assemble(("TELL THE CALLER ", "bold"), line)
+                for line in instruction_lines(call, settled.outcome)
+            ],
         ]  # at most 7 lines show (see app.tcss): F6 shows it all
         panel.update(Content("\n").join(lines))
         self.refresh_bindings()
@@ -149,7 +158,7 @@ class CallScreen(SizedScreen[None]):
         if action == "show_route":  # offered once the route has settled
             call = self.session.call
             return call is not None and call.state.settled is not None
-        return True
+        return self.call_key_offered(action)
 
     def action_show_route(self) -> None:
         """F6: the full outcome screen for the settled route; Escape (or F6) comes back."""
@@ -196,7 +205,7 @@ class CallScreen(SizedScreen[None]):
         earlier = call.earlier_answer(question)
         if earlier is None:
             return None
-        return answer_words(call, question, earlier.answer, earlier.value)
+        return answer_words(call, question, earlier.answer, earlier.value, earlier.unanswered)
 
     # -- keys ------------------------------------------------------------------------------
     # Number and y/n keys answer at once, inside the key's own handling, so a key pressed
@@ -215,6 +224,11 @@ class CallScreen(SizedScreen[None]):
         panel = self.query_one(QuestionPanel)
         if panel.has_choice(answer_id):
             self.answer(answer_id, panel.question_shown())
+
+    def action_not_answered(self, how: NoAnswer) -> None:
+        """F5: the caller does not know; F7: the caller declines to say (any question)."""
+        panel = self.query_one(QuestionPanel)
+        show(self, self.session.not_answered(how, panel.question_shown()))
 
     def action_toggle_why(self) -> None:
         self.why_visible = not self.why_visible

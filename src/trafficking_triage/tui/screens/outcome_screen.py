@@ -1,8 +1,9 @@
 """The outcome screen: where the call goes, who to call, what to tell the caller, and why.
 
-Shown when the route is reached, and on F6 as soon as it has settled (no later answer can
-change it) while the questions go on: Escape or F6 then returns to them. The checklist of the
-steps that apply is ticked here with the steps' number keys.
+Shown when the route is reached; on F6 as soon as it has settled (no later answer can change
+it) while the questions go on, and Escape or F6 then returns to them; and on the danger-now
+key (F2), after which F6 goes on with the questions left and Escape takes the key back. The
+checklist of the steps that apply is ticked here with the steps' number keys.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from ...session import Refusal
+from ..call_keys import CALL_KEYS, CallKeys
 from ..notices import show
-from ..route_text import contact_lines, radio_lines
+from ..route_text import contact_lines, instruction_lines, radio_lines
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.key_hints import KeyHints
@@ -33,7 +35,7 @@ if TYPE_CHECKING:
     from ...session import CallSession
 
 
-class OutcomeScreen(SizedScreen[None]):
+class OutcomeScreen(CallKeys, SizedScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "Back", id="back"),
         Binding("backspace", "back", "Back", show=False, id="back_backspace"),
@@ -41,14 +43,17 @@ class OutcomeScreen(SizedScreen[None]):
         Binding("e", "end_questioning", "End questions", id="end_questioning"),
         Binding("c", "close_call", "Close call", id="close_call"),
         Binding("x", "copy_narrative", "Copy for CAD", id="copy_narrative"),
+        *CALL_KEYS,
         *[Binding(str(n), f"tick({n})", show=False, id=f"tick_{n}") for n in range(1, 10)],
     ]
 
-    def __init__(self, session: CallSession, *, by_f6: bool = False) -> None:
+    def __init__(self, session: CallSession, *, by_f6: bool = False, by_f2: bool = False) -> None:
         super().__init__()
         self.session = session
         self.by_f6 = by_f6
         """Opened with F6 on a settled route while the questions go on (not reached)."""
+        self.by_f2 = by_f2
+        """Opened by the danger-now key while questions were left: Escape takes it back."""
         call = session.call
         assert call is not None, "a call is routed (or settled) before its outcome shows"
         self.call: Call = call
@@ -57,7 +62,10 @@ class OutcomeScreen(SizedScreen[None]):
         """The call went back over the route this screen shows (one opened by F6 stays as
         long as the route is settled)."""
         call = self.call
-        return call.state.route is None and (not self.by_f6 or call.dispatch_outcome() is None)
+        if self.by_f2 and call.state.escalated is None:
+            return True  # the danger-now key was taken back
+        opened_early = self.by_f6 or self.by_f2
+        return call.state.route is None and (not opened_early or call.dispatch_outcome() is None)
 
     @property
     def early(self) -> bool:
@@ -111,8 +119,11 @@ class OutcomeScreen(SizedScreen[None]):
         self.query_one("#radio", Static).update(radio)
         self.query_one("#radio", Static).display = bool(radio.plain)
         self.query_one("#tell", Static).update(
-            Content.assemble(
-                ("TELL THE CALLER\n", "bold"), local(outcome.tell_caller, call.state.language)
+            Content("\n").join(
+                [
+                    Content.styled("TELL THE CALLER", "bold"),
+                    *instruction_lines(call, target, general=True),
+                ]
             )
         )
         self.query_one("#because", Static).update(self.because_text())
@@ -133,7 +144,7 @@ class OutcomeScreen(SizedScreen[None]):
 
     def why_line(self) -> Content:
         """Why this route, in one line (the answers that decided it follow further down)."""
-        route = self.call.state.route
+        route = self.call.state.route or self.call.state.escalated
         if route is None:
             because = "the answers so far leave only this route"
         elif route.escalated:
@@ -158,7 +169,7 @@ class OutcomeScreen(SizedScreen[None]):
 
     def because_text(self) -> Content:
         call = self.call
-        route = call.state.route
+        route = call.state.route or call.state.escalated
         if route is None:
             found = [call.protocol.indicators[name].label for name, _ in call.indicators()]
             signs = "; ".join(found) if found else "none so far"
@@ -185,7 +196,9 @@ class OutcomeScreen(SizedScreen[None]):
         show(self, self.session.toggle_step(number))
 
     def action_back(self) -> None:
-        if self.early:
+        if self.by_f2 and self.early:
+            show(self, self.session.back())  # takes the danger-now key back
+        elif self.early:
             self.action_questions()  # nothing is undone: the questions go on
         elif self.call.back_target() is not None:
             show(self, self.session.back())
@@ -195,12 +208,11 @@ class OutcomeScreen(SizedScreen[None]):
             self.dismiss()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in {"questions", "end_questioning", "close_call"}:
-            # Back to the questions, or end them, while they go on; close once reached.
-            return self.early == (action != "close_call")
-        # Without a record there is no narrative to copy: the key is not offered; nor while
-        # the questions go on (the key line keeps room for the danger-now key).
-        return action != "copy_narrative" or (self.session.recording() and not self.early)
+        if action in {"questions", "end_questioning"}:
+            return self.early  # back to the questions, or end them, while they go on
+        if action == "copy_narrative":
+            return self.session.recording()  # without a record there is no narrative to copy
+        return self.call_key_offered(action)
 
     def action_copy_narrative(self) -> None:
         """The call as plain text for the CAD remarks: to a private file, and to the
@@ -232,20 +244,30 @@ class OutcomeScreen(SizedScreen[None]):
         )
 
     def action_close_call(self) -> None:
+        """Close the call, asking first when steps are open or questions are left (those
+        left unasked are recorded, as `e` records them)."""
         open_steps = self.call.open_steps()
+        left = len(self.call.questions_left()) if self.early else 0
 
         def close(confirmed: bool | None = True) -> None:
             if confirmed:
                 show(self, self.session.close())
 
-        if not open_steps:
+        if not open_steps and not left:
             close()
             return
         steps = ", ".join(str(n) for n in open_steps)
+        question = "Close the call"
+        if open_steps:
+            question += f" with step{'s' if len(open_steps) != 1 else ''} {steps} open"
+        if left:
+            question += f"{' and' if open_steps else ''} with questions left to ask"
         self.app.push_screen(
             ConfirmScreen(
-                f"Close the call with step{'s' if len(open_steps) != 1 else ''} {steps} open?",
-                "The open steps are recorded with the call.",
+                f"{question}?",
+                "The open steps are recorded with the call."
+                if not left
+                else "What is left open or unasked is recorded with the call.",
             ),
             close,
         )

@@ -21,7 +21,10 @@ from ..widgets.too_small import TooSmall
 from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from ...protocol import Protocol
+    from ...session import CallSession
     from ...settings.models import Resource
 
 KEYS = """\
@@ -29,16 +32,22 @@ DURING A CALL
 1-9: pick the numbered answer
 y / n: answer a yes/no question
 arrows, Enter: move and pick
-typing, Enter: a typed answer
+typing, Enter: a typed answer (a number as said: 8, about 8, 8-10)
+F5: the caller does not know; F7: the caller declines to say (any question)
+F8: add a note to the call; F9: yes/no mode on or off
 Escape: back to the previous question (Backspace too, outside a text field)
 Tab: to the trail; Enter there goes back to that question
 F2: DANGER NOW, straight to the officer route, from any screen of a call
+F6: once the route has settled, the route; F6 or Escape comes back
 F3: show or hide why a question is asked
 F4: English, Spanish, or Spanish with English beneath
 
-ON THE OUTCOME SCREEN
+ON THE ROUTE SCREEN
 1-8: tick or untick a step
-c: close the call (asks first if steps are open)
+F6: back to the questions, while they go on (after F2 too)
+e: end the questions there (asks first)
+Escape right after F2: takes the danger-now key back
+c: close the call (asks first if steps are open or questions left)
 
 EVERYWHERE
 F1 or ?: this reference (Escape closes it)
@@ -157,3 +166,16 @@ class ReferenceScreen(SizedScreen[None]):
     def action_reference(self) -> None:
         if self.is_current:  # a second key in a burst must not dismiss twice
             self.dismiss()
+
+
+def toggle_reference(app: App[object], session: CallSession) -> None:
+    """F1 or ?: open the reference, or close it when it is on top (never over a question the
+    dispatcher is asked)."""
+    from .confirm_screen import ConfirmScreen
+
+    if isinstance(app.screen, ReferenceScreen):
+        app.pop_screen()
+    elif not isinstance(app.screen, ConfirmScreen):
+        settings = session.settings
+        resources = settings.settings.resources if settings else []
+        app.push_screen(ReferenceScreen(session.protocol, resources))

@@ -5,8 +5,8 @@ builds them all again whenever the keys change, which is on every answer; that c
 the time to the first question and from a key to the next one. This line is redrawn only
 when its text changes. Keys the screen offers but cannot take now are dimmed, as the Footer
 does; keys that do not apply now are left out. When the keys do not fit the width with two
-spaces between them, one space is used (the outcome screen's seven keys at 80 columns);
-beyond that the line ends in "…".
+spaces between them, one space is used; beyond that a second line takes the rest (a call's
+question screen at 80 columns), and it may end in "…". The danger-now key is always first.
 """
 
 from __future__ import annotations
@@ -55,16 +55,37 @@ class KeyHints(Static):
                 continue  # one hint per action (F1 and ? both open the reference)
             actions.add(binding.action)
             key = self.app.get_key_display(binding)
-            hints.append(
-                Content.assemble(
-                    (key, "bold" if enabled else "dim"),
-                    (f" {binding.description}", "" if enabled else "dim"),
-                )
+            hint = Content.assemble(
+                (key, "bold" if enabled else "dim"),
+                (f" {binding.description}", "" if enabled else "dim"),
             )
+            if binding.id == "danger_now":
+                hints.insert(0, hint)  # first: whatever else the line holds, it is never cut
+            else:
+                hints.append(hint)
         # Docked across the whole screen: before its first layout its width is the app's.
         width = self.size.width or self.app.size.width
+        lines = self.lay_out(hints, width)
+        self.styles.height = len(lines)
+        set_content(self, Content("\n").join(lines))
+
+    @staticmethod
+    def lay_out(hints: list[Content], width: int) -> list[Content]:
+        """One line with two spaces between the keys, else one space; when the keys do not
+        fit even so, a second line takes those that do not (the second line may end in …)."""
         for separator in ("  ", " "):
             line = Content.assemble(" ", Content(separator).join(hints))
             if line.cell_length <= width:
+                return [line]
+        first: list[Content] = []
+        for count, hint in enumerate(hints):
+            if Content.assemble(" ", Content(" ").join([*first, hint])).cell_length > width:
+                rest = hints[count:]
                 break
-        set_content(self, line)
+            first.append(hint)
+        else:
+            rest = []
+        lines = [Content.assemble(" ", Content(" ").join(first))]
+        if rest:
+            lines.append(Content.assemble(" ", Content(" ").join(rest)))
+        return lines

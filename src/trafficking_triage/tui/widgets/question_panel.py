@@ -118,9 +118,8 @@ class QuestionPanel(Vertical):
         else:
             if new_question:
                 typed.value = prefill or ""  # what the CAD passed in, else an empty field
-            typed.type = "integer" if prompt.kind == "number" else "text"
             typed.placeholder = (
-                "type the number, then Enter"
+                "the number as said (8, about 8, 8-10), then Enter"
                 if prompt.kind == "number"
                 else "type what the caller says, then Enter"
             )

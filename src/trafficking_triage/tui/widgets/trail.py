@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets.option_list import Option
 
+from ...engine.events import NoteAdded
 from ..words import answer_words, local
 from .steady_option_list import SteadyOptionList
 
@@ -21,23 +22,29 @@ class Trail(SteadyOptionList):
         self.choose = choose
         """Goes back to a question (the screen's, which asks first)."""
 
-    _shown: list[tuple[str, str | None, str | None]]
+    _shown: list[tuple[object, ...]]
     _language = ""
 
     def show(self, call: Call | None, language: str) -> None:
-        """List the answers; when the call only moved on, just the new ones are added.
-        Without a call there are none."""
+        """List the answers standing and the notes, in the order they came; when the call only
+        moved on, just the new ones are added. Without a call there are none."""
         language = language.split("+")[0]  # one language a line in the trail
-        wanted = [(g.question, g.answer, g.value) for g in call.state.answers] if call else []
-        shown: list[tuple[str, str | None, str | None]] = getattr(self, "_shown", [])
+        wanted = self.entries(call) if call else []
+        shown: list[tuple[object, ...]] = getattr(self, "_shown", [])
         if wanted[: len(shown)] != shown or self._language != language:
             self.clear_options()
             shown = []
         options = []
-        for question, answer, value in wanted[len(shown) :]:
+        for entry in wanted[len(shown) :]:
             assert call is not None
+            if entry[0] == "note":
+                text = str(entry[2])
+                options.append(Option(Content.assemble(("NOTE ", "bold reverse"), " ", text)))
+                continue
+            _kind, question, answer, value, unanswered = entry
+            assert isinstance(question, str)
             asked = local(call.protocol.questions[question].text, language)
-            said = answer_words(call, question, answer, value)
+            said = answer_words(call, question, answer, value, unanswered)  # type: ignore[arg-type]
             prompt = Content.assemble((said, "bold"), ("  ← ", "dim"), asked)
             options.append(Option(prompt, id=question))
         if options:
@@ -47,6 +54,20 @@ class Trail(SteadyOptionList):
         if self.option_count:
             self.highlighted = self.option_count - 1
         self.border_title = f"Trail ({self.option_count}) · Tab, Enter to go back"
+
+    @staticmethod
+    def entries(call: Call) -> list[tuple[object, ...]]:
+        """The answers standing and every note, by their place among the call's events."""
+        placed: list[tuple[int, tuple[object, ...]]] = [
+            (g.seq, ("answer", g.question, g.answer, g.value, g.unanswered))
+            for g in call.state.answers
+        ]
+        placed += [
+            (index, ("note", index, event.text))
+            for index, event in enumerate(call.events)
+            if isinstance(event, NoteAdded)
+        ]
+        return [entry for _seq, entry in sorted(placed, key=lambda item: item[0])]
 
     def action_select(self) -> None:
         # Going back asks first (how many answers fall away); the question is put inside the

@@ -1,0 +1,203 @@
+"""Answers a caller can really give: "I don't know", "I'd rather not say", a number said
+roughly; yes/no mode switched by the dispatcher; questions worded for the person on the line;
+and the danger-now key with the questions going on after it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import DATA
+from trafficking_triage.engine import Call, CallError, Unanswered, replay_answers
+from trafficking_triage.engine.events import QuestionAnswered
+from trafficking_triage.protocol import FileProblems, LoadedProtocol, load_protocol
+from trafficking_triage.protocol.texts import local
+
+
+def start(loaded: LoadedProtocol) -> Call:
+    return Call.start(loaded.protocol, loaded.sha256)
+
+
+def to_question(loaded: LoadedProtocol, question: str, **answers: str) -> Call:
+    """The shipped call, answered with `answers` (default: no to every yes/no question) until
+    `question` is asked."""
+    call = start(loaded)
+    while call.state.prompt is not None and call.state.prompt.question != question:
+        prompt = call.state.prompt
+        given = answers.get(prompt.question)
+        if given is None:
+            given = "no" if prompt.choices else "Main St"
+            if prompt.question == "caller_type":
+                given = "victim_inside"
+        call.answer(given)
+    return call
+
+
+def last_answer(call: Call) -> QuestionAnswered:
+    answers = [e for e in call.events if isinstance(e, QuestionAnswered)]
+    return answers[-1]
+
+
+@pytest.mark.parametrize("how", ["unknown", "declined"])
+@pytest.mark.parametrize(
+    ("question", "recorded"),
+    [
+        ("location", None),  # typed: no value at all
+        ("danger_now", "unknown"),  # the question's own "Don't know" answer
+        ("caller_type", "other"),  # no such answer: the protocol's if_unknown
+        ("people_count", None),  # a number
+    ],
+)
+def test_every_question_takes_does_not_know_and_declined_distinctly(
+    shipped: LoadedProtocol, how: str, question: str, recorded: str | None
+) -> None:
+    call = to_question(shipped, question)
+    call.not_answered(how)  # type: ignore[arg-type]
+    event = last_answer(call)
+    assert (event.question, event.answer, event.value, event.unanswered) == (
+        question,
+        recorded,
+        None,
+        how,
+    )
+    # The call went on: never stuck on a caller who does not say.
+    assert call.state.prompt is None or call.state.prompt.question != question
+    assert Call(shipped.protocol, call.events).state == call.state
+
+
+def test_a_typed_fact_not_said_is_not_filled_in(shipped: LoadedProtocol) -> None:
+    call = start(shipped)
+    call.not_answered("declined")
+    assert "location" not in call.facts()
+    from trafficking_triage.records.export import timeline
+
+    assert timeline(shipped.protocol, call.events)[1][1].endswith("-> (declined to say)")
+
+
+def test_a_yes_no_form_offers_dont_know_which_records_no_answer(shipped: LoadedProtocol) -> None:
+    call = to_question(shipped, "people_count", can_speak_freely="no")
+    prompt = call.state.prompt
+    assert prompt is not None and prompt.yes_no_form
+    assert [choice.id for choice in prompt.choices] == ["yes", "no", "unknown"]
+    call.answer("unknown")
+    event = last_answer(call)
+    assert event.closed and event.unanswered == "unknown" and event.value is None
+
+
+def test_the_dispatcher_switches_yes_no_mode_either_way(shipped: LoadedProtocol) -> None:
+    call = to_question(shipped, "caller_type")
+    assert not call.yes_no_only()
+    assert call.switch_yes_no() is True
+    prompt = call.state.prompt
+    assert prompt is not None and prompt.yes_no_form  # asked again, as yes/no
+    assert local(prompt.text, "en") == "Is this happening to you yourself?"
+    assert call.switch_yes_no() is False
+    prompt = call.state.prompt
+    assert prompt is not None and not prompt.yes_no_form
+    # Switched off after "cannot talk freely" set it: the dispatcher's word is the last.
+    call = to_question(shipped, "free_to_leave", can_speak_freely="no")
+    assert call.yes_no_only()
+    call.switch_yes_no(False)
+    assert not call.yes_no_only()
+    assert [e.kind for e in call.events][-1] == "yes_no_switched"
+    assert Call(shipped.protocol, call.events).state == call.state
+
+
+def test_switching_yes_no_on_passes_over_a_typed_question_on_screen(
+    shipped: LoadedProtocol,
+) -> None:
+    call = start(shipped)
+    assert call.state.prompt is not None and call.state.prompt.question == "location"
+    call.switch_yes_no(True)  # "location" has no yes/no form: passed over
+    assert call.state.prompt is not None and call.state.prompt.question == "danger_now"
+    assert call.state.skipped == ["location"]
+
+
+def test_a_number_is_kept_as_said(shipped: LoadedProtocol) -> None:
+    for said in ("8", "about 8", "8-10", "maybe 20 or more"):
+        call = to_question(shipped, "people_count", can_speak_freely="yes")
+        call.answer(said)
+        assert call.facts()["people"] == said
+    call = to_question(shipped, "people_count", can_speak_freely="yes")
+    with pytest.raises(CallError, match="don't-know key"):
+        call.answer("lots")
+
+
+def test_questions_about_the_worker_are_worded_for_who_is_on_the_line(
+    shipped: LoadedProtocol,
+) -> None:
+    def words(caller: str) -> str:
+        call = to_question(shipped, "free_to_leave", caller_type=caller, can_speak_freely="yes")
+        assert call.state.prompt is not None
+        return local(call.state.prompt.text, "en")
+
+    assert words("victim_inside") == "Can you leave or quit the job if you want to?"
+    assert words("witness_specific") == "Can the worker leave or quit the job if they want to?"
+    neutral = local(shipped.protocol.questions["free_to_leave"].text, "en")
+    assert words("escaped_victim") == neutral  # can be either: the neutral words
+    call = to_question(shipped, "caller_type")
+    call.not_answered("declined")
+    while call.state.prompt is not None and call.state.prompt.question != "free_to_leave":
+        call.answer("yes")
+    assert call.state.prompt is not None and local(call.state.prompt.text, "en") == neutral
+
+
+def test_danger_now_then_questions_after_dispatch(shipped: LoadedProtocol) -> None:
+    call = to_question(shipped, "weapons", danger_now="no")
+    call.escalate()
+    assert call.dispatch_outcome() == "officer" and call.state.route is None
+    settled = call.state.settled
+    assert settled is not None and settled.question == "weapons"
+    call.answer("yes")  # weapons: asked after dispatch, recorded
+    call.not_answered("unknown")
+    assert [g.question for g in call.state.answers][-2:] == ["weapons", "controller_nearby"]
+    call.end_questioning()
+    route = call.state.route
+    assert route is not None and route.outcome == "officer" and route.escalated
+    assert call.close().open_steps
+
+
+def test_replay_with_danger_now_ends_at_the_officer(shipped: LoadedProtocol) -> None:
+    call = replay_answers(shipped.protocol, {"location": "Main St"}, escalate_at="danger_now")
+    assert call.state.route is not None and call.state.route.outcome == "officer"
+    with pytest.raises(Unanswered):
+        replay_answers(shipped.protocol, {})
+
+
+def write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "p.yaml"
+    path.write_text(text)
+    return path
+
+
+def problems(path: Path) -> list[str]:
+    try:
+        load_protocol(path, path.name)
+    except FileProblems as error:
+        return [str(p) for p in error.problems]
+    return []
+
+
+def test_the_lint_wants_a_way_on_for_no_answer_and_forms_for_both_callers(
+    tmp_path: Path,
+) -> None:
+    text = (DATA / "minimal.yaml").read_text()
+    assert '    if_unknown: "no"\n' in text
+    found = problems(write(tmp_path, text.replace('    if_unknown: "no"\n', "")))
+    assert found[0] == (
+        "p.yaml:39:5: questions.free_to_leave: a caller who does not know, or will not say, has"
+        " no way on from 'free_to_leave' (add an answer 'unknown', or name with 'if_unknown'"
+        " the answer whose way such a caller goes) [no-unknown]"
+    )
+    about = text.replace('    if_unknown: "no"\n', '    if_unknown: "no"\n    about_worker: true\n')
+    found = problems(write(tmp_path, about))
+    assert any("is about the worker but has no 'for_worker'" in p for p in found)
+    assert any("is about the worker but has no 'for_other'" in p for p in found)
+    worded = about.replace(
+        "    about_worker: true\n",
+        "    about_worker: true\n    for_worker: {en: Can you leave?}\n"
+        "    for_other: {en: Can the worker leave?}\n",
+    )
+    found = problems(write(tmp_path, worded))
+    assert any("nothing says who is calling" in p for p in found)
