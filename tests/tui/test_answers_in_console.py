@@ -147,3 +147,36 @@ async def test_the_danger_now_key_leads_the_key_line_and_is_never_cut() -> None:
         lines = str(app.screen.query_one(KeyHints).render())
         for key in ("f5 Don't know", "f7 Declined", "f8 Note", "f9 Yes/no", "f6 ROUTE"):
             assert key in lines
+
+
+async def test_f4_over_a_question_asked_first_leaves_the_question_up() -> None:
+    """F4 while "go back and change this answer?" is asked once took the question down, and
+    the `y` meant for it answered the call's question instead."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "n", "n", "tab", "up", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("f4", "n")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and [g.answer or g.value for g in call.state.answers] == [
+            "Motel",
+            "no",
+            "no",
+        ]
+        assert isinstance(app.screen, CallScreen)  # "n" answered the dialog: nothing changed
+
+
+async def test_back_after_ending_the_questions_returns_to_them_with_every_answer() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "y", "f6", "e", "y")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.route is not None
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        assert [g.question for g in call.state.answers] == ["location", "danger_now"]
+        assert call.state.prompt is not None and call.state.prompt.question == "weapons"

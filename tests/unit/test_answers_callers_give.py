@@ -201,3 +201,31 @@ def test_the_lint_wants_a_way_on_for_no_answer_and_forms_for_both_callers(
     )
     found = problems(write(tmp_path, worded))
     assert any("nothing says who is calling" in p for p in found)
+
+
+def test_back_takes_back_the_last_thing_done_ending_the_questions_too(
+    shipped: LoadedProtocol,
+) -> None:
+    """Back after `e` returns to the question the questions were ended on, with every answer
+    kept (it once dropped the answer that settled the route); after F2 on that route, Back
+    takes F2 back first and the questions stay ended."""
+    call = to_question(shipped, "weapons", danger_now="yes")
+    assert call.state.settled is not None and call.state.settled.outcome == "officer"
+    asked = [g.question for g in call.state.answers]
+    call.end_questioning()
+    assert call.back_target() == "weapons"
+    assert call.back() == []
+    assert call.state.prompt is not None and call.state.prompt.question == "weapons"
+    assert [g.question for g in call.state.answers] == asked
+    # Ended on the hotline route, then F2 on the reached route, then Back twice.
+    call = to_question(shipped, "language", caller_type="general_concern", can_speak_freely="yes")
+    assert call.state.settled is not None and call.state.settled.outcome == "hotline"
+    call.end_questioning()
+    call.escalate()
+    assert call.state.route is not None and call.state.route.outcome == "officer"
+    call.back()  # the danger-now key taken back: the ended route again, questions still ended
+    assert call.state.route is not None and call.state.route.outcome == "hotline"
+    assert call.state.prompt is None
+    call.back()  # the ending taken back
+    assert call.state.prompt is not None and call.state.prompt.question == "language"
+    assert Call(shipped.protocol, call.events).state == call.state

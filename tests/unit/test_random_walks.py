@@ -46,3 +46,48 @@ def test_random_walk_ends_at_an_outcome(data: st.DataObject) -> None:
     if call.state.escalated is not None:
         assert route.outcome == LOADED.protocol.protocol.danger_outcome
     assert call.state.settled is not None and call.state.settled.outcome == route.outcome
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_ending_the_questions_back_and_danger_in_any_order_refold_the_same(
+    data: st.DataObject,
+) -> None:
+    """The dispatcher's acts on a settled route (end the questions, the danger-now key, Back
+    over either, a yes/no switch) in any order, then a close: the same state on replay, a
+    route whenever the questions are over, and Back always able to undo what was done last."""
+    call = Call.start(LOADED.protocol, LOADED.sha256)
+    for _ in range(data.draw(st.integers(1, 30))):
+        state = call.state
+        options = ["back", "danger", "switch"]
+        if state.prompt is not None:
+            options += ["answer", "answer", "unknown"]
+            if state.settled is not None:
+                options += ["end", "end"]
+        action = data.draw(st.sampled_from(options))
+        if action == "back":
+            if call.back_target() is not None or state.escalated is not None:
+                call.back()
+        elif action == "danger":
+            call.escalate()
+        elif action == "switch":
+            if state.prompt is not None:
+                call.switch_yes_no()
+        elif action == "end":
+            call.end_questioning()
+        elif action == "unknown":
+            call.not_answered("unknown")
+        else:
+            prompt = state.prompt
+            assert prompt is not None
+            if prompt.choices:
+                call.answer(data.draw(st.sampled_from([c.id for c in prompt.choices])))
+            else:
+                call.answer("4" if prompt.kind == "number" else "words")
+        assert (call.state.prompt is None) == (call.state.route is not None)
+        assert Call(LOADED.protocol, call.events).state == call.state
+    call.close()
+    assert Call(LOADED.protocol, call.events).state == call.state
+    if call.state.escalated is not None:
+        route = call.state.route
+        assert route is not None and route.outcome == LOADED.protocol.protocol.danger_outcome

@@ -124,7 +124,9 @@ def test_the_danger_key_settles_on_the_danger_outcome_and_back_takes_it_back(
     call = walk_to(shipped.protocol, {"location": "Main St"}, escalate_at="danger_now")
     assert call.state.settled is not None
     assert (call.state.settled.outcome, call.state.settled.question) == ("officer", "danger_now")
-    call.back()
+    call.back()  # takes back the end of the questions (the replay ends them after the key)
+    assert call.state.route is None and call.state.settled is not None
+    call.back()  # then the key itself
     assert call.state.settled is None
 
 

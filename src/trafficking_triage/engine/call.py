@@ -97,6 +97,11 @@ class CallState:
     go on after it, until Back takes the key press back."""
     escalated_seq: int = 0
     """The danger-now key press's place among the call's events."""
+    ended: QuestioningEnded | None = None
+    """The dispatcher ended the questions on the settled route (until Back takes it back)."""
+    ended_seq: int = 0
+    ended_route: Route | None = None
+    """The route the questions were ended on."""
     switches: list[tuple[int, bool]] = field(default_factory=list)
     """Yes/no mode switched by the dispatcher: (place among the events, on)."""
     closed: CallClosed | None = None
@@ -256,6 +261,12 @@ class Call:
         """Return to question `to` (default: the previous one). Gives the questions dropped.
 
         Right after the danger-now key, Back (with no `to`) takes the key press back."""
+        ended = self.state.ended
+        if to is None and ended is not None and self._ending_last():
+            before = self.state.route
+            self.record(WentBack(at=self.clock(), to=ended.question, dropped=[], undo_end=True))
+            self._note_route(before, None)
+            return []
         escalated = self.state.escalated
         if to is None and escalated is not None and self._escalation_last():
             before = self.state.route
@@ -281,6 +292,8 @@ class Call:
     def back_target(self) -> str | None:
         """Where Back goes: the question the danger-now key was pressed on, when that key was
         the last thing done, else the last question answered."""
+        if self.state.ended is not None and self._ending_last():
+            return self.state.ended.question
         escalated = self.state.escalated
         if escalated is not None and self._escalation_last() and escalated.escalated_at:
             return escalated.escalated_at
@@ -289,9 +302,16 @@ class Call:
         return None
 
     def _escalation_last(self) -> bool:
-        """The danger-now key was pressed after the last answer still standing."""
+        """The danger-now key was pressed after the last answer still standing (and after
+        the questions were ended, if they were)."""
         answers = self.state.answers
-        return not answers or answers[-1].seq < self.state.escalated_seq
+        after_answers = not answers or answers[-1].seq < self.state.escalated_seq
+        return after_answers and self.state.ended_seq < self.state.escalated_seq
+
+    def _ending_last(self) -> bool:
+        """The questions were ended after the last answer and the danger-now key."""
+        escalated = self.state.escalated
+        return escalated is None or self.state.escalated_seq < self.state.ended_seq
 
     def would_drop(self, to: str) -> list[str]:
         """The answered questions that fall away if the call goes back to `to`."""
@@ -508,7 +528,11 @@ class Call:
             self._move_to(self._next(event))
         elif isinstance(event, WentBack):
             asked = [given.question for given in state.answers]
-            if event.undo_escalation:
+            if event.undo_end:
+                if state.ended is None or state.ended.question != event.to:
+                    raise CallError("there is no ending of the questions to take back")
+                state.ended, state.ended_seq = None, 0
+            elif event.undo_escalation:
                 if state.escalated is None:
                     raise CallError("there is no danger-now key press to take back")
                 state.escalated = None
@@ -516,7 +540,13 @@ class Call:
                 del state.answers[asked.index(event.to) :]
             elif not self._escalated_at(event.to):
                 raise CallError(f"cannot go back to '{event.to}': it was not asked")
+            if not event.undo_escalation:
+                state.ended, state.ended_seq = None, 0  # the questions go on from there
             self._replay_position()
+            if state.ended is not None and state.ended_route is not None:
+                # A danger-now key pressed after the questions were ended, taken back: the
+                # call is where the ending left it.
+                state.route, state.prompt = state.ended_route, None
         elif isinstance(event, Escalated):
             on_screen = state.prompt.question if state.prompt is not None else None
             if event.question != on_screen:
@@ -560,12 +590,13 @@ class Call:
                 raise CallError("the questions can be ended only once the route has settled")
             if event.question != state.prompt.question:
                 raise CallError(f"questions ended at '{event.question}', not on screen")
-            state.route = state.escalated or Route(
+            state.ended, state.ended_seq = event, len(self.events)
+            state.ended_route = state.escalated or Route(
                 state.settled.outcome,
                 "The answers had settled the route; the dispatcher ended the questions there",
                 (),
             )
-            state.prompt = None
+            state.route, state.prompt = state.ended_route, None
         elif isinstance(event, RouteUnsettled):
             state.settled = None
         # RouteReached is a written-down consequence of the answers: nothing to fold.

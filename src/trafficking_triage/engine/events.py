@@ -62,12 +62,16 @@ class WentBack(_Event):
 
     With `undo_escalation`, Back took back a danger-now key press instead: no answer falls
     away and the call returns to where the answers put it (`to` names the question the key
-    was pressed on, empty when it was pressed on an outcome)."""
+    was pressed on, empty when it was pressed on an outcome).
+
+    With `undo_end`, Back took back the dispatcher's ending of the questions: no answer falls
+    away and the call returns to the question the questions were ended on (`to`)."""
 
     kind: Literal["went_back"] = "went_back"
     to: str
     dropped: list[str]
     undo_escalation: bool = False
+    undo_end: bool = False
 
 
 class Escalated(_Event):

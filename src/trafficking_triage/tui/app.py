@@ -139,8 +139,9 @@ class TriageApp(PrivateCrashReport, App[int]):
         session = self.session
         if action == "danger_now":
             return session.call_open()
-        if action == "switch_language":
-            return session.call_open() and len(session.languages) > 1
+        if action == "switch_language":  # not over a question asked (it would lose it)
+            asking = isinstance(self.screen, ConfirmScreen)
+            return session.call_open() and len(session.languages) > 1 and not asking
         if action == "save_elsewhere":
             return session.call is not None and session.records_trouble is not None
         return True

@@ -202,6 +202,8 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
             self.action_questions()  # nothing is undone: the questions go on
         elif self.call.back_target() is not None:
             show(self, self.session.back())
+            if self.early and self.is_current:
+                self.dismiss()  # the questions were ended here: Back goes on with them
 
     def action_questions(self) -> None:
         if self.early and self.is_current:
