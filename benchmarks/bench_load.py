@@ -58,6 +58,9 @@ QUESTION = """  q{i}:
       - id: no
         label: {{en: "No"}}
         next: {next}
+      - id: unknown
+        label: {{en: "Don't know"}}
+        next: {next}
 """
 
 TAIL = """decisions:

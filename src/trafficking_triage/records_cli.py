@@ -51,7 +51,7 @@ def list_calls(store: RecordStore, training: bool) -> int:
 
 def _matching_protocol(row: CallRow, protocol_path: Path | None) -> LoadedProtocol:
     """The protocol the call was taken with, or a ValueError naming both files' digests."""
-    loaded = load_protocol(protocol_path)
+    loaded = load_protocol(protocol_path, for_records=True)
     if loaded.sha256 != row.protocol_sha256:
         raise ValueError(
             f"call {row.id} was taken with protocol {row.protocol_id} {row.protocol_version} "

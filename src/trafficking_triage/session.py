@@ -491,14 +491,15 @@ class CallSession:
         self._act(lambda call: call.switch_yes_no())
         return call.yes_no_only()
 
-    def back(self, to: str | None = None) -> Refusal | None:
-        """Back to `to` (default: the previous question, or undo the danger-now key)."""
+    def back(self, to: str | None = None, *, acts: bool = True) -> Refusal | None:
+        """Back to `to` (default: the previous question; with `acts`, the last thing done
+        is taken back when it was the danger-now key or the ending of the questions)."""
         call = self.call
-        if call is None or (to is None and call.back_target() is None):
+        if call is None or (to is None and call.back_target(acts=acts) is None):
             return Refusal(
                 "This is the first question: there is nothing to go back to.", title="Back"
             )
-        return self._act(lambda call: call.back(to))
+        return self._act(lambda call: call.back(to, acts=acts))
 
     def would_drop(self, to: str) -> int | None:
         """How many later answers fall away by going back to `to`; None if it cannot."""

@@ -180,3 +180,54 @@ async def test_back_after_ending_the_questions_returns_to_them_with_every_answer
         assert isinstance(app.screen, CallScreen)
         assert [g.question for g in call.state.answers] == ["location", "danger_now"]
         assert call.state.prompt is not None and call.state.prompt.question == "weapons"
+
+
+async def test_danger_now_from_the_note_dialog_keeps_the_note_and_over_a_question_too() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "f8", *"two men at the door", "f2")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.escalated is not None
+        assert call.state.notes == ["two men at the door"]
+        assert isinstance(app.screen, OutcomeScreen)
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "n", "tab", "up", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("f2")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.escalated is not None
+        assert isinstance(app.screen, OutcomeScreen)
+        assert [g.question for g in call.state.answers] == ["location", "danger_now"]
+
+
+async def test_escape_on_the_questions_after_danger_now_goes_to_the_previous_question() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "n", "f2", "f6", "escape")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.escalated is not None  # still dispatched
+        assert isinstance(app.screen, CallScreen)
+        assert call.state.prompt is not None and call.state.prompt.question == "danger_now"
+        assert [g.question for g in call.state.answers] == ["location"]
+
+
+async def test_escape_right_after_danger_now_on_a_route_screen_opened_by_f6() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        # The boss near, a victim inside: settled.
+        await pilot.press(*"Motel", "enter", "n", "n", "y", "2", "f6")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen) and app.screen.by_f6
+        await pilot.press("f2", "escape")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.escalated is None
+        await pilot.press("escape")  # now nothing to take back: to the questions
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen)
+        assert len(call.state.answers) == 5

@@ -104,14 +104,26 @@ def test_the_dispatcher_switches_yes_no_mode_either_way(shipped: LoadedProtocol)
     assert Call(shipped.protocol, call.events).state == call.state
 
 
-def test_switching_yes_no_on_passes_over_a_typed_question_on_screen(
+def test_switching_yes_no_on_never_passes_over_the_question_on_screen(
     shipped: LoadedProtocol,
 ) -> None:
+    """F9 on "where is this happening?" once passed the question over: the place typed so far
+    was lost and the location never asked. The question on screen stays; later typed
+    questions with no yes/no form are passed over."""
     call = start(shipped)
+    call.switch_yes_no(True)
     assert call.state.prompt is not None and call.state.prompt.question == "location"
-    call.switch_yes_no(True)  # "location" has no yes/no form: passed over
-    assert call.state.prompt is not None and call.state.prompt.question == "danger_now"
-    assert call.state.skipped == ["location"]
+    call.switch_yes_no(False)
+    call.switch_yes_no(True)
+    call.answer("12 Main St")
+    assert call.facts()["location"] == "12 Main St" and call.state.skipped == []
+    while call.state.prompt is not None:
+        call.answer("no" if call.state.prompt.kind == "choice" or call.yes_no_only() else "x")
+    assert "language" in call.state.skipped and "location" not in call.state.skipped
+    # Walked again after a back, the answered location is not counted as passed over.
+    call.back()
+    assert "location" not in call.state.skipped
+    assert Call(shipped.protocol, call.events).state == call.state
 
 
 def test_a_number_is_kept_as_said(shipped: LoadedProtocol) -> None:
@@ -229,3 +241,33 @@ def test_back_takes_back_the_last_thing_done_ending_the_questions_too(
     call.back()  # the ending taken back
     assert call.state.prompt is not None and call.state.prompt.question == "language"
     assert Call(shipped.protocol, call.events).state == call.state
+
+
+@pytest.mark.parametrize("how", ["abandoned", "interrupted"])
+def test_a_call_left_after_danger_now_keeps_the_officer_route_on_replay(
+    shipped: LoadedProtocol, how: str, tmp_path: Path
+) -> None:
+    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records.recorder import Recorder
+
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, start(shipped))
+    recorder.call.answer("Main St")
+    recorder.call.escalate()
+    recorder.call.close(how)  # type: ignore[arg-type]
+    row = store.row(recorder.call_id)
+    assert row.route == "officer"
+    again = Call(shipped.protocol, store.events(recorder.call_id))
+    assert again.state.route is not None and again.state.route.outcome == "officer"
+
+
+def test_no_answer_never_reads_as_an_answer(shipped: LoadedProtocol) -> None:
+    call = to_question(shipped, "caller_type")
+    call.not_answered("declined")
+    assert "caller" not in call.facts()
+    while call.state.prompt is not None:
+        call.answer("no" if call.state.prompt.choices else "x")
+    route = call.state.route
+    assert route is not None
+    said = [r for r in route.deciding if r.question == "caller_type"]
+    assert all(r.unanswered == "declined" for r in said)

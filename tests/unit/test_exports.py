@@ -156,7 +156,7 @@ def test_replay_names_a_changed_protocol(
     args = ["--data-dir", str(tmp_path), "records", "replay", recorder.call_id]
     assert main([*args, "--protocol", str(other)]) == 1
     err = capsys.readouterr().err
-    assert "was taken with protocol labor-trafficking-dispatch 1.0.0" in err
+    assert "was taken with protocol labor-trafficking-dispatch 1.1.0" in err
     assert "Not replayed" in err
 
 
@@ -173,3 +173,29 @@ def test_reading_a_data_directory_that_holds_no_records_creates_nothing(
     assert main(["--data-dir", str(mistyped), "records", "list"]) == 1
     assert f"no call records in {mistyped}" in capsys.readouterr().err
     assert not mistyped.exists()
+
+
+def test_calls_taken_with_a_protocol_written_before_the_new_call_rules_still_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A protocol from before "don't know" on every question and a yes/no form on every choice
+    question is refused for new calls, but the calls taken with it are shown and replayed."""
+    from trafficking_triage.protocol import FileProblems, load_protocol
+
+    text = (Path(__file__).parent.parent.parent / "protocol.yaml").read_text()
+    start = text.index("    if_unknown: other\n")
+    end = text.index('      "no": other\n', start) + len('      "no": other\n')
+    old = tmp_path / "old.yaml"
+    old.write_text(text[:start] + text[end:])
+    with pytest.raises(FileProblems) as refused:
+        load_protocol(old)
+    assert {p.rule for p in refused.value.problems} == {"no-unknown", "closed-form"}
+    loaded = load_protocol(old, for_records=True)
+    store = RecordStore(tmp_path / "data")
+    recorder = Recorder(store, Call.start(loaded.protocol, loaded.sha256))
+    for value in ["Main St", "yes"]:
+        recorder.call.answer(value)
+    args = ["--data-dir", str(tmp_path / "data"), "records"]
+    assert main([*args, "show", recorder.call_id, "--protocol", str(old)]) == 0
+    assert "Is anyone in danger right now? -> Yes" in capsys.readouterr().out
+    assert main([*args, "replay", recorder.call_id, "--protocol", str(old)]) == 0

@@ -62,6 +62,8 @@ class Reason:
     question: str
     answer: str
     """The answer's id, or the typed value."""
+    unanswered: NoAnswer | None = None
+    """The caller did not know or declined to say (`answer` is the way the call went on)."""
 
 
 @dataclass(frozen=True)
@@ -257,18 +259,20 @@ class Call:
         self._note_route(before, prompt.question if prompt else None)
         return on
 
-    def back(self, to: str | None = None) -> list[str]:
+    def back(self, to: str | None = None, *, acts: bool = True) -> list[str]:
         """Return to question `to` (default: the previous one). Gives the questions dropped.
 
-        Right after the danger-now key, Back (with no `to`) takes the key press back."""
+        With no `to`, Back takes back the last thing done: the ending of the questions or the
+        danger-now key, when one of those came after the last answer (unless `acts` is False:
+        then it is always the last answer that falls away)."""
         ended = self.state.ended
-        if to is None and ended is not None and self._ending_last():
+        if to is None and acts and ended is not None and self._ending_last():
             before = self.state.route
             self.record(WentBack(at=self.clock(), to=ended.question, dropped=[], undo_end=True))
             self._note_route(before, None)
             return []
         escalated = self.state.escalated
-        if to is None and escalated is not None and self._escalation_last():
+        if to is None and acts and escalated is not None and self.escalation_is_last():
             before = self.state.route
             self.record(
                 WentBack(
@@ -280,7 +284,7 @@ class Call:
             )
             self._note_route(before, escalated.escalated_at)
             return []
-        target = to if to is not None else self.back_target()
+        target = to if to is not None else self.back_target(acts=acts)
         if target is None:
             raise CallError("there is no earlier question to go back to")
         dropped = self.would_drop(target)
@@ -289,21 +293,24 @@ class Call:
         self._note_route(before, None)
         return dropped
 
-    def back_target(self) -> str | None:
-        """Where Back goes: the question the danger-now key was pressed on, when that key was
-        the last thing done, else the last question answered."""
-        if self.state.ended is not None and self._ending_last():
+    def back_target(self, *, acts: bool = True) -> str | None:
+        """Where Back goes: the question the questions were ended on, or the danger-now key
+        was pressed on, when that was the last thing done (and `acts`), else the last question
+        answered."""
+        if acts and self.state.ended is not None and self._ending_last():
             return self.state.ended.question
         escalated = self.state.escalated
-        if escalated is not None and self._escalation_last() and escalated.escalated_at:
+        if acts and escalated is not None and self.escalation_is_last() and escalated.escalated_at:
             return escalated.escalated_at
         if self.state.answers:
             return self.state.answers[-1].question
         return None
 
-    def _escalation_last(self) -> bool:
+    def escalation_is_last(self) -> bool:
         """The danger-now key was pressed after the last answer still standing (and after
         the questions were ended, if they were)."""
+        if self.state.escalated is None:
+            return False
         answers = self.state.answers
         after_answers = not answers or answers[-1].seq < self.state.escalated_seq
         return after_answers and self.state.ended_seq < self.state.escalated_seq
@@ -391,8 +398,14 @@ class Call:
     def close(self, how: CloseReason = "completed") -> CallClosed:
         """Close the call. A completed call whose route has settled while questions remain
         ends them first (recording those left unasked)."""
+        escalated = self.state.escalated
         if how == "completed" and self.state.prompt is not None and self.state.settled:
             self.end_questioning()
+        elif self.state.route is None and escalated is not None:
+            # Closed otherwise right after the danger-now key: its route is the call's.
+            self.record(
+                RouteReached(at=self.clock(), outcome=escalated.outcome, because=escalated.because)
+            )
         event = CallClosed(at=self.clock(), how=how, open_steps=self.open_steps())
         self.record(event)
         return event
@@ -454,7 +467,7 @@ class Call:
         facts = dict(self.state.started.context) if self.state.started else {}
         for given in self.state.answers:
             fact = self.protocol.questions[given.question].fact
-            if fact is not None:
+            if fact is not None and given.unanswered is None:  # not said: not known
                 value = given.value if given.value is not None else given.answer
                 if value is not None:
                     facts[fact] = value
@@ -578,7 +591,9 @@ class Call:
         elif isinstance(event, YesNoSwitched):
             state.switches.append((len(self.events), event.on))
             if state.prompt is not None:
-                self._move_to(state.prompt.question)  # asked again, in the form now needed
+                # Asked again in the form the mode needs; never passed over while on screen
+                # (what is typed there stays, and a place is not lost by a key).
+                state.prompt = self._prompt(state.prompt.question, event.on)
         elif isinstance(event, CallClosed):
             state.closed = event
             if state.route is None and state.escalated is not None:
@@ -625,20 +640,27 @@ class Call:
         self.state.skipped = []
         node: str = self.protocol.protocol.start
         for index, given in enumerate(self.state.answers):
-            self._move_to(node, self.state.answers[:index], given.seq)
+            self._move_to(node, self.state.answers[:index], given.seq, given.question)
             node = self._next_for(given)
         self._move_to(node)
 
     def _move_to(
-        self, node: str, answers: list[Given] | None = None, before: int | None = None
+        self,
+        node: str,
+        answers: list[Given] | None = None,
+        before: int | None = None,
+        answered: str | None = None,
     ) -> None:
         """Settle on the next thing to ask, passing through decisions and skipped questions
-        (`answers` and `before`: the call as it stood then, when walked again after a back)."""
+        (`answers` and `before`: the call as it stood then, when walked again after a back,
+        up to `answered`, the question answered next, which was asked whatever the mode)."""
         state = self.state
         answers = state.answers if answers is None else answers
         closed = self._yes_no_at(answers, before)
         passed: tuple[Decision, Rule] | None = None
         while True:
+            if node == answered:
+                return
             if node in self.protocol.outcomes:
                 state.prompt = None
                 state.route = state.escalated or self._explain(node, answers, passed)
@@ -673,7 +695,11 @@ class Call:
             )
             return Prompt(node, question.kind, question.closed.text, yes_no, True)
         choices = tuple(Choice(a.id, a.label) for a in question.answers)
-        return Prompt(node, question.kind, self._worded(question), choices, False)
+        return Prompt(node, question.kind, self.words_for(node), choices, False)
+
+    def words_for(self, question_id: str) -> dict[str, str]:
+        """A question's words as read to the person on the line (see `_worded`)."""
+        return self._worded(self.protocol.questions[question_id])
 
     def _worded(self, question: Question) -> dict[str, str]:
         """The question's words for the person on the line, once they have said who they
@@ -727,7 +753,7 @@ class Call:
             if not answers:
                 return Route(outcome, "The protocol starts at this outcome", ())
             last = answers[-1]
-            reason = Reason(last.question, last.answer or last.value or last.unanswered or "")
+            reason = Reason(last.question, last.answer or last.value or "", last.unanswered)
             return Route(outcome, "The last answer leads here", (reason,))
         decision, rule = passed
         if rule.when is not None:
@@ -755,7 +781,9 @@ class Call:
                 or self.protocol.indicators[indicator].kind in wanted_kinds
             )
             if given.question in wanted_questions or (matched and by_indicator):
-                reasons.append(Reason(given.question, given.answer or given.value or ""))
+                reasons.append(
+                    Reason(given.question, given.answer or given.value or "", given.unanswered)
+                )
         return reasons
 
     def _note_route(self, before: Route | None, question: str | None = None) -> None:

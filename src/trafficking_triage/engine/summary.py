@@ -69,7 +69,9 @@ def call_summary(loaded: LoadedProtocol, call: Call) -> dict[str, Any]:
                     "question": reason.question,
                     "asked": local(protocol.questions[reason.question].text, first),
                     "answer": reason.answer,
-                    "said": said(protocol, reason.question, reason.answer, None, first),
+                    "said": said(
+                        protocol, reason.question, reason.answer, None, first, reason.unanswered
+                    ),
                 }
                 for reason in route.deciding
             ],

@@ -319,7 +319,7 @@ class Linter:
     def check_languages(self) -> None:
         declared = self.protocol.protocol.languages
         meta = self.protocol.protocol
-        for key in ("yes_label", "no_label", "unknown_label"):
+        for key in ("yes_label", "no_label"):
             if key not in meta.model_fields_set and declared != ["en"]:
                 self.add(
                     ("protocol",),
@@ -346,8 +346,10 @@ class Linter:
         """Every text a caller may hear, with its key path."""
         meta = self.protocol.protocol
         for key in ("yes_label", "no_label", "unknown_label"):
-            # Left out, these default to English; a file declaring more languages must set them.
-            if key in meta.model_fields_set or meta.languages != ["en"]:
+            # Left out, these default to English; a file declaring more languages must set
+            # yes and no (a protocol written before "Don't know" was offered may leave it out).
+            required = meta.languages != ["en"] and key != "unknown_label"
+            if key in meta.model_fields_set or required:
                 yield ("protocol", key), getattr(meta, key)
         for qid, question in self.protocol.questions.items():
             yield ("questions", qid, "text"), question.text

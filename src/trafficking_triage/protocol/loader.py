@@ -61,10 +61,12 @@ def load_protocol(
     name: str | None = None,
     raw: bytes | None = None,
     checked: Path | None = None,
+    for_records: bool = False,
 ) -> LoadedProtocol:
     """Load and check the protocol at `path` (default: the shipped one). With `checked`, a
     copy remembered there for these very bytes and this program is used instead of reading
-    the YAML and checking the graph again, and a protocol that passes is remembered."""
+    the YAML and checking the graph again, and a protocol that passes is remembered. With
+    `for_records`, to read recorded calls: the rules for new calls only are let pass."""
     path = path if path is not None else default_protocol_path()
     name = (
         name if name is not None else (path.name if path == default_protocol_path() else str(path))
@@ -85,7 +87,7 @@ def load_protocol(
     from .yamlfile import read_text
 
     text, raw = read_text(path, name, raw)
-    loaded = parse_protocol(text, hashlib.sha256(raw).hexdigest(), path, name)
+    loaded = parse_protocol(text, hashlib.sha256(raw).hexdigest(), path, name, for_records)
     if key is not None and checked is not None:
         _remember(checked, key, loaded)
     return loaded
@@ -149,12 +151,22 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProtocol:
+RULES_FOR_NEW_CALLS = frozenset({"no-unknown", "closed-form"})
+"""Rules a protocol must keep to for calls taken now (a way on for "don't know" everywhere, a
+yes/no form on every choice question) that protocols written before them broke: reading the
+records of calls taken with such a protocol does not need them."""
+
+
+def parse_protocol(
+    text: str, digest: str, path: Path, name: str, for_records: bool = False
+) -> LoadedProtocol:
     with collector_paused():
-        return _parse_protocol(text, digest, path, name)
+        return _parse_protocol(text, digest, path, name, for_records)
 
 
-def _parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProtocol:
+def _parse_protocol(
+    text: str, digest: str, path: Path, name: str, for_records: bool
+) -> LoadedProtocol:
     from pydantic import ValidationError
 
     from .lint import Linter
@@ -196,7 +208,10 @@ def _parse_protocol(text: str, digest: str, path: Path, name: str) -> LoadedProt
         problems += [locate(name, data, positions, finding) for finding in findings]
         raise FileProblems(sorted(problems, key=_order)) from None
     linter = Linter(protocol)
-    problems += [locate(name, data, positions, finding) for finding in linter.run()]
+    found = linter.run()
+    if for_records:
+        found = [finding for finding in found if finding.rule not in RULES_FOR_NEW_CALLS]
+    problems += [locate(name, data, positions, finding) for finding in found]
     if problems:
         raise FileProblems(sorted(problems, key=_order))
     return LoadedProtocol(protocol, path, name, digest, linter.paths, data, positions)

@@ -92,13 +92,13 @@ def _asked(protocol: Protocol, question: str) -> str:
     return local(protocol.questions[question].text, protocol.protocol.languages[0])
 
 
-def _reason(protocol: Protocol, question: str, answer: str) -> str:
+def _reason(protocol: Protocol, question: str, answer: str, unanswered: str | None) -> str:
     """A deciding answer in a few words: the red flag it raised, else fact and answer."""
     for option in protocol.questions[question].answers:
-        if option.id == answer and option.indicator is not None:
+        if option.id == answer and option.indicator is not None and unanswered is None:
             return protocol.indicators[option.indicator].label
     name = protocol.questions[question].fact or question
-    return f"{name}: {_said(protocol, question, answer, None)}"
+    return f"{name}: {_said(protocol, question, answer, None, unanswered)}"
 
 
 def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
@@ -146,7 +146,7 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
         why = route.because
         if route.deciding:
             why += " Deciding: " + "; ".join(
-                _reason(p, r.question, r.answer) for r in route.deciding
+                _reason(p, r.question, r.answer, r.unanswered) for r in route.deciding
             )
         put("Why", why)
     elif settled is not None:
@@ -178,6 +178,10 @@ def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
                 what += " (asked as yes/no)"
             if settled:
                 what += " [after dispatch]"
+        elif isinstance(event, WentBack) and event.undo_escalation:
+            what = "DANGER NOW taken back (Back right after the key)"
+        elif isinstance(event, WentBack) and event.undo_end:
+            what = f"ending of the questions taken back; asking '{event.to}' again"
         elif isinstance(event, WentBack):
             what = f"back to '{event.to}'; answers set aside: {', '.join(event.dropped) or 'none'}"
         elif isinstance(event, Escalated):

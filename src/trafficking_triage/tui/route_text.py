@@ -60,16 +60,18 @@ def radio_lines(session: CallSession, call: Call) -> list[Content]:
 KIND_NAMES = {"worker": "If the worker is on the line", "other": "If calling about someone else"}
 
 
-def instruction_lines(call: Call, outcome: str, *, general: bool = False) -> list[Content]:
+def instruction_lines(call: Call, outcome: str, *, brief: bool = False) -> list[Content]:
     """What to tell the caller once the route has settled, worded for who is on the line; until
-    the caller has said which they are, each form named (after the outcome's general words,
-    with `general`)."""
+    the caller has said which they are, the outcome's general words, then each form named
+    (left out when `brief`, for the settled-route panel: the route screen shows them)."""
     found = call.protocol.outcomes[outcome]
     kind = call.caller_kind()
     language = call.state.language
     if kind is not None and kind in found.instructions:
         return [Content(local(found.instructions[kind], language))]
-    lines = [Content(local(found.tell_caller, language))] if general else []
+    lines = [Content(local(found.tell_caller, language))]
+    if brief:
+        return lines
     return lines + [
         Content.assemble((f"{KIND_NAMES[name]}: ", "bold"), local(text, language))
         for name, text in found.instructions.items()

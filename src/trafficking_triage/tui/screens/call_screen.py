@@ -148,7 +148,7 @@ class CallScreen(CallKeys, SizedScreen[None]):
             *radio_lines(self.session, call),
             *[
                 Content.assemble(("TELL THE CALLER ", "bold"), line)
-                for line in instruction_lines(call, settled.outcome)
+                for line in instruction_lines(call, settled.outcome, brief=True)
             ],
         ]  # at most 7 lines show (see app.tcss): F6 shows it all
         panel.update(Content("\n").join(lines))
@@ -235,7 +235,8 @@ class CallScreen(CallKeys, SizedScreen[None]):
         self.show_call()
 
     def action_back(self) -> None:
-        show(self, self.session.back())
+        # The previous question, always: the danger-now key is taken back on its own screen.
+        show(self, self.session.back(acts=False))
 
     def go_back_to(self, question: str) -> None:
         """A trail choice: back to that question, asking first when later answers fall away

@@ -17,6 +17,9 @@ class ConfirmScreen(ModalScreen[bool]):
         Binding("y", "answer(True)", "Yes", id="confirm_yes"),
         Binding("n", "answer(False)", "No", id="confirm_no"),
         Binding("escape", "answer(False)", "No", show=False),
+        # The danger-now key works over a dialog too (a modal screen hides the App's keys):
+        # the question is left unanswered (no), then the key acts.
+        Binding("f2", "danger_now", "DANGER NOW", show=False),
     ]
 
     def __init__(self, question: str, detail: str = "") -> None:
@@ -39,3 +42,8 @@ class ConfirmScreen(ModalScreen[bool]):
     def action_answer(self, yes: bool) -> None:
         if self.is_current:  # a second key in a burst must not dismiss twice
             self.dismiss(yes)
+
+    async def action_danger_now(self) -> None:
+        if self.is_current:
+            self.dismiss(False)
+        await self.app.run_action("danger_now")

@@ -20,7 +20,12 @@ if TYPE_CHECKING:
 
 
 class NoteScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="cancel_note")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="cancel_note"),
+        # The danger-now key works here too (a modal screen hides the App's keys): the note
+        # typed so far is kept, then the key acts.
+        Binding("f2", "danger_now", "DANGER NOW", id="note_danger_now"),
+    ]
 
     def __init__(self, session: CallSession) -> None:
         super().__init__()
@@ -43,6 +48,14 @@ class NoteScreen(ModalScreen[None]):
             return
         self.dismiss()
         show(self, self.session.note(value))
+
+    async def action_danger_now(self) -> None:
+        if self.is_current:
+            typed = self.query_one(SubmitField).value
+            self.dismiss()
+            if typed.strip():
+                show(self, self.session.note(typed))
+        await self.app.run_action("danger_now")
 
     def action_cancel(self) -> None:
         if self.is_current:  # a second key in a burst must not dismiss twice

@@ -122,7 +122,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
             Content("\n").join(
                 [
                     Content.styled("TELL THE CALLER", "bold"),
-                    *instruction_lines(call, target, general=True),
+                    *instruction_lines(call, target),
                 ]
             )
         )
@@ -188,7 +188,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
         lines = [Content.assemble(("WHY THIS ROUTE  ", "bold"), because)]
         for reason in route.deciding:
             asked = local(call.protocol.questions[reason.question].text, call.state.language)
-            said = answer_words(call, reason.question, reason.answer, None)
+            said = answer_words(call, reason.question, reason.answer, None, reason.unanswered)
             lines.append(Content.assemble("• ", asked, " → ", (said, "bold")))
         return Content("\n").join(lines)
 
@@ -196,8 +196,8 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
         show(self, self.session.toggle_step(number))
 
     def action_back(self) -> None:
-        if self.by_f2 and self.early:
-            show(self, self.session.back())  # takes the danger-now key back
+        if self.early and self.call.escalation_is_last():
+            show(self, self.session.back())  # right after the danger-now key: takes it back
         elif self.early:
             self.action_questions()  # nothing is undone: the questions go on
         elif self.call.back_target() is not None:

@@ -43,7 +43,7 @@ class Trail(SteadyOptionList):
                 continue
             _kind, question, answer, value, unanswered = entry
             assert isinstance(question, str)
-            asked = local(call.protocol.questions[question].text, language)
+            asked = local(call.words_for(question), language)  # as read to this caller
             said = answer_words(call, question, answer, value, unanswered)  # type: ignore[arg-type]
             prompt = Content.assemble((said, "bold"), ("  ← ", "dim"), asked)
             options.append(Option(prompt, id=question))
