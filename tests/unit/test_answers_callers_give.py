@@ -271,3 +271,13 @@ def test_no_answer_never_reads_as_an_answer(shipped: LoadedProtocol) -> None:
     assert route is not None
     said = [r for r in route.deciding if r.question == "caller_type"]
     assert all(r.unanswered == "declined" for r in said)
+
+
+def test_decide_and_cases_can_say_the_caller_did_not_know_or_declined(
+    shipped: LoadedProtocol,
+) -> None:
+    answers = {"location": "(does not know)", "danger_now": "(declined to say)"}
+    with pytest.raises(Unanswered) as stopped:
+        replay_answers(shipped.protocol, answers)
+    said = [(g.question, g.unanswered) for g in stopped.value.call.state.answers]
+    assert said == [("location", "unknown"), ("danger_now", "declined")]

@@ -15,6 +15,7 @@ from typing import Literal, NamedTuple
 from ..protocol.models import Protocol
 from ..protocol.problems import Finding, did_you_mean
 from .call import Call, CallError
+from .events import NoAnswer
 
 
 @dataclass
@@ -26,6 +27,10 @@ class Unanswered(Exception):
 
     def __str__(self) -> str:
         return f"no answer given for '{self.question}', the next question on this path"
+
+
+NOT_SAID: dict[str, NoAnswer] = {"(does not know)": "unknown", "(declined to say)": "declined"}
+"""The answer a case or `decide` gives for a caller who did not know, or declined to say."""
 
 
 def _fixed_clock() -> datetime:
@@ -59,6 +64,9 @@ def replay_answers(
         # JSON has true/false where a person means yes/no.
         text = ("yes" if value else "no") if isinstance(value, bool) else str(value)
         try:
+            if text in NOT_SAID:  # as `records show` words it
+                call.not_answered(NOT_SAID[text])
+                continue
             call.answer(text)
         except CallError:
             known = [choice.id for choice in prompt.choices]
