@@ -27,7 +27,7 @@ def to_question(loaded: LoadedProtocol, question: str, **answers: str) -> Call:
         prompt = call.state.prompt
         given = answers.get(prompt.question)
         if given is None:
-            given = "no" if prompt.choices else "Main St"
+            given = "no" if prompt.choices else "4" if prompt.kind == "number" else "Main St"
             if prompt.question == "caller_type":
                 given = "victim_inside"
         call.answer(given)
@@ -281,3 +281,15 @@ def test_decide_and_cases_can_say_the_caller_did_not_know_or_declined(
         replay_answers(shipped.protocol, answers)
     said = [(g.question, g.unanswered) for g in stopped.value.call.state.answers]
     assert said == [("location", "unknown"), ("danger_now", "declined")]
+
+
+@pytest.mark.parametrize("question", list(load_protocol().protocol.questions))
+@pytest.mark.parametrize("how", ["unknown", "declined"])
+def test_each_shipped_question_takes_no_answer_and_the_call_goes_on(
+    shipped: LoadedProtocol, question: str, how: str
+) -> None:
+    call = to_question(shipped, question, can_speak_freely="yes")
+    assert call.state.prompt is not None and call.state.prompt.question == question
+    call.not_answered(how)  # type: ignore[arg-type]
+    assert last_answer(call).unanswered == how
+    assert call.state.prompt is None or call.state.prompt.question != question
