@@ -66,10 +66,7 @@ async def test_a_number_question_keeps_the_words_as_typed() -> None:
         call = app.session.call
         assert call is not None and call.state.prompt is not None
         assert call.state.prompt.question == "people_count"
-        await pilot.press(*"lots", "enter")  # no digit: refused, with the way out named
-        await pilot.pause()
-        assert call.state.prompt.question == "people_count"
-        await pilot.press("ctrl+u", *"about 8-10", "enter")
+        await pilot.press(*"about 8-10", "enter")
         await pilot.pause()
         assert call.facts()["people"] == "about 8-10"
 

@@ -19,16 +19,24 @@ from trafficking_triage.protocol import LoadedProtocol, load_protocol
 from trafficking_triage.protocol.models import Protocol
 
 
+NOT_SAID = "(does not know)"
+"""The don't-know key: a way on from every question, which keeps yes/no mode as it was."""
+
+
 def continue_with(protocol: Protocol, events: list[Event], value: str) -> Call:
     call = Call(protocol, events)
-    call.answer(value)
+    if value == NOT_SAID:
+        call.not_answered("unknown")
+    else:
+        call.answer(value)
     return call
 
 
 def answers_offered(call: Call) -> list[str]:
     prompt = call.state.prompt
     assert prompt is not None
-    return [choice.id for choice in prompt.choices] or ["3" if prompt.kind == "number" else "words"]
+    offered = [choice.id for choice in prompt.choices]
+    return (offered or ["3" if prompt.kind == "number" else "words"]) + [NOT_SAID]
 
 
 def walks(protocol: Protocol) -> list[list[Call]]:
@@ -48,13 +56,13 @@ def walks(protocol: Protocol) -> list[list[Call]]:
 
 def brute_outcomes(
     paths: list[list[Call]],
-) -> dict[tuple[tuple[str, str | None, str | None], ...], set[str]]:
+) -> dict[tuple[tuple[str, str | None, str | None, str | None], ...], set[str]]:
     """For each prefix (its answers), the outcomes its completions end at."""
-    found: dict[tuple[tuple[str, str | None, str | None], ...], set[str]] = {}
+    found: dict[tuple[tuple[str, str | None, str | None, str | None], ...], set[str]] = {}
     for path in paths:
         outcome = path[-1].state.route.outcome  # type: ignore[union-attr]
         for call in path:
-            key = tuple((g.question, g.answer, g.value) for g in call.state.answers)
+            key = tuple((g.question, g.answer, g.value, g.unanswered) for g in call.state.answers)
             found.setdefault(key, set()).add(outcome)
     return found
 
@@ -66,7 +74,7 @@ def check_against_brute_force(protocol: Protocol) -> None:
     for path in paths:
         settled_at = None
         for call in path:
-            key = tuple((g.question, g.answer, g.value) for g in call.state.answers)
+            key = tuple((g.question, g.answer, g.value, g.unanswered) for g in call.state.answers)
             assert call.reachable() == frozenset(expected[key]), key
             if settled_at is None and len(expected[key]) == 1:
                 settled_at = len(call.state.answers)
@@ -103,14 +111,18 @@ def walk_to(protocol: Protocol, answers: dict[str, str], escalate_at: str | None
 def test_on_the_shipped_protocol_the_danger_answer_settles_at_once(
     shipped: LoadedProtocol,
 ) -> None:
-    call = walk_to(shipped.protocol, {"location": "Main St", "danger_now": "yes"})
+    call = walk_to(
+        shipped.protocol, {"location": "Main St", "language": "English", "danger_now": "yes"}
+    )
     assert call.state.settled is not None
-    assert (call.state.settled.outcome, call.state.settled.asked) == ("officer", 2)
+    assert (call.state.settled.outcome, call.state.settled.asked) == ("officer", 3)
     assert call.state.settled.question == "danger_now"
 
 
 def test_going_back_unsettles_and_it_settles_again(shipped: LoadedProtocol) -> None:
-    call = walk_to(shipped.protocol, {"location": "Main St", "danger_now": "yes"})
+    call = walk_to(
+        shipped.protocol, {"location": "Main St", "language": "English", "danger_now": "yes"}
+    )
     call.back("danger_now")
     assert call.state.settled is None and len(call.reachable()) == 3
     assert [e.kind for e in call.events][-2:] == ["went_back", "route_unsettled"]
@@ -121,7 +133,9 @@ def test_going_back_unsettles_and_it_settles_again(shipped: LoadedProtocol) -> N
 def test_the_danger_key_settles_on_the_danger_outcome_and_back_takes_it_back(
     shipped: LoadedProtocol,
 ) -> None:
-    call = walk_to(shipped.protocol, {"location": "Main St"}, escalate_at="danger_now")
+    call = walk_to(
+        shipped.protocol, {"location": "Main St", "language": "English"}, escalate_at="danger_now"
+    )
     assert call.state.settled is not None
     assert (call.state.settled.outcome, call.state.settled.question) == ("officer", "danger_now")
     call.back()  # takes back the end of the questions (the replay ends them after the key)
@@ -317,14 +331,16 @@ def test_a_long_chain_finishes_with_each_state_worked_out_once(size: int) -> Non
 def test_the_questions_can_be_ended_once_the_route_has_settled(shipped: LoadedProtocol) -> None:
     from trafficking_triage.engine import CallError
 
-    call = walk_to(shipped.protocol, {"location": "Main St", "danger_now": "no"})
+    call = walk_to(
+        shipped.protocol, {"location": "Main St", "language": "Hmong", "danger_now": "no"}
+    )
     with pytest.raises(CallError, match="has not settled"):
         call.end_questioning()
     call.back("danger_now")
     call.answer("yes")
     ended = call.end_questioning()
-    assert ended.question == "weapons"
-    assert ended.left[:3] == ["weapons", "controller_nearby", "caller_type"]
+    assert ended.question == "injured"
+    assert ended.left[:3] == ["injured", "weapons", "controller_nearby"]
     assert "callback" in ended.left and "danger_now" not in ended.left
     assert call.state.route is not None and call.state.route.outcome == "officer"
     assert call.state.prompt is None

@@ -11,11 +11,14 @@ from trafficking_triage.protocol import LoadedProtocol
 
 SAFE = {
     "location": "Motel on Route 9",
+    "language": "English",
     "danger_now": "no",
+    "injured": "no",
     "weapons": "no",
     "controller_nearby": "no",
 }
 NOTHING_FOUND = {
+    "commercial_sex": "no",
     "free_to_leave": "yes",
     "own_documents": "yes",
     "owes_debt": "no",
@@ -29,7 +32,6 @@ NOTHING_FOUND = {
     "minor_involved": "no",
 }
 FACTS = {
-    "language": "English",
     "interpreter_needed": "no",
     "people_count": 3,
     "suspects": "Manager, about 50",
@@ -67,7 +69,19 @@ PATHS = [
     ("other caller", call("other", own_documents="no"), "hotline"),
     ("witness, a weapon", {**call("witness_specific"), "weapons": "yes"}, "officer"),
     ("general worry, a weapon", {**call("general_concern"), "weapons": "yes"}, "officer"),
-]
+    ("someone injured", {**call("general_concern"), "injured": "yes"}, "officer"),
+    ("an employer reporting a worker", call("employer_reporting"), "officer"),
+    (
+        "escaped, don't know to the plainest signs",
+        call("escaped_victim", free_to_leave="unknown", threats="unknown", long_hours="yes"),
+        "officer",
+    ),
+    ("escaped, declines to say", call("escaped_victim", own_documents="(declined to say)"), "officer"),
+    ("wage dispute, the boss nearby", {**call("victim_inside", paid_as_promised="no"), "controller_nearby": "yes"}, "hotline"),
+    ("a minor in commercial sex", call("general_concern", minor_involved="yes", commercial_sex="yes"), "officer"),
+    ("an adult in commercial sex, held", call("victim_inside", commercial_sex="yes", threats="yes"), "officer"),
+    ("a witness to commercial sex", call("witness_specific", commercial_sex="yes"), "tip_line"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("answers", "outcome"), [p[1:] for p in PATHS], ids=[p[0] for p in PATHS])
@@ -91,21 +105,20 @@ def test_shipped_cases_pass(shipped: LoadedProtocol) -> None:
 
 def test_caller_who_cannot_speak_freely_gets_only_yes_no(shipped: LoadedProtocol) -> None:
     answers = {
-        **call("victim_inside", speak="no", threats="yes"),
+        **call("yes", speak="no", threats="yes"),  # who is calling: asked as yes/no
         "people_count": "yes",
         "callback": "no",
     }
-    for text_only in ("language", "suspects", "vehicles", "how_known"):
+    for text_only in ("suspects", "vehicles", "how_known"):
         del answers[text_only]
     result = replay_answers(shipped.protocol, answers)
     assert result.state.route is not None and result.state.route.outcome == "officer"
-    assert result.state.skipped == ["language", "suspects", "vehicles", "how_known"]
-    asked_after = result.state.answers[6:]
+    assert result.state.skipped == ["suspects", "vehicles", "how_known"]
+    asked_after = result.state.answers[7:]
     assert all(
-        given.answer in {"yes", "no", "unknown"} or given.value in {"yes", "no"}
-        for given in asked_after
+        given.yes_no_form or given.answer in {"yes", "no", "unknown"} for given in asked_after
     )
-    assert result.facts()["people"] == "yes"
+    assert result.facts()["people"] == "yes (asked as yes/no)"
 
 
 def test_contacts_that_agencies_set_are_not_filled_in(shipped: LoadedProtocol) -> None:
