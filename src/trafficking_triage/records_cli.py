@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .engine import Call, CallError
-from .engine.events import Event, RouteReached
+from .engine.events import Event, RouteReached, WentBack
 from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, RecordStore, default_data_dir
@@ -141,8 +141,12 @@ def replay(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
     except CallError as error:
         print(f"records replay: call {row.id} does not replay: {error}", file=sys.stderr)
         return 1
-    recorded = [e.outcome for e in events if isinstance(e, RouteReached)]
-    was = recorded[-1] if recorded else None
+    was = None  # the route as written down: reached, and taken away by any Back after it
+    for event in events:
+        if isinstance(event, RouteReached):
+            was = event.outcome
+        elif isinstance(event, WentBack):
+            was = None
     now = call.state.route.outcome if call.state.route else None
     if was == now:
         print(f"call {row.id}: replayed {len(events)} events; same route: {now or 'none'}")

@@ -80,10 +80,11 @@ def test_decide_reads_a_json_file(tmp_path: Path, capsys: pytest.CaptureFixture[
 def test_decide_with_too_few_answers_says_what_is_needed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    assert main(["decide", "--protocol", str(DATA / "minimal.yaml"), "{free_to_leave: no}"]) == 1
+    # Not enough to settle the route (answers may stop once it has settled).
+    assert main(["decide", "{location: Main St}"]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["route"] is None
-    assert "no answer given for 'location'" in captured.err
+    assert "no answer given for 'danger_now'" in captured.err
 
 
 def test_decide_with_a_wrong_answer_suggests_one(capsys: pytest.CaptureFixture[str]) -> None:

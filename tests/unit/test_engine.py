@@ -135,21 +135,6 @@ def test_a_wrong_answer_id_is_refused(minimal: LoadedProtocol, value: str, messa
         assert value not in str(refused.value)  # what was typed may be the caller's words
 
 
-def test_number_questions_keep_an_approximate_answer_as_said(shipped: LoadedProtocol) -> None:
-    from tests.unit.test_shipped_protocol import call as answers_for
-    from trafficking_triage.engine import Unanswered, replay_answers
-
-    answers = answers_for("witness_specific")
-    del answers["people_count"]
-    with pytest.raises(Unanswered) as stopped:
-        replay_answers(shipped.protocol, answers)
-    call = stopped.value.call
-    with pytest.raises(CallError, match="in digits as the caller says it"):
-        call.answer("about six")
-    call.answer("about 6, maybe 8-10")
-    assert call.facts()["people"] == "about 6, maybe 8-10"
-
-
 def test_replaying_the_events_gives_the_same_state(minimal: LoadedProtocol) -> None:
     call = start(minimal)
     answer_all(call, "no")
@@ -251,28 +236,3 @@ def test_screening_step_can_be_unticked(minimal: LoadedProtocol) -> None:
     assert call.checklist()[0].status == "done"
     call.tick(1, done=False)
     assert call.checklist()[0].status == "to_do"
-
-
-def test_number_answers_need_an_ascii_digit(shipped: LoadedProtocol) -> None:
-    from trafficking_triage.engine import Unanswered, replay_answers
-
-    with pytest.raises(Unanswered) as stopped:
-        replay_answers(shipped.protocol, {})
-    call = stopped.value.call
-    for value in [
-        "Main",
-        "no",
-        "no",
-        "no",
-        "general_concern",
-        "yes",
-        *["no"] * 11,
-        "English",
-        "no",
-    ]:
-        call.answer(value)
-    assert call.state.prompt is not None and call.state.prompt.kind == "number"
-    for bad in ("²", "①", "many", "   "):
-        with pytest.raises(CallError):
-            call.answer(bad)
-    call.answer("12")

@@ -18,17 +18,24 @@ from trafficking_triage.engine.reach import Reach
 from trafficking_triage.protocol import LoadedProtocol, load_protocol
 from trafficking_triage.protocol.models import Protocol
 
+NOT_SAID = "(does not know)"
+"""The don't-know key: a way on from every question, which keeps yes/no mode as it was."""
+
 
 def continue_with(protocol: Protocol, events: list[Event], value: str) -> Call:
     call = Call(protocol, events)
-    call.answer(value)
+    if value == NOT_SAID:
+        call.not_answered("unknown")
+    else:
+        call.answer(value)
     return call
 
 
 def answers_offered(call: Call) -> list[str]:
     prompt = call.state.prompt
     assert prompt is not None
-    return [choice.id for choice in prompt.choices] or ["3" if prompt.kind == "number" else "words"]
+    offered = [choice.id for choice in prompt.choices]
+    return (offered or ["3" if prompt.kind == "number" else "words"]) + [NOT_SAID]
 
 
 def walks(protocol: Protocol) -> list[list[Call]]:
@@ -48,13 +55,13 @@ def walks(protocol: Protocol) -> list[list[Call]]:
 
 def brute_outcomes(
     paths: list[list[Call]],
-) -> dict[tuple[tuple[str, str | None, str | None], ...], set[str]]:
+) -> dict[tuple[tuple[str, str | None, str | None, str | None], ...], set[str]]:
     """For each prefix (its answers), the outcomes its completions end at."""
-    found: dict[tuple[tuple[str, str | None, str | None], ...], set[str]] = {}
+    found: dict[tuple[tuple[str, str | None, str | None, str | None], ...], set[str]] = {}
     for path in paths:
         outcome = path[-1].state.route.outcome  # type: ignore[union-attr]
         for call in path:
-            key = tuple((g.question, g.answer, g.value) for g in call.state.answers)
+            key = tuple((g.question, g.answer, g.value, g.unanswered) for g in call.state.answers)
             found.setdefault(key, set()).add(outcome)
     return found
 
@@ -66,7 +73,7 @@ def check_against_brute_force(protocol: Protocol) -> None:
     for path in paths:
         settled_at = None
         for call in path:
-            key = tuple((g.question, g.answer, g.value) for g in call.state.answers)
+            key = tuple((g.question, g.answer, g.value, g.unanswered) for g in call.state.answers)
             assert call.reachable() == frozenset(expected[key]), key
             if settled_at is None and len(expected[key]) == 1:
                 settled_at = len(call.state.answers)

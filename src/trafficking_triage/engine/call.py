@@ -99,6 +99,8 @@ class CallState:
     go on after it, until Back takes the key press back."""
     escalated_seq: int = 0
     """The danger-now key press's place among the call's events."""
+    escalated_then: bool = False
+    """Recorded before the questions went on after the key (see `Escalated`)."""
     ended: QuestioningEnded | None = None
     """The dispatcher ended the questions on the settled route (until Back takes it back)."""
     ended_seq: int = 0
@@ -216,11 +218,7 @@ class Call:
             text = value.strip()
             if not text:
                 raise CallError("an empty answer: type what the caller said")
-            if prompt.kind == "number" and not any(c in "0123456789" for c in text):
-                raise CallError(
-                    "a number is needed here, in digits as the caller says it (8, about 8, "
-                    "8-10); if they do not know, record that with the don't-know key"
-                )
+            # A number is kept as said ("8", "about 8", "8-10", "a dozen"): never refused.
             event = QuestionAnswered(at=self.clock(), question=prompt.question, value=text)
         self._answered(event)
 
@@ -337,7 +335,7 @@ class Call:
             return  # already on the officer route by this key
         prompt = self.state.prompt
         on_screen = prompt.question if prompt else None
-        self.record(Escalated(at=self.clock(), question=on_screen))
+        self.record(Escalated(at=self.clock(), question=on_screen, questions_go_on=True))
         self._note_route(before, on_screen)
 
     def end_questioning(self) -> QuestioningEnded:
@@ -469,6 +467,8 @@ class Call:
             fact = self.protocol.questions[given.question].fact
             if fact is not None and given.unanswered is None:  # not said: not known
                 value = given.value if given.value is not None else given.answer
+                if given.yes_no_form and question_kind(self.protocol, given) != "choice":
+                    value = f"{value} (asked as yes/no)"  # "yes", not a place or a number
                 if value is not None:
                     facts[fact] = value
         return facts
@@ -502,13 +502,19 @@ class Call:
     def _yes_no_at(self, answers: list[Given], before: int | None = None) -> bool:
         """Yes/no mode after `answers`, counting the dispatcher's switches made before the
         event at `before` (None: all of them)."""
-        marks = [(given.seq, True) for given in answers if self._closes(given)]
+        marks = [(given.seq, mode) for given in answers if (mode := self._sets(given)) is not None]
         marks += [mark for mark in self.state.switches if before is None or mark[0] < before]
         return max(marks)[1] if marks else False
 
-    def _closes(self, given: Given) -> bool:
+    def _sets(self, given: Given) -> bool | None:
+        """The yes/no mode an answer sets (True: on, False: off), or None."""
+        if given.unanswered is not None:
+            return None  # "don't know" says nothing of whether the caller can talk
         question: Question = self.protocol.questions[given.question]
-        return any(a.id == given.answer and a.closed_mode for a in question.answers)
+        for answer in question.answers:
+            if answer.id == given.answer:
+                return True if answer.closed_mode else False if answer.open_mode else None
+        return None
 
     # -- folding events into state ------------------------------------------------------------
     def _apply(self, event: Event) -> None:
@@ -555,6 +561,8 @@ class Call:
                 raise CallError(f"cannot go back to '{event.to}': it was not asked")
             if not event.undo_escalation:
                 state.ended, state.ended_seq = None, 0  # the questions go on from there
+                if state.escalated_then:
+                    state.escalated = None  # an old record: any Back took the key away
             self._replay_position()
             if state.ended is not None and state.ended_route is not None:
                 # A danger-now key pressed after the questions were ended, taken back: the
@@ -573,8 +581,10 @@ class Call:
                 escalated_at=event.question,
             )
             state.escalated_seq = len(self.events)
-            if state.prompt is None:
-                state.route = state.escalated  # on an outcome: the route changes at once
+            state.escalated_then = not event.questions_go_on
+            if state.prompt is None or state.escalated_then:
+                state.route = state.escalated  # on an outcome (or an old record): at once
+                state.prompt = None
         elif isinstance(event, StepTicked):
             if event.step not in {step.number for step in self.protocol.steps}:
                 raise CallError(f"there is no step {event.step}")
@@ -828,3 +838,7 @@ class Call:
         if self.state.prompt is None:
             raise CallError("the route is reached: there is no question to answer")
         return self.state.prompt
+
+
+def question_kind(protocol: Protocol, given: Given) -> str:
+    return protocol.questions[given.question].kind

@@ -79,6 +79,10 @@ class Escalated(_Event):
 
     kind: Literal["escalated"] = "escalated"
     question: str | None
+    questions_go_on: bool = False
+    """The questions left go on after the key (written by this program since the dispatch
+    point). A record from before it, without this, folds as it did then: the key ended the
+    questions there, and any Back took it away."""
 
 
 class RouteReached(_Event):

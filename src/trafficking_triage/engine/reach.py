@@ -134,12 +134,12 @@ class Reach:
         steps = []
         for answer in answers:
             assert answer.next is not None  # guaranteed by the linter
-            after = State(
-                answer.next,
-                yes_no_only or answer.closed_mode,
-                self._see(seen, node, answer),
-            )
+            mode = (yes_no_only or answer.closed_mode) and not answer.open_mode
+            after = State(answer.next, mode, self._see(seen, node, answer))
             steps.append((after, True))
+            if answer.id == question.unknown_answer and (answer.closed_mode or answer.open_mode):
+                # Did not know or declined: the way of this answer, but the mode stays.
+                steps.append((State(answer.next, yes_no_only, after.seen), True))
         return steps
 
     # -- how late each outcome can settle -------------------------------------------------

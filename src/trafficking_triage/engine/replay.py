@@ -44,7 +44,9 @@ def replay_answers(
     escalate_at: str | None = None,
     sha256: str = "",
 ) -> Call:
-    """Walk the protocol with `answers`; raises Unanswered, or CallError for a wrong answer."""
+    """Walk the protocol with `answers`; raises Unanswered, or CallError for a wrong answer.
+    Answers may stop once the route has settled: the questions left are then ended there, as
+    the dispatcher's `e` ends them."""
     if escalate_at is not None and escalate_at not in protocol.questions:
         hint = did_you_mean(escalate_at, protocol.questions)
         raise CallError(
@@ -59,6 +61,9 @@ def replay_answers(
             call.end_questioning()  # the questions after the key are not the case's
             break
         if prompt.question not in answers:
+            if call.state.settled is not None:
+                call.end_questioning()  # the answers stop where the route has settled
+                break
             raise Unanswered(prompt.question, call)
         value = answers[prompt.question]
         # JSON has true/false where a person means yes/no.

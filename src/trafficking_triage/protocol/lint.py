@@ -209,6 +209,13 @@ class Linter:
                         "misplaced-key",
                     )
                 for index, answer in enumerate(question.answers):
+                    if answer.closed_mode and answer.open_mode:
+                        self.add(
+                            (*base, "answers", index),
+                            f"answer '{answer.id}' both starts and ends yes/no mode",
+                            "misplaced-key",
+                            "keep closed_mode or open_mode, not both",
+                        )
                     if answer.next is None:
                         self.add(
                             (*base, "answers", index),

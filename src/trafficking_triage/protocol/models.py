@@ -105,7 +105,11 @@ class Contact(Strict):
     source: Id
 
 
-IndicatorKind = Literal["force", "fraud", "coercion", "exploitation", "minor", "danger"]
+IndicatorKind = Literal[
+    "force", "fraud", "coercion", "exploitation", "minor", "danger", "injury", "situation"
+]
+"""`situation` describes the call (the controller is near, the caller cannot talk freely), not
+force, fraud or coercion; `injury`: someone is hurt."""
 
 
 class Indicator(Strict):
@@ -123,6 +127,8 @@ class Answer(Strict):
     closed_mode: bool = False
     """(YAML key) Choosing this answer means the caller cannot talk freely: from here on the
     call is yes/no only (`Call.yes_no_only`), each question asked in its yes/no form."""
+    open_mode: bool = False
+    """Choosing this answer means the caller can talk freely now: yes/no mode ends."""
 
 
 class ClosedForm(Strict):

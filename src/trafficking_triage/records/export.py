@@ -150,7 +150,8 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
             )
         put("Why", why)
     elif settled is not None:
-        put("Route", f"{p.outcomes[settled.outcome].title} (settled; questions still going on)")
+        how = "not reached before the call closed" if closed else "questions still going on"
+        put("Route", f"{p.outcomes[settled.outcome].title} (settled; {how})")
     else:
         put("Route", "not reached")
     items = call.checklist()

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..engine import Call
-from ..engine.events import QuestionAnswered, RouteReached
+from ..engine.events import QuestionAnswered, RouteReached, RouteSettled
 from .scenario import Scenario
 
 ROUTE_POINTS = 40
@@ -98,7 +98,10 @@ def debrief(scenario: Scenario, call: Call) -> Debrief:
     )
 
     started = call.state.started
-    routed = next((e.at for e in call.events if isinstance(e, RouteReached)), None)
+    # The moment the route was known (settled, or the danger-now key): the trainee dispatches
+    # then and is meant to keep asking, so the end of the questions is not the time to route.
+    known = (RouteSettled, RouteReached)
+    routed = next((e.at for e in call.events if isinstance(e, known)), None)
     target = scenario.expect.time_target_seconds
     if started is None or routed is None:
         lines.append(RubricLine("Time to route", 0, TIME_POINTS, "no route reached"))

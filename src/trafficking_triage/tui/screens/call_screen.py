@@ -138,6 +138,9 @@ class CallScreen(CallKeys, SizedScreen[None]):
             self.refresh_bindings()
             return
         title = call.protocol.outcomes[settled.outcome].title
+        # One line each, cut with "…" (F6 shows it all), so that what to tell the caller still
+        # fits within the panel's seven lines with a filled-in agency file at 80 columns.
+        width = max(20, (panel.content_size.width or self.app.size.width - 3) - 1)
         lines = [
             Content.assemble((f" ROUTE SETTLED: {title.upper()} ", "bold reverse")),
             Content.assemble(
@@ -146,11 +149,15 @@ class CallScreen(CallKeys, SizedScreen[None]):
             ),
             *contact_lines(self.session, settled.outcome, short=True),
             *radio_lines(self.session, call),
-            *[
-                Content.assemble(("TELL THE CALLER ", "bold"), line)
-                for line in instruction_lines(call, settled.outcome, brief=True)
-            ],
-        ]  # at most 7 lines show (see app.tcss): F6 shows it all
+        ]
+        lines = [line.truncate(width, ellipsis=True) for line in lines]
+        room = max(1, 7 - len(lines))  # what to tell the caller: the lines left, wrapped
+        lines += [
+            Content.assemble(("TELL THE CALLER ", "bold"), line).truncate(
+                room * (width - 8), ellipsis=True
+            )
+            for line in instruction_lines(call, settled.outcome, brief=True)
+        ]
         panel.update(Content("\n").join(lines))
         self.refresh_bindings()
 

@@ -54,6 +54,8 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
         """Opened with F6 on a settled route while the questions go on (not reached)."""
         self.by_f2 = by_f2
         """Opened by the danger-now key while questions were left: Escape takes it back."""
+        self.escalated_before = session.call.state.escalated_seq if session.call else 0
+        """Where a danger-now key pressed before this screen opened stands among the events."""
         call = session.call
         assert call is not None, "a call is routed (or settled) before its outcome shows"
         self.call: Call = call
@@ -195,8 +197,15 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
     def action_tick(self, number: int) -> None:
         show(self, self.session.toggle_step(number))
 
+    def f2_just_pressed(self) -> bool:
+        """The danger-now key was the last thing done, and done on this screen (or it opened
+        it): Escape takes it back. One pressed before, then F6, is not taken back here."""
+        call = self.call
+        here = self.by_f2 or call.state.escalated_seq > self.escalated_before
+        return here and call.escalation_is_last()
+
     def action_back(self) -> None:
-        if self.early and self.call.escalation_is_last():
+        if self.early and self.f2_just_pressed():
             show(self, self.session.back())  # right after the danger-now key: takes it back
         elif self.early:
             self.action_questions()  # nothing is undone: the questions go on

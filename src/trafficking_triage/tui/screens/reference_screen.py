@@ -32,7 +32,7 @@ DURING A CALL
 1-9: pick the numbered answer
 y / n: answer a yes/no question
 arrows, Enter: move and pick
-typing, Enter: a typed answer (a number as said: 8, about 8, 8-10)
+typing, Enter: a typed answer (a number as said: 8, about 8, 8-10, a dozen)
 F5: the caller does not know; F7: the caller declines to say (any question)
 F8: add a note to the call; F9: yes/no mode on or off
 Escape: back to the previous question (Backspace too, outside a text field)

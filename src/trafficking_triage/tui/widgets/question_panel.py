@@ -119,7 +119,7 @@ class QuestionPanel(Vertical):
             if new_question:
                 typed.value = prefill or ""  # what the CAD passed in, else an empty field
             typed.placeholder = (
-                "the number as said (8, about 8, 8-10), then Enter"
+                "the number as said (8, about 8, 8-10, a dozen), then Enter"
                 if prompt.kind == "number"
                 else "type what the caller says, then Enter"
             )

@@ -41,9 +41,11 @@ class Trail(SteadyOptionList):
                 text = str(entry[2])
                 options.append(Option(Content.assemble(("NOTE ", "bold reverse"), " ", text)))
                 continue
-            _kind, question, answer, value, unanswered = entry
+            _kind, question, answer, value, unanswered, yes_no_form = entry
             assert isinstance(question, str)
-            asked = local(call.words_for(question), language)  # as read to this caller
+            closed = call.protocol.questions[question].closed
+            words = closed.text if yes_no_form and closed else call.words_for(question)
+            asked = local(words, language)  # as it was read to this caller
             said = answer_words(call, question, answer, value, unanswered)  # type: ignore[arg-type]
             prompt = Content.assemble((said, "bold"), ("  ← ", "dim"), asked)
             options.append(Option(prompt, id=question))
@@ -59,7 +61,7 @@ class Trail(SteadyOptionList):
     def entries(call: Call) -> list[tuple[object, ...]]:
         """The answers standing and every note, by their place among the call's events."""
         placed: list[tuple[int, tuple[object, ...]]] = [
-            (g.seq, ("answer", g.question, g.answer, g.value, g.unanswered))
+            (g.seq, ("answer", g.question, g.answer, g.value, g.unanswered, g.yes_no_form))
             for g in call.state.answers
         ]
         placed += [
