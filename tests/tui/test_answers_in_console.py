@@ -228,3 +228,20 @@ async def test_escape_right_after_danger_now_on_a_route_screen_opened_by_f6() ->
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
         assert len(call.state.answers) == 5
+
+
+async def test_escape_on_a_route_screen_opened_by_f6_never_takes_back_an_earlier_f2() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "n", "f2")  # F2 at the weapons question
+        await pilot.pause()
+        await pilot.press("f6")  # on with the questions
+        await pilot.pause()
+        await pilot.press("f6")  # the route again
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen) and app.screen.by_f6
+        await pilot.press("escape")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.escalated is not None  # still dispatched
+        assert isinstance(app.screen, CallScreen)

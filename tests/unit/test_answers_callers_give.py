@@ -296,3 +296,47 @@ def test_each_shipped_question_takes_no_answer_and_the_call_goes_on(
     call.not_answered(how)  # type: ignore[arg-type]
     assert last_answer(call).unanswered == how
     assert call.state.prompt is None or call.state.prompt.question != question
+
+
+def test_a_record_from_before_the_questions_went_on_after_danger_now_folds_as_it_did(
+    shipped: LoadedProtocol,
+) -> None:
+    """Written by the program before: the danger-now key ended the questions, and any Back
+    took the key away. Such a record folds the same today (the route it had, and had not)."""
+    from datetime import UTC, datetime
+
+    from trafficking_triage.engine.events import CallStarted, Escalated, WentBack
+
+    at = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
+    started = CallStarted(
+        at=at, protocol_id="p", protocol_version="1", protocol_sha256=shipped.sha256
+    )
+    answered = QuestionAnswered(at=at, question="location", value="Main St")
+    pressed = Escalated(at=at, question="danger_now")  # no questions_go_on: an old record
+    call = Call(shipped.protocol, [started, answered, pressed])
+    assert call.state.route is not None and call.state.route.outcome == "officer"
+    assert call.state.prompt is None
+    back = WentBack(at=at, to="location", dropped=["location"])
+    call = Call(shipped.protocol, [started, answered, pressed, back])
+    assert call.state.escalated is None and call.state.route is None
+    assert call.state.prompt is not None and call.state.prompt.question == "location"
+
+
+def test_replay_agrees_when_back_took_a_reached_route_away(
+    shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The questions ended, the ending taken back, the call then left: the route written
+    down is no longer the call's, and `records replay` says they agree."""
+    from trafficking_triage.cli import main
+    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records.recorder import Recorder
+
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, start(shipped))
+    for value in ["Main St", "yes"]:
+        recorder.call.answer(value)
+    recorder.call.end_questioning()
+    recorder.call.back()
+    recorder.call.close("abandoned")
+    assert main(["--data-dir", str(tmp_path), "records", "replay", recorder.call_id]) == 0
+    assert "same route: none" in capsys.readouterr().out

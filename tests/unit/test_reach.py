@@ -18,6 +18,9 @@ from trafficking_triage.engine.reach import Reach
 from trafficking_triage.protocol import LoadedProtocol, load_protocol
 from trafficking_triage.protocol.models import Protocol
 
+NOT_SAID = "(does not know)"
+"""The don't-know key: a way on from every question, which keeps yes/no mode as it was."""
+
 
 NOT_SAID = "(does not know)"
 """The don't-know key: a way on from every question, which keeps yes/no mode as it was."""

@@ -118,7 +118,7 @@ def test_caller_who_cannot_speak_freely_gets_only_yes_no(shipped: LoadedProtocol
     assert all(
         given.yes_no_form or given.answer in {"yes", "no", "unknown"} for given in asked_after
     )
-    assert result.facts()["people"] == "yes (asked as yes/no)"
+    assert result.facts()["people"] == "yes (asked as yes/no)"  # not a count
 
 
 def test_contacts_that_agencies_set_are_not_filled_in(shipped: LoadedProtocol) -> None:
