@@ -312,7 +312,7 @@ def test_a_record_from_before_the_questions_went_on_after_danger_now_folds_as_it
         at=at, protocol_id="p", protocol_version="1", protocol_sha256=shipped.sha256
     )
     answered = QuestionAnswered(at=at, question="location", value="Main St")
-    pressed = Escalated(at=at, question="danger_now")  # no questions_go_on: an old record
+    pressed = Escalated(at=at, question="language")  # no questions_go_on: an old record
     call = Call(shipped.protocol, [started, answered, pressed])
     assert call.state.route is not None and call.state.route.outcome == "officer"
     assert call.state.prompt is None
@@ -333,7 +333,7 @@ def test_replay_agrees_when_back_took_a_reached_route_away(
 
     store = RecordStore(tmp_path)
     recorder = Recorder(store, start(shipped))
-    for value in ["Main St", "yes"]:
+    for value in ["Main St", "English", "yes"]:
         recorder.call.answer(value)
     recorder.call.end_questioning()
     recorder.call.back()
