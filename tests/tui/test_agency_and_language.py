@@ -42,7 +42,7 @@ async def test_settings_fill_in_the_contacts_and_are_recorded(tmp_path: Path) ->
     app = with_settings(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         assert "NOT CONFIGURED" not in text_of(app)
-        await pilot.press(*"Main", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
         await pilot.pause()
         text = text_of(app)
         assert "Det. A. Rivera" in text and "phone 555-0100" in text and "radio SVU 12" in text
@@ -58,7 +58,7 @@ async def test_without_settings_the_start_warns_and_the_outcome_says_not_configu
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         assert "NOT CONFIGURED: point of contact, tip line" in text_of(app)
-        await pilot.press(*"Main", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
         await pilot.pause()
         assert text_of(app).count("NOT CONFIGURED") == 2  # point of contact and supervisor
 
@@ -72,7 +72,7 @@ def question_of(app: TriageApp) -> str:
 async def test_f4_steps_through_english_spanish_and_both(tmp_path: Path) -> None:
     app = with_settings(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter")
+        await pilot.press(*"Main", "enter", *"En", "enter")
         assert question_of(app) == "Is anyone in danger right now?"
         await pilot.press("f4")
         spanish = question_of(app)

@@ -22,12 +22,16 @@ def panel(app: Any) -> str:
 
 
 EARLY = [
-    ("danger now", {"location": "Motel", "danger_now": "yes"}, 2),
-    ("a victim inside who cannot talk, the boss near", {
-        "location": "Motel", "danger_now": "no", "weapons": "no", "controller_nearby": "yes",
-        "caller_type": "victim_inside",
-    }, 5),
-    ("a child, from a neighbor", answers_for("general_concern", minor_involved="yes"), 17),
+    ("danger now", {"location": "Motel", "language": "En", "danger_now": "yes"}, 3),
+    ("someone hurt",
+     {"location": "Motel", "language": "En", "danger_now": "no", "injured": "yes"}, 4),
+    ("a victim inside who cannot talk, the boss near, not free to leave", {
+        "location": "Motel", "language": "En", "danger_now": "no", "injured": "no",
+        "weapons": "no", "controller_nearby": "yes", "can_speak_freely": "no",
+        "caller_type": "yes", "minor_involved": "no", "commercial_sex": "no",
+        "free_to_leave": "no",
+    }, 11),
+    ("a child, from a neighbor", answers_for("general_concern", minor_involved="yes"), 9),
 ]  # fmt: skip
 
 
@@ -55,7 +59,7 @@ async def test_the_route_shows_as_soon_as_it_settles_and_the_questions_go_on(
 async def test_f6_opens_the_settled_route_and_escape_returns_with_nothing_undone() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y")
         call = app.session.call
         assert call is not None and call.state.settled is not None
         await pilot.press("f6")
@@ -77,7 +81,7 @@ async def test_f6_opens_the_settled_route_and_escape_returns_with_nothing_undone
 async def test_going_back_before_the_settling_answer_takes_the_panel_away() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y")
         assert "ROUTE SETTLED" in panel(app)
         await pilot.press("escape")
         await pilot.pause()
@@ -93,7 +97,8 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "y")  # danger now; then a weapon: yes
+        # Danger now; no one hurt; a weapon: yes.
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "n", "y")
         await pilot.pause()
         assert app.session.recorder is not None
         call_id = app.session.recorder.call_id
@@ -110,7 +115,7 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
 async def test_the_questions_can_be_ended_from_the_settled_route_screen() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "f6")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen) and app.screen.early
         await pilot.press("e")
@@ -136,7 +141,7 @@ async def test_every_key_of_the_settled_route_screen_fits_its_line_at_80_columns
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "f6")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6")
         await pilot.pause()
         line = str(app.screen.query_one(KeyHints).render())
         assert "…" not in line and "f2 DANGER NOW" in line and "e End questions" in line
@@ -194,7 +199,7 @@ async def test_at_80x24_the_route_who_to_call_and_why_are_in_view_without_scroll
 async def test_a_wide_terminal_gives_the_checklist_its_step_names_in_full() -> None:
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "f2")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f2")
         await pilot.pause()
         checklist = app.screen.query_one("#outcome-checklist", Static)
         lines = str(checklist.render()).splitlines()

@@ -76,10 +76,14 @@ PATHS = [
         call("escaped_victim", free_to_leave="unknown", threats="unknown", long_hours="yes"),
         "officer",
     ),
-    ("escaped, declines to say", call("escaped_victim", own_documents="(declined to say)"), "officer"),
-    ("wage dispute, the boss nearby", {**call("victim_inside", paid_as_promised="no"), "controller_nearby": "yes"}, "hotline"),
-    ("a minor in commercial sex", call("general_concern", minor_involved="yes", commercial_sex="yes"), "officer"),
-    ("an adult in commercial sex, held", call("victim_inside", commercial_sex="yes", threats="yes"), "officer"),
+    ("escaped, declines to say",
+     call("escaped_victim", own_documents="(declined to say)"), "officer"),
+    ("wage dispute, the boss nearby",
+     {**call("victim_inside", paid_as_promised="no"), "controller_nearby": "yes"}, "hotline"),
+    ("a minor in commercial sex",
+     call("general_concern", minor_involved="yes", commercial_sex="yes"), "officer"),
+    ("an adult in commercial sex, held",
+     call("victim_inside", commercial_sex="yes", threats="yes"), "officer"),
     ("a witness to commercial sex", call("witness_specific", commercial_sex="yes"), "tip_line"),
 ]  # fmt: skip
 
