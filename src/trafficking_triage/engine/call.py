@@ -467,7 +467,8 @@ class Call:
             fact = self.protocol.questions[given.question].fact
             if fact is not None and given.unanswered is None:  # not said: not known
                 value = given.value if given.value is not None else given.answer
-                if given.yes_no_form and question_kind(self.protocol, given) != "choice":
+                typed = self.protocol.questions[given.question].kind != "choice"
+                if given.yes_no_form and typed:
                     value = f"{value} (asked as yes/no)"  # "yes", not a place or a number
                 if value is not None:
                     facts[fact] = value
@@ -838,7 +839,3 @@ class Call:
         if self.state.prompt is None:
             raise CallError("the route is reached: there is no question to answer")
         return self.state.prompt
-
-
-def question_kind(protocol: Protocol, given: Given) -> str:
-    return protocol.questions[given.question].kind

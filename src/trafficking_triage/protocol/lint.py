@@ -435,7 +435,7 @@ class Linter:
                         "dead-end",
                         "end the rules with one that has no 'when'",
                     )
-        self.check_closed_forms(state)
+        self.check_closed_forms()
         if any(f.rule in {"cycle", "dead-end"} for f in self.findings):
             return
         ways: dict[str, int] = {}
@@ -443,7 +443,7 @@ class Linter:
             ways[node] = 1 if node in p.outcomes else sum(ways[e.target] for e in edges(p, node))
         self.paths = ways.get(start, 0)
 
-    def check_closed_forms(self, reached: dict[str, int]) -> None:
+    def check_closed_forms(self) -> None:
         """Yes/no mode can be switched on at any question (by an answer or by the
         dispatcher), so every choice question must work as yes/no."""
         p = self.protocol
