@@ -429,6 +429,8 @@ class Call:
         route = self.state.route
         target = self.dispatch_outcome()
         applies = set(self.protocol.outcomes[target].steps) if target else set()
+        brought = [self.protocol.additions[name] for name in self.additions()]
+        applies |= {addition.step for addition in brought if addition.step is not None}
         items = []
         for step in sorted(self.protocol.steps, key=lambda s: s.number):
             status: StepStatus
@@ -441,8 +443,23 @@ class Call:
                 status = "to_do" if step.number in self.state.unticked else "done"
             else:
                 status = "to_do" if step.number in applies else "not_applicable"
-            items.append(ChecklistItem(step.number, step.title, status))
+            title = "".join(
+                [step.title, *(f" + {a.title}" for a in brought if a.step == step.number)]
+            )
+            items.append(ChecklistItem(step.number, title, status))
         return items
+
+    def additions(self) -> list[str]:
+        """The help the answers bring along with the route to act on (medical help for someone
+        hurt, child protection for a minor); none before there is a route to act on."""
+        if self.dispatch_outcome() is None:
+            return []
+        found = {name for name, _ in self.indicators()}
+        return [
+            name
+            for name, addition in self.protocol.additions.items()
+            if found.intersection(addition.when)
+        ]
 
     def dispatch_outcome(self) -> str | None:
         """The outcome to act on now: the route reached, else the one it has settled on."""

@@ -13,8 +13,8 @@ the switch, and a route settled in yes/no mode can unsettle when the mode is swi
 walk is remembered by what the rules can see of it: the node, whether the caller is yes/no
 only, and which of the rules' clauses (an answer among those named, an indicator or a kind
 among those named) it has met. Nothing else a caller says can change a route, so two walks
-that agree on these reach the same outcomes. The walk is iterative (a 10,000-question chain is no deeper than a short
-one) and each state is worked out once per protocol.
+that agree on these reach the same outcomes. The walk is iterative (a 10,000-question chain
+is no deeper than a short one) and each state is worked out once per protocol.
 """
 
 from __future__ import annotations

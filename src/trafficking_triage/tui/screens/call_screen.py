@@ -147,7 +147,7 @@ class CallScreen(CallKeys, SizedScreen[None]):
                 ("Send or transfer now; keep asking if it is safe.", "bold"),
                 ("  F6: the route", "dim"),
             ),
-            *contact_lines(self.session, settled.outcome, short=True),
+            *contact_lines(self.session, call, settled.outcome, short=True),
             *radio_lines(self.session, call),
         ]
         lines = [line.truncate(width, ellipsis=True) for line in lines]
@@ -156,7 +156,7 @@ class CallScreen(CallKeys, SizedScreen[None]):
             Content.assemble(("TELL THE CALLER ", "bold"), line).truncate(
                 room * (width - 8), ellipsis=True
             )
-            for line in instruction_lines(call, settled.outcome, brief=True)
+            for line in instruction_lines(self.session, call, settled.outcome, brief=True)
         ]
         panel.update(Content("\n").join(lines))
         self.refresh_bindings()

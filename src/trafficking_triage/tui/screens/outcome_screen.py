@@ -124,7 +124,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
             Content("\n").join(
                 [
                     Content.styled("TELL THE CALLER", "bold"),
-                    *instruction_lines(call, target),
+                    *instruction_lines(self.session, call, target),
                 ]
             )
         )
@@ -157,7 +157,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
 
     def contacts_text(self, outcome_id: str) -> Content:
         lines = [Content.styled("CALL OR TRANSFER TO", "bold")]
-        lines += contact_lines(self.session, outcome_id)
+        lines += contact_lines(self.session, self.call, outcome_id)
         return Content("\n").join(lines)
 
     def radio_text(self) -> Content:
