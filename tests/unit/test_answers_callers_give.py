@@ -146,13 +146,15 @@ def test_questions_about_the_worker_are_worded_for_who_is_on_the_line(
 
     assert words("victim_inside") == "Can you leave or quit the job if you want to?"
     assert words("witness_specific") == "Can the worker leave or quit the job if they want to?"
-    neutral = local(shipped.protocol.questions["free_to_leave"].text, "en")
-    assert words("escaped_victim") == neutral  # can be either: the neutral words
+    assert words("escaped_victim") == "Can you leave or quit the job if you want to?"
+    about = "Can the worker leave or quit the job if they want to?"
+    assert words("helping_escaped") == about
+    assert words("other") == about  # "something else": never "you, or the worker"
     call = to_question(shipped, "caller_type")
-    call.not_answered("declined")
+    call.not_answered("declined")  # screened as "other"
     while call.state.prompt is not None and call.state.prompt.question != "free_to_leave":
         call.answer("yes")
-    assert call.state.prompt is not None and local(call.state.prompt.text, "en") == neutral
+    assert call.state.prompt is not None and local(call.state.prompt.text, "en") == about
 
 
 def test_danger_now_then_questions_after_dispatch(shipped: LoadedProtocol) -> None:
@@ -291,7 +293,8 @@ def test_decide_and_cases_can_say_the_caller_did_not_know_or_declined(
 def test_each_shipped_question_takes_no_answer_and_the_call_goes_on(
     shipped: LoadedProtocol, question: str, how: str
 ) -> None:
-    call = to_question(shipped, question, can_speak_freely="yes")
+    witness = {"caller_type": "witness_specific"} if question == "stay_anonymous" else {}
+    call = to_question(shipped, question, can_speak_freely="yes", **witness)
     assert call.state.prompt is not None and call.state.prompt.question == question
     call.not_answered(how)  # type: ignore[arg-type]
     assert last_answer(call).unanswered == how

@@ -50,13 +50,14 @@ def fixed_call(loaded: LoadedProtocol) -> Call:
         *["no", "no", "no", "no"],  # danger now, injured, weapons, the controller nearby
         "yes",  # can talk freely
         "witness_specific",
-        *["no", "no"],  # a minor, commercial sex
-        *["unknown", "no", "no", "no", "unknown"],  # free, ID, threats, harm, debt
+        "no",  # a minor
+        *["unknown", "no", "no", "no", "no", "unknown"],  # free, ID, threats, harm, sex, debt
         *["no", "yes", "no", "yes", "yes"],  # job, speaks for, paid, housing, hours
         "yes",  # an interpreter
         "4",
         "Night manager, a man about 50",
         "Grey minivan, plate not seen",
+        "no",  # stays anonymous: no
         "We stayed there two nights \x1b[31mand saw it\x1b[0m",
         "555-0142",
     ]:

@@ -184,7 +184,7 @@ def test_a_killed_process_leaves_a_call_that_resumes_with_every_answer(
         "victim_inside",  # asked as yes/no: "yes"
         *["no", "no", "no"],
     ]
-    assert call.state.prompt is not None and call.state.prompt.question == "own_documents"
+    assert call.state.prompt is not None and call.state.prompt.question == "threats"
     assert call.yes_no_only()
 
 

@@ -45,7 +45,16 @@ def test_contacts_fill_in_from_settings_and_never_invent(shipped: LoadedProtocol
     assert contacts["hotline"].numbers[0] == ("phone", "1-888-373-7888")
     bare = resolve_contacts(shipped.protocol, None)
     assert not bare["poc"].configured and not bare["tip_line"].configured
-    assert missing_settings(shipped.protocol, None) == ["point of contact", "tip line"]
+    # What to do instead is said: the Hotline takes tips when no tip line is set.
+    assert (
+        bare["tip_line"].if_not_set is not None and "1-888-373-7888" in bare["tip_line"].if_not_set
+    )
+    assert contacts["child_protection"].configured and contacts["ems"].configured
+    assert missing_settings(shipped.protocol, None) == [
+        "point of contact",
+        "tip line",
+        "child protection",
+    ]
     assert missing_settings(shipped.protocol, settings) == []
 
 
@@ -62,6 +71,7 @@ def test_agency_init_writes_a_template_that_validates_and_configures_nothing(
     assert missing_settings(shipped.protocol, load_settings(target).settings) == [
         "point of contact",
         "tip line",
+        "child protection",
     ]
 
 

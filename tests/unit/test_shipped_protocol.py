@@ -36,6 +36,7 @@ FACTS = {
     "people_count": 3,
     "suspects": "Manager, about 50",
     "vehicles": "White van",
+    "stay_anonymous": "no",
     "how_known": "I stayed there",
     "callback": "555-0100",
 }
@@ -138,3 +139,52 @@ def test_every_question_has_why_and_a_known_source(shipped: LoadedProtocol) -> N
     assert len(p.steps) == 8
     for question in p.questions.values():
         assert question.why.strip() and question.source in p.sources
+
+
+def test_a_witness_who_stays_anonymous_is_not_asked_who_they_are(
+    shipped: LoadedProtocol,
+) -> None:
+    answers = {**call("witness_specific", free_to_leave="no"), "stay_anonymous": "yes"}
+    result = replay_answers(shipped.protocol, answers)
+    assert result.state.route is not None and result.state.route.outcome == "tip_line"
+    asked = [given.question for given in result.state.answers]
+    assert asked[-1] == "stay_anonymous"
+    assert "how_known" not in asked and "callback" not in asked
+    # Only a witness is asked: every other caller goes on to how they know and a callback.
+    victim = replay_answers(shipped.protocol, call("victim_inside", threats="yes"))
+    asked = [given.question for given in victim.state.answers]
+    assert "stay_anonymous" not in asked and asked[-2:] == ["how_known", "callback"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "brought", "title"),
+    [
+        ({**call("general_concern"), "injured": "yes"}, ["medical"], "+ medical help"),
+        (
+            call("witness_specific", minor_involved="yes"),
+            ["child_protection"],
+            "+ child protection",
+        ),
+        (call("general_concern"), [], None),
+    ],
+    ids=["injured", "a minor", "neither"],
+)
+def test_an_injury_or_a_minor_brings_help_along_with_the_route(
+    shipped: LoadedProtocol, answers: dict[str, Any], brought: list[str], title: str | None
+) -> None:
+    result = replay_answers(shipped.protocol, answers)
+    assert result.additions() == brought
+    step = next(item for item in result.checklist() if item.number == 6)
+    assert step.status == "to_do"
+    assert (title in step.title) if title else step.title == "Radio alerts and notifications"
+    contacts = [c for name in brought for c in shipped.protocol.additions[name].contacts]
+    assert contacts == [{"medical": "ems"}.get(n, n) for n in brought]
+
+
+def test_help_comes_as_soon_as_the_route_settles_not_at_the_end(
+    shipped: LoadedProtocol,
+) -> None:
+    answers = {k: v for k, v in SAFE.items() if k not in {"weapons", "controller_nearby"}}
+    result = replay_answers(shipped.protocol, {**answers, "injured": "yes"})
+    assert result.state.route is None and result.dispatch_outcome() == "officer"
+    assert result.additions() == ["medical"]

@@ -501,12 +501,13 @@ class Call:
 
     def caller_kind(self) -> CallerKind | None:
         """Who is on the line, by the answer the protocol names (`caller_kind`): the worker,
-        someone calling about them, or None until they have said (or when they would not)."""
+        someone calling about them, or None until they have said. A caller who would not say
+        is taken as the answer the protocol screens them as (its `if_unknown`)."""
         kinds = self.protocol.protocol.caller_kind
         if kinds is None:
             return None
         for given in self.state.answers:
-            if given.question == kinds.question and given.unanswered is None:
+            if given.question == kinds.question:
                 if given.answer in kinds.worker:
                     return "worker"
                 return "other" if given.answer in kinds.other else None

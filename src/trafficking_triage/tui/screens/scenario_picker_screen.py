@@ -19,9 +19,11 @@ from .sized_screen import SizedScreen
 
 
 class ScenarioPickerScreen(SizedScreen[Scenario]):
-    def __init__(self, scenarios: list[Scenario]) -> None:
+    def __init__(self, scenarios: list[Scenario], *, presenter: bool = False) -> None:
         super().__init__()
         self.scenarios = scenarios
+        self.presenter = presenter
+        """Show what a good call does (which names the route); a trainee sees the scene only."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -58,6 +60,11 @@ class ScenarioPickerScreen(SizedScreen[Scenario]):
                 (scenario.title.upper(), "bold"),
                 "\n\n",
                 scenario.summary.strip(),
+                *(
+                    [("\n\nA good call: ", "bold"), scenario.good_call.strip()]
+                    if self.presenter and scenario.good_call
+                    else []
+                ),
                 ("\n\nCaller speaks: ", "bold"),
                 scenario.caller.language,
                 ("\nTarget time to route: ", "bold"),
