@@ -220,7 +220,7 @@ def test_validate_says_where_each_case_and_scenario_settled(
     assert (
         "  case 'Immediate danger at a farm labor camp': officer, settled at question 3 of 6" in out
     )
-    assert "  scenario whispering_victim: officer, settled at question 11 of 23" in out
+    assert "  scenario whispering_victim: officer, settled at question 10 of 23" in out
     assert out.rstrip().endswith(
         "latest question at which each route settles, over every way through:"
         " officer 17 (promised by 17), tip_line 20 (promised by 20), hotline 20 (promised by 20)"

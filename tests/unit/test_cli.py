@@ -20,7 +20,7 @@ def test_validate_shipped_protocol_prints_a_summary_line_then_where_routes_settl
 ) -> None:
     assert main(["validate"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 + 1 + 15 + 15 + 1  # summary, heading, cases, scenarios, latest
+    assert len(out) == 1 + 1 + 16 + 24 + 1  # summary, heading, cases, scenarios, latest
     assert out[0].startswith("protocol.yaml: ok: ")
     assert "3 outcomes" in out[0] and "paths checked" in out[0] and "cases passed" in out[0]
 

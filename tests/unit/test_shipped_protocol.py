@@ -184,7 +184,11 @@ def test_an_injury_or_a_minor_brings_help_along_with_the_route(
 def test_help_comes_as_soon_as_the_route_settles_not_at_the_end(
     shipped: LoadedProtocol,
 ) -> None:
-    answers = {k: v for k, v in SAFE.items() if k not in {"weapons", "controller_nearby"}}
-    result = replay_answers(shipped.protocol, {**answers, "injured": "yes"})
-    assert result.state.route is None and result.dispatch_outcome() == "officer"
-    assert result.additions() == ["medical"]
+    from trafficking_triage.engine import Call
+
+    call = Call.start(shipped.protocol, shipped.sha256)
+    for value in ["Motel on Route 9", "English", "no", "yes"]:  # ...danger now: no; hurt: yes
+        call.answer(value)
+    assert call.state.route is None and call.dispatch_outcome() == "officer"
+    assert call.state.prompt is not None and call.state.prompt.question == "weapons"
+    assert call.additions() == ["medical"]
