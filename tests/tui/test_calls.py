@@ -289,11 +289,13 @@ async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_orde
 async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_in_one_burst(pilot, *"Main", "enter", "n", "y")
+        await press_in_one_burst(pilot, *"Main", "enter", *"En", "enter", "n", "n", "y")
         assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main"),
+            ("language", "En"),
             ("danger_now", "no"),
+            ("injured", "no"),
             ("weapons", "yes"),
         ]
 

@@ -284,3 +284,19 @@ def test_cad_context_values_stay_as_the_cad_wrote_them(
         "incident": "0123",
         "location": "12:30",
     }
+
+
+def test_the_readme_table_says_where_every_case_and_scenario_settles(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import re
+
+    assert main(["validate"]) == 0
+    printed = re.findall(
+        r"^  (case|scenario) '?(.*?)'?: (\w+), settled at question (\d+) of (\d+)$",
+        capsys.readouterr().out,
+        re.MULTILINE,
+    )
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (case|scenario) \| (.*?) \| (\w+) \| (\d+) \| (\d+) \|$", readme, re.M)
+    assert printed and rows == printed
