@@ -164,14 +164,14 @@ async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(
-            *"Main", "enter", *"En", "enter", "n", "n", "n", "n", "y", "2", "n", "n", "y", "f2"
+            *"Main", "enter", *"En", "enter", "n", "n", "n", "n", "y", "3", "n", "n", "y", "f2"
         )
         await pilot.pause()
         assert app.session.call is not None
         asked = [g.question for g in app.session.call.state.answers]
-        assert asked[-3:] == ["minor_involved", "commercial_sex", "free_to_leave"]
+        assert asked[-4:] == ["caller_type", "minor_involved", "free_to_leave", "own_documents"]
         escalated = app.session.call.state.escalated
-        assert escalated is not None and escalated.escalated_at == "own_documents"
+        assert escalated is not None and escalated.escalated_at == "threats"
 
 
 async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
@@ -313,16 +313,20 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
         await pilot.press(*"Main")
         first = app.session.call
         await press_in_one_burst(
-            pilot, "enter", "f2", "c", "y", "enter", *"Next", "enter", "n", "y", gap=gap
+            pilot,
+            *["enter", "f2", "c", "y", "enter", *"Next", "enter", *"En", "enter", "n", "n", "y"],
+            gap=gap,
         )
         assert first is not None and first.state.closed is not None
         assert first.state.route is not None and first.state.route.outcome == "officer"
-        assert first.state.route.escalated_at == "danger_now"
+        assert first.state.route.escalated_at == "language"
         assert [given.value for given in first.state.answers] == ["Main"]
         assert app.session.call is not None and app.session.call is not first
         assert answered(app) == [
             ("location", "Next"),
+            ("language", "En"),
             ("danger_now", "no"),
+            ("injured", "no"),
             ("weapons", "yes"),
         ]
 
@@ -333,7 +337,8 @@ async def test_a_burst_through_quitting_and_the_trail_keeps_every_key(gap: float
     at once: each key meets the screen the key before it opened."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        keys = [*"Main", "enter", "n", "ctrl+q", "n", "y", "tab", "up", "up", "enter", "y"]
+        keys = [*"Main", "enter", *"En", "enter", "n", "ctrl+q", "n", "n", "y"]
+        keys += ["tab", "up", "up", "up", "up", "enter", "y"]
         await press_in_one_burst(pilot, *keys, gap=gap)
         assert isinstance(app.screen, CallScreen)
         assert app.session.call is not None and app.session.call.state.closed is None
@@ -356,6 +361,8 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
             events.Paste(" Street, unit"),
             *(events.Key(key, key) for key in " 4"),
             events.Key("enter", "\r"),
+            *(events.Key(key, key) for key in "En"),
+            events.Key("enter", "\r"),
             events.Key("n", "n"),
         ]:
             event.set_sender(app)
@@ -366,6 +373,7 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
         assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main Street, unit 4"),
+            ("language", "En"),
             ("danger_now", "no"),
         ]
 
@@ -467,7 +475,7 @@ async def test_typing_after_a_too_small_window_under_the_reference_is_not_lost(
         await pilot.press(*"Motel 6", "enter", *"En", "enter")
         await pilot.pause()
         assert app.session.call is not None
-        assert [given.value for given in app.session.call.state.answers] == ["Motel 6"]
+        assert [given.value for given in app.session.call.state.answers] == ["Motel 6", "En"]
 
 
 SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-wide", "-too-short", "-tall-enough"}
@@ -508,7 +516,7 @@ async def test_the_trail_after_a_resize_is_drawn_as_if_started_at_that_size(
 ) -> None:
     """The lists keep their rendered lines through a resize that keeps their width (see
     SteadyOptionList); after any resize they must look exactly as freshly drawn."""
-    keys = (*"Motel", "enter", *"nnn4y", *"n" * 8)
+    keys = (*"Motel", "enter", *"En", "enter", *"nnnny4", *"n" * 6)
 
     async def trail_lines(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
         app = build_app()
@@ -536,7 +544,7 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
     async with app.run_test(size=size) as pilot:
         await pilot.press(*"Motel", "enter", *"En", "enter")
         hidden = []
-        for number, key in enumerate("nnn4y" + "n" * 10, start=2):
+        for number, key in enumerate("nnnny4" + "n" * 10, start=3):
             await pilot.press(key)
             await pilot.pause()
             trail = app.screen.query_one(Trail)
@@ -553,14 +561,14 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
 @pytest.mark.parametrize("enter", ["enter", "ctrl+j"])
 async def test_keys_typed_as_the_console_opens_reach_the_first_question(enter: str) -> None:
     app = build_app()
-    for key in [*"Main", enter, "n", "f2"]:
+    for key in [*"Main", enter, *"En", enter, "n", "f2"]:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(10):
             await pilot.pause()
-        assert answered(app) == [("location", "Main"), ("danger_now", "no")]
+        assert answered(app) == [("location", "Main"), ("language", "En"), ("danger_now", "no")]
         route = app.session.call.state.escalated if app.session.call else None
-        assert route is not None and route.outcome == "officer" and route.escalated_at == "weapons"
+        assert route is not None and route.outcome == "officer" and route.escalated_at == "injured"
 
 
 async def test_a_crash_report_never_shows_what_the_caller_said(

@@ -59,8 +59,8 @@ async def test_an_unfinished_call_resumes_with_every_answer(tmp_path: Path) -> N
         assert isinstance(app.screen, CallScreen)
         assert app.session.call is not None and len(app.session.call.state.answers) == 5
         assert app.session.call.state.prompt is not None
-        assert app.session.call.state.prompt.question == "can_speak_freely"
-        await pilot.press("y")
+        assert app.session.call.state.prompt.question == "controller_nearby"
+        await pilot.press("n")
         assert app.session.recorder is not None and app.session.recorder.call_id == call_id
     assert len(RecordStore(tmp_path).events(call_id)) == 7
 

@@ -128,6 +128,17 @@ class CallScreen(CallKeys, SizedScreen[None]):
         self.query_one(IndicatorList).show(found)
         self.query_one(Trail).show(call, call.state.language)
 
+    def on_resize(self) -> None:
+        # The settled-route panel's lines are cut to its width: cut them again at the new one
+        # (SizedScreen's own handler runs as well).
+        self.call_after_refresh(self._reshow_settled)
+
+    def _reshow_settled(self) -> None:
+        call = self.session.call
+        with contextlib.suppress(NoMatches):  # taken down meanwhile
+            if call is not None:
+                self._show_settled(call)
+
     def _show_settled(self, call: Call) -> None:
         """Once the route has settled (no later answer can change it), the route, who to call
         and the radio alert stay in view above the questions, which go on after dispatch."""
