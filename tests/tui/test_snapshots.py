@@ -81,7 +81,7 @@ SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
     (
         "question_worded_for_the_worker",
         (80, 24),
-        keys(*"Motel", "enter", *"En", "enter", "n", "n", "n", "n", "y", "2", "n", "n"),
+        keys(*"Motel", "enter", *"En", "enter", "n", "n", "n", "n", "y", "3", "n", "n"),
     ),
     ("too_small_50x15", (50, 15), None),
 ]
