@@ -351,3 +351,14 @@ def test_the_questions_can_be_ended_once_the_route_has_settled(shipped: LoadedPr
     assert again.state.route == call.state.route
     call.back()  # going back over it brings the questions back
     assert call.state.route is None and call.state.prompt is not None
+
+
+def test_only_the_last_few_protocols_are_kept_worked_out() -> None:
+    from trafficking_triage.engine import reach
+    from trafficking_triage.protocol import load_protocol
+
+    loaded = [load_protocol().protocol for _ in range(reach.KEEP + 2)]
+    found = [reach.reach_for(protocol) for protocol in loaded]
+    assert len(reach._CACHE) == reach.KEEP
+    assert reach.reach_for(loaded[-1]) is found[-1]  # kept
+    assert reach.reach_for(loaded[0]) is not found[0]  # let go, worked out again

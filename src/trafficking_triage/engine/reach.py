@@ -48,12 +48,19 @@ class State(NamedTuple):
 NOTHING_SEEN: Seen = frozenset()
 
 
+KEEP = 4
+"""How many protocols' `Reach` are kept (a console loads one; a worked-out protocol holds
+about 8 MB for the shipped one, so a process that loads many must not keep them all)."""
+
+
 def reach_for(protocol: Protocol) -> Reach:
-    """The protocol's `Reach`, kept while the program runs (a protocol is loaded once)."""
-    kept = _CACHE.get(id(protocol))
+    """The protocol's `Reach`, kept while the program runs (the last KEEP protocols used)."""
+    kept = _CACHE.pop(id(protocol), None)
     if kept is None or kept[0] is not protocol:
         kept = (protocol, Reach(protocol))
-        _CACHE[id(protocol)] = kept
+    _CACHE[id(protocol)] = kept  # the most recently used last
+    while len(_CACHE) > KEEP:
+        del _CACHE[next(iter(_CACHE))]
     return kept[1]
 
 
