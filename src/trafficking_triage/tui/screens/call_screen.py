@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -128,9 +129,9 @@ class CallScreen(CallKeys, SizedScreen[None]):
         self.query_one(IndicatorList).show(found)
         self.query_one(Trail).show(call, call.state.language)
 
-    def on_resize(self) -> None:
-        # The settled-route panel's lines are cut to its width: cut them again at the new one
-        # (SizedScreen's own handler runs as well).
+    def on_resize(self, event: events.Resize) -> None:
+        # The settled-route panel's lines are cut to its width: cut them again at the new one.
+        # (Textual calls SizedScreen's handler as well: each class's own, down the MRO.)
         self.call_after_refresh(self._reshow_settled)
 
     def _reshow_settled(self) -> None:

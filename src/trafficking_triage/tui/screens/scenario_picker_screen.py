@@ -55,16 +55,15 @@ class ScenarioPickerScreen(SizedScreen[Scenario]):
 
     def _describe(self, index: int) -> None:
         scenario = self.scenarios[index]
+        good: list[str | tuple[str, str]] = []
+        if self.presenter and scenario.good_call:
+            good = [("\n\nA good call: ", "bold"), scenario.good_call.strip()]
         self.query_one("#picker-summary", Static).update(
             Content.assemble(
                 (scenario.title.upper(), "bold"),
                 "\n\n",
                 scenario.summary.strip(),
-                *(
-                    [("\n\nA good call: ", "bold"), scenario.good_call.strip()]
-                    if self.presenter and scenario.good_call
-                    else []
-                ),
+                *good,
                 ("\n\nCaller speaks: ", "bold"),
                 scenario.caller.language,
                 ("\nTarget time to route: ", "bold"),
