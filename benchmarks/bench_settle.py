@@ -47,7 +47,8 @@ def measure() -> dict[str, float]:
     reach_for(protocol).outcomes(reach.state(protocol.protocol.start, False, []))
 
     call = Call.start(protocol, loaded.sha256)
-    for value in ["Main St", "no", "no", "no", "victim_inside"]:
+    # Where, the language, danger, hurt, weapons, controller near, can talk, who is calling.
+    for value in ["Main St", "English", "no", "no", "no", "no", "yes", "victim_inside"]:
         call.answer(value)
     check = median_ms(call.reachable, 2000)
 

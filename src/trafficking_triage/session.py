@@ -239,6 +239,10 @@ class CallSession:
         scenario = self.scenario
         if scenario is None:
             return None
+        if self.call is not None and scenario.hangs_up_after is not None:
+            asked = {given.question for given in self.call.state.answers}
+            if scenario.hangs_up_after in asked and question != scenario.hangs_up_after:
+                return "(The line goes dead: the caller has hung up.)"
         reply = scenario.caller.replies.get(question)
         return reply.say if reply is not None else scenario.caller.default
 
@@ -273,6 +277,8 @@ class CallSession:
         )
         self.call = call
         self._attach(call)
+        if self.scenario is not None and self.scenario.yes_no_from_start:
+            call.switch_yes_no(True)  # text-to-911 or TTY: recorded like the dispatcher's key
         self.on_change()
         return call
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from textual.widgets import Static
 
 from tests.tui.conftest import build_app
@@ -20,6 +21,9 @@ point_of_contact:
 tip_line:
   name: Example County Crime Stoppers
   phone: 1-800-222-TIPS
+child_protection:
+  name: County child protective services
+  phone: "555-0150"
 radio_alerts:
   - "Possible labor trafficking at {location}"
 resources:
@@ -42,7 +46,7 @@ async def test_settings_fill_in_the_contacts_and_are_recorded(tmp_path: Path) ->
     app = with_settings(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         assert "NOT CONFIGURED" not in text_of(app)
-        await pilot.press(*"Main", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
         await pilot.pause()
         text = text_of(app)
         assert "Det. A. Rivera" in text and "phone 555-0100" in text and "radio SVU 12" in text
@@ -58,7 +62,7 @@ async def test_without_settings_the_start_warns_and_the_outcome_says_not_configu
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         assert "NOT CONFIGURED: point of contact, tip line" in text_of(app)
-        await pilot.press(*"Main", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
         await pilot.pause()
         assert text_of(app).count("NOT CONFIGURED") == 2  # point of contact and supervisor
 
@@ -72,7 +76,7 @@ def question_of(app: TriageApp) -> str:
 async def test_f4_steps_through_english_spanish_and_both(tmp_path: Path) -> None:
     app = with_settings(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter")
+        await pilot.press(*"Main", "enter", *"En", "enter")
         assert question_of(app) == "Is anyone in danger right now?"
         await pilot.press("f4")
         spanish = question_of(app)
@@ -94,3 +98,38 @@ async def test_lang_starts_in_spanish(tmp_path: Path) -> None:
     app = with_settings(tmp_path, language="es")
     async with app.run_test(size=(80, 24)):
         assert question_of(app).startswith("¿")
+
+
+async def test_an_unset_tip_line_says_what_to_do_instead() -> None:
+    from tests.tui.conftest import answer_with_keys
+    from tests.unit.test_shipped_protocol import call as answers_for
+
+    app = build_app()
+    async with app.run_test(size=(100, 40)) as pilot:
+        await answer_with_keys(pilot, answers_for("witness_specific", employer_housing="yes"))
+        await pilot.pause()
+        text = text_of(app)
+        assert "ANONYMOUS TIP LINE" in text and "NOT CONFIGURED" in text
+        assert "instead: The Hotline takes tips too: give the caller 1-888-373-7888" in text
+
+
+@pytest.mark.parametrize("first_aid", [False, True])
+async def test_an_injury_brings_medical_help_and_first_aid_words_where_allowed(
+    tmp_path: Path, first_aid: bool
+) -> None:
+    path = tmp_path / "agency.yaml"
+    path.write_text(SETTINGS + ("first_aid: true\n" if first_aid else ""))
+    app = build_app(agency=path)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press(*"Main", "enter", *"En", "enter", "n", "y")  # no danger; someone hurt
+        await pilot.pause()
+        panel = text_of(app)
+        assert "ROUTE SETTLED: OFFICER TO THE SCENE" in panel
+        assert "Medical help (EMS): " in panel  # not set: what to do instead, on one line
+        await pilot.press("f6")
+        await pilot.pause()
+        text = text_of(app)
+        assert "instead: Request EMS through your CAD" in text
+        assert "RADIO Injured person reported: medical help requested" in text
+        assert "Radio alerts and notifications + medical help" in text
+        assert ("press firmly on the wound" in text) == first_aid

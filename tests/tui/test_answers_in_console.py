@@ -28,7 +28,7 @@ async def test_dont_know_declined_a_rough_number_and_a_note_are_all_kept(tmp_pat
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")  # location: the caller does not know where they are
-        await pilot.press("f7")  # danger now: declines to say
+        await pilot.press("f7")  # language: declines to say
         await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, NoteScreen)
@@ -40,7 +40,7 @@ async def test_dont_know_declined_a_rough_number_and_a_note_are_all_kept(tmp_pat
         said = [(g.question, g.answer, g.value, g.unanswered) for g in call.state.answers]
         assert said == [
             ("location", None, None, "unknown"),
-            ("danger_now", "unknown", None, "declined"),
+            ("language", None, None, "declined"),
         ]
         text = trail_text(app)
         assert "(does not know)" in text and "(declined to say)" in text
@@ -74,7 +74,8 @@ async def test_a_number_question_keeps_the_words_as_typed() -> None:
 async def test_f9_switches_yes_no_mode_on_and_off_and_it_is_recorded() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "n", "n", "n", "f9")
+        # No danger, no one hurt, no weapon, no boss near, can talk: at who is calling.
+        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "n", "n", "n", "y", "f9")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.yes_no_only()
@@ -90,7 +91,7 @@ async def test_f9_switches_yes_no_mode_on_and_off_and_it_is_recorded() -> None:
 async def test_danger_now_then_the_questions_go_on_and_the_call_closes(tmp_path: Path) -> None:
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "n", "f2")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "n", "f2")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen) and app.screen.by_f2
         assert "the danger-now key (F2) was pressed" in screen_text(app)
@@ -123,7 +124,7 @@ async def test_danger_now_then_the_questions_go_on_and_the_call_closes(tmp_path:
 async def test_escape_right_after_danger_now_takes_it_back() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "n", "f2")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "n", "f2")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen)
         await pilot.press("escape")
@@ -137,7 +138,9 @@ async def test_escape_right_after_danger_now_takes_it_back() -> None:
 async def test_the_danger_now_key_leads_the_key_line_and_is_never_cut() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y")  # settled: the ROUTE key joins the line
+        await pilot.press(
+            *"Motel", "enter", *"En", "enter", "y"
+        )  # settled: the ROUTE key joins the line
         await pilot.pause()
         first = str(app.screen.query_one(KeyHints).render()).splitlines()[0]
         assert first.startswith(" f2 DANGER NOW") and "…" not in first
@@ -151,7 +154,7 @@ async def test_f4_over_a_question_asked_first_leaves_the_question_up() -> None:
     the `y` meant for it answered the call's question instead."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "n", "n", "tab", "up", "enter")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "n", "tab", "up", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("f4", "n")
@@ -159,6 +162,7 @@ async def test_f4_over_a_question_asked_first_leaves_the_question_up() -> None:
         call = app.session.call
         assert call is not None and [g.answer or g.value for g in call.state.answers] == [
             "Motel",
+            "En",
             "no",
             "no",
         ]
@@ -168,21 +172,21 @@ async def test_f4_over_a_question_asked_first_leaves_the_question_up() -> None:
 async def test_back_after_ending_the_questions_returns_to_them_with_every_answer() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "f6", "e", "y")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6", "e", "y")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.state.route is not None
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert [g.question for g in call.state.answers] == ["location", "danger_now"]
-        assert call.state.prompt is not None and call.state.prompt.question == "weapons"
+        assert [g.question for g in call.state.answers] == ["location", "language", "danger_now"]
+        assert call.state.prompt is not None and call.state.prompt.question == "injured"
 
 
 async def test_danger_now_from_the_note_dialog_keeps_the_note_and_over_a_question_too() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "f8", *"two men at the door", "f2")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "f8", *"two men at the door", "f2")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.state.escalated is not None
@@ -190,7 +194,7 @@ async def test_danger_now_from_the_note_dialog_keeps_the_note_and_over_a_questio
         assert isinstance(app.screen, OutcomeScreen)
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "n", "tab", "up", "enter")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "tab", "up", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("f2")
@@ -198,26 +202,26 @@ async def test_danger_now_from_the_note_dialog_keeps_the_note_and_over_a_questio
         call = app.session.call
         assert call is not None and call.state.escalated is not None
         assert isinstance(app.screen, OutcomeScreen)
-        assert [g.question for g in call.state.answers] == ["location", "danger_now"]
+        assert [g.question for g in call.state.answers] == ["location", "language", "danger_now"]
 
 
 async def test_escape_on_the_questions_after_danger_now_goes_to_the_previous_question() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "n", "f2", "f6", "escape")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "f2", "f6", "escape")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.state.escalated is not None  # still dispatched
         assert isinstance(app.screen, CallScreen)
         assert call.state.prompt is not None and call.state.prompt.question == "danger_now"
-        assert [g.question for g in call.state.answers] == ["location"]
+        assert [g.question for g in call.state.answers] == ["location", "language"]
 
 
 async def test_escape_right_after_danger_now_on_a_route_screen_opened_by_f6() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        # The boss near, a victim inside: settled.
-        await pilot.press(*"Motel", "enter", "n", "n", "y", "2", "f6")
+        # Danger now: settled.
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen) and app.screen.by_f6
         await pilot.press("f2", "escape")
@@ -227,13 +231,15 @@ async def test_escape_right_after_danger_now_on_a_route_screen_opened_by_f6() ->
         await pilot.press("escape")  # now nothing to take back: to the questions
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert len(call.state.answers) == 5
+        assert len(call.state.answers) == 3
 
 
 async def test_escape_on_a_route_screen_opened_by_f6_never_takes_back_an_earlier_f2() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "n", "f2")  # F2 at the weapons question
+        await pilot.press(
+            *"Motel", "enter", *"En", "enter", "n", "f2"
+        )  # F2 at the weapons question
         await pilot.pause()
         await pilot.press("f6")  # on with the questions
         await pilot.pause()

@@ -94,19 +94,19 @@ async def test_closing_with_open_steps_asks_and_records_them() -> None:
 async def test_escape_and_backspace_go_back_one_question() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main St", "enter", "n", "n")
+        await pilot.press(*"Main St", "enter", *"En", "enter", "n", "n")
         await pilot.pause()
         assert app.session.call is not None and app.session.call.state.prompt is not None
-        assert app.session.call.state.prompt.question == "controller_nearby"
+        assert app.session.call.state.prompt.question == "weapons"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.session.call.state.prompt.question == "weapons"
+        assert app.session.call.state.prompt.question == "injured"
         await pilot.press("backspace")
         await pilot.pause()
         assert app.session.call.state.prompt.question == "danger_now"
         assert "Answered before going back: No" in screen_text(app)
         # In a text field, Backspace edits the text; Escape still goes back.
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")
         await pilot.pause()
         assert app.session.call.state.prompt.question == "location"
         typed = app.screen.query_one("#typed", Input)
@@ -118,10 +118,10 @@ async def test_escape_and_backspace_go_back_one_question() -> None:
 async def test_going_back_through_the_trail_says_what_falls_away() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main St", "enter", "n", "n", "n", "4")
+        await pilot.press(*"Main St", "enter", *"En", "enter", "n", "n", "n", "n")
         await pilot.pause()
         assert app.session.call is not None
-        assert len(app.session.call.state.answers) == 5
+        assert len(app.session.call.state.answers) == 6
         await pilot.press("tab")  # to the trail, highlighted on its last entry
         await pilot.press("up", "up", "up", "enter")  # the danger question
         await pilot.pause()
@@ -129,13 +129,13 @@ async def test_going_back_through_the_trail_says_what_falls_away() -> None:
         assert "3 later answers will fall away" in screen_text(app)
         await pilot.press("y")
         await pilot.pause()
-        assert [g.question for g in app.session.call.state.answers] == ["location"]
+        assert [g.question for g in app.session.call.state.answers] == ["location", "language"]
         assert (
             app.session.call.state.prompt is not None
             and app.session.call.state.prompt.question == "danger_now"
         )
         # Everything said is still in the event log.
-        assert sum(e.kind == "question_answered" for e in app.session.call.events) == 5
+        assert sum(e.kind == "question_answered" for e in app.session.call.events) == 6
 
 
 async def test_danger_now_from_a_text_field_and_from_the_reference() -> None:
@@ -163,23 +163,26 @@ async def test_danger_now_from_a_text_field_and_from_the_reference() -> None:
 async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", "n", "n", "n", "2", "n", "y", "f2")
+        await pilot.press(
+            *"Main", "enter", *"En", "enter", "n", "n", "n", "n", "y", "3", "n", "n", "y", "f2"
+        )
         await pilot.pause()
         assert app.session.call is not None
         asked = [g.question for g in app.session.call.state.answers]
-        assert asked[-3:] == ["caller_type", "can_speak_freely", "free_to_leave"]
+        assert asked[-4:] == ["caller_type", "minor_involved", "free_to_leave", "own_documents"]
         escalated = app.session.call.state.escalated
-        assert escalated is not None and escalated.escalated_at == "own_documents"
+        assert escalated is not None and escalated.escalated_at == "threats"
 
 
 async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", "n", "n", "y", "2", "n")
+        # The boss near: yes/no only from here; who is calling, asked as yes/no: yes.
+        await pilot.press(*"Main", "enter", *"En", "enter", "n", "n", "n", "y", "n", "y")
         await pilot.pause()
         assert "YES/NO ONLY" in screen_text(app)
         # All the screening, then the fact questions in their yes/no forms only.
-        await pilot.press(*["n"] * 11)
+        await pilot.press(*["n"] * 12)
         await pilot.pause()
         assert app.session.call is not None and app.session.call.state.prompt is not None
         assert app.session.call.state.prompt.question == "interpreter_needed"
@@ -195,7 +198,7 @@ async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
             app.session.call.state.route is not None
             and app.session.call.state.route.outcome == "officer"
         )
-        assert app.session.call.state.skipped == ["language", "suspects", "vehicles", "how_known"]
+        assert app.session.call.state.skipped == ["suspects", "vehicles", "how_known"]
 
 
 async def test_markup_typed_into_an_answer_is_shown_not_obeyed() -> None:
@@ -217,7 +220,7 @@ async def test_markup_typed_into_an_answer_is_shown_not_obeyed() -> None:
 async def test_quitting_mid_call_asks_first(key: str) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter")
+        await pilot.press(*"Main", "enter", *"En", "enter")
         await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -240,7 +243,7 @@ async def test_resizing_never_crashes_and_says_when_too_small(
 ) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter")
+        await pilot.press(*"Main", "enter", *"En", "enter")
         await pilot.resize_terminal(*size)
         for _ in range(10):  # the breakpoint classes follow the resize within a few refreshes
             await pilot.pause()
@@ -254,7 +257,7 @@ async def test_resizing_never_crashes_and_says_when_too_small(
             await pilot.pause()
             if not app.screen.query_one(TooSmall).display:
                 break
-        assert app.session.call is not None and len(app.session.call.state.answers) == 2
+        assert app.session.call is not None and len(app.session.call.state.answers) == 3
         assert not app.screen.query_one(TooSmall).display
 
 
@@ -286,11 +289,13 @@ async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_orde
 async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_in_one_burst(pilot, *"Main", "enter", "n", "y")
+        await press_in_one_burst(pilot, *"Main", "enter", *"En", "enter", "n", "n", "y")
         assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main"),
+            ("language", "En"),
             ("danger_now", "no"),
+            ("injured", "no"),
             ("weapons", "yes"),
         ]
 
@@ -308,16 +313,20 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
         await pilot.press(*"Main")
         first = app.session.call
         await press_in_one_burst(
-            pilot, "enter", "f2", "c", "y", "enter", *"Next", "enter", "n", "y", gap=gap
+            pilot,
+            *["enter", "f2", "c", "y", "enter", *"Next", "enter", *"En", "enter", "n", "n", "y"],
+            gap=gap,
         )
         assert first is not None and first.state.closed is not None
         assert first.state.route is not None and first.state.route.outcome == "officer"
-        assert first.state.route.escalated_at == "danger_now"
+        assert first.state.route.escalated_at == "language"
         assert [given.value for given in first.state.answers] == ["Main"]
         assert app.session.call is not None and app.session.call is not first
         assert answered(app) == [
             ("location", "Next"),
+            ("language", "En"),
             ("danger_now", "no"),
+            ("injured", "no"),
             ("weapons", "yes"),
         ]
 
@@ -328,7 +337,8 @@ async def test_a_burst_through_quitting_and_the_trail_keeps_every_key(gap: float
     at once: each key meets the screen the key before it opened."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        keys = [*"Main", "enter", "n", "ctrl+q", "n", "y", "tab", "up", "up", "enter", "y"]
+        keys = [*"Main", "enter", *"En", "enter", "n", "ctrl+q", "n", "n", "y"]
+        keys += ["tab", "up", "up", "up", "up", "enter", "y"]
         await press_in_one_burst(pilot, *keys, gap=gap)
         assert isinstance(app.screen, CallScreen)
         assert app.session.call is not None and app.session.call.state.closed is None
@@ -351,6 +361,8 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
             events.Paste(" Street, unit"),
             *(events.Key(key, key) for key in " 4"),
             events.Key("enter", "\r"),
+            *(events.Key(key, key) for key in "En"),
+            events.Key("enter", "\r"),
             events.Key("n", "n"),
         ]:
             event.set_sender(app)
@@ -361,6 +373,7 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
         assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main Street, unit 4"),
+            ("language", "En"),
             ("danger_now", "no"),
         ]
 
@@ -399,19 +412,21 @@ async def test_a_resize_leaves_the_highlighted_answer_alone() -> None:
     which answer Enter records."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "down")  # "No" highlighted on "danger now"
+        await pilot.press(
+            *"Motel", "enter", *"En", "enter", "down"
+        )  # "No" highlighted on "danger now"
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.call is not None
-        assert [given.answer for given in app.session.call.state.answers] == [None, "no"]
+        assert [given.answer for given in app.session.call.state.answers] == [None, None, "no"]
 
 
 async def test_a_resize_leaves_the_trail_where_it_was() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "n", "tab", "up")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "tab", "up", "up")
         trail = app.screen.query_one(Trail)
         assert app.screen.focused is trail and trail.highlighted == 0
         await pilot.resize_terminal(100, 30)
@@ -457,10 +472,10 @@ async def test_typing_after_a_too_small_window_under_the_reference_is_not_lost(
             await pilot.press("escape")
             await pilot.pause()
         assert not isinstance(app.screen, ReferenceScreen)
-        await pilot.press(*"Motel 6", "enter")
+        await pilot.press(*"Motel 6", "enter", *"En", "enter")
         await pilot.pause()
         assert app.session.call is not None
-        assert [given.value for given in app.session.call.state.answers] == ["Motel 6"]
+        assert [given.value for given in app.session.call.state.answers] == ["Motel 6", "En"]
 
 
 SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-wide", "-too-short", "-tall-enough"}
@@ -501,7 +516,7 @@ async def test_the_trail_after_a_resize_is_drawn_as_if_started_at_that_size(
 ) -> None:
     """The lists keep their rendered lines through a resize that keeps their width (see
     SteadyOptionList); after any resize they must look exactly as freshly drawn."""
-    keys = (*"Motel", "enter", *"nnn4y", *"n" * 8)
+    keys = (*"Motel", "enter", *"En", "enter", *"nnnny4", *"n" * 6)
 
     async def trail_lines(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
         app = build_app()
@@ -527,9 +542,9 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
     just given must still show at its foot."""
     app = build_app()
     async with app.run_test(size=size) as pilot:
-        await pilot.press(*"Motel", "enter")
+        await pilot.press(*"Motel", "enter", *"En", "enter")
         hidden = []
-        for number, key in enumerate("nnn4y" + "n" * 10, start=2):
+        for number, key in enumerate("nnnny4" + "n" * 10, start=3):
             await pilot.press(key)
             await pilot.pause()
             trail = app.screen.query_one(Trail)
@@ -546,14 +561,14 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
 @pytest.mark.parametrize("enter", ["enter", "ctrl+j"])
 async def test_keys_typed_as_the_console_opens_reach_the_first_question(enter: str) -> None:
     app = build_app()
-    for key in [*"Main", enter, "n", "f2"]:
+    for key in [*"Main", enter, *"En", enter, "n", "f2"]:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(10):
             await pilot.pause()
-        assert answered(app) == [("location", "Main"), ("danger_now", "no")]
+        assert answered(app) == [("location", "Main"), ("language", "En"), ("danger_now", "no")]
         route = app.session.call.state.escalated if app.session.call else None
-        assert route is not None and route.outcome == "officer" and route.escalated_at == "weapons"
+        assert route is not None and route.outcome == "officer" and route.escalated_at == "injured"
 
 
 async def test_a_crash_report_never_shows_what_the_caller_said(
@@ -572,7 +587,7 @@ async def test_a_crash_report_never_shows_what_the_caller_said(
     monkeypatch.setattr(app.session, "escalate", crash)
     with pytest.raises(RuntimeError, match="boom 13"):
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press(*"Zebra Lane 42", "enter", "f2")
+            await pilot.press(*"Zebra Lane 42", "enter", *"En", "enter", "f2")
             await pilot.pause()
     report = capsys.readouterr().err
     assert "RuntimeError" in report and "boom 13" in report
@@ -587,7 +602,7 @@ async def test_keys_behind_a_confirmed_quit_start_no_other_call(tmp_path: Any, g
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter")
+        await pilot.press(*"Main", "enter", *"En", "enter")
         await press_in_one_burst(pilot, "ctrl+q", "y", "enter", *"Elm", "enter", gap=gap)
     rows = RecordStore(tmp_path).rows()
     assert [row.status for row in rows] == ["abandoned"]

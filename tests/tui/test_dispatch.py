@@ -8,9 +8,10 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
-from tests.tui.conftest import answer_with_keys, build_app
+from tests.tui.conftest import LOADED, answer_with_keys, build_app
 from tests.tui.test_calls import screen_text
 from tests.unit.test_shipped_protocol import call as answers_for
+from trafficking_triage.engine import replay_answers
 from trafficking_triage.tui.screens.call_screen import CallScreen
 from trafficking_triage.tui.screens.confirm_screen import ConfirmScreen
 from trafficking_triage.tui.screens.outcome_screen import OutcomeScreen
@@ -22,12 +23,15 @@ def panel(app: Any) -> str:
 
 
 EARLY = [
-    ("danger now", {"location": "Motel", "danger_now": "yes"}, 2),
-    ("a victim inside who cannot talk, the boss near", {
-        "location": "Motel", "danger_now": "no", "weapons": "no", "controller_nearby": "yes",
-        "caller_type": "victim_inside",
-    }, 5),
-    ("a child, from a neighbor", answers_for("general_concern", minor_involved="yes"), 17),
+    ("danger now", {"location": "Motel", "language": "En", "danger_now": "yes"}, 3),
+    ("someone hurt",
+     {"location": "Motel", "language": "En", "danger_now": "no", "injured": "yes"}, 4),
+    ("a victim inside who cannot talk, the boss near, not free to leave", {
+        "location": "Motel", "language": "En", "danger_now": "no", "injured": "no",
+        "weapons": "no", "controller_nearby": "yes", "can_speak_freely": "no",
+        "caller_type": "yes", "minor_involved": "no", "free_to_leave": "no",
+    }, 10),
+    ("a child, from a neighbor", answers_for("general_concern", minor_involved="yes"), 9),
 ]  # fmt: skip
 
 
@@ -37,7 +41,8 @@ async def test_the_route_shows_as_soon_as_it_settles_and_the_questions_go_on(
 ) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        asked = list(answers)
+        # In the order the protocol asks them (a dict's order need not be)
+        asked = [g.question for g in replay_answers(LOADED.protocol, answers).state.answers]
         await answer_with_keys(pilot, {q: answers[q] for q in asked[: settles_at - 1]})
         assert panel(app) == ""  # not yet: more than one route is still possible
         await answer_with_keys(pilot, {asked[settles_at - 1]: answers[asked[settles_at - 1]]})
@@ -55,7 +60,7 @@ async def test_the_route_shows_as_soon_as_it_settles_and_the_questions_go_on(
 async def test_f6_opens_the_settled_route_and_escape_returns_with_nothing_undone() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y")
         call = app.session.call
         assert call is not None and call.state.settled is not None
         await pilot.press("f6")
@@ -67,17 +72,17 @@ async def test_f6_opens_the_settled_route_and_escape_returns_with_nothing_undone
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert [g.question for g in call.state.answers] == ["location", "danger_now"]
-        await pilot.press("n")  # the next question (weapons), after dispatch
+        assert [g.question for g in call.state.answers] == ["location", "language", "danger_now"]
+        await pilot.press("n")  # the next question (anyone hurt), after dispatch
         await pilot.pause()
-        assert [g.question for g in call.state.answers][-1] == "weapons"
+        assert [g.question for g in call.state.answers][-1] == "injured"
         assert "ROUTE SETTLED" in panel(app)
 
 
 async def test_going_back_before_the_settling_answer_takes_the_panel_away() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y")
         assert "ROUTE SETTLED" in panel(app)
         await pilot.press("escape")
         await pilot.pause()
@@ -93,7 +98,8 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "y")  # danger now; then a weapon: yes
+        # Danger now; no one hurt; a weapon: yes.
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "n", "y")
         await pilot.pause()
         assert app.session.recorder is not None
         call_id = app.session.recorder.call_id
@@ -110,7 +116,7 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
 async def test_the_questions_can_be_ended_from_the_settled_route_screen() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "f6")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen) and app.screen.early
         await pilot.press("e")
@@ -136,7 +142,7 @@ async def test_every_key_of_the_settled_route_screen_fits_its_line_at_80_columns
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "f6")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6")
         await pilot.pause()
         line = str(app.screen.query_one(KeyHints).render())
         assert "…" not in line and "f2 DANGER NOW" in line and "e End questions" in line
@@ -194,7 +200,7 @@ async def test_at_80x24_the_route_who_to_call_and_why_are_in_view_without_scroll
 async def test_a_wide_terminal_gives_the_checklist_its_step_names_in_full() -> None:
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", "f2")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f2")
         await pilot.pause()
         checklist = app.screen.query_one("#outcome-checklist", Static)
         lines = str(checklist.render()).splitlines()

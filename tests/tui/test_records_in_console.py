@@ -23,7 +23,7 @@ def crashed_call(directory: Path) -> str:
     store = RecordStore(directory)
     call = Call.start(LOADED.protocol, LOADED.sha256, console="c9", clock=frozen_clock)
     recorder = Recorder(store, call)
-    for value in ["Motel on Route 9", "no", "no", "no", "general_concern"]:
+    for value in ["Motel on Route 9", "English", "no", "no", "no"]:
         recorder.call.answer(value)
     recorder.finish()
     store.close()
@@ -37,11 +37,12 @@ def app_with(directory: Path):  # type: ignore[no-untyped-def]
 async def test_each_answer_is_in_the_records_before_the_next_question(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", "n")
+        await pilot.press(*"Main", "enter", *"En", "enter", "n")
         assert app.session.recorder is not None
         stored = RecordStore(tmp_path).events(app.session.recorder.call_id)
         assert [e.kind for e in stored] == [
             "call_started",
+            "question_answered",
             "question_answered",
             "question_answered",
         ]
@@ -58,8 +59,8 @@ async def test_an_unfinished_call_resumes_with_every_answer(tmp_path: Path) -> N
         assert isinstance(app.screen, CallScreen)
         assert app.session.call is not None and len(app.session.call.state.answers) == 5
         assert app.session.call.state.prompt is not None
-        assert app.session.call.state.prompt.question == "can_speak_freely"
-        await pilot.press("y")
+        assert app.session.call.state.prompt.question == "controller_nearby"
+        await pilot.press("n")
         assert app.session.recorder is not None and app.session.recorder.call_id == call_id
     assert len(RecordStore(tmp_path).events(call_id)) == 7
 
@@ -83,7 +84,7 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
 ) -> None:
     app = app_with(tmp_path / "data")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter")
+        await pilot.press(*"Main", "enter", *"En", "enter")
         assert app.session.store is not None
         assert "SAVE ELSEWHERE" not in str(app.screen.query_one(KeyHints).render())
 
@@ -113,13 +114,13 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
             "question_answered",
             "question_answered",
         ]
-        assert app.session.call is not None and len(app.session.call.state.answers) == 3
+        assert app.session.call is not None and len(app.session.call.state.answers) == 4
 
 
 async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
         await pilot.pause()  # the outcome screen is up before its keys are used
         await pilot.press("x")
         await pilot.pause()
@@ -137,7 +138,7 @@ async def test_every_key_of_the_outcome_screen_fits_its_line(tmp_path: Path, wid
     danger-now key first, a second line for those that do not fit, none cut."""
     app = app_with(tmp_path)
     async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "f2")
+        await pilot.press(*"Motel", "enter", *"En", "enter", "f2")
         await pilot.pause()
         text = str(app.screen.query_one(KeyHints).render())
     keys = ["f2 DANGER NOW", "esc Back", "f6 Questions", "e End questions", "c Close call"]
@@ -158,7 +159,7 @@ async def test_keys_right_behind_saving_elsewhere_answer_the_question(
     waits until the call screen is back, and answers its question."""
     app = app_with(tmp_path / "data")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter")
+        await pilot.press(*"Main", "enter", *"En", "enter")
 
         def full(*_args: object, **_kwargs: object) -> None:
             raise sqlite3.OperationalError("database or disk is full")
@@ -170,5 +171,5 @@ async def test_keys_right_behind_saving_elsewhere_answer_the_question(
         await press_in_one_burst(pilot, "ctrl+s", "ctrl+u", *str(target), "enter", "y", gap=gap)
         assert target.exists()
         assert app.session.call is not None
-        assert app.session.call.state.answers[-1].question == "weapons"
+        assert app.session.call.state.answers[-1].question == "injured"
         assert app.session.call.state.answers[-1].answer == "yes"

@@ -37,39 +37,51 @@ def route(answers: dict[str, Any], *then: str) -> Drive:
 
 SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
     ("first_question_typed", (80, 24), None),
-    ("choice_question_with_why", (80, 24), keys(*"Motel on Route 9", "enter", "f3")),
-    ("caller_cannot_speak_freely", (80, 24), keys(*"Motel", "enter", "n", "n", "y", "2", "n", "n")),
-    ("outcome_officer_by_danger_key", (80, 24), keys(*"Motel", "enter", "y", "f2")),
-    ("route_settled_panel", (80, 24), keys(*"Motel", "enter", "y")),
-    ("route_settled_outcome_by_f6", (80, 24), keys(*"Motel", "enter", "y", "f6")),
+    (
+        "choice_question_with_why",
+        (80, 24),
+        keys(*"Motel on Route 9", "enter", *"En", "enter", "f3"),
+    ),
+    (
+        "caller_cannot_speak_freely",
+        (80, 24),
+        keys(*"Motel", "enter", *"En", "enter", "n", "n", "n", "y", "n", "y"),
+    ),
+    ("outcome_officer_by_danger_key", (80, 24), keys(*"Motel", "enter", *"En", "enter", "y", "f2")),
+    ("route_settled_panel", (80, 24), keys(*"Motel", "enter", *"En", "enter", "y")),
+    ("route_settled_outcome_by_f6", (80, 24), keys(*"Motel", "enter", *"En", "enter", "y", "f6")),
     ("outcome_officer", (80, 24), route(ROUTES[0][1])),
     ("outcome_tip_line", (80, 24), route(ROUTES[1][1], "5")),
     ("outcome_hotline", (80, 24), route(ROUTES[2][1], "4", "5")),
     (
         "confirm_going_back",
         (80, 24),
-        keys(*"Motel", "enter", "n", "n", "n", "tab", "up", "up", "enter"),
+        keys(*"Motel", "enter", *"En", "enter", "n", "n", "n", "tab", "up", "up", "enter"),
     ),
     ("confirm_closing_with_open_steps", (80, 24), route(ROUTES[2][1], "c")),
     ("call_closed", (80, 24), route(ROUTES[2][1], "c", "y")),
     ("reference", (80, 24), keys("f1", "down")),
-    ("question_in_spanish", (80, 24), keys(*"Motel", "enter", "f4")),
+    ("question_in_spanish", (80, 24), keys(*"Motel", "enter", *"En", "enter", "f4")),
     (
         "question_in_spanish_and_english",
         (80, 24),
-        keys(*"Motel", "enter", "n", "n", "n", "f4", "f4"),
+        keys(*"Motel", "enter", *"En", "enter", "n", "n", "n", "f4", "f4"),
     ),
-    ("compact_60x20", (60, 20), keys(*"Motel", "enter", "n")),
+    ("compact_60x20", (60, 20), keys(*"Motel", "enter", *"En", "enter", "n")),
     # Don't know, declined and a note in the trail; the note dialog over the question.
     ("trail_with_no_answers_and_a_note", (80, 24), keys("f5", "f7", "f8", *"boss near", "enter")),
-    ("note_dialog", (80, 24), keys(*"Motel", "enter", "f8", *"caller whispers")),
+    ("note_dialog", (80, 24), keys(*"Motel", "enter", *"En", "enter", "f8", *"caller whispers")),
     # After the danger-now key: back to the questions, the next one after dispatch.
-    ("questions_after_danger_now", (80, 24), keys(*"Motel", "enter", "n", "f2", "f6")),
+    (
+        "questions_after_danger_now",
+        (80, 24),
+        keys(*"Motel", "enter", *"En", "enter", "n", "f2", "f6"),
+    ),
     # A worker on the line: the question worded for them, the instructions too.
     (
         "question_worded_for_the_worker",
         (80, 24),
-        keys(*"Motel", "enter", "n", "n", "n", "2", "y"),
+        keys(*"Motel", "enter", *"En", "enter", "n", "n", "n", "n", "y", "3", "n", "n"),
     ),
     ("too_small_50x15", (50, 15), None),
 ]

@@ -150,3 +150,61 @@ def test_debrief_names_missed_indicators(name: str) -> None:
     call = replay_answers(LOADED.protocol, answers)
     indicators = debrief(played, call).lines[1]
     assert indicators.points < indicators.out_of and "missed" in indicators.detail
+
+
+NEW_IN_PROTOCOL_2 = [
+    "sex_trafficking_motel",
+    "mixed_kitchen_and_bar",
+    "minor_at_hotel",
+    "hang_up_mid_call",
+    "companion_interprets",
+    "injured_roofer",
+    "employer_stole_and_ran",
+    "text_to_911",
+    "mixteco_farmworker",
+]
+
+
+@pytest.mark.parametrize("name", NEW_IN_PROTOCOL_2)
+async def test_each_new_scenario_taken_by_keys_reaches_its_route(name: str) -> None:
+    """The trainee answers as the scripted caller says, by keys; the route settles on the one
+    the scenario expects, with its indicators, and the route screen names it."""
+    played = scenario(name)
+    app = build_app(training=True, scenario=name)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None
+        assert call.yes_no_only() == played.yes_no_from_start
+        replies = {q: r.answer for q, r in played.caller.replies.items()}
+        if played.hangs_up_after is not None:  # nothing more is said after the line goes dead
+            asked = [g.question for g in replay_answers(LOADED.protocol, replies).state.answers]
+            replies = {q: replies[q] for q in asked[: asked.index(played.hangs_up_after) + 1]}
+        await answer_with_keys(pilot, replies)
+        await pilot.pause()
+        assert call.dispatch_outcome() == played.expect.route
+        found = {indicator for indicator, _ in call.indicators()}
+        assert set(played.expect.indicators) <= found
+        if call.state.prompt is not None:  # the questions go on after dispatch
+            words = str(app.screen.query_one("#question-words", Static).render())
+            caller_line = "CALLER:  (The line goes dead" if played.hangs_up_after else "CALLER:  "
+            assert caller_line in words
+            await pilot.press("f6")
+            await pilot.pause()
+        title = LOADED.protocol.outcomes[played.expect.route].title.upper()
+        assert title in "\n".join(str(w.render()) for w in app.screen.query(Static))
+
+
+@pytest.mark.parametrize("presenter", [False, True])
+async def test_the_picker_keeps_the_route_from_the_trainee_unless_presenting(
+    presenter: bool, tmp_path: Path
+) -> None:
+    folder = scenario_folder(tmp_path, "minor_at_hotel", "wage_dispute")
+    app = build_app(training=True, scenarios=folder, presenter=presenter)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioPickerScreen)
+        text = str(app.screen.query_one("#picker-summary", Static).render())
+        assert "looks about fifteen" in text  # the scene
+        assert ("A good call:" in text) == presenter
+        assert ("officer" in text) == presenter

@@ -29,7 +29,7 @@ def to_question(loaded: LoadedProtocol, question: str, **answers: str) -> Call:
         if given is None:
             given = "no" if prompt.choices else "4" if prompt.kind == "number" else "Main St"
             if prompt.question == "caller_type":
-                given = "victim_inside"
+                given = "yes" if prompt.yes_no_form else "victim_inside"
         call.answer(given)
     return call
 
@@ -86,7 +86,7 @@ def test_a_yes_no_form_offers_dont_know_which_records_no_answer(shipped: LoadedP
 
 
 def test_the_dispatcher_switches_yes_no_mode_either_way(shipped: LoadedProtocol) -> None:
-    call = to_question(shipped, "caller_type")
+    call = to_question(shipped, "caller_type", can_speak_freely="yes")
     assert not call.yes_no_only()
     assert call.switch_yes_no() is True
     prompt = call.state.prompt
@@ -116,7 +116,7 @@ def test_switching_yes_no_on_never_passes_over_the_question_on_screen(
     call.switch_yes_no(False)
     call.switch_yes_no(True)
     call.answer("12 Main St")
-    assert call.facts()["location"] == "12 Main St" and call.state.skipped == []
+    assert call.facts()["location"] == "12 Main St" and call.state.skipped == ["language"]
     while call.state.prompt is not None:
         call.answer("no" if call.state.prompt.kind == "choice" or call.yes_no_only() else "x")
     assert "language" in call.state.skipped and "location" not in call.state.skipped
@@ -146,13 +146,15 @@ def test_questions_about_the_worker_are_worded_for_who_is_on_the_line(
 
     assert words("victim_inside") == "Can you leave or quit the job if you want to?"
     assert words("witness_specific") == "Can the worker leave or quit the job if they want to?"
-    neutral = local(shipped.protocol.questions["free_to_leave"].text, "en")
-    assert words("escaped_victim") == neutral  # can be either: the neutral words
+    assert words("escaped_victim") == "Can you leave or quit the job if you want to?"
+    about = "Can the worker leave or quit the job if they want to?"
+    assert words("helping_escaped") == about
+    assert words("other") == about  # "something else": never "you, or the worker"
     call = to_question(shipped, "caller_type")
-    call.not_answered("declined")
+    call.not_answered("declined")  # screened as "other"
     while call.state.prompt is not None and call.state.prompt.question != "free_to_leave":
         call.answer("yes")
-    assert call.state.prompt is not None and local(call.state.prompt.text, "en") == neutral
+    assert call.state.prompt is not None and local(call.state.prompt.text, "en") == about
 
 
 def test_danger_now_then_questions_after_dispatch(shipped: LoadedProtocol) -> None:
@@ -171,7 +173,8 @@ def test_danger_now_then_questions_after_dispatch(shipped: LoadedProtocol) -> No
 
 
 def test_replay_with_danger_now_ends_at_the_officer(shipped: LoadedProtocol) -> None:
-    call = replay_answers(shipped.protocol, {"location": "Main St"}, escalate_at="danger_now")
+    answers = {"location": "Main St", "language": "English"}
+    call = replay_answers(shipped.protocol, answers, escalate_at="danger_now")
     assert call.state.route is not None and call.state.route.outcome == "officer"
     with pytest.raises(Unanswered):
         replay_answers(shipped.protocol, {})
@@ -230,7 +233,9 @@ def test_back_takes_back_the_last_thing_done_ending_the_questions_too(
     assert call.state.prompt is not None and call.state.prompt.question == "weapons"
     assert [g.question for g in call.state.answers] == asked
     # Ended on the hotline route, then F2 on the reached route, then Back twice.
-    call = to_question(shipped, "language", caller_type="general_concern", can_speak_freely="yes")
+    call = to_question(
+        shipped, "interpreter_needed", caller_type="general_concern", can_speak_freely="yes"
+    )
     assert call.state.settled is not None and call.state.settled.outcome == "hotline"
     call.end_questioning()
     call.escalate()
@@ -239,7 +244,7 @@ def test_back_takes_back_the_last_thing_done_ending_the_questions_too(
     assert call.state.route is not None and call.state.route.outcome == "hotline"
     assert call.state.prompt is None
     call.back()  # the ending taken back
-    assert call.state.prompt is not None and call.state.prompt.question == "language"
+    assert call.state.prompt is not None and call.state.prompt.question == "interpreter_needed"
     assert Call(shipped.protocol, call.events).state == call.state
 
 
@@ -276,11 +281,11 @@ def test_no_answer_never_reads_as_an_answer(shipped: LoadedProtocol) -> None:
 def test_decide_and_cases_can_say_the_caller_did_not_know_or_declined(
     shipped: LoadedProtocol,
 ) -> None:
-    answers = {"location": "(does not know)", "danger_now": "(declined to say)"}
+    answers = {"location": "(does not know)", "language": "(declined to say)"}
     with pytest.raises(Unanswered) as stopped:
         replay_answers(shipped.protocol, answers)
     said = [(g.question, g.unanswered) for g in stopped.value.call.state.answers]
-    assert said == [("location", "unknown"), ("danger_now", "declined")]
+    assert said == [("location", "unknown"), ("language", "declined")]
 
 
 @pytest.mark.parametrize("question", list(load_protocol().protocol.questions))
@@ -288,7 +293,8 @@ def test_decide_and_cases_can_say_the_caller_did_not_know_or_declined(
 def test_each_shipped_question_takes_no_answer_and_the_call_goes_on(
     shipped: LoadedProtocol, question: str, how: str
 ) -> None:
-    call = to_question(shipped, question, can_speak_freely="yes")
+    witness = {"caller_type": "witness_specific"} if question == "stay_anonymous" else {}
+    call = to_question(shipped, question, can_speak_freely="yes", **witness)
     assert call.state.prompt is not None and call.state.prompt.question == question
     call.not_answered(how)  # type: ignore[arg-type]
     assert last_answer(call).unanswered == how
@@ -309,7 +315,7 @@ def test_a_record_from_before_the_questions_went_on_after_danger_now_folds_as_it
         at=at, protocol_id="p", protocol_version="1", protocol_sha256=shipped.sha256
     )
     answered = QuestionAnswered(at=at, question="location", value="Main St")
-    pressed = Escalated(at=at, question="danger_now")  # no questions_go_on: an old record
+    pressed = Escalated(at=at, question="language")  # no questions_go_on: an old record
     call = Call(shipped.protocol, [started, answered, pressed])
     assert call.state.route is not None and call.state.route.outcome == "officer"
     assert call.state.prompt is None
@@ -330,7 +336,7 @@ def test_replay_agrees_when_back_took_a_reached_route_away(
 
     store = RecordStore(tmp_path)
     recorder = Recorder(store, start(shipped))
-    for value in ["Main St", "yes"]:
+    for value in ["Main St", "English", "yes"]:
         recorder.call.answer(value)
     recorder.call.end_questioning()
     recorder.call.back()

@@ -218,10 +218,10 @@ def test_validate_says_where_each_case_and_scenario_settled(
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
     assert (
-        "  case 'Immediate danger at a farm labor camp': officer, settled at question 2 of 4" in out
+        "  case 'Immediate danger at a farm labor camp': officer, settled at question 3 of 6" in out
     )
-    assert "  scenario whispering_victim: officer, settled at question 5 of 20" in out
+    assert "  scenario whispering_victim: officer, settled at question 10 of 23" in out
     assert out.rstrip().endswith(
         "latest question at which each route settles, over every way through:"
-        " officer 17, tip_line 17, hotline 17"
+        " officer 17 (promised by 17), tip_line 20 (promised by 20), hotline 20 (promised by 20)"
     )

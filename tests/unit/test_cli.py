@@ -20,7 +20,7 @@ def test_validate_shipped_protocol_prints_a_summary_line_then_where_routes_settl
 ) -> None:
     assert main(["validate"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 + 1 + 10 + 15 + 1  # summary, heading, cases, scenarios, latest
+    assert len(out) == 1 + 1 + 16 + 24 + 1  # summary, heading, cases, scenarios, latest
     assert out[0].startswith("protocol.yaml: ok: ")
     assert "3 outcomes" in out[0] and "paths checked" in out[0] and "cases passed" in out[0]
 
@@ -81,7 +81,7 @@ def test_decide_with_too_few_answers_says_what_is_needed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Not enough to settle the route (answers may stop once it has settled).
-    assert main(["decide", "{location: Main St}"]) == 1
+    assert main(["decide", "{location: Main St, language: English}"]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["route"] is None
     assert "no answer given for 'danger_now'" in captured.err
@@ -284,3 +284,19 @@ def test_cad_context_values_stay_as_the_cad_wrote_them(
         "incident": "0123",
         "location": "12:30",
     }
+
+
+def test_the_readme_table_says_where_every_case_and_scenario_settles(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    import re
+
+    assert main(["validate"]) == 0
+    printed = re.findall(
+        r"^  (case|scenario) '?(.*?)'?: (\w+), settled at question (\d+) of (\d+)$",
+        capsys.readouterr().out,
+        re.MULTILINE,
+    )
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = re.findall(r"^\| (case|scenario) \| (.*?) \| (\w+) \| (\d+) \| (\d+) \|$", readme, re.M)
+    assert printed and rows == printed

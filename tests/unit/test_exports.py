@@ -46,27 +46,18 @@ def fixed_call(loaded: LoadedProtocol) -> Call:
     )
     for value in [
         "Roadside motel on Route 9 near exit 12 | room 14",
-        "no",
-        "no",
-        "no",
-        "witness_specific",
-        "yes",
-        "unknown",
-        "no",
-        "unknown",
-        "no",
-        "no",
-        "no",
-        "no",
-        "yes",
-        "yes",
-        "yes",
-        "no",
         "Spanish",
-        "yes",
+        *["no", "no", "no", "no"],  # danger now, injured, weapons, the controller nearby
+        "yes",  # can talk freely
+        "witness_specific",
+        "no",  # a minor
+        *["unknown", "no", "no", "no", "no", "unknown"],  # free, ID, threats, harm, sex, debt
+        *["no", "yes", "no", "yes", "yes"],  # job, speaks for, paid, housing, hours
+        "yes",  # an interpreter
         "4",
         "Night manager, a man about 50",
         "Grey minivan, plate not seen",
+        "no",  # stays anonymous: no
         "We stayed there two nights \x1b[31mand saw it\x1b[0m",
         "555-0142",
     ]:
@@ -127,7 +118,7 @@ def test_records_commands(
 ) -> None:
     store = RecordStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
-    for value in ["Main St", "yes", "no", "no"]:
+    for value in ["Main St", "English", "yes", "no", "no", "no"]:
         recorder.call.answer(value)
     call_id = recorder.call_id
     data = ["--data-dir", str(tmp_path), "records"]
@@ -156,7 +147,7 @@ def test_replay_names_a_changed_protocol(
     args = ["--data-dir", str(tmp_path), "records", "replay", recorder.call_id]
     assert main([*args, "--protocol", str(other)]) == 1
     err = capsys.readouterr().err
-    assert "was taken with protocol labor-trafficking-dispatch 1.1.0" in err
+    assert "was taken with protocol labor-trafficking-dispatch 2.0.0" in err
     assert "Not replayed" in err
 
 
@@ -193,7 +184,7 @@ def test_calls_taken_with_a_protocol_written_before_the_new_call_rules_still_rea
     loaded = load_protocol(old, for_records=True)
     store = RecordStore(tmp_path / "data")
     recorder = Recorder(store, Call.start(loaded.protocol, loaded.sha256))
-    for value in ["Main St", "yes"]:
+    for value in ["Main St", "English", "yes"]:
         recorder.call.answer(value)
     args = ["--data-dir", str(tmp_path / "data"), "records"]
     assert main([*args, "show", recorder.call_id, "--protocol", str(old)]) == 0

@@ -22,6 +22,10 @@ NOT_SAID = "(does not know)"
 """The don't-know key: a way on from every question, which keeps yes/no mode as it was."""
 
 
+NOT_SAID = "(does not know)"
+"""The don't-know key: a way on from every question, which keeps yes/no mode as it was."""
+
+
 def continue_with(protocol: Protocol, events: list[Event], value: str) -> Call:
     call = Call(protocol, events)
     if value == NOT_SAID:
@@ -110,14 +114,18 @@ def walk_to(protocol: Protocol, answers: dict[str, str], escalate_at: str | None
 def test_on_the_shipped_protocol_the_danger_answer_settles_at_once(
     shipped: LoadedProtocol,
 ) -> None:
-    call = walk_to(shipped.protocol, {"location": "Main St", "danger_now": "yes"})
+    call = walk_to(
+        shipped.protocol, {"location": "Main St", "language": "English", "danger_now": "yes"}
+    )
     assert call.state.settled is not None
-    assert (call.state.settled.outcome, call.state.settled.asked) == ("officer", 2)
+    assert (call.state.settled.outcome, call.state.settled.asked) == ("officer", 3)
     assert call.state.settled.question == "danger_now"
 
 
 def test_going_back_unsettles_and_it_settles_again(shipped: LoadedProtocol) -> None:
-    call = walk_to(shipped.protocol, {"location": "Main St", "danger_now": "yes"})
+    call = walk_to(
+        shipped.protocol, {"location": "Main St", "language": "English", "danger_now": "yes"}
+    )
     call.back("danger_now")
     assert call.state.settled is None and len(call.reachable()) == 3
     assert [e.kind for e in call.events][-2:] == ["went_back", "route_unsettled"]
@@ -128,7 +136,9 @@ def test_going_back_unsettles_and_it_settles_again(shipped: LoadedProtocol) -> N
 def test_the_danger_key_settles_on_the_danger_outcome_and_back_takes_it_back(
     shipped: LoadedProtocol,
 ) -> None:
-    call = walk_to(shipped.protocol, {"location": "Main St"}, escalate_at="danger_now")
+    call = walk_to(
+        shipped.protocol, {"location": "Main St", "language": "English"}, escalate_at="danger_now"
+    )
     assert call.state.settled is not None
     assert (call.state.settled.outcome, call.state.settled.question) == ("officer", "danger_now")
     call.back()  # takes back the end of the questions (the replay ends them after the key)
@@ -324,14 +334,16 @@ def test_a_long_chain_finishes_with_each_state_worked_out_once(size: int) -> Non
 def test_the_questions_can_be_ended_once_the_route_has_settled(shipped: LoadedProtocol) -> None:
     from trafficking_triage.engine import CallError
 
-    call = walk_to(shipped.protocol, {"location": "Main St", "danger_now": "no"})
+    call = walk_to(
+        shipped.protocol, {"location": "Main St", "language": "Hmong", "danger_now": "no"}
+    )
     with pytest.raises(CallError, match="has not settled"):
         call.end_questioning()
     call.back("danger_now")
     call.answer("yes")
     ended = call.end_questioning()
-    assert ended.question == "weapons"
-    assert ended.left[:3] == ["weapons", "controller_nearby", "caller_type"]
+    assert ended.question == "injured"
+    assert ended.left[:3] == ["injured", "weapons", "controller_nearby"]
     assert "callback" in ended.left and "danger_now" not in ended.left
     assert call.state.route is not None and call.state.route.outcome == "officer"
     assert call.state.prompt is None
@@ -339,3 +351,14 @@ def test_the_questions_can_be_ended_once_the_route_has_settled(shipped: LoadedPr
     assert again.state.route == call.state.route
     call.back()  # going back over it brings the questions back
     assert call.state.route is None and call.state.prompt is not None
+
+
+def test_only_the_last_few_protocols_are_kept_worked_out() -> None:
+    from trafficking_triage.engine import reach
+    from trafficking_triage.protocol import load_protocol
+
+    loaded = [load_protocol().protocol for _ in range(reach.KEEP + 2)]
+    found = [reach.reach_for(protocol) for protocol in loaded]
+    assert len(reach._CACHE) == reach.KEEP
+    assert reach.reach_for(loaded[-1]) is found[-1]  # kept
+    assert reach.reach_for(loaded[0]) is not found[0]  # let go, worked out again

@@ -116,10 +116,10 @@ def test_a_full_disk_keeps_the_call_in_memory_and_recovers(
 
     monkeypatch.setattr(store, "append", full)
     call.answer("Main St")
-    call.answer("no")
+    call.answer("English")
     assert troubles == ["the disk is full", "the disk is full"]
     assert not recorder.saved and len(recorder.pending) == 2
-    assert [g.question for g in call.state.answers] == ["location", "danger_now"]
+    assert [g.question for g in call.state.answers] == ["location", "language"]
     monkeypatch.setattr(store, "append", real_append)
     call.answer("no")
     assert recorder.saved and recovered == [True]
@@ -153,7 +153,9 @@ KILLED_CALL = textwrap.dedent(
     store = RecordStore(Path(sys.argv[1]))
     call = Call.start(loaded.protocol, loaded.sha256)
     recorder = Recorder(store, call)
-    for value in ["Motel on Route 9", "no", "no", "yes", "victim_inside", "no", "no"]:
+    for value in ["Motel on Route 9", "English", "no", "no", "no", "yes", "no", "yes", "no"]:
+        call.answer(value)
+    for value in ["no", "no"]:
         call.answer(value)
     print(recorder.call_id, flush=True)
     time.sleep(60)
@@ -177,14 +179,12 @@ def test_a_killed_process_leaves_a_call_that_resumes_with_every_answer(
     call = Call(shipped.protocol, store.events(call_id))
     assert [g.answer or g.value for g in call.state.answers] == [
         "Motel on Route 9",
-        "no",
-        "no",
-        "yes",
-        "victim_inside",
-        "no",
-        "no",
+        "English",
+        *["no", "no", "no", "yes", "no"],
+        "victim_inside",  # asked as yes/no: "yes"
+        *["no", "no", "no"],
     ]
-    assert call.state.prompt is not None and call.state.prompt.question == "own_documents"
+    assert call.state.prompt is not None and call.state.prompt.question == "threats"
     assert call.yes_no_only()
 
 

@@ -90,22 +90,25 @@ def test_refusals_come_back_as_values(tmp_path: Path) -> None:
     refused = session.answer("   ")
     assert isinstance(refused, Refusal) and "empty answer" in refused.message
     assert session.answer("Main St") is None
+    assert session.answer("English") is None
     wrong = session.answer("maybe")
     assert isinstance(wrong, Refusal) and "maybe" not in wrong.message  # never the caller's words
     empty_note = session.note(" ")
     assert isinstance(empty_note, Refusal)
     # An answer meant for a question no longer asked is dropped without a word.
     assert session.answer("no", question="location") is None
-    assert session.call is not None and len(session.call.state.answers) == 1
+    assert session.call is not None and len(session.call.state.answers) == 2
 
 
 def test_back_escalate_note_and_language(tmp_path: Path) -> None:
     session = session_on(None)
     call = session.start()
-    take(session, {"location": "Main St", "danger_now": "no", "weapons": "no"})
+    take(
+        session, {"location": "Main St", "language": "English", "danger_now": "no", "injured": "no"}
+    )
     assert session.would_drop("danger_now") == 1
     assert session.back("danger_now") is None
-    assert [g.question for g in call.state.answers] == ["location"]
+    assert [g.question for g in call.state.answers] == ["location", "language"]
     assert session.note("caller whispering") is None
     assert call.state.notes == ["caller whispering"]
     assert session.switch_language() == "es"
@@ -140,11 +143,11 @@ def test_records_trouble_is_told_once_and_the_recovery_too(tmp_path: Path) -> No
         raise sqlite3.OperationalError("database or disk is full")
 
     store.append = full  # type: ignore[method-assign]
-    take(session, {"location": "Main St", "danger_now": "no", "weapons": "no"})
+    take(session, {"location": "Main St", "language": "English", "danger_now": "no"})
     assert session.records_trouble == "the disk is full"
     assert [n.message.split(":")[0] for n in told] == ["NOT SAVED"]
     store.append = real_append  # type: ignore[method-assign]
-    take(session, {"controller_nearby": "no"})
+    take(session, {"injured": "no"})
     assert session.records_trouble is None
     assert told[-1].message == "Call records are being written again."
     assert session.recorder is not None
@@ -212,7 +215,7 @@ KILLED_CONSOLE = textwrap.dedent(
     from trafficking_triage.session import ConsoleOptions, open_session
     session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1]), console="c9"))
     session.start()
-    for value in ["Motel on Route 9", "no", "no", "no", "general_concern"]:
+    for value in ["Motel on Route 9", "English", "no", "no", "no"]:
         session.answer(value)
     print(session.recorder.call_id, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
@@ -238,7 +241,7 @@ def test_a_call_whose_console_was_killed_resumes_where_it_stopped(tmp_path: Path
     found = session.unfinished()
     assert found is not None and found.row.id == call_id
     assert (found.answered, found.not_resumable) == (5, None)
-    assert found.where == "Can you talk freely right now, without anyone listening?"
+    assert found.where == ("Is the person who controls the work with you or near you right now?")
     assert session.resume(found) is None
     assert session.call is not None and session.recorder is not None
     assert session.recorder.call_id == call_id

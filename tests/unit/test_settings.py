@@ -45,7 +45,16 @@ def test_contacts_fill_in_from_settings_and_never_invent(shipped: LoadedProtocol
     assert contacts["hotline"].numbers[0] == ("phone", "1-888-373-7888")
     bare = resolve_contacts(shipped.protocol, None)
     assert not bare["poc"].configured and not bare["tip_line"].configured
-    assert missing_settings(shipped.protocol, None) == ["point of contact", "tip line"]
+    # What to do instead is said: the Hotline takes tips when no tip line is set.
+    assert (
+        bare["tip_line"].if_not_set is not None and "1-888-373-7888" in bare["tip_line"].if_not_set
+    )
+    assert contacts["child_protection"].configured and contacts["ems"].configured
+    assert missing_settings(shipped.protocol, None) == [
+        "point of contact",
+        "tip line",
+        "child protection",
+    ]
     assert missing_settings(shipped.protocol, settings) == []
 
 
@@ -62,6 +71,7 @@ def test_agency_init_writes_a_template_that_validates_and_configures_nothing(
     assert missing_settings(shipped.protocol, load_settings(target).settings) == [
         "point of contact",
         "tip line",
+        "child protection",
     ]
 
 
@@ -114,11 +124,12 @@ async def test_radio_alerts_are_filled_in_from_what_the_caller_said(tmp_path: Pa
     )
     app = build_app(agency=path, context={"incident": "26-7"})
     async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.press(*"Motel 6", "enter", "n", "y")  # no danger; a weapon: yes
+        # English; no danger; no one hurt; a weapon: yes.
+        await pilot.press(*"Motel 6", "enter", *"English", "enter", "n", "n", "y")
         await pilot.pause()
         panel = str(app.screen.query_one("#settled", Static).render())
         assert "RADIO At Motel 6, weapons: yes, people: (not known) {CAD}" in panel
-        await pilot.press("n", "2", "n")  # ...inside, and cannot talk freely: yes/no only
+        await pilot.press("n", "n")  # ...no boss near, and cannot talk freely: yes/no only
         await pilot.pause()
         assert app.session.call is not None and app.session.call.yes_no_only()
         panel = str(app.screen.query_one("#settled", Static).render())

@@ -11,11 +11,14 @@ from trafficking_triage.protocol import LoadedProtocol
 
 SAFE = {
     "location": "Motel on Route 9",
+    "language": "English",
     "danger_now": "no",
+    "injured": "no",
     "weapons": "no",
     "controller_nearby": "no",
 }
 NOTHING_FOUND = {
+    "commercial_sex": "no",
     "free_to_leave": "yes",
     "own_documents": "yes",
     "owes_debt": "no",
@@ -29,11 +32,11 @@ NOTHING_FOUND = {
     "minor_involved": "no",
 }
 FACTS = {
-    "language": "English",
     "interpreter_needed": "no",
     "people_count": 3,
     "suspects": "Manager, about 50",
     "vehicles": "White van",
+    "stay_anonymous": "no",
     "how_known": "I stayed there",
     "callback": "555-0100",
 }
@@ -67,7 +70,23 @@ PATHS = [
     ("other caller", call("other", own_documents="no"), "hotline"),
     ("witness, a weapon", {**call("witness_specific"), "weapons": "yes"}, "officer"),
     ("general worry, a weapon", {**call("general_concern"), "weapons": "yes"}, "officer"),
-]
+    ("someone injured", {**call("general_concern"), "injured": "yes"}, "officer"),
+    ("an employer reporting a worker", call("employer_reporting"), "officer"),
+    (
+        "escaped, don't know to the plainest signs",
+        call("escaped_victim", free_to_leave="unknown", threats="unknown", long_hours="yes"),
+        "officer",
+    ),
+    ("escaped, declines to say",
+     call("escaped_victim", own_documents="(declined to say)"), "officer"),
+    ("wage dispute, the boss nearby",
+     {**call("victim_inside", paid_as_promised="no"), "controller_nearby": "yes"}, "hotline"),
+    ("a minor in commercial sex",
+     call("general_concern", minor_involved="yes", commercial_sex="yes"), "officer"),
+    ("an adult in commercial sex, held",
+     call("victim_inside", commercial_sex="yes", threats="yes"), "officer"),
+    ("a witness to commercial sex", call("witness_specific", commercial_sex="yes"), "tip_line"),
+]  # fmt: skip
 
 
 @pytest.mark.parametrize(("answers", "outcome"), [p[1:] for p in PATHS], ids=[p[0] for p in PATHS])
@@ -91,19 +110,18 @@ def test_shipped_cases_pass(shipped: LoadedProtocol) -> None:
 
 def test_caller_who_cannot_speak_freely_gets_only_yes_no(shipped: LoadedProtocol) -> None:
     answers = {
-        **call("victim_inside", speak="no", threats="yes"),
+        **call("yes", speak="no", threats="yes"),  # who is calling: asked as yes/no
         "people_count": "yes",
         "callback": "no",
     }
-    for text_only in ("language", "suspects", "vehicles", "how_known"):
+    for text_only in ("suspects", "vehicles", "how_known"):
         del answers[text_only]
     result = replay_answers(shipped.protocol, answers)
     assert result.state.route is not None and result.state.route.outcome == "officer"
-    assert result.state.skipped == ["language", "suspects", "vehicles", "how_known"]
-    asked_after = result.state.answers[6:]
+    assert result.state.skipped == ["suspects", "vehicles", "how_known"]
+    asked_after = result.state.answers[7:]
     assert all(
-        given.answer in {"yes", "no", "unknown"} or given.value in {"yes", "no"}
-        for given in asked_after
+        given.yes_no_form or given.answer in {"yes", "no", "unknown"} for given in asked_after
     )
     assert result.facts()["people"] == "yes (asked as yes/no)"  # not a count
 
@@ -121,3 +139,56 @@ def test_every_question_has_why_and_a_known_source(shipped: LoadedProtocol) -> N
     assert len(p.steps) == 8
     for question in p.questions.values():
         assert question.why.strip() and question.source in p.sources
+
+
+def test_a_witness_who_stays_anonymous_is_not_asked_who_they_are(
+    shipped: LoadedProtocol,
+) -> None:
+    answers = {**call("witness_specific", free_to_leave="no"), "stay_anonymous": "yes"}
+    result = replay_answers(shipped.protocol, answers)
+    assert result.state.route is not None and result.state.route.outcome == "tip_line"
+    asked = [given.question for given in result.state.answers]
+    assert asked[-1] == "stay_anonymous"
+    assert "how_known" not in asked and "callback" not in asked
+    # Only a witness is asked: every other caller goes on to how they know and a callback.
+    victim = replay_answers(shipped.protocol, call("victim_inside", threats="yes"))
+    asked = [given.question for given in victim.state.answers]
+    assert "stay_anonymous" not in asked and asked[-2:] == ["how_known", "callback"]
+
+
+@pytest.mark.parametrize(
+    ("answers", "brought", "title"),
+    [
+        ({**call("general_concern"), "injured": "yes"}, ["medical"], "+ medical help"),
+        (
+            call("witness_specific", minor_involved="yes"),
+            ["child_protection"],
+            "+ child protection",
+        ),
+        (call("general_concern"), [], None),
+    ],
+    ids=["injured", "a minor", "neither"],
+)
+def test_an_injury_or_a_minor_brings_help_along_with_the_route(
+    shipped: LoadedProtocol, answers: dict[str, Any], brought: list[str], title: str | None
+) -> None:
+    result = replay_answers(shipped.protocol, answers)
+    assert result.additions() == brought
+    step = next(item for item in result.checklist() if item.number == 6)
+    assert step.status == "to_do"
+    assert (title in step.title) if title else step.title == "Radio alerts and notifications"
+    contacts = [c for name in brought for c in shipped.protocol.additions[name].contacts]
+    assert contacts == [{"medical": "ems"}.get(n, n) for n in brought]
+
+
+def test_help_comes_as_soon_as_the_route_settles_not_at_the_end(
+    shipped: LoadedProtocol,
+) -> None:
+    from trafficking_triage.engine import Call
+
+    call = Call.start(shipped.protocol, shipped.sha256)
+    for value in ["Motel on Route 9", "English", "no", "yes"]:  # ...danger now: no; hurt: yes
+        call.answer(value)
+    assert call.state.route is None and call.dispatch_outcome() == "officer"
+    assert call.state.prompt is not None and call.state.prompt.question == "weapons"
+    assert call.additions() == ["medical"]

@@ -429,6 +429,8 @@ class Call:
         route = self.state.route
         target = self.dispatch_outcome()
         applies = set(self.protocol.outcomes[target].steps) if target else set()
+        brought = [self.protocol.additions[name] for name in self.additions()]
+        applies |= {addition.step for addition in brought if addition.step is not None}
         items = []
         for step in sorted(self.protocol.steps, key=lambda s: s.number):
             status: StepStatus
@@ -441,8 +443,23 @@ class Call:
                 status = "to_do" if step.number in self.state.unticked else "done"
             else:
                 status = "to_do" if step.number in applies else "not_applicable"
-            items.append(ChecklistItem(step.number, step.title, status))
+            title = "".join(
+                [step.title, *(f" + {a.title}" for a in brought if a.step == step.number)]
+            )
+            items.append(ChecklistItem(step.number, title, status))
         return items
+
+    def additions(self) -> list[str]:
+        """The help the answers bring along with the route to act on (medical help for someone
+        hurt, child protection for a minor); none before there is a route to act on."""
+        if self.dispatch_outcome() is None:
+            return []
+        found = {name for name, _ in self.indicators()}
+        return [
+            name
+            for name, addition in self.protocol.additions.items()
+            if found.intersection(addition.when)
+        ]
 
     def dispatch_outcome(self) -> str | None:
         """The outcome to act on now: the route reached, else the one it has settled on."""
@@ -484,12 +501,13 @@ class Call:
 
     def caller_kind(self) -> CallerKind | None:
         """Who is on the line, by the answer the protocol names (`caller_kind`): the worker,
-        someone calling about them, or None until they have said (or when they would not)."""
+        someone calling about them, or None until they have said. A caller who would not say
+        is taken as the answer the protocol screens them as (its `if_unknown`)."""
         kinds = self.protocol.protocol.caller_kind
         if kinds is None:
             return None
         for given in self.state.answers:
-            if given.question == kinds.question and given.unanswered is None:
+            if given.question == kinds.question:
                 if given.answer in kinds.worker:
                     return "worker"
                 return "other" if given.answer in kinds.other else None

@@ -11,10 +11,10 @@ answers it stands for, and its "don't know"; a typed question without one is pas
 The dispatcher's own switch of the mode is not foreseen: the call works it out again after
 the switch, and a route settled in yes/no mode can unsettle when the mode is switched off. A
 walk is remembered by what the rules can see of it: the node, whether the caller is yes/no
-only, and only those answers, indicators and indicator kinds that some rule names.
-Everything else a caller says cannot change a route, so two walks that agree on these reach
-the same outcomes. The walk is iterative (a 10,000-question chain is no deeper than a short
-one) and each state is worked out once per protocol.
+only, and which of the rules' clauses (an answer among those named, an indicator or a kind
+among those named) it has met. Nothing else a caller says can change a route, so two walks
+that agree on these reach the same outcomes. The walk is iterative (a 10,000-question chain
+is no deeper than a short one) and each state is worked out once per protocol.
 """
 
 from __future__ import annotations
@@ -30,15 +30,13 @@ if TYPE_CHECKING:
 _CACHE: dict[int, tuple[Protocol, Reach]] = {}
 
 
-class Seen(NamedTuple):
-    """What the decision rules can see of a walk so far."""
+Clause = tuple[str, str, frozenset[str]]
+"""One test a rule makes: ("answered", question, answer ids), ("indicator", "", indicator ids)
+or ("kind", "", indicator kinds)."""
 
-    answers: frozenset[tuple[str, str]]
-    """(question, answer id) for the questions some rule names."""
-    indicators: frozenset[str]
-    """Indicators found that some rule names."""
-    kinds: frozenset[str]
-    """Kinds of the indicators found, for the kinds some rule names."""
+Seen = frozenset[Clause]
+"""What the decision rules can see of a walk so far: the clauses it has met. Every clause
+stays met once it is (an answer is given once on a walk; indicators are only added)."""
 
 
 class State(NamedTuple):
@@ -47,15 +45,22 @@ class State(NamedTuple):
     seen: Seen
 
 
-NOTHING_SEEN = Seen(frozenset(), frozenset(), frozenset())
+NOTHING_SEEN: Seen = frozenset()
+
+
+KEEP = 4
+"""How many protocols' `Reach` are kept (a console loads one; a worked-out protocol holds
+about 8 MB for the shipped one, so a process that loads many must not keep them all)."""
 
 
 def reach_for(protocol: Protocol) -> Reach:
-    """The protocol's `Reach`, kept while the program runs (a protocol is loaded once)."""
-    kept = _CACHE.get(id(protocol))
+    """The protocol's `Reach`, kept while the program runs (the last KEEP protocols used)."""
+    kept = _CACHE.pop(id(protocol), None)
     if kept is None or kept[0] is not protocol:
         kept = (protocol, Reach(protocol))
-        _CACHE[id(protocol)] = kept
+    _CACHE[id(protocol)] = kept  # the most recently used last
+    while len(_CACHE) > KEEP:
+        del _CACHE[next(iter(_CACHE))]
     return kept[1]
 
 
@@ -68,9 +73,12 @@ class Reach:
             for rule in decision.rules
             if rule.when is not None
         ]
-        self.questions = {q for c in conditions for q in c.answered or {}}
-        self.indicators = {i for c in conditions for i in c.any_indicator or []}
-        self.kinds = {k for c in conditions for k in c.any_indicator_kind or []}
+        self.tests = {id(when): frozenset(_clauses(when)) for when in conditions}
+        self.clauses = frozenset().union(*self.tests.values())
+        self.by_question: dict[str, list[Clause]] = {}
+        for clause in self.clauses:
+            if clause[0] == "answered":
+                self.by_question.setdefault(clause[1], []).append(clause)
         self._outcomes: dict[State, frozenset[str]] = {}
         self._worst: dict[tuple[State, str], int | None] = {}
 
@@ -189,29 +197,30 @@ class Reach:
         return next(a for a in self.protocol.questions[question].answers if a.id == answer_id)
 
     def _see(self, seen: Seen, question: str, answer: Answer) -> Seen:
-        answers, indicators, kinds = seen
-        if question in self.questions:
-            answers = answers | {(question, answer.id)}
+        met = [c for c in self.by_question.get(question, ()) if answer.id in c[2]]
         indicator = answer.indicator
         if indicator is not None:
-            if indicator in self.indicators:
-                indicators = indicators | {indicator}
             kind = self.protocol.indicators[indicator].kind
-            if kind in self.kinds:
-                kinds = kinds | {kind}
-        return Seen(answers, indicators, kinds)
+            met += [
+                clause
+                for clause in self.clauses
+                if (clause[0] == "indicator" and indicator in clause[2])
+                or (clause[0] == "kind" and kind in clause[2])
+            ]
+        return seen | frozenset(met) if met else seen
 
-    @staticmethod
-    def _holds(when: Condition | None, seen: Seen) -> bool:
+    def _holds(self, when: Condition | None, seen: Seen) -> bool:
         """`Call._holds`, on what the rules can see (which is all it reads)."""
-        if when is None:
-            return True
-        chosen = dict(seen.answers)
-        for question, ids in (when.answered or {}).items():
-            if chosen.get(question) not in ids:
-                return False
-        if when.any_indicator is not None and not seen.indicators & set(when.any_indicator):
-            return False
-        return not (
-            when.any_indicator_kind is not None and not seen.kinds & set(when.any_indicator_kind)
-        )
+        return when is None or self.tests[id(when)] <= seen
+
+
+def _clauses(when: Condition) -> list[Clause]:
+    """The tests a rule's condition makes, every one of which must hold."""
+    found: list[Clause] = [
+        ("answered", question, frozenset(ids)) for question, ids in (when.answered or {}).items()
+    ]
+    if when.any_indicator is not None:
+        found.append(("indicator", "", frozenset(when.any_indicator)))
+    if when.any_indicator_kind is not None:
+        found.append(("kind", "", frozenset(when.any_indicator_kind)))
+    return found

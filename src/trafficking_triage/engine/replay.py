@@ -43,10 +43,13 @@ def replay_answers(
     answers: Mapping[str, object],
     escalate_at: str | None = None,
     sha256: str = "",
+    *,
+    yes_no: bool = False,
 ) -> Call:
     """Walk the protocol with `answers`; raises Unanswered, or CallError for a wrong answer.
     Answers may stop once the route has settled: the questions left are then ended there, as
-    the dispatcher's `e` ends them."""
+    the dispatcher's `e` ends them. `yes_no`: the dispatcher switches yes/no mode on before
+    the first question (a text-to-911 or TTY call)."""
     if escalate_at is not None and escalate_at not in protocol.questions:
         hint = did_you_mean(escalate_at, protocol.questions)
         raise CallError(
@@ -54,6 +57,8 @@ def replay_answers(
             + (f" ({hint})" if hint else "")
         )
     call = Call.start(protocol, sha256, clock=_fixed_clock)
+    if yes_no:
+        call.switch_yes_no(True)
     while call.state.prompt is not None:
         prompt = call.state.prompt
         if prompt.question == escalate_at:
@@ -104,13 +109,14 @@ def check_walk(
     *,
     exact: bool,
     sha256: str = "",
+    yes_no: bool = False,
 ) -> tuple[Call | None, list[Miss]]:
     """Walk `answers` and say how the walk misses the `route` and `indicators` it promises
     (all of them and no other when `exact`, else at least these). The one check behind the
     protocol's worked cases and the training scenarios; the call is None when the answers
     stop short or are refused."""
     try:
-        call = replay_answers(protocol, answers, escalate_at, sha256)
+        call = replay_answers(protocol, answers, escalate_at, sha256, yes_no=yes_no)
     except Unanswered as stop:
         return None, [Miss("answers", str(stop))]
     except CallError as error:

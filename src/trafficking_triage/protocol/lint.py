@@ -160,6 +160,15 @@ class Linter:
                         f"no step numbered {number}",
                         "dangling-reference",
                     )
+        for aid, addition in p.additions.items():
+            base = ("additions", aid)
+            self.reference((*base, "source"), addition.source, p.sources, "source")
+            for name in addition.when:
+                self.reference((*base, "when"), name, p.indicators, "indicator")
+            for index, contact in enumerate(addition.contacts):
+                self.reference((*base, "contacts", index), contact, p.contacts, "contact")
+            if addition.step is not None and addition.step not in steps:
+                self.add((*base, "step"), f"no step numbered {addition.step}", "dangling-reference")
         for index, step in enumerate(p.steps):
             self.reference(("steps", index, "source"), step.source, p.sources, "source")
         for name, listed in p.contacts.items():
@@ -371,6 +380,9 @@ class Linter:
             yield ("outcomes", oid, "tell_caller"), outcome.tell_caller
             for kind, text in outcome.instructions.items():
                 yield ("outcomes", oid, "instructions", kind), text
+        for aid, addition in self.protocol.additions.items():
+            if addition.tell_caller is not None:
+                yield ("additions", aid, "tell_caller"), addition.tell_caller
 
     # -- graph ------------------------------------------------------------------------------
     def check_graph(self) -> None:

@@ -102,6 +102,8 @@ class Contact(Strict):
     web: str | None = None
     agency_setting: bool = False
     """True where each agency fills the number in; shown as NOT CONFIGURED until it does."""
+    if_not_set: Text | None = None
+    """What to do instead while the agency has not set this contact."""
     source: Id
 
 
@@ -224,6 +226,30 @@ class Outcome(Strict):
     one: what to do and not do, what to do if they must hang up, whether a callback is safe."""
 
 
+AgencyAllows = Literal["first_aid"]
+"""A choice each agency makes in its settings: whether dispatchers may read out first-aid
+words to a caller."""
+
+
+class Addition(Strict):
+    """Help a route brings along when an answer calls for it, whatever the route: medical help
+    for someone hurt, the child-protection contact for a minor."""
+
+    title: Text
+    """A short name, added to the title of its step in the checklist."""
+    when: list[Id] = Field(min_length=1)
+    """Indicators, any one of which brings this help."""
+    contacts: list[Id] = Field(default_factory=list)
+    step: int | None = None
+    """The step of the checklist this help is part of; it then applies on any route."""
+    radio: Text | None = None
+    """A line added to the radio alerts."""
+    tell_caller: LocalText | None = None
+    tell_caller_if: AgencyAllows | None = None
+    """Read `tell_caller` out only where the agency's settings allow it."""
+    source: Id
+
+
 class ReferenceSection(Strict):
     """A page of the reference screen: what a dispatcher may need to look up mid-call."""
 
@@ -251,6 +277,7 @@ class Protocol(Strict):
     questions: dict[Id, Question] = Field(min_length=1)
     decisions: dict[Id, Decision] = Field(default_factory=dict)
     outcomes: dict[Id, Outcome] = Field(min_length=1)
+    additions: dict[Id, Addition] = Field(default_factory=dict)
     cases: list[Case] = Field(default_factory=list)
     reference: list[ReferenceSection] = Field(default_factory=list)
 

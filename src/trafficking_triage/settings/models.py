@@ -103,6 +103,13 @@ class AgencySettings(Strict):
     point_of_contact: Person | None = None
     tip_line: TipLine | None = None
     supervisor: Person | None = None
+    medical: Person | None = None
+    """How medical help (EMS) is requested for someone hurt."""
+    child_protection: Person | None = None
+    """Who is told when a minor is involved: child protective services, a youth unit."""
+    first_aid: bool = False
+    """Whether dispatchers may read the protocol's first-aid words to a caller with someone
+    hurt (many centers allow only a medical dispatch protocol's instructions)."""
     radio_alerts: list[RadioAlert] = Field(default_factory=list)
     """The wording of radio alerts; the RADIO_PLACEHOLDERS in braces are filled in from the
     call."""

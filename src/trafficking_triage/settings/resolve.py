@@ -16,6 +16,8 @@ SECTION_FOR_CONTACT = {
     "poc": "point_of_contact",
     "tip_line": "tip_line",
     "supervisor": "supervisor",
+    "ems": "medical",
+    "child_protection": "child_protection",
 }
 
 
@@ -25,6 +27,8 @@ class ResolvedContact(NamedTuple):
     numbers: tuple[tuple[str, str], ...]
     """(kind, value) pairs: phone, text, TTY, radio, web."""
     configured: bool
+    if_not_set: str | None = None
+    """What to do instead while it is not configured."""
 
 
 def resolve_contacts(
@@ -54,12 +58,20 @@ def resolve_contacts(
                     if value:
                         numbers.append((kind, value))
         resolved[contact_id] = ResolvedContact(
-            name=name, role=contact.role, numbers=tuple(numbers), configured=bool(numbers)
+            name=name,
+            role=contact.role,
+            numbers=tuple(numbers),
+            configured=bool(numbers),
+            if_not_set=contact.if_not_set,
         )
     return resolved
 
 
-SHORT_NAMES = {"poc": "point of contact", "tip_line": "tip line"}
+SHORT_NAMES = {
+    "poc": "point of contact",
+    "tip_line": "tip line",
+    "child_protection": "child protection",
+}
 
 
 def missing_settings(protocol: Protocol, settings: AgencySettings | None) -> list[str]:

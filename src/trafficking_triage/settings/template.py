@@ -38,6 +38,21 @@ agency:
 #   name: Shift supervisor, communications floor
 #   radio: "Console 1"
 
+# How medical help (EMS) is requested when someone is hurt: it is added to any route.
+# medical:
+#   name: Fire/EMS dispatch
+#   radio: "Fire dispatch"
+
+# Who is told when anyone under 18 is involved (added to the officer route), such as child
+# protective services' after-hours line or your youth services unit.
+# child_protection:
+#   name: Child protective services, after-hours intake
+#   phone: "555-0150"
+
+# Whether dispatchers may read the protocol's short first-aid words to a caller with someone
+# hurt. Leave it false where only your medical dispatch protocol may give instructions.
+# first_aid: true
+
 # The wording of the radio alerts for step 6. These are filled in from the call when the alert
 # is shown: {location} {incident} {callback} {weapons} {controller_nearby} {people} {minors}
 # {language} {interpreter} {suspects} {vehicles} (a brace itself is written {{ or }}). When the

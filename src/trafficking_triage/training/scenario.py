@@ -10,9 +10,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..engine.replay import check_walk
+from ..engine.call import CallError
+from ..engine.replay import Unanswered, check_walk, replay_answers
 from ..protocol.loader import LoadedProtocol, locate
-from ..protocol.models import Id, Text
+from ..protocol.models import Id, Protocol, Text
 from ..protocol.problems import FileProblems, Finding, Problem, did_you_mean
 from ..protocol.schema_errors import findings_from
 from ..protocol.yamlfile import parse_yaml, read_text
@@ -47,12 +48,20 @@ class Scenario(Strict):
     id: Id
     title: Text
     summary: Text
+    """The scene, as the trainee may know it before the call: never the route."""
+    good_call: Text | None = None
+    """What a good call-taker does, route included: for the presenter and the debrief."""
     source: Text
     """The case it is drawn from (written as a scene of our own, not copied)."""
     caller: Caller
     expect: Expect
     escalate_at: Id | None = None
     """Where a good call-taker presses danger-now, if anywhere."""
+    hangs_up_after: Id | None = None
+    """The caller hangs up once this question is answered; the debrief judges what was done
+    before the line went dead."""
+    yes_no_from_start: bool = False
+    """A text-to-911 or TTY call, or a caller who can only tap: yes/no mode from the start."""
 
 
 def load_scenario(path: Path, loaded: LoadedProtocol) -> Scenario:
@@ -89,6 +98,15 @@ def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
         findings.append(
             Finding(("caller", "language"), "the protocol has no such language", "bad-language")
         )
+    if scenario.hangs_up_after is not None and scenario.hangs_up_after not in protocol.questions:
+        findings.append(
+            Finding(
+                ("hangs_up_after",),
+                f"no question called '{scenario.hangs_up_after}'",
+                "dangling-reference",
+                did_you_mean(scenario.hangs_up_after, protocol.questions),
+            )
+        )
     if scenario.expect.route not in protocol.outcomes:
         findings.append(
             Finding(
@@ -107,9 +125,17 @@ def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
     if findings:
         return findings
     answers = {qid: reply.answer for qid, reply in scenario.caller.replies.items()}
+    if scenario.hangs_up_after is not None:
+        answers = _until(protocol, answers, scenario.hangs_up_after, scenario.yes_no_from_start)
     expect = scenario.expect
     _call, misses = check_walk(
-        protocol, answers, scenario.escalate_at, expect.route, expect.indicators, exact=False
+        protocol,
+        answers,
+        scenario.escalate_at,
+        expect.route,
+        expect.indicators,
+        exact=False,
+        yes_no=scenario.yes_no_from_start,
     )
     where = {
         "answers": ("caller", "replies"),
@@ -121,6 +147,21 @@ def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
         message = f"the scripted caller{separator}{miss.message}"
         findings.append(Finding(where[miss.part], message, "scenario-failed"))
     return findings
+
+
+def _until(
+    protocol: Protocol, answers: dict[str, str | int], last: str, yes_no: bool
+) -> dict[str, str | int]:
+    """The replies a caller gives before hanging up after `last`: the route must have
+    settled by then, or the walk stops short and says so."""
+    try:
+        call = replay_answers(protocol, answers, yes_no=yes_no)
+    except (Unanswered, CallError):
+        return answers  # the full walk says what is wrong
+    asked = [given.question for given in call.state.answers]
+    if last not in asked:
+        return answers
+    return {qid: answers[qid] for qid in asked[: asked.index(last) + 1] if qid in answers}
 
 
 def load_scenarios(folder: Path, loaded: LoadedProtocol) -> list[Scenario]:

@@ -87,7 +87,9 @@ class TriageApp(PrivateCrashReport, App[int]):
         if session.choosing_scenario():
             from .screens.scenario_picker_screen import ScenarioPickerScreen
 
-            self.push_screen(ScenarioPickerScreen(session.scenarios), session.pick)
+            self.push_screen(
+                ScenarioPickerScreen(session.scenarios, presenter=session.presenter), session.pick
+            )
         elif (found := session.unfinished()) is not None:
             from .screens.resume_screen import ResumeScreen
 

@@ -14,25 +14,35 @@ if TYPE_CHECKING:
     from ..session import CallSession
 
 
-def contact_lines(session: CallSession, outcome: str, *, short: bool = False) -> list[Content]:
-    """One line a contact: its numbers, or NOT CONFIGURED where the agency has not set them
-    (`short`: without saying where to set them, for the settled-route panel)."""
+def contact_lines(
+    session: CallSession, call: Call, outcome: str, *, short: bool = False
+) -> list[Content]:
+    """One line a contact of the outcome and of the help the answers bring along: its
+    numbers, or NOT CONFIGURED where the agency has not set them and what to do instead
+    (`short`: one line each, for the settled-route panel)."""
+    names = list(session.protocol.outcomes[outcome].contacts)
+    for addition in call.additions():
+        names += [n for n in session.protocol.additions[addition].contacts if n not in names]
     lines = []
-    for name in session.protocol.outcomes[outcome].contacts:
+    for name in names:
         contact = session.contacts[name]
         if contact.configured:
             numbers = " · ".join(f"{kind} {value}" for kind, value in contact.numbers)
             lines.append(Content.assemble(("☎ ", "bold"), (contact.name, "bold"), ": ", numbers))
-        else:
-            lines.append(
-                Content.assemble(
-                    ("⚠ ", "bold"),
-                    (contact.name, "bold"),
-                    ": ",
-                    (" NOT CONFIGURED ", "bold reverse"),
-                    "" if short else " set it in the agency settings",
-                )
+            continue
+        instead = contact.if_not_set
+        lines.append(
+            Content.assemble(
+                ("⚠ ", "bold"),
+                (contact.name, "bold"),
+                ": ",
+                (" NOT CONFIGURED ", "bold reverse"),
+                (f" {instead}" if short and instead else "")
+                or ("" if short else " set it in the agency settings"),
             )
+        )
+        if instead and not short:
+            lines.append(Content.assemble(("  instead: ", "bold"), instead))
     return lines
 
 
@@ -45,34 +55,50 @@ class _Said(dict[str, str]):
 
 def radio_lines(session: CallSession, call: Call) -> list[Content]:
     """The agency's radio alerts, with what the caller said filled in (the placeholders are
-    checked as the settings load), and a warning when the caller cannot talk freely."""
+    checked as the settings load), then the alerts of the help the answers bring along, and a
+    warning on each when the caller cannot talk freely."""
     settings = session.settings
-    if settings is None:
-        return []
     facts = _Said(call.facts())
+    alerts = [a.format_map(facts) for a in settings.settings.radio_alerts] if settings else []
+    for name in call.additions():
+        radio = session.protocol.additions[name].radio
+        if radio is not None:
+            alerts.append(radio)
     quiet = "; caller cannot talk: do not call back" if call.yes_no_only() else ""
-    return [
-        Content.assemble(("RADIO ", "bold"), alert.format_map(facts) + quiet)
-        for alert in settings.settings.radio_alerts
-    ]
+    return [Content.assemble(("RADIO ", "bold"), alert + quiet) for alert in alerts]
 
 
 KIND_NAMES = {"worker": "If the worker is on the line", "other": "If calling about someone else"}
 
 
-def instruction_lines(call: Call, outcome: str, *, brief: bool = False) -> list[Content]:
+def instruction_lines(
+    session: CallSession, call: Call, outcome: str, *, brief: bool = False
+) -> list[Content]:
     """What to tell the caller once the route has settled, worded for who is on the line; until
     the caller has said which they are, the outcome's general words, then each form named
-    (left out when `brief`, for the settled-route panel: the route screen shows them)."""
+    (left out when `brief`, for the settled-route panel: the route screen shows them). Then
+    the words of the help the answers bring along, where the agency allows them."""
     found = call.protocol.outcomes[outcome]
     kind = call.caller_kind()
     language = call.state.language
+    settings = session.settings
+    allowed = {"first_aid"} if settings is not None and settings.settings.first_aid else set()
+    extra = [
+        Content(local(addition.tell_caller, language))
+        for addition in (call.protocol.additions[name] for name in call.additions())
+        if addition.tell_caller is not None
+        and (addition.tell_caller_if is None or addition.tell_caller_if in allowed)
+    ]
     if kind is not None and kind in found.instructions:
-        return [Content(local(found.instructions[kind], language))]
+        return [Content(local(found.instructions[kind], language)), *extra]
     lines = [Content(local(found.tell_caller, language))]
     if brief:
-        return lines
-    return lines + [
-        Content.assemble((f"{KIND_NAMES[name]}: ", "bold"), local(text, language))
-        for name, text in found.instructions.items()
+        return lines + extra
+    return [
+        *lines,
+        *(
+            Content.assemble((f"{KIND_NAMES[name]}: ", "bold"), local(text, language))
+            for name, text in found.instructions.items()
+        ),
+        *extra,
     ]

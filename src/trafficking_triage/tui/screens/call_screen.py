@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -128,6 +129,17 @@ class CallScreen(CallKeys, SizedScreen[None]):
         self.query_one(IndicatorList).show(found)
         self.query_one(Trail).show(call, call.state.language)
 
+    def on_resize(self, event: events.Resize) -> None:
+        # The settled-route panel's lines are cut to its width: cut them again at the new one.
+        # (Textual calls SizedScreen's handler as well: each class's own, down the MRO.)
+        self.call_after_refresh(self._reshow_settled)
+
+    def _reshow_settled(self) -> None:
+        call = self.session.call
+        with contextlib.suppress(NoMatches):  # taken down meanwhile
+            if call is not None:
+                self._show_settled(call)
+
     def _show_settled(self, call: Call) -> None:
         """Once the route has settled (no later answer can change it), the route, who to call
         and the radio alert stay in view above the questions, which go on after dispatch."""
@@ -147,7 +159,7 @@ class CallScreen(CallKeys, SizedScreen[None]):
                 ("Send or transfer now; keep asking if it is safe.", "bold"),
                 ("  F6: the route", "dim"),
             ),
-            *contact_lines(self.session, settled.outcome, short=True),
+            *contact_lines(self.session, call, settled.outcome, short=True),
             *radio_lines(self.session, call),
         ]
         lines = [line.truncate(width, ellipsis=True) for line in lines]
@@ -156,7 +168,7 @@ class CallScreen(CallKeys, SizedScreen[None]):
             Content.assemble(("TELL THE CALLER ", "bold"), line).truncate(
                 room * (width - 8), ellipsis=True
             )
-            for line in instruction_lines(call, settled.outcome, brief=True)
+            for line in instruction_lines(self.session, call, settled.outcome, brief=True)
         ]
         panel.update(Content("\n").join(lines))
         self.refresh_bindings()

@@ -45,6 +45,11 @@ class DebriefScreen(SizedScreen[None]):
             )
         lines.append(Content(""))
         lines.append(Content.styled(f"SCORE {self.result.score} / 100", "bold reverse"))
+        if self.scenario.good_call:
+            lines += [
+                Content(""),
+                Content.assemble(("A good call: ", "bold"), self.scenario.good_call),
+            ]
         with VerticalScroll(id="debrief", classes="body"):
             yield Static(Content("\n").join(lines))
         yield KeyHints()

@@ -124,7 +124,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
             Content("\n").join(
                 [
                     Content.styled("TELL THE CALLER", "bold"),
-                    *instruction_lines(call, target),
+                    *instruction_lines(self.session, call, target),
                 ]
             )
         )
@@ -147,7 +147,18 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
     def why_line(self) -> Content:
         """Why this route, in one line (the answers that decided it follow further down)."""
         route = self.call.state.route or self.call.state.escalated
-        if route is None:
+        settled = self.call.state.settled
+        given = next(
+            (g for g in self.call.state.answers if settled and g.question == settled.question),
+            None,
+        )
+        if route is None and given is not None:
+            asked = local(self.call.protocol.questions[given.question].text, "en")
+            said = answer_words(
+                self.call, given.question, given.answer, given.value, given.unanswered
+            )
+            because = f'"{asked}" {said}: no later answer can change the route'
+        elif route is None:
             because = "the answers so far leave only this route"
         elif route.escalated:
             because = "the danger-now key (F2) was pressed"
@@ -157,7 +168,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
 
     def contacts_text(self, outcome_id: str) -> Content:
         lines = [Content.styled("CALL OR TRANSFER TO", "bold")]
-        lines += contact_lines(self.session, outcome_id)
+        lines += contact_lines(self.session, self.call, outcome_id)
         return Content("\n").join(lines)
 
     def radio_text(self) -> Content:

@@ -19,9 +19,11 @@ from .sized_screen import SizedScreen
 
 
 class ScenarioPickerScreen(SizedScreen[Scenario]):
-    def __init__(self, scenarios: list[Scenario]) -> None:
+    def __init__(self, scenarios: list[Scenario], *, presenter: bool = False) -> None:
         super().__init__()
         self.scenarios = scenarios
+        self.presenter = presenter
+        """Show what a good call does (which names the route); a trainee sees the scene only."""
 
     def compose(self) -> ComposeResult:
         yield Static(
@@ -53,11 +55,15 @@ class ScenarioPickerScreen(SizedScreen[Scenario]):
 
     def _describe(self, index: int) -> None:
         scenario = self.scenarios[index]
+        good: list[str | tuple[str, str]] = []
+        if self.presenter and scenario.good_call:
+            good = [("\n\nA good call: ", "bold"), scenario.good_call.strip()]
         self.query_one("#picker-summary", Static).update(
             Content.assemble(
                 (scenario.title.upper(), "bold"),
                 "\n\n",
                 scenario.summary.strip(),
+                *good,
                 ("\n\nCaller speaks: ", "bold"),
                 scenario.caller.language,
                 ("\nTarget time to route: ", "bold"),
