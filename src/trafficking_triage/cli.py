@@ -228,7 +228,6 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         return actions.add_parser(name, parents=[_shared("--data-dir", *shared)], **options)
 
     listing = action("list", help="calls, newest first: id, start, route, status")
-    listing.add_argument("--training", action="store_true", help="list training calls instead")
     show = action("show", "--protocol", help="the timeline of one call")
     show.add_argument("id", help="the call's id, as `records list` shows it")
     export = action("export", "--protocol", help="one call as narrative, markdown or json")
@@ -253,6 +252,13 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="rebuild a call from its events and check it reaches the same route",
     )
     replay.add_argument("id", help="the call's id, as `records list` shows it")
+    for parser in (listing, show, export, replay):
+        parser.add_argument(
+            "--training",
+            action="store_true",
+            help="training calls (kept apart from real ones, in the data directory's "
+            "training folder)",
+        )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -19,7 +19,10 @@ from .records.export import as_json, markdown, narrative, safe, timeline
 def run_records(args: argparse.Namespace) -> int:
     """Every records command only reads: the store is opened read-only (nothing created or
     changed, a read-only disk is fine)."""
-    store = RecordStore(args.data_dir or default_data_dir(), read_only=True)
+    from .paths import records_dir
+
+    base = args.data_dir or default_data_dir()
+    store = RecordStore(records_dir(base, args.training), read_only=True)
     try:
         if args.action == "list":
             return list_calls(store, args.training)

@@ -128,9 +128,13 @@ def open_session(options: ConsoleOptions) -> CallSession:
     scenarios = _scenarios(options, loaded) if options.training else []
     store: RecordStore | None = None
     unwritable: RecordsUnwritable | None = None
+    data_dir = None
     if options.data_dir is not None:
+        from .paths import records_dir
+
+        data_dir = records_dir(options.data_dir, options.training)
         try:
-            store = RecordStore(options.data_dir)
+            store = RecordStore(data_dir)
         except RecordsUnwritable as error:
             unwritable = error  # the console opens all the same: calls go on, unsaved
     session = CallSession(
@@ -145,7 +149,7 @@ def open_session(options: ConsoleOptions) -> CallSession:
         training=options.training,
         scenarios=scenarios,
         presenter=options.presenter,
-        data_dir=options.data_dir,
+        data_dir=data_dir,
     )
     if unwritable is not None:
         session.records_trouble = unwritable.cause
@@ -274,6 +278,7 @@ class CallSession:
             language=self.language,
             settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
             training=self.training,
+            scenario=self.scenario.id if self.scenario is not None else None,
         )
         self.call = call
         self._attach(call)
@@ -346,11 +351,12 @@ class CallSession:
         self.start()
 
     def unfinished(self) -> Unfinished | None:
-        """The first call left open by a console that is gone, to resume or close; never a
-        training call at a dispatcher's console, nor any call in training."""
-        if self.store is None or self.training:
+        """The first call left open by a console that is gone, to resume or close: in
+        training, a training call (kept in a store of their own); at a dispatcher's console,
+        never one."""
+        if self.store is None:
             return None
-        rows = self.store.unfinished()
+        rows = self.store.unfinished(training=self.training)
         return self._replayed(rows[0]) if rows else None
 
     def _replayed(self, row: CallRow) -> Unfinished:
@@ -384,6 +390,11 @@ class CallSession:
             return taken
         assert taken is not None, "a call taken to resume replays"
         self.finish()
+        started = taken.state.started
+        if self.training and started is not None:  # play on the scenario it was taken with
+            self.scenario = next(
+                (s for s in self.scenarios if s.id == started.scenario), self.scenario
+            )
         self.call = taken
         self._attach(taken, found.row.id)
         self.on_change()
