@@ -312,13 +312,13 @@ def _load(path: Path | None) -> LoadedProtocol:
 def validate(path: Path | None, agency: Path | None = None, scenarios: Path | None = None) -> int:
     from .engine import check_cases
     from .engine.replay import settling
-    from .training.scenario import load_scenarios
+    from .training.scenario import load_scenarios, scenario_files, scripted_answers
 
     loaded = _load(path)
     p = loaded.protocol
     findings = check_cases(p, loaded.sha256)
-    walks: list[tuple[str, Any, str | None]] = [
-        (f"case '{case.name}'", case.answers, case.escalate_at) for case in p.cases
+    walks: list[tuple[str, Any, str | None, bool]] = [
+        (f"case '{case.name}'", case.answers, case.escalate_at, False) for case in p.cases
     ]
     folder = scenarios if scenarios is not None else loaded.path.parent / "scenarios"
     problems = []
@@ -330,9 +330,9 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
             problems += error.problems
             found = []
         for scenario in found:
-            replies = {qid: reply.answer for qid, reply in scenario.caller.replies.items()}
-            walks.append((f"scenario {scenario.id}", replies, scenario.escalate_at))
-        scenario_line = _count(len(list(folder.glob("*.yaml"))), "scenario") + " reach their routes"
+            name, replies = f"scenario {scenario.id}", scripted_answers(scenario, p)
+            walks.append((name, replies, scenario.escalate_at, scenario.yes_no_from_start))
+        scenario_line = _count(len(scenario_files(folder)), "scenario") + " reach their routes"
     rows, latest, promises = settling(p, walks)
     problems = [loaded.problem(finding) for finding in [*findings, *promises]] + problems
     settings_line = None

@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 from .engine import Call, CallError
-from .engine.events import Event, RouteReached, WentBack
+from .engine.events import CallStarted, Event, RouteReached, WentBack
 from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, RecordStore, default_data_dir
@@ -44,12 +45,49 @@ def list_calls(store: RecordStore, training: bool) -> int:
     if not rows:
         print("no training calls recorded" if training else "no calls recorded")
         return 0
-    print(f"{'ID':<12} {'STARTED (UTC)':<20} {'ROUTE':<10} STATUS")
+    scored = _scorer(store) if training else None
+    heading = f"{'ID':<12} {'STARTED (UTC)':<20} {'ROUTE':<10} {'STATUS':<11}"
+    print(heading + (" SCENARIO                  SCORE" if scored else "").rstrip())
     for row in rows:
-        print(
-            f"{row.id:<12} {row.started_at:%Y-%m-%d %H:%M:%S}  {row.route or '-':<10} {row.status}"
+        line = (
+            f"{row.id:<12} {row.started_at:%Y-%m-%d %H:%M:%S}  {row.route or '-':<10} "
+            f"{row.status:<11}"
         )
+        if scored is not None:
+            scenario, score = scored(row)
+            line += f" {scenario:<25} {score}"
+        print(line.rstrip())
     return 0
+
+
+def _scorer(store: RecordStore) -> Callable[[CallRow], tuple[str, str]]:
+    """For a training call: its scenario and its debrief's score (the shipped protocol and
+    the scenarios beside it; "-" where the call was taken with another protocol, is still
+    open, or its scenario is not there)."""
+    from .protocol.problems import FileProblems
+    from .training.debrief import debrief
+    from .training.rubric import load_rubric
+    from .training.scenario import load_scenarios
+
+    loaded = load_protocol(None, for_records=True)
+    folder = loaded.path.parent / "scenarios"
+    try:
+        scenarios = {s.id: s for s in load_scenarios(folder, loaded)} if folder.is_dir() else {}
+        rubric = load_rubric(folder)
+    except FileProblems:
+        scenarios, rubric = {}, None
+
+    def scored(row: CallRow) -> tuple[str, str]:
+        events = store.events(row.id)
+        started = events[0] if events and isinstance(events[0], CallStarted) else None
+        name = started.scenario if started is not None and started.scenario else "-"
+        played = scenarios.get(name)
+        if played is None or row.protocol_sha256 != loaded.sha256 or row.status == "open":
+            return name, "-"
+        call = Call.as_far_as_it_goes(loaded.protocol, events)[0]
+        return name, f"{debrief(played, call, rubric).score}/100"
+
+    return scored
 
 
 def _matching_protocol(row: CallRow, protocol_path: Path | None) -> LoadedProtocol:

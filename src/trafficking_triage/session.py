@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .protocol import LoadedProtocol
     from .settings.loader import LoadedSettings
     from .settings.resolve import ResolvedContact
+    from .training.rubric import Rubric
     from .training.scenario import Scenario
 
 Severity = Literal["information", "warning", "error"]
@@ -126,6 +127,11 @@ def open_session(options: ConsoleOptions) -> CallSession:
 
         settings = load_settings(options.agency)
     scenarios = _scenarios(options, loaded) if options.training else []
+    rubric = None
+    if options.training:
+        from .training.rubric import load_rubric
+
+        rubric = load_rubric(_scenario_folder(options, loaded))
     store: RecordStore | None = None
     unwritable: RecordsUnwritable | None = None
     data_dir = None
@@ -148,6 +154,7 @@ def open_session(options: ConsoleOptions) -> CallSession:
         language=options.lang,
         training=options.training,
         scenarios=scenarios,
+        rubric=rubric,
         presenter=options.presenter,
         data_dir=data_dir,
     )
@@ -163,7 +170,7 @@ def _scenarios(options: ConsoleOptions, loaded: LoadedProtocol) -> list[Scenario
     wanted = options.scenario
     if wanted is not None and Path(wanted).is_file():
         return [load_scenario(Path(wanted), loaded)]
-    folder = options.scenarios or loaded.path.parent / "scenarios"
+    folder = _scenario_folder(options, loaded)
     found = load_scenarios(folder, loaded)
     if wanted is not None:
         chosen = [s for s in found if s.id == wanted]
@@ -174,6 +181,14 @@ def _scenarios(options: ConsoleOptions, loaded: LoadedProtocol) -> list[Scenario
     if not found:
         raise ConsoleError(f"no scenarios in {folder}")
     return found
+
+
+def _scenario_folder(options: ConsoleOptions, loaded: LoadedProtocol) -> Path:
+    """The folder the scenarios (and the debrief's rubric beside them) come from."""
+    wanted = options.scenario
+    if wanted is not None and Path(wanted).is_file():
+        return Path(wanted).parent
+    return options.scenarios or loaded.path.parent / "scenarios"
 
 
 class CallSession:
@@ -190,6 +205,7 @@ class CallSession:
         language: str | None = None,
         training: bool = False,
         scenarios: list[Scenario] | None = None,
+        rubric: Rubric | None = None,
         presenter: bool = False,
         data_dir: Path | None = None,
     ) -> None:
@@ -215,6 +231,8 @@ class CallSession:
         self.language = language or self.languages[0]
         """The display the next call starts in (en, es, es+en)."""
         self.scenarios = scenarios or []
+        self.rubric = rubric
+        """The debrief's weights (training only; None: the defaults)."""
         self.training = training or bool(self.scenarios)
         self.scenario: Scenario | None = self.scenarios[0] if len(self.scenarios) == 1 else None
         """The training scenario being played; None until one is picked."""
