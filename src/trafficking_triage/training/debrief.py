@@ -83,6 +83,8 @@ def debrief(scenario: Scenario, call: Call, rubric: Rubric | None = None) -> Deb
 
     good = compared - len(otherwise)
     detail = f"{good} of {compared} choice answers as the caller gave them"
+    if not compared:
+        detail = "no choice answer to check against the caller's script"
     if otherwise:
         detail += "; recorded otherwise: " + "; ".join(words for _, words in otherwise)
     # Any answer recorded otherwise costs at least a point: it is what responders will act on.
