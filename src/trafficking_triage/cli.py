@@ -252,7 +252,19 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="rebuild a call from its events and check it reaches the same route",
     )
     replay.add_argument("id", help="the call's id, as `records list` shows it")
-    for parser in (listing, show, export, replay):
+    review = action(
+        "review",
+        "--protocol",
+        help="a QA review of one call against the protocol, scored as the training debrief",
+    )
+    review.add_argument("id", help="the call's id, as `records list` shows it")
+    review.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="text for the terminal, markdown for a review meeting, json",
+    )
+    for parser in (listing, show, export, replay, review):
         parser.add_argument(
             "--training",
             action="store_true",

@@ -23,7 +23,11 @@ def run_records(args: argparse.Namespace) -> int:
     from .paths import records_dir
 
     base = args.data_dir or default_data_dir()
-    store = RecordStore(records_dir(base, args.training), read_only=True)
+    folder = records_dir(base, args.training)
+    if args.action == "list" and args.training and not folder.exists() and base.is_dir():
+        print("no training calls recorded")  # none taken here yet: no store of their own
+        return 0
+    store = RecordStore(folder, read_only=True)
     try:
         if args.action == "list":
             return list_calls(store, args.training)
@@ -31,6 +35,8 @@ def run_records(args: argparse.Namespace) -> int:
             return show(store, args.id, args.protocol)
         if args.action == "export":
             return export(store, args.id, args.format, args.output, args.protocol, args.force)
+        if args.action == "review":
+            return review_call(store, args.id, args.format, args.protocol)
         return replay(store, args.id, args.protocol)
     except sqlite3.DatabaseError as error:
         # The quick check as the store opened found nothing; a page read now did.
@@ -131,6 +137,45 @@ def show(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
         print(f"{when}  {safe(what)}")
     if record.anomaly is not None:
         print(f"ANOMALY: the record goes on past what replays ({safe(record.anomaly)})")
+    return 0
+
+
+def review_call(store: RecordStore, call_id: str, form: str, protocol_path: Path | None) -> int:
+    """The QA review of one call, scored as the debrief scores (a training call with its
+    scenario, from the scenarios beside the protocol it was taken with)."""
+    from .protocol.problems import FileProblems
+    from .records import review
+    from .training.debrief import debrief
+    from .training.rubric import load_rubric
+    from .training.scenario import load_scenarios
+
+    try:
+        row = store.row(call_id)
+        loaded = _matching_protocol(row, protocol_path)
+    except ValueError as error:
+        print(f"records review: {error}", file=sys.stderr)
+        return 1
+    events = store.events(row.id)
+    call = Call.as_far_as_it_goes(loaded.protocol, events)[0]
+    started = call.state.started
+    name = started.scenario if started is not None else None
+    played, rubric = None, None
+    folder = loaded.path.parent / "scenarios"
+    if name is not None and folder.is_dir():
+        try:
+            played = next((s for s in load_scenarios(folder, loaded) if s.id == name), None)
+            rubric = load_rubric(folder)
+        except FileProblems as error:
+            print(f"records review: the scenarios in {folder} have problems:", file=sys.stderr)
+            print(error, file=sys.stderr)
+            return 1
+        if played is None:
+            print(f"records review: scenario '{name}' is not in {folder}", file=sys.stderr)
+    found = review.review(row, call, debrief(played, call, rubric), name)
+    if form == "json":
+        print(review.as_json(found), end="")
+    else:
+        print(review.as_text(found, markdown=form == "markdown"), end="")
     return 0
 
 

@@ -31,13 +31,23 @@ class Debrief:
     def score(self) -> int:
         return sum(line.points for line in self.lines)
 
+    @property
+    def out_of(self) -> int:
+        """100 for a training call; less for a real one (no scenario to judge against)."""
+        return sum(line.out_of for line in self.lines)
+
 
 def _share(out_of: int, got: int, of: int) -> int:
     return round(out_of * got / of) if of else out_of
 
 
-def debrief(scenario: Scenario, call: Call, rubric: Rubric | None = None) -> Debrief:
+def debrief(scenario: Scenario | None, call: Call, rubric: Rubric | None = None) -> Debrief:
+    """The score of a call over its event log. A real call (no scenario) is scored only on
+    what needs no script: the safety questions first, and the route's steps ticked."""
     rubric = rubric or Rubric()
+    if scenario is None:
+        order, _ = _safety_first(call, [])
+        return Debrief((_safety_line(rubric, order, []), _steps_line(rubric, call)))
     protocol = call.protocol
     route = call.state.route
     expected = scenario.expect.route
@@ -67,19 +77,9 @@ def debrief(scenario: Scenario, call: Call, rubric: Rubric | None = None) -> Deb
     points = _share(rubric.indicators, len(hits), len(wanted))
     lines.append(RubricLine("Indicators", points, rubric.indicators, detail))
 
-    answered = [e for e in call.events if isinstance(e, QuestionAnswered)]
-    order = [protocol.questions[e.question].section for e in answered]
-    first_other = next((i for i, s in enumerate(order) if s != "safety"), len(order))
     compared, otherwise = _as_said(scenario, call)
-    unsafe = [q for q, _ in otherwise if protocol.questions[q].section == "safety"]
-    if "safety" in order[first_other:]:
-        points, detail = 0, "a safety question came after the screening had begun"
-    elif unsafe:
-        points = 0
-        detail = "a safety answer was recorded otherwise than the caller said: " + ", ".join(unsafe)
-    else:
-        points, detail = rubric.safety_first, "where, danger, weapons and who is near came first"
-    lines.append(RubricLine("Safety first", points, rubric.safety_first, detail))
+    in_order, unsafe = _safety_first(call, otherwise)
+    lines.append(_safety_line(rubric, in_order, unsafe))
 
     good = compared - len(otherwise)
     detail = f"{good} of {compared} choice answers as the caller gave them"
@@ -91,17 +91,7 @@ def debrief(scenario: Scenario, call: Call, rubric: Rubric | None = None) -> Deb
     points = rubric.as_said * good // compared if compared else rubric.as_said
     lines.append(RubricLine("As said", points, rubric.as_said, detail))
 
-    applicable = call.route_steps()
-    done = [item for item in applicable if item.status == "done"]
-    left = ", ".join(str(item.number) for item in applicable if item.status != "done")
-    lines.append(
-        RubricLine(
-            "Steps",
-            _share(rubric.steps, len(done), len(applicable)) if applicable else 0,
-            rubric.steps,
-            f"{len(done)} of {len(applicable)} ticked" + (f"; open: {left}" if left else ""),
-        )
-    )
+    lines.append(_steps_line(rubric, call))
 
     # The moment the route was known (settled, or the danger-now key): the trainee dispatches
     # then and is meant to keep asking, so the end of the questions is not the time to route.
@@ -116,6 +106,40 @@ def debrief(scenario: Scenario, call: Call, rubric: Rubric | None = None) -> Deb
     lines.append(_timed("Time to route", rubric.time_to_route, started, known, target, right))
     lines.append(_timed("Time to dispatch", rubric.time_to_dispatch, started, acted, target, right))
     return Debrief(tuple(lines))
+
+
+def _safety_first(call: Call, otherwise: list[tuple[str, str]]) -> tuple[bool, list[str]]:
+    """Whether no safety question came after the screening had begun, and the safety
+    questions recorded otherwise than the caller said."""
+    protocol = call.protocol
+    answered = [e for e in call.events if isinstance(e, QuestionAnswered)]
+    order = [protocol.questions[e.question].section for e in answered]
+    first_other = next((i for i, s in enumerate(order) if s != "safety"), len(order))
+    unsafe = [q for q, _ in otherwise if protocol.questions[q].section == "safety"]
+    return "safety" not in order[first_other:], unsafe
+
+
+def _safety_line(rubric: Rubric, in_order: bool, unsafe: list[str]) -> RubricLine:
+    if not in_order:
+        points, detail = 0, "a safety question came after the screening had begun"
+    elif unsafe:
+        points = 0
+        detail = "a safety answer was recorded otherwise than the caller said: " + ", ".join(unsafe)
+    else:
+        points, detail = rubric.safety_first, "where, danger, weapons and who is near came first"
+    return RubricLine("Safety first", points, rubric.safety_first, detail)
+
+
+def _steps_line(rubric: Rubric, call: Call) -> RubricLine:
+    applicable = call.route_steps()
+    done = [item for item in applicable if item.status == "done"]
+    left = ", ".join(str(item.number) for item in applicable if item.status != "done")
+    return RubricLine(
+        "Steps",
+        _share(rubric.steps, len(done), len(applicable)) if applicable else 0,
+        rubric.steps,
+        f"{len(done)} of {len(applicable)} ticked" + (f"; open: {left}" if left else ""),
+    )
 
 
 def _timed(
