@@ -12,6 +12,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -228,6 +229,17 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         return actions.add_parser(name, parents=[_shared("--data-dir", *shared)], **options)
 
     listing = action("list", help="calls, newest first: id, start, route, status")
+    listing.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="calls started on or after this day"
+    )
+    listing.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="calls started on or before this day"
+    )
+    listing.add_argument("--route", help="calls that reached this outcome (its id)")
+    listing.add_argument(
+        "--status", choices=["open", "completed", "abandoned", "interrupted"], help="by status"
+    )
+    listing.add_argument("--json", action="store_true", help="one JSON document, for tools")
     show = action("show", "--protocol", help="the timeline of one call")
     show.add_argument("id", help="the call's id, as `records list` shows it")
     export = action("export", "--protocol", help="one call as narrative, markdown or json")
@@ -271,6 +283,13 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
             help="training calls (kept apart from real ones, in the data directory's "
             "training folder)",
         )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day written YYYY-MM-DD") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:

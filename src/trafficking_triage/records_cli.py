@@ -30,7 +30,16 @@ def run_records(args: argparse.Namespace) -> int:
     store = RecordStore(folder, read_only=True)
     try:
         if args.action == "list":
-            return list_calls(store, args.training)
+            rows = [
+                row
+                for row in store.rows(training=args.training, status=args.status)
+                if (args.since is None or row.started_at.date() >= args.since)
+                and (args.until is None or row.started_at.date() <= args.until)
+                and (args.route is None or row.route == args.route)
+            ]
+            if args.json:
+                return list_json(store, rows, args.training)
+            return list_calls(store, rows, args.training)
         if args.action == "show":
             return show(store, args.id, args.protocol)
         if args.action == "export":
@@ -46,10 +55,35 @@ def run_records(args: argparse.Namespace) -> int:
         store.close()
 
 
-def list_calls(store: RecordStore, training: bool) -> int:
-    rows = store.rows(training=training)
+def list_json(store: RecordStore, rows: list[CallRow], training: bool) -> int:
+    import json
+
+    scored = _scorer(store) if training and rows else None
+    found = []
+    for row in rows:
+        item = {
+            "id": row.id,
+            "started_at": row.started_at.isoformat(),
+            "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+            "status": row.status,
+            "route": row.route,
+            "console": row.console,
+            "dispatcher": row.dispatcher,
+            "protocol": f"{row.protocol_id} {row.protocol_version}",
+        }
+        if scored is not None:
+            item["scenario"], item["score"] = scored(row)
+        found.append(item)
+    print(json.dumps({"training": training, "calls": found}, indent=2, ensure_ascii=False))
+    return 0
+
+
+def list_calls(store: RecordStore, rows: list[CallRow], training: bool) -> int:
     if not rows:
-        print("no training calls recorded" if training else "no calls recorded")
+        if store.rows(training=training):
+            print("no calls match")
+        else:
+            print("no training calls recorded" if training else "no calls recorded")
         return 0
     scored = _scorer(store) if training else None
     heading = f"{'ID':<12} {'STARTED (UTC)':<20} {'ROUTE':<10} {'STATUS':<11}"

@@ -352,3 +352,35 @@ def test_records_read_training_calls_only_when_asked(
     assert call_id in capsys.readouterr().out
     assert main(["records", "show", call_id, "--training", "--data-dir", str(tmp_path)]) == 0
     assert main(["records", "show", call_id, "--data-dir", str(tmp_path)]) == 1
+
+
+def test_records_list_filters_by_day_route_and_status_and_prints_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trafficking_triage.cli import main
+
+    for route, answers in ROUTES.items():
+        session = session_on(tmp_path)
+        session.start()
+        take(session, answers)
+        if route == "hotline":
+            session.abandon()
+        else:
+            assert session.close() is None
+        session.shut()
+    base = ["records", "list", "--data-dir", str(tmp_path)]
+    assert main([*base, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["training"] is False and len(listed["calls"]) == 3
+    assert main([*base, "--json", "--route", "tip_line"]) == 0
+    [only] = json.loads(capsys.readouterr().out)["calls"]
+    assert only["route"] == "tip_line" and only["status"] == "completed"
+    assert main([*base, "--json", "--status", "abandoned"]) == 0
+    assert [c["status"] for c in json.loads(capsys.readouterr().out)["calls"]] == ["abandoned"]
+    assert main([*base, "--since", "2026-03-14", "--until", "2026-03-14"]) == 0
+    assert capsys.readouterr().out.count("2026-03-14") == 3  # the frozen clock's day
+    assert main([*base, "--since", "2026-03-15"]) == 0
+    assert capsys.readouterr().out == "no calls match\n"
+    with pytest.raises(SystemExit):
+        main([*base, "--since", "14/03/2026"])
+    assert "is not a day written YYYY-MM-DD" in capsys.readouterr().err
