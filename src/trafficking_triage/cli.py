@@ -12,6 +12,7 @@ import math
 import os
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -228,7 +229,17 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         return actions.add_parser(name, parents=[_shared("--data-dir", *shared)], **options)
 
     listing = action("list", help="calls, newest first: id, start, route, status")
-    listing.add_argument("--training", action="store_true", help="list training calls instead")
+    listing.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="calls started on or after this day"
+    )
+    listing.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="calls started on or before this day"
+    )
+    listing.add_argument("--route", help="calls that reached this outcome (its id)")
+    listing.add_argument(
+        "--status", choices=["open", "completed", "abandoned", "interrupted"], help="by status"
+    )
+    listing.add_argument("--json", action="store_true", help="one JSON document, for tools")
     show = action("show", "--protocol", help="the timeline of one call")
     show.add_argument("id", help="the call's id, as `records list` shows it")
     export = action("export", "--protocol", help="one call as narrative, markdown or json")
@@ -253,6 +264,32 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="rebuild a call from its events and check it reaches the same route",
     )
     replay.add_argument("id", help="the call's id, as `records list` shows it")
+    review = action(
+        "review",
+        "--protocol",
+        help="a QA review of one call against the protocol, scored as the training debrief",
+    )
+    review.add_argument("id", help="the call's id, as `records list` shows it")
+    review.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="text for the terminal, markdown for a review meeting, json",
+    )
+    for parser in (listing, show, export, replay, review):
+        parser.add_argument(
+            "--training",
+            action="store_true",
+            help="training calls (kept apart from real ones, in the data directory's "
+            "training folder)",
+        )
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day written YYYY-MM-DD") from None
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -306,13 +343,13 @@ def _load(path: Path | None) -> LoadedProtocol:
 def validate(path: Path | None, agency: Path | None = None, scenarios: Path | None = None) -> int:
     from .engine import check_cases
     from .engine.replay import settling
-    from .training.scenario import load_scenarios
+    from .training.scenario import load_scenarios, scenario_files, scripted_answers
 
     loaded = _load(path)
     p = loaded.protocol
     findings = check_cases(p, loaded.sha256)
-    walks: list[tuple[str, Any, str | None]] = [
-        (f"case '{case.name}'", case.answers, case.escalate_at) for case in p.cases
+    walks: list[tuple[str, Any, str | None, bool]] = [
+        (f"case '{case.name}'", case.answers, case.escalate_at, False) for case in p.cases
     ]
     folder = scenarios if scenarios is not None else loaded.path.parent / "scenarios"
     problems = []
@@ -324,9 +361,9 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
             problems += error.problems
             found = []
         for scenario in found:
-            replies = {qid: reply.answer for qid, reply in scenario.caller.replies.items()}
-            walks.append((f"scenario {scenario.id}", replies, scenario.escalate_at))
-        scenario_line = _count(len(list(folder.glob("*.yaml"))), "scenario") + " reach their routes"
+            name, replies = f"scenario {scenario.id}", scripted_answers(scenario, p)
+            walks.append((name, replies, scenario.escalate_at, scenario.yes_no_from_start))
+        scenario_line = _count(len(scenario_files(folder)), "scenario") + " reach their routes"
     rows, latest, promises = settling(p, walks)
     problems = [loaded.problem(finding) for finding in [*findings, *promises]] + problems
     settings_line = None

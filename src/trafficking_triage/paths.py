@@ -34,6 +34,16 @@ def default_settings_path() -> Path:
     return Path(user_config_dir("trafficking-triage", appauthor=False)) / "agency.yaml"
 
 
+TRAINING = "training"
+"""The folder of a data directory that holds training calls: a store of their own, so the
+dispatch floor's store never holds a training call to offer."""
+
+
+def records_dir(data_dir: Path, training: bool) -> Path:
+    """Where the calls are kept: training calls in their own store inside the data directory."""
+    return data_dir / TRAINING if training else data_dir
+
+
 def default_data_dir() -> Path:
     """`TRAFFICKING_TRIAGE_DATA`, else the platform's data directory for this program."""
     override = os.environ.get(DATA_ENV)

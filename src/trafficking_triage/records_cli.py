@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
 from .engine import Call, CallError
-from .engine.events import Event, RouteReached, WentBack
+from .engine.events import CallStarted, Event, RouteReached, WentBack
 from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, RecordStore, default_data_dir
@@ -19,14 +20,32 @@ from .records.export import as_json, markdown, narrative, safe, timeline
 def run_records(args: argparse.Namespace) -> int:
     """Every records command only reads: the store is opened read-only (nothing created or
     changed, a read-only disk is fine)."""
-    store = RecordStore(args.data_dir or default_data_dir(), read_only=True)
+    from .paths import records_dir
+
+    base = args.data_dir or default_data_dir()
+    folder = records_dir(base, args.training)
+    if args.action == "list" and args.training and not folder.exists() and base.is_dir():
+        print("no training calls recorded")  # none taken here yet: no store of their own
+        return 0
+    store = RecordStore(folder, read_only=True)
     try:
         if args.action == "list":
-            return list_calls(store, args.training)
+            rows = [
+                row
+                for row in store.rows(training=args.training, status=args.status)
+                if (args.since is None or row.started_at.date() >= args.since)
+                and (args.until is None or row.started_at.date() <= args.until)
+                and (args.route is None or row.route == args.route)
+            ]
+            if args.json:
+                return list_json(store, rows, args.training)
+            return list_calls(store, rows, args.training)
         if args.action == "show":
             return show(store, args.id, args.protocol)
         if args.action == "export":
             return export(store, args.id, args.format, args.output, args.protocol, args.force)
+        if args.action == "review":
+            return review_call(store, args.id, args.format, args.protocol)
         return replay(store, args.id, args.protocol)
     except sqlite3.DatabaseError as error:
         # The quick check as the store opened found nothing; a page read now did.
@@ -36,17 +55,79 @@ def run_records(args: argparse.Namespace) -> int:
         store.close()
 
 
-def list_calls(store: RecordStore, training: bool) -> int:
-    rows = store.rows(training=training)
-    if not rows:
-        print("no training calls recorded" if training else "no calls recorded")
-        return 0
-    print(f"{'ID':<12} {'STARTED (UTC)':<20} {'ROUTE':<10} STATUS")
+def list_json(store: RecordStore, rows: list[CallRow], training: bool) -> int:
+    import json
+
+    scored = _scorer(store) if training and rows else None
+    found = []
     for row in rows:
-        print(
-            f"{row.id:<12} {row.started_at:%Y-%m-%d %H:%M:%S}  {row.route or '-':<10} {row.status}"
-        )
+        item = {
+            "id": row.id,
+            "started_at": row.started_at.isoformat(),
+            "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+            "status": row.status,
+            "route": row.route,
+            "console": row.console,
+            "dispatcher": row.dispatcher,
+            "protocol": f"{row.protocol_id} {row.protocol_version}",
+        }
+        if scored is not None:
+            item["scenario"], item["score"] = scored(row)
+        found.append(item)
+    print(json.dumps({"training": training, "calls": found}, indent=2, ensure_ascii=False))
     return 0
+
+
+def list_calls(store: RecordStore, rows: list[CallRow], training: bool) -> int:
+    if not rows:
+        if store.rows(training=training):
+            print("no calls match")
+        else:
+            print("no training calls recorded" if training else "no calls recorded")
+        return 0
+    scored = _scorer(store) if training else None
+    heading = f"{'ID':<12} {'STARTED (UTC)':<20} {'ROUTE':<10} {'STATUS':<11}"
+    print(heading + (" SCENARIO                  SCORE" if scored else "").rstrip())
+    for row in rows:
+        line = (
+            f"{row.id:<12} {row.started_at:%Y-%m-%d %H:%M:%S}  {row.route or '-':<10} "
+            f"{row.status:<11}"
+        )
+        if scored is not None:
+            scenario, score = scored(row)
+            line += f" {scenario:<25} {score}"
+        print(line.rstrip())
+    return 0
+
+
+def _scorer(store: RecordStore) -> Callable[[CallRow], tuple[str, str]]:
+    """For a training call: its scenario and its debrief's score (the shipped protocol and
+    the scenarios beside it; "-" where the call was taken with another protocol, is still
+    open, or its scenario is not there)."""
+    from .protocol.problems import FileProblems
+    from .training.debrief import debrief
+    from .training.rubric import load_rubric
+    from .training.scenario import load_scenarios
+
+    loaded = load_protocol(None, for_records=True)
+    folder = loaded.path.parent / "scenarios"
+    try:
+        scenarios = {s.id: s for s in load_scenarios(folder, loaded)} if folder.is_dir() else {}
+        rubric = load_rubric(folder)
+    except FileProblems:
+        scenarios, rubric = {}, None
+
+    def scored(row: CallRow) -> tuple[str, str]:
+        events = store.events(row.id)
+        started = events[0] if events and isinstance(events[0], CallStarted) else None
+        name = started.scenario if started is not None and started.scenario else "-"
+        played = scenarios.get(name)
+        if played is None or row.protocol_sha256 != loaded.sha256 or row.status == "open":
+            return name, "-"
+        call = Call.as_far_as_it_goes(loaded.protocol, events)[0]
+        return name, f"{debrief(played, call, rubric).score}/100"
+
+    return scored
 
 
 def _matching_protocol(row: CallRow, protocol_path: Path | None) -> LoadedProtocol:
@@ -90,6 +171,45 @@ def show(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
         print(f"{when}  {safe(what)}")
     if record.anomaly is not None:
         print(f"ANOMALY: the record goes on past what replays ({safe(record.anomaly)})")
+    return 0
+
+
+def review_call(store: RecordStore, call_id: str, form: str, protocol_path: Path | None) -> int:
+    """The QA review of one call, scored as the debrief scores (a training call with its
+    scenario, from the scenarios beside the protocol it was taken with)."""
+    from .protocol.problems import FileProblems
+    from .records import review
+    from .training.debrief import debrief
+    from .training.rubric import load_rubric
+    from .training.scenario import load_scenarios
+
+    try:
+        row = store.row(call_id)
+        loaded = _matching_protocol(row, protocol_path)
+    except ValueError as error:
+        print(f"records review: {error}", file=sys.stderr)
+        return 1
+    events = store.events(row.id)
+    call = Call.as_far_as_it_goes(loaded.protocol, events)[0]
+    started = call.state.started
+    name = started.scenario if started is not None else None
+    played, rubric = None, None
+    folder = loaded.path.parent / "scenarios"
+    if name is not None and folder.is_dir():
+        try:
+            played = next((s for s in load_scenarios(folder, loaded) if s.id == name), None)
+            rubric = load_rubric(folder)
+        except FileProblems as error:
+            print(f"records review: the scenarios in {folder} have problems:", file=sys.stderr)
+            print(error, file=sys.stderr)
+            return 1
+        if played is None:
+            print(f"records review: scenario '{name}' is not in {folder}", file=sys.stderr)
+    found = review.review(row, call, debrief(played, call, rubric), name)
+    if form == "json":
+        print(review.as_json(found), end="")
+    else:
+        print(review.as_text(found, markdown=form == "markdown"), end="")
     return 0
 
 

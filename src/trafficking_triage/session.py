@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from .protocol import LoadedProtocol
     from .settings.loader import LoadedSettings
     from .settings.resolve import ResolvedContact
+    from .training.rubric import Rubric
     from .training.scenario import Scenario
 
 Severity = Literal["information", "warning", "error"]
@@ -126,11 +127,20 @@ def open_session(options: ConsoleOptions) -> CallSession:
 
         settings = load_settings(options.agency)
     scenarios = _scenarios(options, loaded) if options.training else []
+    rubric = None
+    if options.training:
+        from .training.rubric import load_rubric
+
+        rubric = load_rubric(_scenario_folder(options, loaded))
     store: RecordStore | None = None
     unwritable: RecordsUnwritable | None = None
+    data_dir = None
     if options.data_dir is not None:
+        from .paths import records_dir
+
+        data_dir = records_dir(options.data_dir, options.training)
         try:
-            store = RecordStore(options.data_dir)
+            store = RecordStore(data_dir)
         except RecordsUnwritable as error:
             unwritable = error  # the console opens all the same: calls go on, unsaved
     session = CallSession(
@@ -144,8 +154,9 @@ def open_session(options: ConsoleOptions) -> CallSession:
         language=options.lang,
         training=options.training,
         scenarios=scenarios,
+        rubric=rubric,
         presenter=options.presenter,
-        data_dir=options.data_dir,
+        data_dir=data_dir,
     )
     if unwritable is not None:
         session.records_trouble = unwritable.cause
@@ -159,7 +170,7 @@ def _scenarios(options: ConsoleOptions, loaded: LoadedProtocol) -> list[Scenario
     wanted = options.scenario
     if wanted is not None and Path(wanted).is_file():
         return [load_scenario(Path(wanted), loaded)]
-    folder = options.scenarios or loaded.path.parent / "scenarios"
+    folder = _scenario_folder(options, loaded)
     found = load_scenarios(folder, loaded)
     if wanted is not None:
         chosen = [s for s in found if s.id == wanted]
@@ -170,6 +181,14 @@ def _scenarios(options: ConsoleOptions, loaded: LoadedProtocol) -> list[Scenario
     if not found:
         raise ConsoleError(f"no scenarios in {folder}")
     return found
+
+
+def _scenario_folder(options: ConsoleOptions, loaded: LoadedProtocol) -> Path:
+    """The folder the scenarios (and the debrief's rubric beside them) come from."""
+    wanted = options.scenario
+    if wanted is not None and Path(wanted).is_file():
+        return Path(wanted).parent
+    return options.scenarios or loaded.path.parent / "scenarios"
 
 
 class CallSession:
@@ -186,6 +205,7 @@ class CallSession:
         language: str | None = None,
         training: bool = False,
         scenarios: list[Scenario] | None = None,
+        rubric: Rubric | None = None,
         presenter: bool = False,
         data_dir: Path | None = None,
     ) -> None:
@@ -211,6 +231,8 @@ class CallSession:
         self.language = language or self.languages[0]
         """The display the next call starts in (en, es, es+en)."""
         self.scenarios = scenarios or []
+        self.rubric = rubric
+        """The debrief's weights (training only; None: the defaults)."""
         self.training = training or bool(self.scenarios)
         self.scenario: Scenario | None = self.scenarios[0] if len(self.scenarios) == 1 else None
         """The training scenario being played; None until one is picked."""
@@ -274,6 +296,7 @@ class CallSession:
             language=self.language,
             settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
             training=self.training,
+            scenario=self.scenario.id if self.scenario is not None else None,
         )
         self.call = call
         self._attach(call)
@@ -346,11 +369,12 @@ class CallSession:
         self.start()
 
     def unfinished(self) -> Unfinished | None:
-        """The first call left open by a console that is gone, to resume or close; never a
-        training call at a dispatcher's console, nor any call in training."""
-        if self.store is None or self.training:
+        """The first call left open by a console that is gone, to resume or close: in
+        training, a training call (kept in a store of their own); at a dispatcher's console,
+        never one."""
+        if self.store is None:
             return None
-        rows = self.store.unfinished()
+        rows = self.store.unfinished(training=self.training)
         return self._replayed(rows[0]) if rows else None
 
     def _replayed(self, row: CallRow) -> Unfinished:
@@ -384,6 +408,11 @@ class CallSession:
             return taken
         assert taken is not None, "a call taken to resume replays"
         self.finish()
+        started = taken.state.started
+        if self.training and started is not None:  # play on the scenario it was taken with
+            self.scenario = next(
+                (s for s in self.scenarios if s.id == started.scenario), self.scenario
+            )
         self.call = taken
         self._attach(taken, found.row.id)
         self.on_change()

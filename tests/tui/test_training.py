@@ -65,9 +65,8 @@ async def test_a_training_call_end_to_end(tmp_path: Path) -> None:
         text = str(app.screen.query_one("#debrief Static", Static).render())
         for label in ("Route", "Indicators", "Safety first", "Steps", "Time to route", "SCORE"):
             assert label in text
-    store = RecordStore(tmp_path)
-    assert store.rows() == []  # not among real calls
-    assert len(store.rows(training=True)) == 1
+    assert RecordStore(tmp_path).rows(training=None) == []  # not among real calls
+    assert len(RecordStore(tmp_path / "training").rows(training=True)) == 1
 
 
 async def test_train_without_a_scenario_offers_the_list(tmp_path: Path) -> None:
@@ -208,3 +207,24 @@ async def test_the_picker_keeps_the_route_from_the_trainee_unless_presenting(
         assert "looks about fifteen" in text  # the scene
         assert ("A good call:" in text) == presenter
         assert ("officer" in text) == presenter
+
+
+async def test_train_offers_a_killed_training_call_and_says_it_is_training(tmp_path: Path) -> None:
+    from tests.unit.test_session import killed_mid_call
+    from trafficking_triage.tui.screens.resume_screen import ResumeScreen
+
+    killed_mid_call(tmp_path, "wage_dispute")
+    app = build_app(data_dir=tmp_path, training=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ResumeScreen)
+        text = str(app.screen.query_one("#resume Static", Static).render())
+        assert "AN UNFINISHED TRAINING CALL WAS FOUND" in text and "Scenario: wage_dispute" in text
+        await pilot.press("r")
+        await pilot.pause()
+        assert app.session.scenario is not None and app.session.scenario.id == "wage_dispute"
+        assert "TRAINING" in str(app.screen.query_one("#header").render())
+    dispatch = build_app(data_dir=tmp_path)
+    async with dispatch.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert not isinstance(dispatch.screen, ResumeScreen)

@@ -190,3 +190,81 @@ def test_calls_taken_with_a_protocol_written_before_the_new_call_rules_still_rea
     assert main([*args, "show", recorder.call_id, "--protocol", str(old)]) == 0
     assert "Is anyone in danger right now? -> Yes" in capsys.readouterr().out
     assert main([*args, "replay", recorder.call_id, "--protocol", str(old)]) == 0
+
+
+@pytest.mark.parametrize(
+    ("form", "golden"),
+    [("text", "review.txt"), ("markdown", "review.md"), ("json", "review.json")],
+)
+def test_a_qa_review_of_a_real_call_matches_golden(
+    form: str, golden: str, shipped: LoadedProtocol
+) -> None:
+    from trafficking_triage.records import review
+    from trafficking_triage.training.debrief import debrief
+
+    call = fixed_call(shipped)
+    found = review.review(fixed_row(call), call, debrief(None, call), None)
+    text = (
+        review.as_json(found)
+        if form == "json"
+        else review.as_text(found, markdown=form == "markdown")
+    )
+    path = GOLDEN / golden
+    if UPDATE:
+        path.write_text(text, encoding="utf-8")
+    assert text == path.read_text(encoding="utf-8")
+    assert "\x1b" not in text  # what the caller said is shown safe
+
+
+def test_records_review_scores_a_training_call_as_the_debrief_did(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trafficking_triage.session import ConsoleOptions, open_session
+    from trafficking_triage.training.debrief import debrief
+
+    session = open_session(
+        ConsoleOptions(data_dir=tmp_path, training=True, scenario="hotel_housekeeper")
+    )
+    session.start()
+    assert session.scenario is not None and session.recorder is not None
+    call_id = session.recorder.call_id
+    replies = session.scenario.caller.replies
+    while (call := session.call) is not None and call.state.prompt is not None:
+        question = call.state.prompt.question
+        answer = "unknown" if question == "weapons" else replies[question].answer  # not as said
+        assert session.answer(str(answer)) is None
+    assert session.toggle_step(3) is None
+    assert session.close() is None
+    assert session.call is not None
+    shown = debrief(session.scenario, session.call, session.rubric)
+    session.shut()
+    args = ["records", "review", call_id, "--training", "--data-dir", str(tmp_path)]
+    assert main([*args, "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["call"]["scenario"] == "hotel_housekeeper"
+    assert found["score"]["points"] == shown.score and found["score"]["out_of"] == 100
+    assert [line["label"] for line in found["score"]["lines"]] == [x.label for x in shown.lines]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "weapons: caller said no, recorded unknown" in text
+    assert f"Score {shown.score} / 100" in text
+
+
+def test_records_review_names_the_protocol_a_call_needs(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = RecordStore(tmp_path)
+    call = Call.start(load_protocol_for_test().protocol, "f" * 64)
+    recorder = Recorder(store, call)
+    call.answer("Main St")
+    recorder.finish()
+    store.close()
+    assert main(["records", "review", recorder.call_id, "--data-dir", str(tmp_path)]) == 1
+    error = capsys.readouterr().err
+    assert "records review:" in error and "sha256 " + "f" * 64 in error and "--protocol" in error
+
+
+def load_protocol_for_test() -> LoadedProtocol:
+    from trafficking_triage.protocol import load_protocol
+
+    return load_protocol()

@@ -213,7 +213,12 @@ KILLED_CONSOLE = textwrap.dedent(
     import os, signal, sys
     from pathlib import Path
     from trafficking_triage.session import ConsoleOptions, open_session
-    session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1]), console="c9"))
+    training = len(sys.argv) > 2
+    options = ConsoleOptions(
+        data_dir=Path(sys.argv[1]), console="c9", training=training,
+        scenario=sys.argv[2] if training else None,
+    )
+    session = open_session(options)
     session.start()
     for value in ["Motel on Route 9", "English", "no", "no", "no"]:
         session.answer(value)
@@ -223,10 +228,11 @@ KILLED_CONSOLE = textwrap.dedent(
 )
 
 
-def killed_mid_call(directory: Path) -> str:
-    """A console process killed (SIGKILL) with five answers recorded: its call's id."""
+def killed_mid_call(directory: Path, scenario: str | None = None) -> str:
+    """A console process killed (SIGKILL) with five answers recorded: its call's id (a
+    training call when a scenario is named)."""
     done = subprocess.run(
-        [sys.executable, "-c", KILLED_CONSOLE, str(directory)],
+        [sys.executable, "-c", KILLED_CONSOLE, str(directory), *([scenario] if scenario else [])],
         capture_output=True,
         text=True,
         env={**os.environ, "TRAFFICKING_TRIAGE_AGENCY": str(directory / "absent.yaml")},
@@ -305,3 +311,76 @@ def test_options_that_cannot_open_a_console_say_why(shipped: LoadedProtocol) -> 
         session_on(None, lang="en+es")
     with pytest.raises(ConsoleError, match="no scenario called 'nope'"):
         session_on(None, training=True, scenario="nope")
+
+
+def test_a_killed_training_call_is_never_offered_to_the_dispatch_console(tmp_path: Path) -> None:
+    """The trainer's console is killed mid-call (a browser tab closed, `serve` stopped): the
+    dispatch floor's console on the same data directory never sees that call; the next
+    training console offers it, with its scenario."""
+    call_id = killed_mid_call(tmp_path, "hotel_housekeeper")
+    assert RecordStore(tmp_path).rows(training=None) == []  # nothing in the floor's store
+    dispatch = session_on(tmp_path)
+    assert dispatch.unfinished() is None
+    dispatch.start()
+    assert dispatch.recorder is not None and dispatch.recorder.call_id != call_id
+    training = session_on(tmp_path, training=True)  # no scenario named: the list
+    found = training.unfinished()
+    assert found is not None and found.row.id == call_id and found.row.training
+    assert training.resume(found) is None
+    assert training.scenario is not None and training.scenario.id == "hotel_housekeeper"
+    assert training.caller_says("controller_nearby") == (
+        training.scenario.caller.replies["controller_nearby"].say
+    )
+    dispatch.shut()
+    training.shut()
+
+
+def test_records_read_training_calls_only_when_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trafficking_triage.cli import main
+
+    training = session_on(tmp_path, training=True, scenario="hotel_housekeeper")
+    training.start()
+    assert training.recorder is not None
+    call_id = training.recorder.call_id
+    training.abandon()
+    training.shut()
+    assert main(["records", "list", "--data-dir", str(tmp_path)]) == 1  # the floor has no store
+    assert "no call records in" in capsys.readouterr().err
+    assert main(["records", "list", "--training", "--data-dir", str(tmp_path)]) == 0
+    assert call_id in capsys.readouterr().out
+    assert main(["records", "show", call_id, "--training", "--data-dir", str(tmp_path)]) == 0
+    assert main(["records", "show", call_id, "--data-dir", str(tmp_path)]) == 1
+
+
+def test_records_list_filters_by_day_route_and_status_and_prints_json(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trafficking_triage.cli import main
+
+    for route, answers in ROUTES.items():
+        session = session_on(tmp_path)
+        session.start()
+        take(session, answers)
+        if route == "hotline":
+            session.abandon()
+        else:
+            assert session.close() is None
+        session.shut()
+    base = ["records", "list", "--data-dir", str(tmp_path)]
+    assert main([*base, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed["training"] is False and len(listed["calls"]) == 3
+    assert main([*base, "--json", "--route", "tip_line"]) == 0
+    [only] = json.loads(capsys.readouterr().out)["calls"]
+    assert only["route"] == "tip_line" and only["status"] == "completed"
+    assert main([*base, "--json", "--status", "abandoned"]) == 0
+    assert [c["status"] for c in json.loads(capsys.readouterr().out)["calls"]] == ["abandoned"]
+    assert main([*base, "--since", "2026-03-14", "--until", "2026-03-14"]) == 0
+    assert capsys.readouterr().out.count("2026-03-14") == 3  # the frozen clock's day
+    assert main([*base, "--since", "2026-03-15"]) == 0
+    assert capsys.readouterr().out == "no calls match\n"
+    with pytest.raises(SystemExit):
+        main([*base, "--since", "14/03/2026"])
+    assert "is not a day written YYYY-MM-DD" in capsys.readouterr().err

@@ -146,6 +146,7 @@ class Call:
         language: str | None = None,
         training: bool = False,
         settings: tuple[str, str] | None = None,
+        scenario: str | None = None,
     ) -> Call:
         call = cls(protocol, clock=clock)
         call.record(
@@ -159,6 +160,7 @@ class Call:
                 context=context or {},
                 language=language or protocol.protocol.languages[0],
                 training=training,
+                scenario=scenario,
                 settings_path=settings[0] if settings else None,
                 settings_sha256=settings[1] if settings else None,
             )

@@ -32,6 +32,8 @@ class CallStarted(_Event):
     context: dict[str, str] = Field(default_factory=dict)
     language: str = "en"
     training: bool = False
+    scenario: str | None = None
+    """The training scenario played (training calls only)."""
     settings_path: str | None = None
     settings_sha256: str | None = None
     """The agency settings file in force for this call, if any."""

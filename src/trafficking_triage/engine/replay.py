@@ -188,17 +188,18 @@ class Settling(NamedTuple):
 
 
 def settling(
-    protocol: Protocol, walks: list[tuple[str, Mapping[str, object], str | None]]
+    protocol: Protocol, walks: list[tuple[str, Mapping[str, object], str | None, bool]]
 ) -> tuple[list[Settling], dict[str, int | None], list[Finding]]:
-    """For `validate`: where each scripted walk (name, answers, danger-now question) settled,
+    """For `validate`: where each scripted walk (name, answers, danger-now question, yes/no
+    from the start) settled,
     the latest question each outcome can settle at over every way through, and a finding for
     each settle-by promise the protocol breaks."""
     from .reach import reach_for
 
     rows = []
-    for name, answers, escalate_at in walks:
+    for name, answers, escalate_at, yes_no in walks:
         try:
-            call = replay_answers(protocol, answers, escalate_at)
+            call = replay_answers(protocol, answers, escalate_at, yes_no=yes_no)
         except Unanswered as stop:
             call = stop.call
         except CallError:

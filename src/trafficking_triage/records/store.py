@@ -499,10 +499,11 @@ class RecordStore:
         if descriptor is not None:
             os.close(descriptor)
 
-    def unfinished(self) -> list[CallRow]:
-        """Open calls whose console is gone (killed, closed, crashed): to resume or close."""
+    def unfinished(self, *, training: bool = False) -> list[CallRow]:
+        """Open calls whose console is gone (killed, closed, crashed): to resume or close;
+        real calls only, or training calls only."""
         found = []
-        for row in self.rows(training=False, status="open"):  # a training call stays apart
+        for row in self.rows(training=training, status="open"):
             if row.id in self._locks or not self.hold(row.id):
                 continue
             try:

@@ -1,21 +1,18 @@
 """Scoring a training call: what went right, what was missed, and a score out of 100.
 
-The rubric is shown line by line on the debrief screen, so a trainee sees how the score came
-about. Pure Python: the same debrief can be printed, exported or shown."""
+The rubric's weights are data (training/rubric.py); each line is shown on the debrief screen,
+so a trainee sees how the score came about. Pure Python: the same debrief can be printed,
+exported or shown."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..engine import Call
-from ..engine.events import QuestionAnswered, RouteReached, RouteSettled
+from ..engine.events import QuestionAnswered, RouteReached, RouteSettled, StepTicked
+from .rubric import Rubric
 from .scenario import Scenario
-
-ROUTE_POINTS = 40
-INDICATOR_POINTS = 25
-SAFETY_POINTS = 10
-STEP_POINTS = 15
-TIME_POINTS = 10
 
 
 @dataclass(frozen=True)
@@ -34,81 +31,149 @@ class Debrief:
     def score(self) -> int:
         return sum(line.points for line in self.lines)
 
+    @property
+    def out_of(self) -> int:
+        """100 for a training call; less for a real one (no scenario to judge against)."""
+        return sum(line.out_of for line in self.lines)
 
-def debrief(scenario: Scenario, call: Call) -> Debrief:
+
+def _share(out_of: int, got: int, of: int) -> int:
+    return round(out_of * got / of) if of else out_of
+
+
+def debrief(scenario: Scenario | None, call: Call, rubric: Rubric | None = None) -> Debrief:
+    """The score of a call over its event log. A real call (no scenario) is scored only on
+    what needs no script: the safety questions first, and the route's steps ticked."""
+    rubric = rubric or Rubric()
+    if scenario is None:
+        order, _ = _safety_first(call, [])
+        return Debrief((_safety_line(rubric, order, []), _steps_line(rubric, call)))
     protocol = call.protocol
     route = call.state.route
     expected = scenario.expect.route
     reached = route.outcome if route else None
+    right = reached == expected
+    title = {name: outcome.title for name, outcome in protocol.outcomes.items()}
     lines = []
 
-    if reached == expected:
+    if right:
         why = route.because if route else ""
-        lines.append(RubricLine("Route", ROUTE_POINTS, ROUTE_POINTS, f"right: {expected}. {why}"))
+        detail = f"right: {title[expected]}. {why}"
+        lines.append(RubricLine("Route", rubric.route, rubric.route, detail))
     else:
-        lines.append(
-            RubricLine(
-                "Route",
-                0,
-                ROUTE_POINTS,
-                f"reached {reached or 'no route'}; this call should go to {expected}"
-                f" ({protocol.outcomes[expected].title})",
-            )
+        detail = (
+            f"reached {title[reached] if reached else 'no route'}; this call should go to"
+            f" {title[expected]}"
         )
+        lines.append(RubricLine("Route", 0, rubric.route, detail))
 
     found = {name for name, _ in call.indicators()}
     wanted = scenario.expect.indicators
     hits = [name for name in wanted if name in found]
     missed = [protocol.indicators[name].label for name in wanted if name not in found]
-    points = round(INDICATOR_POINTS * len(hits) / len(wanted)) if wanted else INDICATOR_POINTS
     detail = f"found {len(hits)} of {len(wanted)}"
     if missed:
         detail += "; missed: " + ", ".join(missed)
-    lines.append(RubricLine("Indicators", points, INDICATOR_POINTS, detail))
+    points = _share(rubric.indicators, len(hits), len(wanted))
+    lines.append(RubricLine("Indicators", points, rubric.indicators, detail))
 
-    order = [
-        protocol.questions[e.question].section
-        for e in call.events
-        if isinstance(e, QuestionAnswered)
-    ]
-    first_other = next((i for i, s in enumerate(order) if s != "safety"), len(order))
-    safety_first = "safety" not in order[first_other:]
-    lines.append(
-        RubricLine(
-            "Safety first",
-            SAFETY_POINTS if safety_first else 0,
-            SAFETY_POINTS,
-            "where, danger, weapons and who is near came first"
-            if safety_first
-            else "a safety question came after the screening had begun",
-        )
-    )
+    compared, otherwise = _as_said(scenario, call)
+    in_order, unsafe = _safety_first(call, otherwise)
+    lines.append(_safety_line(rubric, in_order, unsafe))
 
-    applicable = call.route_steps()
-    done = [item for item in applicable if item.status == "done"]
-    points = round(STEP_POINTS * len(done) / len(applicable)) if applicable else 0
-    left = ", ".join(str(item.number) for item in applicable if item.status != "done")
-    lines.append(
-        RubricLine(
-            "Steps",
-            points,
-            STEP_POINTS,
-            f"{len(done)} of {len(applicable)} ticked" + (f"; open: {left}" if left else ""),
-        )
-    )
+    good = compared - len(otherwise)
+    detail = f"{good} of {compared} choice answers as the caller gave them"
+    if not compared:
+        detail = "no choice answer to check against the caller's script"
+    if otherwise:
+        detail += "; recorded otherwise: " + "; ".join(words for _, words in otherwise)
+    # Any answer recorded otherwise costs at least a point: it is what responders will act on.
+    points = rubric.as_said * good // compared if compared else rubric.as_said
+    lines.append(RubricLine("As said", points, rubric.as_said, detail))
 
-    started = call.state.started
+    lines.append(_steps_line(rubric, call))
+
     # The moment the route was known (settled, or the danger-now key): the trainee dispatches
     # then and is meant to keep asking, so the end of the questions is not the time to route.
-    known = (RouteSettled, RouteReached)
-    routed = next((e.at for e in call.events if isinstance(e, known)), None)
+    known = next((e.at for e in call.events if isinstance(e, (RouteSettled, RouteReached))), None)
+    screening = protocol.protocol.screening_step
+    acted = next(
+        (e.at for e in call.events if isinstance(e, StepTicked) and e.done and e.step != screening),
+        None,
+    )
     target = scenario.expect.time_target_seconds
-    if started is None or routed is None:
-        lines.append(RubricLine("Time to route", 0, TIME_POINTS, "no route reached"))
-    else:
-        seconds = max(1, round((routed - started.at).total_seconds()))
-        points = TIME_POINTS if seconds <= target else round(TIME_POINTS * target / seconds)
-        lines.append(
-            RubricLine("Time to route", points, TIME_POINTS, f"{seconds} s against {target} s")
-        )
+    started = call.state.started.at if call.state.started else None
+    lines.append(_timed("Time to route", rubric.time_to_route, started, known, target, right))
+    lines.append(_timed("Time to dispatch", rubric.time_to_dispatch, started, acted, target, right))
     return Debrief(tuple(lines))
+
+
+def _safety_first(call: Call, otherwise: list[tuple[str, str]]) -> tuple[bool, list[str]]:
+    """Whether no safety question came after the screening had begun, and the safety
+    questions recorded otherwise than the caller said."""
+    protocol = call.protocol
+    answered = [e for e in call.events if isinstance(e, QuestionAnswered)]
+    order = [protocol.questions[e.question].section for e in answered]
+    first_other = next((i for i, s in enumerate(order) if s != "safety"), len(order))
+    unsafe = [q for q, _ in otherwise if protocol.questions[q].section == "safety"]
+    return "safety" not in order[first_other:], unsafe
+
+
+def _safety_line(rubric: Rubric, in_order: bool, unsafe: list[str]) -> RubricLine:
+    if not in_order:
+        points, detail = 0, "a safety question came after the screening had begun"
+    elif unsafe:
+        points = 0
+        detail = "a safety answer was recorded otherwise than the caller said: " + ", ".join(unsafe)
+    else:
+        points, detail = rubric.safety_first, "where, danger, weapons and who is near came first"
+    return RubricLine("Safety first", points, rubric.safety_first, detail)
+
+
+def _steps_line(rubric: Rubric, call: Call) -> RubricLine:
+    applicable = call.route_steps()
+    done = [item for item in applicable if item.status == "done"]
+    left = ", ".join(str(item.number) for item in applicable if item.status != "done")
+    return RubricLine(
+        "Steps",
+        _share(rubric.steps, len(done), len(applicable)) if applicable else 0,
+        rubric.steps,
+        f"{len(done)} of {len(applicable)} ticked" + (f"; open: {left}" if left else ""),
+    )
+
+
+def _timed(
+    label: str, out_of: int, started: datetime | None, at: datetime | None, target: int, right: bool
+) -> RubricLine:
+    """Points for a moment within the target; none when the route is wrong (a fast wrong
+    call is not a good one) or the moment never came."""
+    if not right:
+        return RubricLine(label, 0, out_of, "not scored: the route is wrong")
+    if started is None or at is None:
+        never = "no route reached" if label == "Time to route" else "no step of the route ticked"
+        return RubricLine(label, 0, out_of, never)
+    seconds = max(1, round((at - started).total_seconds()))
+    points = out_of if seconds <= target else round(out_of * target / seconds)
+    return RubricLine(label, points, out_of, f"{seconds} s against {target} s")
+
+
+def _as_said(scenario: Scenario, call: Call) -> tuple[int, list[tuple[str, str]]]:
+    """How many choice answers can be checked against the scripted caller, and those recorded
+    otherwise than the caller gave them: (question, "weapons: caller said unknown, recorded
+    no")."""
+    protocol = call.protocol
+    compared, otherwise = 0, []
+    for given in call.state.answers:
+        reply = scenario.caller.replies.get(given.question)
+        question = protocol.questions[given.question]
+        if reply is None or question.kind != "choice" or given.answer is None:
+            continue
+        expected = str(reply.answer)
+        closed = question.closed
+        if given.yes_no_form and closed is not None and expected in {"yes", "no"}:
+            expected = (closed.yes if expected == "yes" else closed.no) or expected
+        compared += 1
+        if given.answer != expected:
+            words = f"{given.question}: caller said {expected}, recorded {given.answer}"
+            otherwise.append((given.question, words))
+    return compared, otherwise

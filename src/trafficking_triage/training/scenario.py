@@ -124,9 +124,7 @@ def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
             )
     if findings:
         return findings
-    answers = {qid: reply.answer for qid, reply in scenario.caller.replies.items()}
-    if scenario.hangs_up_after is not None:
-        answers = _until(protocol, answers, scenario.hangs_up_after, scenario.yes_no_from_start)
+    answers = scripted_answers(scenario, protocol)
     expect = scenario.expect
     _call, misses = check_walk(
         protocol,
@@ -149,6 +147,14 @@ def check_scenario(scenario: Scenario, loaded: LoadedProtocol) -> list[Finding]:
     return findings
 
 
+def scripted_answers(scenario: Scenario, protocol: Protocol) -> dict[str, str | int]:
+    """What the scripted caller answers, up to where they hang up (if they do)."""
+    answers = {qid: reply.answer for qid, reply in scenario.caller.replies.items()}
+    if scenario.hangs_up_after is None:
+        return answers
+    return _until(protocol, answers, scenario.hangs_up_after, scenario.yes_no_from_start)
+
+
 def _until(
     protocol: Protocol, answers: dict[str, str | int], last: str, yes_no: bool
 ) -> dict[str, str | int]:
@@ -169,7 +175,7 @@ def load_scenarios(folder: Path, loaded: LoadedProtocol) -> list[Scenario]:
     a FileProblems lists every problem of every file."""
     problems: list[Problem] = []
     found = []
-    for path in sorted(folder.glob("*.yaml")):
+    for path in scenario_files(folder):
         try:
             found.append(load_scenario(path, loaded))
         except FileProblems as error:
@@ -181,9 +187,23 @@ def load_scenarios(folder: Path, loaded: LoadedProtocol) -> list[Scenario]:
 
 def scenario_problems(folder: Path, loaded: LoadedProtocol) -> tuple[int, list[Problem]]:
     """For `validate`: how many scenarios `folder` has, and every problem they have."""
-    count = len(list(folder.glob("*.yaml")))
+    from .rubric import load_rubric
+
+    count = len(scenario_files(folder))
+    problems: list[Problem] = []
+    try:
+        load_rubric(folder)
+    except FileProblems as error:
+        problems += error.problems
     try:
         load_scenarios(folder, loaded)
     except FileProblems as error:
-        return count, error.problems
-    return count, []
+        problems += error.problems
+    return count, problems
+
+
+def scenario_files(folder: Path) -> list[Path]:
+    """The scenario files of a folder, in name order (the rubric beside them is not one)."""
+    from .rubric import RUBRIC_FILE
+
+    return sorted(path for path in folder.glob("*.yaml") if path.name != RUBRIC_FILE)

@@ -81,16 +81,10 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.run_worker(self.session.prepare, thread=True, name="prepare")
 
     def offer_or_start(self) -> None:
-        """A scenario to pick (training), else an unfinished call to resume or close, else a
-        new call."""
+        """An unfinished call to resume or close (in training, a training call), else a
+        scenario to pick (training), else a new call."""
         session = self.session
-        if session.choosing_scenario():
-            from .screens.scenario_picker_screen import ScenarioPickerScreen
-
-            self.push_screen(
-                ScenarioPickerScreen(session.scenarios, presenter=session.presenter), session.pick
-            )
-        elif (found := session.unfinished()) is not None:
+        if (found := session.unfinished()) is not None:
             from .screens.resume_screen import ResumeScreen
 
             def chosen(choice: str | None) -> None:
@@ -100,6 +94,12 @@ class TriageApp(PrivateCrashReport, App[int]):
                     self.offer_or_start()  # the next unfinished call, or a new call
 
             self.push_screen(ResumeScreen(found), chosen)
+        elif session.choosing_scenario():
+            from .screens.scenario_picker_screen import ScenarioPickerScreen
+
+            self.push_screen(
+                ScenarioPickerScreen(session.scenarios, presenter=session.presenter), session.pick
+            )
         else:
             session.start()
 

@@ -27,7 +27,7 @@ def screen_after(session: CallSession) -> SizedScreen[None]:
         from ...training.debrief import debrief
         from .debrief_screen import DebriefScreen
 
-        return DebriefScreen(session.scenario, debrief(session.scenario, call))
+        return DebriefScreen(session.scenario, debrief(session.scenario, call, session.rubric))
     return ClosedScreen(call)
 
 

@@ -38,7 +38,7 @@ class DebriefScreen(SizedScreen[None]):
             mark = "✔" if line.points == line.out_of else ("✘" if line.points == 0 else "~")
             lines.append(
                 Content.assemble(
-                    (f"{mark} {line.label:<14}", "bold"),
+                    (f"{mark} {line.label:<16}", "bold"),
                     (f"{line.points:>3} / {line.out_of:<3} ", "bold"),
                     line.detail,
                 )

@@ -33,9 +33,17 @@ class ResumeScreen(SizedScreen[ResumeChoice]):
 
     def compose(self) -> ComposeResult:
         row, found = self.found.row, self.found
+        started = found.call.state.started if found.call is not None else None
+        scenario = started.scenario if started is not None else None
         lines = [
-            Content.styled(" AN UNFINISHED CALL WAS FOUND ", "bold reverse"),
+            Content.styled(
+                " TRAINING · AN UNFINISHED TRAINING CALL WAS FOUND "
+                if row.training
+                else " AN UNFINISHED CALL WAS FOUND ",
+                "bold reverse",
+            ),
             Content(""),
+            *([Content(f"Scenario: {scenario}")] if scenario else []),
             Content(f"Call {row.id}, started {row.started_at.astimezone():%Y-%m-%d %H:%M:%S}"),
             Content(f"on console {row.console or '-'}; {found.answered} answers recorded."),
             Content.assemble("Where it stopped: ", (found.where, "bold")),

@@ -1,0 +1,205 @@
+"""A quality-assurance review of one recorded call against the protocol, from its event log
+alone: what APCO/NENA ANS 1.107.1 asks a center to look at when it reviews calls (the
+questions asked and their order, what was skipped and why, time to dispatch, the steps, the
+instructions, going back), with the same scoring as the training debrief.
+
+`records review ID` prints it as plain text, Markdown (for a review meeting) or JSON. Typed
+text is made safe to print, as in the exports."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from ..engine.events import (
+    Escalated,
+    NoteAdded,
+    QuestioningEnded,
+    RouteSettled,
+    StepTicked,
+    WentBack,
+)
+from ..protocol.texts import local
+from .export import _asked, _said, safe
+
+if TYPE_CHECKING:
+    from ..engine import Call
+    from ..training.debrief import Debrief
+    from .store import CallRow
+
+
+def review(row: CallRow, call: Call, scored: Debrief, scenario: str | None) -> dict[str, Any]:
+    """The review as plain data (what the JSON form prints)."""
+    protocol = call.protocol
+    started = call.state.started
+    began = started.at if started is not None else row.started_at
+
+    def seconds(at: datetime) -> int:
+        return max(0, round((at - began).total_seconds()))
+
+    settled_at = None
+    asked: list[dict[str, Any]] = []
+    for event in call.events:
+        if isinstance(event, RouteSettled) and settled_at is None:
+            settled_at = event
+    for number, given in enumerate(call.state.answers, start=1):
+        how = "asked as yes/no" if given.yes_no_form else None
+        if given.unanswered is not None:
+            how = {"unknown": "did not know", "declined": "declined to say"}[given.unanswered]
+        asked.append(
+            {
+                "number": number,
+                "question": given.question,
+                "section": protocol.questions[given.question].section,
+                "asked": _asked(protocol, given.question),
+                "answer": _said(protocol, given.question, given.answer, given.value),
+                "how": how,
+                "after_dispatch": settled_at is not None and number > settled_at.asked,
+            }
+        )
+    skipped = [
+        {"question": q, "why": "needs a typed answer; the caller could answer only yes or no"}
+        for q in call.state.skipped
+    ]
+    for event in call.events:
+        if isinstance(event, QuestioningEnded):
+            skipped += [
+                {"question": q, "why": "left unasked: the questions were ended once settled"}
+                for q in event.left
+                if q not in {s["question"] for s in skipped}
+            ]
+    safety = [a["question"] for a in asked if a["section"] == "safety"]
+    sections = [a["section"] for a in asked]
+    first_other = next((i for i, s in enumerate(sections) if s != "safety"), len(sections))
+    screening = protocol.protocol.screening_step
+    acted = next(
+        (e for e in call.events if isinstance(e, StepTicked) and e.done and e.step != screening),
+        None,
+    )
+    escalated = next((e for e in call.events if isinstance(e, Escalated)), None)
+    route = call.state.route
+    outcome = protocol.outcomes[route.outcome] if route is not None else None
+    kind = call.caller_kind()
+    told = None
+    if outcome is not None:
+        words = outcome.instructions.get(kind) if kind is not None else None
+        told = local(words or outcome.tell_caller, protocol.protocol.languages[0])
+    checklist = call.checklist()
+    return {
+        "call": {
+            "id": row.id,
+            "started_at": row.started_at.isoformat(),
+            "status": row.status,
+            "console": row.console,
+            "dispatcher": row.dispatcher,
+            "training": row.training,
+            "scenario": scenario,
+            "protocol": f"{row.protocol_id} {row.protocol_version}",
+            "protocol_sha256": row.protocol_sha256,
+        },
+        "route": {
+            "title": outcome.title if outcome is not None else None,
+            "because": route.because if route is not None else None,
+            "danger_now_key_at": (escalated.question or "an outcome") if escalated else None,
+        },
+        "safety": {
+            "asked_in_order": safety,
+            "first": "safety" not in sections[first_other:],
+        },
+        "settled": None
+        if settled_at is None
+        else {
+            "question_number": settled_at.asked,
+            "question": settled_at.question,
+            "seconds": seconds(settled_at.at),
+        },
+        "acted_on": None if acted is None else {"step": acted.step, "seconds": seconds(acted.at)},
+        "asked": asked,
+        "skipped": skipped,
+        "steps": {
+            "ticked": [i.number for i in checklist if i.status == "done"],
+            "left_open": [i.number for i in checklist if i.open],
+        },
+        "told_the_caller": told,
+        "went_back": [
+            {"to": e.to, "dropped": e.dropped, "seconds": seconds(e.at)}
+            for e in call.events
+            if isinstance(e, WentBack)
+        ],
+        "notes": sum(isinstance(e, NoteAdded) for e in call.events),
+        "score": {
+            "points": scored.score,
+            "out_of": scored.out_of,
+            "lines": [
+                {"label": x.label, "points": x.points, "out_of": x.out_of, "detail": x.detail}
+                for x in scored.lines
+            ],
+        },
+    }
+
+
+def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
+    """The review for a terminal, or (`markdown`) for a review meeting's notes."""
+    call, route = found["call"], found["route"]
+    head = "## " if markdown else ""
+    item = "- " if markdown else "  "
+    title = f"QA review of call {call['id']}"
+    if call["training"]:
+        title += f" (training: {call['scenario'] or 'scenario not recorded'})"
+    out = [f"# {title}" if markdown else title.upper(), ""]
+    out.append(
+        f"Started {call['started_at']} · {call['status']} · console {call['console'] or '-'}"
+        f" · dispatcher {call['dispatcher'] or '-'} · protocol {call['protocol']}"
+    )
+    out.append(f"Route: {route['title'] or 'none reached'}")
+    if route["because"]:
+        out.append(f"Why: {route['because']}")
+    if route["danger_now_key_at"]:
+        out.append(f"Danger-now key pressed at: {route['danger_now_key_at']}")
+    out += ["", f"{head}Safety"]
+    safety = found["safety"]
+    first = "asked first" if safety["first"] else "NOT all asked before the screening began"
+    out.append(f"{item}{first}: {', '.join(safety['asked_in_order']) or 'none asked'}")
+    out += ["", f"{head}Dispatch"]
+    settled, acted = found["settled"], found["acted_on"]
+    out.append(
+        f"{item}route settled at question {settled['question_number']}, {settled['seconds']} s"
+        if settled
+        else f"{item}the route never settled before the end"
+    )
+    out.append(
+        f"{item}acted on (step {acted['step']} ticked) at {acted['seconds']} s"
+        if acted
+        else f"{item}no step of the route ticked"
+    )
+    out += ["", f"{head}Questions asked ({len(found['asked'])})"]
+    for asked in found["asked"]:
+        later = "after dispatch" if asked["after_dispatch"] else ""
+        notes = [n for n in (asked["how"], later) if n]
+        extra = f" ({'; '.join(notes)})" if notes else ""
+        out.append(f"{item}{asked['number']:>2}. {asked['question']}: {asked['answer']}{extra}")
+    if found["skipped"]:
+        out += ["", f"{head}Not asked ({len(found['skipped'])})"]
+        out += [f"{item}{s['question']}: {s['why']}" for s in found["skipped"]]
+    steps = found["steps"]
+    out += ["", f"{head}Steps"]
+    out.append(f"{item}ticked: {', '.join(map(str, steps['ticked'])) or 'none'}")
+    out.append(f"{item}left open: {', '.join(map(str, steps['left_open'])) or 'none'}")
+    if found["told_the_caller"]:
+        out += ["", f"{head}What the screen gave the dispatcher to tell the caller"]
+        out.append(f"{item}{found['told_the_caller']}")
+    out += ["", f"{head}Went back ({len(found['went_back'])})"]
+    for back in found["went_back"]:
+        dropped = ", ".join(back["dropped"]) or "nothing"
+        out.append(f"{item}at {back['seconds']} s to {back['to'] or '-'}; dropped: {dropped}")
+    out.append(f"{item}notes added: {found['notes']}")
+    score = found["score"]
+    out += ["", f"{head}Score {score['points']} / {score['out_of']}"]
+    for line in score["lines"]:
+        out.append(f"{item}{line['label']}: {line['points']} / {line['out_of']}, {line['detail']}")
+    return "\n".join(safe(line) for line in out) + "\n"
+
+
+def as_json(found: dict[str, Any]) -> str:
+    return json.dumps(found, indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,63 @@
+"""The weights of the training debrief, as data: an agency weighs its own in `rubric.yaml`
+beside its scenarios; without one, these defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from ..protocol.loader import locate
+from ..protocol.problems import FileProblems
+from ..protocol.schema_errors import findings_from
+from ..protocol.yamlfile import parse_yaml, read_text
+
+RUBRIC_FILE = "rubric.yaml"
+
+Points = int
+
+
+class Rubric(BaseModel):
+    """Points out of 100 for each part of a training call."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    route: Points = Field(default=40, ge=0)
+    """The call reached the route the scenario expects."""
+    indicators: Points = Field(default=20, ge=0)
+    """The share of the expected indicators found."""
+    safety_first: Points = Field(default=10, ge=0)
+    """No safety question came after the screening had begun."""
+    as_said: Points = Field(default=10, ge=0)
+    """The share of choice answers recorded as the caller gave them."""
+    steps: Points = Field(default=10, ge=0)
+    """The share of the route's steps ticked."""
+    time_to_route: Points = Field(default=5, ge=0)
+    """The route settled within the scenario's time target (only when it is the right one)."""
+    time_to_dispatch: Points = Field(default=5, ge=0)
+    """The settled route acted on (a step of it ticked) within the time target."""
+
+    @model_validator(mode="after")
+    def _out_of_100(self) -> Rubric:
+        total = sum(self.model_dump().values())
+        if total != 100:
+            raise ValueError(f"the points add up to {total}, not 100")
+        return self
+
+
+def load_rubric(folder: Path) -> Rubric:
+    """`rubric.yaml` in the scenario folder, else the defaults; a FileProblems names every
+    problem with its line."""
+    path = folder / RUBRIC_FILE
+    if not path.is_file():
+        return Rubric()
+    name = str(path)
+    text, _ = read_text(path, name)
+    data, positions, problems = parse_yaml(text, name)
+    if problems:
+        raise FileProblems(problems)
+    try:
+        return Rubric.model_validate(data or {})
+    except ValidationError as error:
+        found = [locate(name, data, positions, f) for f in findings_from(Rubric, error)]
+        raise FileProblems(found) from None
