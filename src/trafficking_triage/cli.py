@@ -206,6 +206,18 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="output form (svg: drawn by Graphviz, which must be installed)",
     )
 
+    command(
+        "cards",
+        "--protocol",
+        "--agency",
+        help="printable guide cards (HTML, English and Spanish side by side)",
+        description=(
+            "Write the protocol as printable guide cards to standard output: the questions "
+            "in order with where each answer goes, the routing rules, how soon each route is "
+            "known, the routes with the agency's numbers, the steps. Print from a browser."
+        ),
+    )
+
     agency = command("agency", help="the agency settings file")
     actions = agency.add_subparsers(dest="action", metavar="ACTION", required=True)
     init = actions.add_parser(
@@ -312,6 +324,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"trafficking-triage graph: {error}", file=sys.stderr)
                 return 1
             sys.stdout.write(drawn)
+            return 0
+        if args.command == "cards":
+            from .cards import cards
+            from .settings.loader import load_settings
+
+            settings = load_settings(args.agency).settings if args.agency else None
+            sys.stdout.write(cards(_load(args.protocol).protocol, settings))
             return 0
         if args.command == "agency" and args.action == "validate":
             return agency_validate(args.path)
