@@ -98,13 +98,14 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             wen, wes = _both(question.for_worker)
             oen, oes = _both(question.for_other)
             en = f"To the worker: {wen}<br><span class=small>About the worker: {oen}</span>"
-            es = f"Al trabajador: {wes}<br><span class=small>Sobre el trabajador: {oes}</span>"
+            other = f"<span class=small>Si llama por otra persona: {oes}</span>"
+            es = f"A quien trabaja: {wes}<br>{other}"
         if question.answers:
-            goes = "<br>".join(
-                f"{_t(local(a.label, 'en'))} → {where(a.next)}"
-                for a in question.answers
-                if a.next is not None
-            )
+            to: dict[str, list[str]] = {}  # answers that go the same way on one line
+            for a in question.answers:
+                if a.next is not None:
+                    to.setdefault(a.next, []).append(_t(local(a.label, "en")))
+            goes = "<br>".join(f"{' / '.join(labels)} → {where(t)}" for t, labels in to.items())
         else:
             kind = "a number" if question.kind == "number" else "their words"
             goes = f"write down {kind} → {where(question.next)}" if question.next else ""
