@@ -197,10 +197,25 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     )
 
     graph = command(
-        "graph", "--protocol", help="the decision tree for slides (mermaid, dot or text)"
+        "graph", "--protocol", help="the decision tree for slides (mermaid, dot, svg or text)"
     )
     graph.add_argument(
-        "--format", choices=["mermaid", "dot", "text"], default="mermaid", help="output form"
+        "--format",
+        choices=["mermaid", "dot", "svg", "text"],
+        default="mermaid",
+        help="output form (svg: drawn by Graphviz, which must be installed)",
+    )
+
+    command(
+        "cards",
+        "--protocol",
+        "--agency",
+        help="printable guide cards (HTML, English and Spanish side by side)",
+        description=(
+            "Write the protocol as printable guide cards to standard output: the questions "
+            "in order with where each answer goes, the routing rules, how soon each route is "
+            "known, the routes with the agency's numbers, the steps. Print from a browser."
+        ),
     )
 
     agency = command("agency", help="the agency settings file")
@@ -300,9 +315,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "serve":
             return serve(args)
         if args.command == "graph":
-            from .graph import FORMATS
+            from .graph import FORMATS, svg
 
-            sys.stdout.write(FORMATS[args.format](_load(args.protocol).protocol))
+            protocol = _load(args.protocol).protocol
+            try:
+                drawn = svg(protocol) if args.format == "svg" else FORMATS[args.format](protocol)
+            except RuntimeError as error:
+                print(f"trafficking-triage graph: {error}", file=sys.stderr)
+                return 1
+            sys.stdout.write(drawn)
+            return 0
+        if args.command == "cards":
+            from .cards import cards
+            from .settings.loader import load_settings
+
+            settings = load_settings(args.agency).settings if args.agency else None
+            sys.stdout.write(cards(_load(args.protocol).protocol, settings))
             return 0
         if args.command == "agency" and args.action == "validate":
             return agency_validate(args.path)

@@ -14,7 +14,7 @@ from .engine.events import CallStarted, Event, RouteReached, WentBack
 from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, RecordStore, default_data_dir
-from .records.export import as_json, markdown, narrative, safe, timeline
+from .records.export import as_json, markdown, narrative, row_fields, safe, timeline
 
 
 def run_records(args: argparse.Namespace) -> int:
@@ -61,16 +61,7 @@ def list_json(store: RecordStore, rows: list[CallRow], training: bool) -> int:
     scored = _scorer(store) if training and rows else None
     found = []
     for row in rows:
-        item = {
-            "id": row.id,
-            "started_at": row.started_at.isoformat(),
-            "ended_at": row.ended_at.isoformat() if row.ended_at else None,
-            "status": row.status,
-            "route": row.route,
-            "console": row.console,
-            "dispatcher": row.dispatcher,
-            "protocol": f"{row.protocol_id} {row.protocol_version}",
-        }
+        item = {**row_fields(row), "protocol": f"{row.protocol_id} {row.protocol_version}"}
         if scored is not None:
             item["scenario"], item["score"] = scored(row)
         found.append(item)

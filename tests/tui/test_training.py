@@ -228,3 +228,18 @@ async def test_train_offers_a_killed_training_call_and_says_it_is_training(tmp_p
     async with dispatch.run_test(size=(80, 24)) as pilot:
         await pilot.pause()
         assert not isinstance(dispatch.screen, ResumeScreen)
+
+
+async def test_a_click_in_the_scenario_description_leaves_enter_to_the_list(
+    tmp_path: Path,
+) -> None:
+    app = training_app(tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, ScenarioPickerScreen)
+        await pilot.click("#picker-summary")
+        await pilot.pause()
+        assert app.screen.focused is not None and app.screen.focused.id == "picker-list"
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.session.scenario is not None and app.session.scenario.id == "wage_dispute"

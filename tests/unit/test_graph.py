@@ -26,3 +26,57 @@ def test_graph_of_the_shipped_protocol_draws_every_node(capsys: pytest.CaptureFi
     for node in [*protocol.questions, *protocol.decisions, *protocol.outcomes]:
         assert f"  {node}" in out
     assert out.count(":::outcome") == len(protocol.outcomes)
+
+
+def test_the_dot_drawing_renders_landscape_with_no_label_cut(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """Through Graphviz itself: the shipped protocol's drawing parses, is wider than tall (a
+    16:9 slide), and holds every outcome's whole title and every condition unshortened."""
+    import re
+    import shutil
+    from xml.etree import ElementTree
+
+    from trafficking_triage.protocol import load_protocol
+
+    if shutil.which("dot") is None:
+        pytest.skip("Graphviz's dot is not installed on this machine (.ci/run installs it)")
+    assert main(["graph", "--format", "svg"]) == 0
+    drawing = capsys.readouterr().out
+    root = ElementTree.fromstring(drawing)
+    width, height = (float(root.attrib[k].removesuffix("pt")) for k in ("width", "height"))
+    assert width > height
+    words = " ".join(t.text or "" for t in root.iter("{http://www.w3.org/2000/svg}text"))
+    assert "…" not in words
+    protocol = load_protocol().protocol
+    for outcome in protocol.outcomes.values():
+        for word in outcome.title.split():
+            assert word in words
+    assert re.search(r"any sign of force or fraud or\s+coercion", words)
+
+
+def test_the_mermaid_drawing_is_well_formed(capsys: pytest.CaptureFixture[str]) -> None:
+    """Every line is one Mermaid statement of the kinds written: quoted labels with no bare
+    quote or pipe inside, subgraphs closed, arrows between declared nodes."""
+    import re
+
+    assert main(["graph", "--format", "mermaid"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0] == "flowchart LR"
+    label = r'"[^"|]*"'
+    node = re.compile(rf"^    (\w+)(\[{label}\]|\{{{label}\}}|\(\[{label}\]\):::outcome)$")
+    arrow = re.compile(rf"^  (\w+) -->(\|{label}\|)? (\w+)$")
+    declared, opened = set(), 0
+    for line in lines[1:]:
+        if line.startswith("  subgraph "):
+            assert re.match(rf"^  subgraph \w+\[{label}\]$", line), line
+            opened += 1
+        elif line == "  end":
+            opened -= 1
+        elif (found := node.match(line)) is not None:
+            declared.add(found.group(1))
+        elif (found := arrow.match(line)) is not None:
+            assert {found.group(1), found.group(3)} <= declared, line
+        else:
+            assert line == "  classDef outcome stroke-width:4px", line
+    assert opened == 0

@@ -231,6 +231,19 @@ def markdown(
     )
 
 
+def row_fields(row: CallRow) -> dict[str, Any]:
+    """A record's row as JSON fields: what `records list --json` lists of each call."""
+    return {
+        "id": row.id,
+        "started_at": row.started_at.isoformat(),
+        "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+        "status": row.status,
+        "route": row.route,
+        "console": row.console,
+        "dispatcher": row.dispatcher,
+    }
+
+
 def as_json(
     row: CallRow | None,
     call: Call,
@@ -244,16 +257,7 @@ def as_json(
     started = call.state.started
     record: dict[str, Any] = {}
     if row is not None:
-        record = {
-            "id": row.id,
-            "started_at": row.started_at.isoformat(),
-            "ended_at": row.ended_at.isoformat() if row.ended_at else None,
-            "status": row.status,
-            "route": row.route,
-            "console": row.console,
-            "dispatcher": row.dispatcher,
-            "context": row.context,
-        }
+        record = {**row_fields(row), "context": row.context}
     record["protocol"] = {
         "id": started.protocol_id if started else None,
         "version": started.protocol_version if started else None,

@@ -35,7 +35,8 @@ class ScenarioPickerScreen(SizedScreen[Scenario]):
                 id="picker-list",
                 on_pick=self.pick,
             )
-            with VerticalScroll(id="picker-detail"):
+            # Not focusable: a click in the description must leave Enter to the list.
+            with VerticalScroll(id="picker-detail", can_focus=False):
                 yield Static(id="picker-summary")
         yield KeyHints()
         yield TooSmall()

@@ -1,0 +1,185 @@
+"""Printable guide cards from the protocol: one HTML page, ready to print, English and Spanish
+side by side. Centers keep paper cards for when the computer is down; trainers hand them out.
+
+The questions in the order a call meets them, with their answers and where each goes; the
+routing rules in words; how soon each route settles; the routes with the agency's numbers
+(or what to do while one is not set); the help an injury or a minor brings; the eight steps.
+Everything is escaped: a protocol or settings file can hold any text."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from .graph import condition_label, order
+from .protocol.texts import local
+from .settings.resolve import resolve_contacts
+
+if TYPE_CHECKING:
+    from .protocol import Protocol
+    from .settings.models import AgencySettings
+
+STYLE = """
+@page { size: letter landscape; margin: 10mm; }
+body { font: 10.5pt/1.3 "Helvetica", "Arial", sans-serif; color: #000; margin: 0; }
+h1 { font-size: 16pt; margin: 0 0 4pt; }
+h2 { font-size: 12.5pt; margin: 0 0 4pt; border-bottom: 2px solid #000; }
+section { break-inside: avoid; page-break-inside: avoid; border: 1.5pt solid #000;
+  border-radius: 6pt; padding: 6pt 8pt; margin: 0 0 8pt; }
+section.page { break-before: page; page-break-before: always; }
+table { width: 100%; border-collapse: collapse; }
+th, td { border: 0.75pt solid #777; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+th { background: #eee; }
+td.n { width: 1.6em; font-weight: bold; text-align: right; }
+.es { font-style: italic; }
+.small { font-size: 9pt; }
+.warn { font-weight: bold; }
+"""
+
+SECTION_NAMES = {
+    "safety": "Safety first",
+    "caller": "Who is calling",
+    "screening": "Screening",
+    "facts": "Facts for responders",
+}
+
+
+def _t(text: str) -> str:
+    return escape(text, quote=True)
+
+
+def _both(text: dict[str, str]) -> tuple[str, str]:
+    return _t(local(text, "en")), _t(local(text, "es")) if "es" in text else ""
+
+
+def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
+    """The guide cards as one HTML document."""
+    meta = protocol.protocol
+    nodes = order(protocol)
+    number = {q: n for n, q in enumerate((q for q in nodes if q in protocol.questions), 1)}
+
+    def where(target: str) -> str:
+        if target in protocol.outcomes:
+            return f"<b>{_t(protocol.outcomes[target].title)}</b>"
+        if target in protocol.decisions:
+            return f"rule: {_t(target.replace('_', ' '))}"
+        return f"go to {number[target]}"
+
+    agency = settings.agency.name if settings is not None else "no agency settings given"
+    out = [
+        "<!doctype html>",
+        '<html lang="en">',
+        '<meta charset="utf-8">',
+        f"<title>{_t(meta.title)}: guide cards</title>",
+        f"<style>{STYLE}</style>",
+        "<body>",
+        "<section>",
+        f"<h1>{_t(meta.title)}</h1>",
+        f"<p>Protocol {_t(meta.id)} {_t(meta.version)} · {_t(agency)}. Keep these cards by the "
+        "console for when the computer is down. Ask the questions in this order; send as soon "
+        "as the answers decide the route, and keep asking while units roll.</p>",
+        "</section>",
+    ]
+    current = None
+    for qid in (q for q in nodes if q in protocol.questions):
+        question = protocol.questions[qid]
+        if question.section != current:
+            if current is not None:
+                out.append("</table></section>")
+            current = question.section
+            out += [
+                "<section>",
+                f"<h2>{_t(SECTION_NAMES.get(current, current))}</h2>",
+                "<table><tr><th></th><th>English</th><th>Español</th>"
+                "<th>Answers: where each goes</th></tr>",
+            ]
+        en, es = _both(question.text)
+        if question.about_worker and question.for_worker and question.for_other:
+            wen, wes = _both(question.for_worker)
+            oen, oes = _both(question.for_other)
+            en = f"To the worker: {wen}<br><span class=small>About the worker: {oen}</span>"
+            other = f"<span class=small>Si llama por otra persona: {oes}</span>"
+            es = f"A quien trabaja: {wes}<br>{other}"
+        if question.answers:
+            to: dict[str, list[str]] = {}  # answers that go the same way on one line
+            for a in question.answers:
+                if a.next is not None:
+                    to.setdefault(a.next, []).append(_t(local(a.label, "en")))
+            goes = "<br>".join(f"{' / '.join(labels)} → {where(t)}" for t, labels in to.items())
+        else:
+            kind = "a number" if question.kind == "number" else "their words"
+            goes = f"write down {kind} → {where(question.next)}" if question.next else ""
+        out.append(
+            f'<tr><td class="n">{number[qid]}</td><td>{en}</td><td class="es">{es}</td>'
+            f"<td>{goes}</td></tr>"
+        )
+    out.append("</table></section>")
+
+    out += ['<section class="page">', "<h2>Routing rules (the first that holds wins)</h2>"]
+    for did, decision in protocol.decisions.items():
+        out.append(f"<p><b>{_t(did.replace('_', ' '))}</b>: {_t(decision.why)}</p><table>")
+        for rule in decision.rules:
+            out.append(
+                f"<tr><td>{_t(condition_label(rule.when))}</td><td>{where(rule.goto)}</td></tr>"
+            )
+        out.append("</table>")
+    out.append("</section>")
+
+    if meta.settle_by:
+        out += [
+            "<section>",
+            "<h2>How soon each route is known</h2>",
+            "<table><tr><th>Route</th><th>Settled by question, on every way through</th></tr>",
+            *(
+                f"<tr><td>{_t(protocol.outcomes[o].title)}</td><td>{n}</td></tr>"
+                for o, n in meta.settle_by.items()
+            ),
+            "</table></section>",
+        ]
+
+    contacts = resolve_contacts(protocol, settings)
+    for oid, outcome in protocol.outcomes.items():
+        out += [
+            '<section class="page">' if oid == next(iter(protocol.outcomes)) else "<section>",
+            f"<h2>{_t(outcome.title)}</h2>",
+            f"<p>{_t(outcome.summary)}</p>",
+            "<table><tr><th>Call or transfer to</th><th>Numbers</th></tr>",
+        ]
+        for name in outcome.contacts:
+            contact = contacts[name]
+            if contact.configured:
+                numbers = " · ".join(f"{_t(k)} {_t(v)}" for k, v in contact.numbers)
+            else:
+                numbers = '<span class="warn">NOT CONFIGURED</span>'
+                if contact.if_not_set:
+                    numbers += f"<br>instead: {_t(contact.if_not_set)}"
+            out.append(f"<tr><td>{_t(contact.name)}</td><td>{numbers}</td></tr>")
+        out.append("</table>")
+        out.append("<table><tr><th>Tell the caller</th><th>Dígale a la persona</th></tr>")
+        en, es = _both(outcome.tell_caller)
+        out.append(f'<tr><td>{en}</td><td class="es">{es}</td></tr>')
+        for kind, words in outcome.instructions.items():
+            en, es = _both(words)
+            who = "A worker on the line" if kind == "worker" else "Someone calling about one"
+            out.append(f'<tr><td><b>{who}:</b> {en}</td><td class="es">{es}</td></tr>')
+        out.append(f"</table><p>Steps: {', '.join(map(str, outcome.steps))}</p></section>")
+
+    if protocol.additions:
+        out += ["<section>", "<h2>Whatever the route</h2><table>"]
+        for addition in protocol.additions.values():
+            found = ", ".join(protocol.indicators[i].label for i in addition.when)
+            brings = ", ".join(contacts[c].name for c in addition.contacts)
+            out.append(f"<tr><td>{_t(found)}</td><td>add {_t(addition.title)}: {_t(brings)}")
+            if addition.radio:
+                out.append(f"<br>radio: {_t(addition.radio)}")
+            out.append("</td></tr>")
+        out.append("</table></section>")
+
+    out += ["<section>", "<h2>The steps</h2><table>"]
+    for step in sorted(protocol.steps, key=lambda s: s.number):
+        out.append(
+            f'<tr><td class="n">{step.number}</td><td><b>{_t(step.title)}</b>: '
+            f"{_t(step.text)}</td></tr>"
+        )
+    out += ["</table></section>", "</body>", "</html>"]
+    return "\n".join(out) + "\n"
