@@ -138,6 +138,16 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
         ]
 
     contacts = resolve_contacts(protocol, settings)
+
+    def numbers(name: str) -> str:
+        contact = contacts[name]
+        if contact.configured:
+            return " · ".join(f"{_t(k)} {_t(v)}" for k, v in contact.numbers)
+        shown = '<span class="warn">NOT CONFIGURED</span>'
+        if contact.if_not_set:
+            shown += f"<br>instead: {_t(contact.if_not_set)}"
+        return shown
+
     for oid, outcome in protocol.outcomes.items():
         out += [
             '<section class="page">' if oid == next(iter(protocol.outcomes)) else "<section>",
@@ -146,14 +156,7 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             "<table><tr><th>Call or transfer to</th><th>Numbers</th></tr>",
         ]
         for name in outcome.contacts:
-            contact = contacts[name]
-            if contact.configured:
-                numbers = " · ".join(f"{_t(k)} {_t(v)}" for k, v in contact.numbers)
-            else:
-                numbers = '<span class="warn">NOT CONFIGURED</span>'
-                if contact.if_not_set:
-                    numbers += f"<br>instead: {_t(contact.if_not_set)}"
-            out.append(f"<tr><td>{_t(contact.name)}</td><td>{numbers}</td></tr>")
+            out.append(f"<tr><td>{_t(contacts[name].name)}</td><td>{numbers(name)}</td></tr>")
         out.append("</table>")
         out.append("<table><tr><th>Tell the caller</th><th>Dígale a la persona</th></tr>")
         en, es = _both(outcome.tell_caller)
@@ -165,13 +168,19 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
         out.append(f"</table><p>Steps: {', '.join(map(str, outcome.steps))}</p></section>")
 
     if protocol.additions:
+        allowed = {"first_aid"} if settings is not None and settings.first_aid else set()
         out += ["<section>", "<h2>Whatever the route</h2><table>"]
         for addition in protocol.additions.values():
             found = ", ".join(protocol.indicators[i].label for i in addition.when)
-            brings = ", ".join(contacts[c].name for c in addition.contacts)
-            out.append(f"<tr><td>{_t(found)}</td><td>add {_t(addition.title)}: {_t(brings)}")
+            out.append(f"<tr><td>{_t(found)}</td><td>add {_t(addition.title)}")
+            for name in addition.contacts:
+                out.append(f"<br>{_t(contacts[name].name)}: {numbers(name)}")
             if addition.radio:
                 out.append(f"<br>radio: {_t(addition.radio)}")
+            said = addition.tell_caller
+            if said is not None and (addition.tell_caller_if in allowed | {None}):
+                en, es = _both(said)
+                out.append(f'<br>tell the caller: {en}<br><span class="es">{es}</span>')
             out.append("</td></tr>")
         out.append("</table></section>")
 

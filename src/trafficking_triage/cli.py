@@ -167,6 +167,12 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         "--presenter", action="store_true", help="show each question's why and source too"
     )
     train.add_argument(
+        "--fresh",
+        action="store_true",
+        help="never offer an unfinished training call (what `serve` starts for each browser "
+        "tab: one trainee's closed tab is not the next trainee's call)",
+    )
+    train.add_argument(
         "--scenarios",
         type=Path,
         metavar="DIR",
@@ -245,10 +251,16 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
 
     listing = action("list", help="calls, newest first: id, start, route, status")
     listing.add_argument(
-        "--since", type=_day, metavar="YYYY-MM-DD", help="calls started on or after this day"
+        "--since",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="calls started on or after this day (UTC, as listed)",
     )
     listing.add_argument(
-        "--until", type=_day, metavar="YYYY-MM-DD", help="calls started on or before this day"
+        "--until",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="calls started on or before this day (UTC, as listed)",
     )
     listing.add_argument("--route", help="calls that reached this outcome (its id)")
     listing.add_argument(
@@ -576,6 +588,7 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
         scenario=getattr(args, "scenario", None),
         scenarios=getattr(args, "scenarios", None),
         presenter=getattr(args, "presenter", False),
+        resume=not getattr(args, "fresh", False),
     )
     from .tui.launch import run
 

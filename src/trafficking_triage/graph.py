@@ -99,20 +99,21 @@ def mermaid(protocol: Protocol) -> str:
     lines = ["flowchart LR"]
     for group, nodes in _groups(protocol).items():
         if group in SECTIONS:
-            lines.append(f'  subgraph {group}["{SECTIONS[group]}"]')
+            lines.append(f'  subgraph s_{group}["{SECTIONS[group]}"]')
         for node in nodes:
             label = _mermaid_text(_node_text(protocol, node))
+            # Ids prefixed: a protocol's id may be a word Mermaid keeps (`end`) or a section's.
             if node in protocol.decisions:
-                lines.append(f'    {node}{{"{label}"}}')
+                lines.append(f'    n_{node}{{"{label}"}}')
             elif node in protocol.outcomes:
-                lines.append(f'    {node}(["{label}"]):::outcome')
+                lines.append(f'    n_{node}(["{label}"]):::outcome')
             else:
-                lines.append(f'    {node}["{label}"]')
+                lines.append(f'    n_{node}["{label}"]')
         if group in SECTIONS:
             lines.append("  end")
     for source, target, label in arrows(protocol):
         text = f'|"{_mermaid_text(label)}"|' if label else ""
-        lines.append(f"  {source} -->{text} {target}")
+        lines.append(f"  n_{source} -->{text} n_{target}")
     lines.append("  classDef outcome stroke-width:4px")
     return "\n".join(lines) + "\n"
 
@@ -140,17 +141,18 @@ def dot(protocol: Protocol) -> str:
             indent = "    "
         for node in nodes:
             label = _dot_text(_node_text(protocol, node))
+            # Ids quoted: a protocol's id may be a word dot keeps (`node`, `edge`, `graph`).
+            shape = ""
             if node in protocol.decisions:
-                lines.append(f'{indent}{node} [shape=diamond, label="{label}"];')
+                shape = "shape=diamond, "
             elif node in protocol.outcomes:
-                lines.append(f'{indent}{node} [shape=doubleoctagon, style=bold, label="{label}"];')
-            else:
-                lines.append(f'{indent}{node} [label="{label}"];')
+                shape = "shape=doubleoctagon, style=bold, "
+            lines.append(f'{indent}"{node}" [{shape}label="{label}"];')
         if group in SECTIONS:
             lines.append("  }")
     for source, target, label in arrows(protocol):
         suffix = f' [label="{_dot_text(label)}"]' if label else ""
-        lines.append(f"  {source} -> {target}{suffix};")
+        lines.append(f'  "{source}" -> "{target}"{suffix};')
     lines.append("}")
     return "\n".join(lines) + "\n"
 

@@ -14,7 +14,7 @@ from .engine.events import CallStarted, Event, RouteReached, WentBack
 from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, RecordStore, default_data_dir
-from .records.export import as_json, markdown, narrative, row_fields, safe, timeline
+from .records.export import as_json, markdown, narrative, row_fields, safe, safe_json, timeline
 
 
 def run_records(args: argparse.Namespace) -> int:
@@ -56,7 +56,6 @@ def run_records(args: argparse.Namespace) -> int:
 
 
 def list_json(store: RecordStore, rows: list[CallRow], training: bool) -> int:
-    import json
 
     scored = _scorer(store) if training and rows else None
     found = []
@@ -65,7 +64,7 @@ def list_json(store: RecordStore, rows: list[CallRow], training: bool) -> int:
         if scored is not None:
             item["scenario"], item["score"] = scored(row)
         found.append(item)
-    print(json.dumps({"training": training, "calls": found}, indent=2, ensure_ascii=False))
+    print(safe_json({"training": training, "calls": found}), end="")
     return 0
 
 
@@ -115,7 +114,9 @@ def _scorer(store: RecordStore) -> Callable[[CallRow], tuple[str, str]]:
         played = scenarios.get(name)
         if played is None or row.protocol_sha256 != loaded.sha256 or row.status == "open":
             return name, "-"
-        call = Call.as_far_as_it_goes(loaded.protocol, events)[0]
+        call, _leftover, anomaly = Call.as_far_as_it_goes(loaded.protocol, events)
+        if anomaly is not None:
+            return name, "- (the record does not replay: see records show)"
         return name, f"{debrief(played, call, rubric).score}/100"
 
     return scored
@@ -181,7 +182,7 @@ def review_call(store: RecordStore, call_id: str, form: str, protocol_path: Path
         print(f"records review: {error}", file=sys.stderr)
         return 1
     events = store.events(row.id)
-    call = Call.as_far_as_it_goes(loaded.protocol, events)[0]
+    call, _leftover, anomaly = Call.as_far_as_it_goes(loaded.protocol, events)
     started = call.state.started
     name = started.scenario if started is not None else None
     played, rubric = None, None
@@ -196,7 +197,7 @@ def review_call(store: RecordStore, call_id: str, form: str, protocol_path: Path
             return 1
         if played is None:
             print(f"records review: scenario '{name}' is not in {folder}", file=sys.stderr)
-    found = review.review(row, call, debrief(played, call, rubric), name)
+    found = review.review(row, call, debrief(played, call, rubric), name, anomaly)
     if form == "json":
         print(review.as_json(found), end="")
     else:

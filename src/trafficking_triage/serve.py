@@ -65,7 +65,7 @@ def _local(host: str) -> bool:
 
 def serve(host: str, port: int, max_sessions: int, console: list[str], presenter: bool) -> int:
     """Serve until ctrl+c; 1, with a message, when the port cannot be had."""
-    command = [sys.executable, "-m", "trafficking_triage", *console, "train"]
+    command = [sys.executable, "-m", "trafficking_triage", *console, "train", "--fresh"]
     if presenter:
         command.append("--presenter")
     try:  # the port first, so nothing is said to be served before it can be

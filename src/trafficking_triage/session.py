@@ -105,6 +105,8 @@ class ConsoleOptions:
     scenarios: Path | None = None
     """The scenario folder; None: the one beside the protocol."""
     presenter: bool = False
+    resume: bool = True
+    """Offer an unfinished call left by a console that is gone (off for `serve`'s tabs)."""
     clock: Callable[[], datetime] = utc_now
     blink: bool = True
     """The answer field's cursor blinks (off for pictures of the screen)."""
@@ -157,6 +159,7 @@ def open_session(options: ConsoleOptions) -> CallSession:
         rubric=rubric,
         presenter=options.presenter,
         data_dir=data_dir,
+        resume=options.resume,
     )
     if unwritable is not None:
         session.records_trouble = unwritable.cause
@@ -206,6 +209,7 @@ class CallSession:
         training: bool = False,
         scenarios: list[Scenario] | None = None,
         rubric: Rubric | None = None,
+        resume: bool = True,
         presenter: bool = False,
         data_dir: Path | None = None,
     ) -> None:
@@ -232,6 +236,7 @@ class CallSession:
         """The display the next call starts in (en, es, es+en)."""
         self.scenarios = scenarios or []
         self.rubric = rubric
+        self.offers_unfinished = resume
         """The debrief's weights (training only; None: the defaults)."""
         self.training = training or bool(self.scenarios)
         self.scenario: Scenario | None = self.scenarios[0] if len(self.scenarios) == 1 else None
@@ -372,7 +377,7 @@ class CallSession:
         """The first call left open by a console that is gone, to resume or close: in
         training, a training call (kept in a store of their own); at a dispatcher's console,
         never one."""
-        if self.store is None:
+        if self.store is None or not self.offers_unfinished:
             return None
         rows = self.store.unfinished(training=self.training)
         return self._replayed(rows[0]) if rows else None
@@ -393,6 +398,17 @@ class CallSession:
                 call = Call(self.protocol, self.store.events(row.id), clock=self.clock)
             except CallError:
                 why = "its events do not replay on this protocol"
+        started = call.state.started if call is not None else None
+        played = started.scenario if started is not None else None
+        if why is None and self.training and played not in {s.id for s in self.scenarios}:
+            # Played on with another scenario's caller, it would be scored against the wrong
+            # script: only a console that has its scenario resumes it.
+            why = (
+                f"it plays scenario '{played}', which this training console has not loaded "
+                f"(train {played} resumes it)"
+                if played
+                else "it does not say which scenario it plays"
+            )
         where = "unknown"
         if call is not None and call.state.prompt is not None:
             where = local(self.protocol.questions[call.state.prompt.question].text, "en")
@@ -410,9 +426,7 @@ class CallSession:
         self.finish()
         started = taken.state.started
         if self.training and started is not None:  # play on the scenario it was taken with
-            self.scenario = next(
-                (s for s in self.scenarios if s.id == started.scenario), self.scenario
-            )
+            self.scenario = next(s for s in self.scenarios if s.id == started.scenario)
         self.call = taken
         self._attach(taken, found.row.id)
         self.on_change()

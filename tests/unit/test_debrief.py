@@ -135,3 +135,58 @@ def test_records_list_training_shows_the_scenario_and_the_score(
     out = capsys.readouterr().out
     assert "SCENARIO" in out and "SCORE" in out
     assert "anonymous_tipster" in out and "/100" in out
+
+
+def test_times_are_of_the_route_the_call_went_to_not_one_taken_back(
+    shipped: LoadedProtocol,
+) -> None:
+    """Danger now: the officer route settles and its step 2 is ticked; the dispatcher goes
+    back (a wrong key), and the call goes on to the tip line it should reach. The settle and
+    the tick that were taken back are not the tip line's time to route or to dispatch."""
+    chosen = scenario(shipped, "hotel_housekeeper")
+    replies = {q: r.answer for q, r in chosen.caller.replies.items()}
+    call = Call.start(shipped.protocol, shipped.sha256)
+    call.answer(str(replies["location"]))
+    call.answer(str(replies["language"]))
+    call.answer("yes")  # danger now, by mistake: the officer route settles
+    assert call.dispatch_outcome() == "officer"
+    call.tick(2)
+    call.back()  # the danger answer falls away
+    while call.state.prompt is not None:
+        call.answer(str(replies[call.state.prompt.question]))
+    assert call.state.route is not None and call.state.route.outcome == "tip_line"
+    result = debrief(chosen, call)
+    assert line(result, "Time to dispatch")[2] == "no step of the route ticked"
+    assert line(result, "Safety first")[0] == 10  # corrected, not asked out of order
+    call.tick(3)
+    assert line(debrief(chosen, call), "Time to dispatch")[0] == 5
+
+
+def test_a_safety_answer_corrected_by_going_back_is_not_out_of_order(
+    shipped: LoadedProtocol,
+) -> None:
+    chosen = scenario(shipped, "anonymous_tipster")
+    replies = {q: r.answer for q, r in chosen.caller.replies.items()}
+    call = Call.start(shipped.protocol, shipped.sha256)
+    while call.state.prompt is not None and call.state.prompt.question != "free_to_leave":
+        call.answer(str(replies[call.state.prompt.question]))
+    call.back("weapons")  # the caller corrects the weapons answer
+    while call.state.prompt is not None:
+        call.answer(str(replies[call.state.prompt.question]))
+    assert line(debrief(chosen, call), "Safety first")[:2] == (10, 10)
+
+
+def test_a_training_call_resumes_only_where_its_scenario_is_loaded(tmp_path: Path) -> None:
+    from tests.unit.test_session import killed_mid_call, session_on
+    from trafficking_triage.session import Refusal
+
+    killed_mid_call(tmp_path, "hotel_housekeeper")
+    other = session_on(tmp_path, training=True, scenario="text_to_911")
+    found = other.unfinished()
+    assert found is not None and found.not_resumable is not None
+    assert "hotel_housekeeper" in found.not_resumable
+    refused = other.resume(found)
+    assert isinstance(refused, Refusal) and other.scenario is not None
+    assert other.scenario.id == "text_to_911"  # never played with another scenario's caller
+    assert other.close_unfinished(found) is None  # it can still be closed as interrupted
+    other.shut()

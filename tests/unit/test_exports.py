@@ -268,3 +268,34 @@ def load_protocol_for_test() -> LoadedProtocol:
     from trafficking_triage.protocol import load_protocol
 
     return load_protocol()
+
+
+def test_records_review_says_when_a_record_goes_on_past_what_replays(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from trafficking_triage.engine.events import NoteAdded, StepTicked
+
+    store = RecordStore(tmp_path)
+    call = Call.start(shipped.protocol, shipped.sha256, dispatcher="D\u009b31m-7\u202e")
+    recorder = Recorder(store, call)
+    call.answer("Main St")
+    call.close("abandoned")
+    recorder.finish()
+    later = call.clock()
+    store.append(recorder.call_id, StepTicked(at=later, step=2))  # after the close
+    store.append(recorder.call_id, NoteAdded(at=later, text="written after the close"))
+    store.close()
+    args = ["records", "review", recorder.call_id, "--data-dir", str(tmp_path)]
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert (
+        text.startswith("QA REVIEW") and "\nANOMALY: the record goes on past what replays" in text
+    )
+    assert main([*args, "--format", "json"]) == 0
+    shown = capsys.readouterr().out
+    assert "\u009b" not in shown and "\u202e" not in shown  # as escapes only
+    found = json.loads(shown)
+    assert found["anomaly"] and found["call"]["dispatcher"] == "D\u009b31m-7\u202e"
+    assert main(["records", "list", "--json", "--data-dir", str(tmp_path)]) == 0
+    listed = capsys.readouterr().out
+    assert "\u009b" not in listed and json.loads(listed)["calls"][0]["dispatcher"].startswith("D")

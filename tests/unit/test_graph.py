@@ -24,7 +24,7 @@ def test_graph_of_the_shipped_protocol_draws_every_node(capsys: pytest.CaptureFi
     out = capsys.readouterr().out
     protocol = load_protocol().protocol
     for node in [*protocol.questions, *protocol.decisions, *protocol.outcomes]:
-        assert f"  {node}" in out
+        assert f"  n_{node}" in out
     assert out.count(":::outcome") == len(protocol.outcomes)
 
 
@@ -64,12 +64,12 @@ def test_the_mermaid_drawing_is_well_formed(capsys: pytest.CaptureFixture[str]) 
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "flowchart LR"
     label = r'"[^"|]*"'
-    node = re.compile(rf"^    (\w+)(\[{label}\]|\{{{label}\}}|\(\[{label}\]\):::outcome)$")
-    arrow = re.compile(rf"^  (\w+) -->(\|{label}\|)? (\w+)$")
+    node = re.compile(rf"^    (n_\w+)(\[{label}\]|\{{{label}\}}|\(\[{label}\]\):::outcome)$")
+    arrow = re.compile(rf"^  (n_\w+) -->(\|{label}\|)? (n_\w+)$")
     declared, opened = set(), 0
     for line in lines[1:]:
         if line.startswith("  subgraph "):
-            assert re.match(rf"^  subgraph \w+\[{label}\]$", line), line
+            assert re.match(rf"^  subgraph s_\w+\[{label}\]$", line), line
             opened += 1
         elif line == "  end":
             opened -= 1
@@ -80,3 +80,25 @@ def test_the_mermaid_drawing_is_well_formed(capsys: pytest.CaptureFixture[str]) 
         else:
             assert line == "  classDef outcome stroke-width:4px", line
     assert opened == 0
+
+
+def test_node_ids_that_are_words_the_formats_keep_still_draw(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A question called `node` and a decision called `end`: dot and Mermaid keep those words."""
+    import shutil
+    import subprocess
+
+    text = (DATA / "minimal.yaml").read_text()
+    for old, new in (("free_to_leave", "node"), ("route", "end")):
+        text = text.replace(old, new)
+    path = tmp_path / "words.yaml"
+    path.write_text(text)
+    assert main(["graph", "--format", "dot", "--protocol", str(path)]) == 0
+    drawn = capsys.readouterr().out
+    assert '"node" -> "location"' in drawn
+    if shutil.which("dot") is not None:
+        done = subprocess.run(["dot", "-Tsvg"], input=drawn, capture_output=True, text=True)
+        assert done.returncode == 0, done.stderr
+    assert main(["graph", "--format", "mermaid", "--protocol", str(path)]) == 0
+    assert "  n_location --> n_end" in capsys.readouterr().out

@@ -384,3 +384,12 @@ def test_records_list_filters_by_day_route_and_status_and_prints_json(
     with pytest.raises(SystemExit):
         main([*base, "--since", "14/03/2026"])
     assert "is not a day written YYYY-MM-DD" in capsys.readouterr().err
+
+
+def test_a_fresh_training_console_offers_no_unfinished_call(tmp_path: Path) -> None:
+    """`serve` starts each browser tab's console fresh: a trainee's closed tab is not offered
+    to the next trainee."""
+    killed_mid_call(tmp_path, "hotel_housekeeper")
+    fresh = session_on(tmp_path, training=True, resume=False)
+    assert fresh.unfinished() is None
+    assert session_on(tmp_path, training=True).unfinished() is not None  # `train` offers it

@@ -19,6 +19,7 @@ is no deeper than a short one) and each state is worked out once per protocol.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -53,15 +54,20 @@ KEEP = 4
 about 8 MB for the shipped one, so a process that loads many must not keep them all)."""
 
 
+_CACHE_LOCK = threading.Lock()
+"""The console works the protocol out in a worker while the screen may already ask."""
+
+
 def reach_for(protocol: Protocol) -> Reach:
     """The protocol's `Reach`, kept while the program runs (the last KEEP protocols used)."""
-    kept = _CACHE.pop(id(protocol), None)
-    if kept is None or kept[0] is not protocol:
-        kept = (protocol, Reach(protocol))
-    _CACHE[id(protocol)] = kept  # the most recently used last
-    while len(_CACHE) > KEEP:
-        del _CACHE[next(iter(_CACHE))]
-    return kept[1]
+    with _CACHE_LOCK:
+        kept = _CACHE.pop(id(protocol), None)
+        if kept is None or kept[0] is not protocol:
+            kept = (protocol, Reach(protocol))
+        _CACHE[id(protocol)] = kept  # the most recently used last
+        while len(_CACHE) > KEEP:
+            del _CACHE[next(iter(_CACHE))]
+        return kept[1]
 
 
 class Reach:

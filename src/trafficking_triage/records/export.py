@@ -267,7 +267,11 @@ def as_json(
     record["events"] = [json.loads(event.model_dump_json()) for event in [*call.events, *leftover]]
     if anomaly is not None:
         record["anomaly"] = f"the record goes on past what replays ({anomaly})"
-    text = json.dumps(record, indent=2, ensure_ascii=False)
-    # C1 controls and bidirectional overrides as JSON escapes: the same text once parsed,
-    # but never raw in a terminal or an editor that shows the file.
+    return safe_json(record)
+
+
+def safe_json(data: object) -> str:
+    """JSON with C1 controls and bidirectional overrides as JSON escapes: the same text once
+    parsed, but never raw in a terminal or an editor that shows the file."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
     return "".join(f"\\u{ord(c):04x}" if _hidden(c) else c for c in text) + "\n"

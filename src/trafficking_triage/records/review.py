@@ -8,7 +8,6 @@ text is made safe to print, as in the exports."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,11 +16,11 @@ from ..engine.events import (
     NoteAdded,
     QuestioningEnded,
     RouteSettled,
-    StepTicked,
     WentBack,
 )
 from ..protocol.texts import local
-from .export import _asked, _said, safe
+from ..training.debrief import routed
+from .export import _asked, _said, safe, safe_json
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -29,8 +28,11 @@ if TYPE_CHECKING:
     from .store import CallRow
 
 
-def review(row: CallRow, call: Call, scored: Debrief, scenario: str | None) -> dict[str, Any]:
-    """The review as plain data (what the JSON form prints)."""
+def review(
+    row: CallRow, call: Call, scored: Debrief, scenario: str | None, anomaly: str | None = None
+) -> dict[str, Any]:
+    """The review as plain data (what the JSON form prints). `anomaly`: the record goes on
+    past what replays; what follows is not counted, and the review says so first."""
     protocol = call.protocol
     started = call.state.started
     began = started.at if started is not None else row.started_at
@@ -38,11 +40,10 @@ def review(row: CallRow, call: Call, scored: Debrief, scenario: str | None) -> d
     def seconds(at: datetime) -> int:
         return max(0, round((at - began).total_seconds()))
 
-    settled_at = None
+    # When the route the call went to was known and acted on (as the debrief times them).
+    known, acted = routed(call)
+    settled_at = known if isinstance(known, RouteSettled) else None
     asked: list[dict[str, Any]] = []
-    for event in call.events:
-        if isinstance(event, RouteSettled) and settled_at is None:
-            settled_at = event
     for number, given in enumerate(call.state.answers, start=1):
         how = "asked as yes/no" if given.yes_no_form else None
         if given.unanswered is not None:
@@ -72,11 +73,6 @@ def review(row: CallRow, call: Call, scored: Debrief, scenario: str | None) -> d
     safety = [a["question"] for a in asked if a["section"] == "safety"]
     sections = [a["section"] for a in asked]
     first_other = next((i for i, s in enumerate(sections) if s != "safety"), len(sections))
-    screening = protocol.protocol.screening_step
-    acted = next(
-        (e for e in call.events if isinstance(e, StepTicked) and e.done and e.step != screening),
-        None,
-    )
     escalated = next((e for e in call.events if isinstance(e, Escalated)), None)
     route = call.state.route
     outcome = protocol.outcomes[route.outcome] if route is not None else None
@@ -87,6 +83,7 @@ def review(row: CallRow, call: Call, scored: Debrief, scenario: str | None) -> d
         told = local(words or outcome.tell_caller, protocol.protocol.languages[0])
     checklist = call.checklist()
     return {
+        "anomaly": anomaly,
         "call": {
             "id": row.id,
             "started_at": row.started_at.isoformat(),
@@ -148,6 +145,12 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
     if call["training"]:
         title += f" (training: {call['scenario'] or 'scenario not recorded'})"
     out = [f"# {title}" if markdown else title.upper(), ""]
+    if found["anomaly"]:
+        out += [
+            f"ANOMALY: the record goes on past what replays ({found['anomaly']}); what comes"
+            " after is not counted below: see `records show`.",
+            "",
+        ]
     out.append(
         f"Started {call['started_at']} · {call['status']} · console {call['console'] or '-'}"
         f" · dispatcher {call['dispatcher'] or '-'} · protocol {call['protocol']}"
@@ -202,4 +205,4 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
 
 
 def as_json(found: dict[str, Any]) -> str:
-    return json.dumps(found, indent=2, ensure_ascii=False) + "\n"
+    return safe_json(found)

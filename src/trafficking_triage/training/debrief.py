@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from ..engine import Call
-from ..engine.events import QuestionAnswered, RouteReached, RouteSettled, StepTicked
+from ..engine.events import RouteReached, RouteSettled, StepTicked
 from .rubric import Rubric
 from .scenario import Scenario
 
@@ -93,27 +93,44 @@ def debrief(scenario: Scenario | None, call: Call, rubric: Rubric | None = None)
 
     lines.append(_steps_line(rubric, call))
 
-    # The moment the route was known (settled, or the danger-now key): the trainee dispatches
-    # then and is meant to keep asking, so the end of the questions is not the time to route.
-    known = next((e.at for e in call.events if isinstance(e, (RouteSettled, RouteReached))), None)
-    screening = protocol.protocol.screening_step
-    acted = next(
-        (e.at for e in call.events if isinstance(e, StepTicked) and e.done and e.step != screening),
-        None,
-    )
+    known, acted = routed(call)
     target = scenario.expect.time_target_seconds
     started = call.state.started.at if call.state.started else None
-    lines.append(_timed("Time to route", rubric.time_to_route, started, known, target, right))
-    lines.append(_timed("Time to dispatch", rubric.time_to_dispatch, started, acted, target, right))
+    at = (known.at if known else None), (acted.at if acted else None)
+    lines.append(_timed("Time to route", rubric.time_to_route, started, at[0], target, right))
+    lines.append(_timed("Time to dispatch", rubric.time_to_dispatch, started, at[1], target, right))
     return Debrief(tuple(lines))
+
+
+def routed(call: Call) -> tuple[RouteSettled | RouteReached | None, StepTicked | None]:
+    """When the call's own route was known, and when it was first acted on: the last time the
+    route settled on the outcome the call went to (a settle later taken back by Back is not
+    it), else its reaching; then the first tick, after that, of a step that route asks for."""
+    final = call.state.route.outcome if call.state.route else call.dispatch_outcome()
+    if final is None:
+        return None, None
+    known: RouteSettled | RouteReached | None = None
+    for event in call.events:
+        if isinstance(event, RouteSettled) and event.outcome == final:
+            known = event  # the last: the one that held
+        elif isinstance(event, RouteReached) and event.outcome == final and known is None:
+            known = event
+    if known is None:
+        return None, None
+    steps = set(call.protocol.outcomes[final].steps) - {call.protocol.protocol.screening_step}
+    after = call.events[next(i for i, e in enumerate(call.events) if e is known) :]
+    acted = next(
+        (e for e in after if isinstance(e, StepTicked) and e.done and e.step in steps), None
+    )
+    return known, acted
 
 
 def _safety_first(call: Call, otherwise: list[tuple[str, str]]) -> tuple[bool, list[str]]:
     """Whether no safety question came after the screening had begun, and the safety
     questions recorded otherwise than the caller said."""
     protocol = call.protocol
-    answered = [e for e in call.events if isinstance(e, QuestionAnswered)]
-    order = [protocol.questions[e.question].section for e in answered]
+    # The answers as they stand: one corrected by going back is not asked out of order.
+    order = [protocol.questions[given.question].section for given in call.state.answers]
     first_other = next((i for i, s in enumerate(order) if s != "safety"), len(order))
     unsafe = [q for q, _ in otherwise if protocol.questions[q].section == "safety"]
     return "safety" not in order[first_other:], unsafe

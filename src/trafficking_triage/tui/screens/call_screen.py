@@ -136,9 +136,10 @@ class CallScreen(CallKeys, SizedScreen[None]):
 
     def _reshow_settled(self) -> None:
         call = self.session.call
+        if call is None or call.state.settled is None:
+            return  # no panel shown: nothing to cut again
         with contextlib.suppress(NoMatches):  # taken down meanwhile
-            if call is not None:
-                self._show_settled(call)
+            self._show_settled(call)
 
     def _show_settled(self, call: Call) -> None:
         """Once the route has settled (no later answer can change it), the route, who to call
