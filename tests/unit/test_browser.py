@@ -122,3 +122,55 @@ def test_the_picker_renders_in_chromium_and_a_typed_answer_lands(
         assert started.scenario == "anonymous_tipster"  # first in the list
     finally:
         browser.quit()
+
+
+MERMAID = (
+    Path(__file__).resolve().parents[2] / ".ci/mermaid/node_modules/mermaid/dist/mermaid.min.js"
+)
+
+
+@pytest.mark.skipif(
+    not MERMAID.is_file(), reason="Mermaid's JavaScript is not installed (.ci/run installs it)"
+)
+def test_mermaid_itself_parses_the_drawings(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Mermaid's own parser, in Chromium, takes the shipped protocol's drawing and one whose
+    ids are words Mermaid keeps; and it refuses what the drawing once held (a bare `|` in an
+    arrow's label), so the check can fail."""
+    from selenium import webdriver
+    from selenium.webdriver.chrome.options import Options
+    from selenium.webdriver.chrome.service import Service
+
+    from trafficking_triage.cli import main
+
+    drawings = []
+    assert main(["graph", "--format", "mermaid"]) == 0
+    drawings.append(capsys.readouterr().out)
+    minimal = (Path(__file__).parent.parent / "data" / "minimal.yaml").read_text()
+    words = tmp_path / "words.yaml"
+    words.write_text(minimal.replace("free_to_leave", "end").replace("route", "subgraph"))
+    assert main(["graph", "--format", "mermaid", "--protocol", str(words)]) == 0
+    drawings.append(capsys.readouterr().out)
+    page = tmp_path / "page.html"
+    page.write_text(
+        f'<!doctype html><meta charset="utf-8"><script src="{MERMAID.as_uri()}"></script>'
+    )
+    options = Options()
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu"):
+        options.add_argument(argument)
+    assert CHROMIUM is not None and DRIVER is not None
+    options.binary_location = CHROMIUM
+    browser = webdriver.Chrome(service=Service(DRIVER), options=options)
+    parse = """
+        const done = arguments[arguments.length - 1];
+        mermaid.parse(arguments[0]).then(() => done("ok"), (e) => done(String(e.message)));
+    """
+    try:
+        browser.get(page.as_uri())
+        for drawing in drawings:
+            assert browser.execute_async_script(parse, drawing) == "ok"
+        refused = browser.execute_async_script(parse, "flowchart LR\n  a -->|x|y| b\n")
+        assert refused.startswith("Parse error")
+    finally:
+        browser.quit()
