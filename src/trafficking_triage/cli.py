@@ -21,7 +21,8 @@ from .protocol.problems import FileProblems
 from .records.store import RecordsError
 
 if TYPE_CHECKING:
-    from .protocol import LoadedProtocol
+    from .protocol import LoadedProtocol, Protocol
+    from .settings.models import AgencySettings
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
@@ -140,7 +141,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         metavar="ANSWERS",
         help="a YAML or JSON file mapping question id to answer id (or to the text or number "
         "the caller gave), '-' to read it from standard input, or the mapping itself, such as "
-        "'{location: Main St, danger_now: yes}'",
+        "'{location: Main St, language: English, danger_now: yes}'",
     )
     decide.add_argument(
         "--escalate-at",
@@ -411,8 +412,7 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
         from .settings.loader import load_settings
 
         try:
-            load_settings(agency)
-            settings_line = f"settings {agency} ok"
+            settings_line = f"settings {agency} ok" + _unset(p, load_settings(agency).settings)
         except FileProblems as error:
             problems += error.problems
     if problems:
@@ -480,11 +480,20 @@ def agency_init(path: Path | None, force: bool) -> int:
 
 
 def agency_validate(path: Path) -> int:
+    from .protocol import load_protocol
     from .settings.loader import load_settings
 
-    load_settings(path)  # a FileProblems lists every problem
-    print(f"settings {path} ok")
+    settings = load_settings(path).settings  # a FileProblems lists every problem
+    print(f"settings {path} ok" + _unset(load_protocol().protocol, settings))
     return 0
+
+
+def _unset(protocol: Protocol, settings: AgencySettings) -> str:
+    """What a settings file leaves for dispatchers to see as NOT CONFIGURED, if anything."""
+    from .settings.resolve import missing_settings
+
+    missing = missing_settings(protocol, settings)
+    return f" (not set yet, shown as NOT CONFIGURED: {', '.join(missing)})" if missing else ""
 
 
 def _count(number: int, noun: str) -> str:

@@ -218,7 +218,7 @@ def test_agency_validate_checks_a_settings_file(
     assert main(["agency", "init", str(good)]) == 0
     capsys.readouterr()
     assert main(["agency", "validate", str(good)]) == 0
-    assert capsys.readouterr().out == f"settings {good} ok\n"
+    assert capsys.readouterr().out.startswith(f"settings {good} ok (not set yet")
     bad = tmp_path / "bad.yaml"
     bad.write_text("point_of_contact:\n  phone: 12\n  nmae: x\n")
     assert main(["agency", "validate", str(bad)]) == 1
@@ -300,3 +300,17 @@ def test_the_readme_table_says_where_every_case_and_scenario_settles(
     readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
     rows = re.findall(r"^\| (case|scenario) \| (.*?) \| (\w+) \| (\d+) \| (\d+) \|$", readme, re.M)
     assert printed and rows == printed
+
+
+def test_decide_help_gives_an_example_that_works(capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+    import re
+
+    with pytest.raises(SystemExit):
+        main(["decide", "--help"])
+    shown = " ".join(capsys.readouterr().out.split())
+    example = re.search(r"'(\{[^']*\})'", shown)
+    assert example is not None
+    assert main(["decide", example.group(1)]) == 0
+    decided = json.loads(capsys.readouterr().out)
+    assert decided["route"]["outcome"] == "officer"

@@ -66,7 +66,11 @@ def test_agency_init_writes_a_template_that_validates_and_configures_nothing(
     assert (target.stat().st_mode & 0o777) == 0o600
     assert main(["agency", "init", str(target)]) == 1  # never overwrites without --force
     assert main(["validate", "--agency", str(target)]) == 0
-    assert f", settings {target} ok\n" in capsys.readouterr().out
+    # ...and says what it leaves for dispatchers to see as NOT CONFIGURED.
+    unset = "(not set yet, shown as NOT CONFIGURED: point of contact, tip line, child protection)"
+    assert f", settings {target} ok {unset}\n" in capsys.readouterr().out
+    assert main(["agency", "validate", str(target)]) == 0
+    assert capsys.readouterr().out == f"settings {target} ok {unset}\n"
     # Until an agency fills it in, nothing shows as configured: no number is made up.
     assert missing_settings(shipped.protocol, load_settings(target).settings) == [
         "point of contact",
