@@ -10,6 +10,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -238,7 +239,14 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="check a settings file (as validate --agency FILE does)",
         description="Check a settings file: its shape, every number, and its references.",
     )
-    check.add_argument("path", type=Path, metavar="FILE", help="the settings file")
+    check.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
+        help="the settings file (default: the one the console reads, where `agency init` "
+        "writes it)",
+    )
 
     records = command(
         "records",
@@ -444,8 +452,36 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
     return 0
 
 
+def _missing_data_dir(named: Path | None) -> str | None:
+    """Why a data directory someone named (`--data-dir`, or the environment) cannot be used: it
+    does not exist. Only the platform's own data directory is made when missing, so a mistyped
+    name is said at once, not kept as a new empty store that lists no calls."""
+    from .paths import DATA_ENV
+
+    if named is not None:
+        how = f"--data-dir {named}"
+    elif os.environ.get(DATA_ENV):
+        named = Path(os.environ[DATA_ENV])
+        how = f"${DATA_ENV} ({named})"
+    else:
+        return None
+    if named.is_dir():
+        return None
+    if named.exists():
+        return f"{how} is not a directory"
+    return (
+        f"{how}: no such directory; check the name, or make it first "
+        f"(mkdir -m 700 {shlex.quote(str(named))})"
+    )
+
+
 def serve(args: argparse.Namespace) -> int:
     from .serve import serve
+
+    missing = _missing_data_dir(args.data_dir)
+    if missing is not None:
+        print(f"serve: {missing}", file=sys.stderr)
+        return 2
 
     console = []
     for flag, value in (
@@ -479,9 +515,12 @@ def agency_init(path: Path | None, force: bool) -> int:
     return 0
 
 
-def agency_validate(path: Path) -> int:
+def agency_validate(path: Path | None) -> int:
+    from .paths import default_settings_path
     from .protocol import load_protocol
     from .settings.loader import load_settings
+
+    path = path or default_settings_path()
 
     settings = load_settings(path).settings  # a FileProblems lists every problem
     print(f"settings {path} ok" + _unset(load_protocol().protocol, settings))
@@ -585,10 +624,15 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
         print(f"trafficking-triage: {error}", file=sys.stderr)
         return 2
     context: dict[str, str] = {k: cad[k] for k in ("incident", "location", "callback") if k in cad}
+    data_dir = args.data_dir or default_data_dir()
+    missing = _missing_data_dir(args.data_dir)
+    if missing is not None:
+        print(f"trafficking-triage: {missing}", file=sys.stderr)
+        return 2
     options = ConsoleOptions(
         protocol=args.protocol,
         agency=_settings_file(args),
-        data_dir=args.data_dir or default_data_dir(),
+        data_dir=data_dir,
         lang=args.lang,
         console=cad.get("console"),
         dispatcher=cad.get("dispatcher"),

@@ -314,3 +314,36 @@ def test_decide_help_gives_an_example_that_works(capsys: pytest.CaptureFixture[s
     assert main(["decide", example.group(1)]) == 0
     decided = json.loads(capsys.readouterr().out)
     assert decided["route"]["outcome"] == "officer"
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_a_data_directory_that_is_not_there_is_refused_not_made(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "recrods"
+    argv = ["--data-dir", str(typo)] if how == "flag" else []
+    if how == "environment":
+        monkeypatch.setenv("TRAFFICKING_TRIAGE_DATA", str(typo))
+    for command in ([], ["train"], ["serve"]):
+        assert main([*command, *argv]) == 2
+        err = capsys.readouterr().err
+        assert "no such directory; check the name, or make it first" in err
+        assert f"mkdir -m 700 {typo}" in err
+    assert not typo.exists()
+    (tmp_path / "a-file").write_text("")
+    assert main(["--data-dir", str(tmp_path / "a-file")]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+
+
+def test_agency_init_then_agency_validate_with_no_file_check_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("TRAFFICKING_TRIAGE_AGENCY", raising=False)
+    assert main(["agency", "validate"]) == 1  # nothing there yet: said, not a traceback
+    assert "agency.yaml" in capsys.readouterr().err
+    assert main(["agency", "init"]) == 0
+    written = tmp_path / "config" / "trafficking-triage" / "agency.yaml"
+    assert f"written to {written}" in capsys.readouterr().out
+    assert main(["agency", "validate"]) == 0
+    assert capsys.readouterr().out.startswith(f"settings {written} ok")
