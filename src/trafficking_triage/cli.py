@@ -263,13 +263,13 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         "--since",
         type=_day,
         metavar="YYYY-MM-DD",
-        help="calls started on or after this day (UTC, as listed)",
+        help="calls started on or after this day (local time, as listed)",
     )
     listing.add_argument(
         "--until",
         type=_day,
         metavar="YYYY-MM-DD",
-        help="calls started on or before this day (UTC, as listed)",
+        help="calls started on or before this day (local time, as listed)",
     )
     listing.add_argument("--route", help="calls that reached this outcome (its id)")
     listing.add_argument(

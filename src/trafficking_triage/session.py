@@ -654,7 +654,7 @@ class CallSession:
         """Where ctrl+s proposes to save the call: a name of its own for each call."""
         call_id = self.recorder.call_id if self.recorder is not None else None
         if call_id is None and self.call is not None and self.call.state.started is not None:
-            call_id = f"unsaved-{self.call.state.started.at:%Y%m%d-%H%M%S}"
+            call_id = f"unsaved-{self.call.state.started.at.astimezone():%Y%m%d-%H%M%S}"
         return Path.home() / f"call-{call_id or 'unsaved'}.json"
 
     def save_elsewhere(self, path: Path) -> Refusal | Notice:
