@@ -226,6 +226,32 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         ),
     )
 
+    shipped = command("protocol", help="the protocol shipped with the program")
+    actions = shipped.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = actions.add_parser(
+        "export",
+        parents=[_shared()],
+        help="write the shipped protocol and training scenarios out for editing",
+        description=(
+            "Write the shipped protocol.yaml and its scenarios folder (with the scoring "
+            "rubric) into DIR, to edit and check with `validate DIR/protocol.yaml`, then use "
+            "with --protocol. Existing files are never replaced."
+        ),
+    )
+    export.add_argument("dir", type=Path, metavar="DIR", help="where (made if missing)")
+
+    completion = command(
+        "completion",
+        help="print a shell completion script (bash, zsh or tcsh)",
+        description=(
+            "Print the completion script for a shell. bash: "
+            "`trafficking-triage completion bash > ~/.local/share/bash-completion/completions/"
+            "trafficking-triage`; zsh: write `completion zsh` to a file named "
+            "_trafficking-triage in a folder on your $fpath."
+        ),
+    )
+    completion.add_argument("shell", choices=["bash", "zsh", "tcsh"], help="the shell")
+
     agency = command("agency", help="the agency settings file")
     actions = agency.add_subparsers(dest="action", metavar="ACTION", required=True)
     init = actions.add_parser(
@@ -335,6 +361,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return validate(args.file or args.protocol, args.agency, args.scenarios)
         if args.command == "serve":
             return serve(args)
+        if args.command == "protocol":
+            return export_protocol(args.dir)
+        if args.command == "completion":
+            import shtab
+
+            print(shtab.complete(build_parser(), shell=args.shell), end="")
+            return 0
         if args.command == "graph":
             from .graph import FORMATS, svg
 
@@ -512,6 +545,37 @@ def agency_init(path: Path | None, force: bool) -> int:
         return 1
     print(f"written to {target}: fill it in, then check it with")
     print(f"  trafficking-triage agency validate {target}")
+    return 0
+
+
+def export_protocol(target: Path) -> int:
+    """Copy the shipped protocol and scenarios into `target`, replacing nothing."""
+    from .paths import default_protocol_path
+
+    protocol = default_protocol_path()
+    files = [(protocol, target / protocol.name)]
+    scenarios = protocol.parent / "scenarios"
+    files += [(s, target / "scenarios" / s.name) for s in sorted(scenarios.glob("*.yaml"))]
+    there = [str(to) for _, to in files if to.exists() or to.is_symlink()]
+    if there:
+        print(
+            f"protocol export: nothing written: {there[0]}"
+            + (f" and {len(there) - 1} more files are" if len(there) > 1 else " is")
+            + " there already (export into a new folder)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        (target / "scenarios").mkdir(parents=True, exist_ok=True)
+        for source, to in files:
+            with open(to, "xb") as out:  # never through a link, never over a file
+                out.write(source.read_bytes())
+    except OSError as error:
+        print(f"protocol export: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"written: {files[0][1]} and {len(files) - 1} files in {target / 'scenarios'}")
+    print(f"check an edit with:  trafficking-triage validate {shlex.quote(str(files[0][1]))}")
+    print(f"use it with:         trafficking-triage --protocol {shlex.quote(str(files[0][1]))}")
     return 0
 
 
