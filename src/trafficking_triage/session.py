@@ -518,7 +518,7 @@ class CallSession:
                 f"Quit with {unsaved} events of this console's calls not saved?",
                 "They are lost if it quits now; ctrl+s saves the call to another file.",
             )
-        if self.call_open():
+        if self.call_open() and self.kept:  # a call with nothing in it leaves no record
             return ("Quit with this call still open?", "It is closed as abandoned.")
         return None
 

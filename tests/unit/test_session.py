@@ -451,3 +451,16 @@ def test_a_console_killed_before_anything_was_said_leaves_nothing_to_offer(
     assert kinds == ["call_started", "language_switched", "question_answered"]
     first.shut()
     second.shut()
+
+
+def test_quitting_asks_only_when_the_call_has_something_in_it(tmp_path: Path) -> None:
+    session = session_on(tmp_path)
+    session.start()
+    session.switch_language()
+    assert session.quit_question() is None  # nothing said: nothing to close as abandoned
+    session.answer("Main St")
+    assert session.quit_question() == (
+        "Quit with this call still open?",
+        "It is closed as abandoned.",
+    )
+    session.shut()

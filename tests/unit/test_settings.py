@@ -20,8 +20,7 @@ def test_every_problem_of_a_broken_settings_file_is_listed() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "broken.yaml:5:3: point_of_contact.nmae: unknown key 'nmae' (did you mean 'name'?)"
         " [unknown-key]",
-        "broken.yaml:6:10: point_of_contact.phone: 'call the desk' is not a phone number"
-        " [phone]",
+        "broken.yaml:6:10: point_of_contact.phone: 'call the desk' is not a phone number [phone]",
         "broken.yaml:8:3: tip_line.name: missing required key 'name' [missing-key]",
         "broken.yaml:8:10: tip_line.phone: '555-01' is not a phone number in US (too short)"
         " [phone]",
