@@ -383,7 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .cards import cards
             from .settings.loader import load_settings
 
-            settings = load_settings(args.agency).settings if args.agency else None
+            agency = _settings_file(args)  # as the console finds it
+            settings = load_settings(agency).settings if agency is not None else None
             sys.stdout.write(cards(_load(args.protocol).protocol, settings))
             return 0
         if args.command == "agency" and args.action == "validate":

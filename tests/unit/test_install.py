@@ -76,12 +76,14 @@ def install(installer: str, wheel: Path, home: Path) -> Path:
     return bin_dir
 
 
-def in_a_terminal(command: list[str], env: dict[str, str], wait_for: bytes) -> bytes:
+def in_a_terminal(
+    command: list[str], env: dict[str, str], wait_for: bytes, cwd: Path | None = None
+) -> bytes:
     """Run `command` in a pseudo-terminal of 80x24 until `wait_for` is drawn, then ctrl+q."""
     main, child = pty.openpty()
     fcntl.ioctl(child, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
     process = subprocess.Popen(
-        command, stdin=child, stdout=child, stderr=child, env=env, start_new_session=True
+        command, stdin=child, stdout=child, stderr=child, env=env, cwd=cwd, start_new_session=True
     )
     os.close(child)
     seen = b""
