@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 
 
 class CallHeader(Static):
+    _shown: tuple[str, list[str | tuple[str, str]], bool] | None = None
+
     def show(self, call: Call, now: datetime, where: str, unsaved: str | None = None) -> None:
         started = call.state.started
         self.show_parts(
@@ -50,7 +52,18 @@ class CallHeader(Static):
             rest += ["  ", ("#", "dim"), incident]
         rest += ["  ", (f" {language.upper()} ", "reverse")]
         rest += [f"  call {elapsed(seconds)}  ", where]
+        self._shown = (brand, rest, training)
+        self._fit()
+
+    def _fit(self) -> None:
+        """The line, with the program's name shortened when the screen is too narrow for all."""
+        if self._shown is None:
+            return
+        brand, rest, training = self._shown
         line = Content.assemble((brand, "bold reverse"), *rest)
         if line.cell_length > self.app.size.width > 0 and not training:
             line = Content.assemble((" TRIAGE ", "bold reverse"), *rest)  # room for the rest
         set_content(self, line)
+
+    def on_resize(self) -> None:
+        self._fit()  # at the new width now, not at the clock's next tick
