@@ -24,6 +24,8 @@ def minimal() -> LoadedProtocol:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # Screens show local times; pin the zone so pictures and texts are the same on every machine.
-    os.environ["TZ"] = "UTC"
+    # Screens and records show local times with their offset; pin a zone that is not UTC (US
+    # Central, written out so no zone database is needed) so pictures and texts are the same on
+    # every machine, and a time shown in UTC by mistake differs from the right one.
+    os.environ["TZ"] = "CST6CDT,M3.2.0,M11.1.0"
     time.tzset()

@@ -1,3 +1,3 @@
 """trafficking-triage: a dispatcher's console for calls about possible labor trafficking."""
 
-__version__ = "0.1.0"
+__version__ = "1.0.0"

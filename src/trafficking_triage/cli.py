@@ -10,6 +10,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 from collections.abc import Sequence
 from datetime import date
@@ -225,6 +226,32 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         ),
     )
 
+    shipped = command("protocol", help="the protocol shipped with the program")
+    actions = shipped.add_subparsers(dest="action", metavar="ACTION", required=True)
+    export = actions.add_parser(
+        "export",
+        parents=[_shared()],
+        help="write the shipped protocol and training scenarios out for editing",
+        description=(
+            "Write the shipped protocol.yaml and its scenarios folder (with the scoring "
+            "rubric) into DIR, to edit and check with `validate DIR/protocol.yaml`, then use "
+            "with --protocol. Existing files are never replaced."
+        ),
+    )
+    export.add_argument("dir", type=Path, metavar="DIR", help="where (made if missing)")
+
+    completion = command(
+        "completion",
+        help="print a shell completion script (bash, zsh or tcsh)",
+        description=(
+            "Print the completion script for a shell. bash: "
+            "`trafficking-triage completion bash > ~/.local/share/bash-completion/completions/"
+            "trafficking-triage`; zsh: write `completion zsh` to a file named "
+            "_trafficking-triage in a folder on your $fpath."
+        ),
+    )
+    completion.add_argument("shell", choices=["bash", "zsh", "tcsh"], help="the shell")
+
     agency = command("agency", help="the agency settings file")
     actions = agency.add_subparsers(dest="action", metavar="ACTION", required=True)
     init = actions.add_parser(
@@ -238,7 +265,14 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="check a settings file (as validate --agency FILE does)",
         description="Check a settings file: its shape, every number, and its references.",
     )
-    check.add_argument("path", type=Path, metavar="FILE", help="the settings file")
+    check.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        metavar="FILE",
+        help="the settings file (default: the one the console reads, where `agency init` "
+        "writes it)",
+    )
 
     records = command(
         "records",
@@ -255,13 +289,13 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         "--since",
         type=_day,
         metavar="YYYY-MM-DD",
-        help="calls started on or after this day (UTC, as listed)",
+        help="calls started on or after this day (local time, as listed)",
     )
     listing.add_argument(
         "--until",
         type=_day,
         metavar="YYYY-MM-DD",
-        help="calls started on or before this day (UTC, as listed)",
+        help="calls started on or before this day (local time, as listed)",
     )
     listing.add_argument("--route", help="calls that reached this outcome (its id)")
     listing.add_argument(
@@ -327,6 +361,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return validate(args.file or args.protocol, args.agency, args.scenarios)
         if args.command == "serve":
             return serve(args)
+        if args.command == "protocol":
+            return export_protocol(args.dir)
+        if args.command == "completion":
+            import shtab
+
+            print(shtab.complete(build_parser(), shell=args.shell), end="")
+            return 0
         if args.command == "graph":
             from .graph import FORMATS, svg
 
@@ -342,7 +383,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from .cards import cards
             from .settings.loader import load_settings
 
-            settings = load_settings(args.agency).settings if args.agency else None
+            agency = _settings_file(args)  # as the console finds it
+            settings = load_settings(agency).settings if agency is not None else None
             sys.stdout.write(cards(_load(args.protocol).protocol, settings))
             return 0
         if args.command == "agency" and args.action == "validate":
@@ -444,8 +486,36 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
     return 0
 
 
+def _missing_data_dir(named: Path | None) -> str | None:
+    """Why a data directory someone named (`--data-dir`, or the environment) cannot be used: it
+    does not exist. Only the platform's own data directory is made when missing, so a mistyped
+    name is said at once, not kept as a new empty store that lists no calls."""
+    from .paths import DATA_ENV
+
+    if named is not None:
+        how = f"--data-dir {named}"
+    elif os.environ.get(DATA_ENV):
+        named = Path(os.environ[DATA_ENV])
+        how = f"${DATA_ENV} ({named})"
+    else:
+        return None
+    if named.is_dir():
+        return None
+    if named.exists():
+        return f"{how} is not a directory"
+    return (
+        f"{how}: no such directory; check the name, or make it first "
+        f"(mkdir -m 700 {shlex.quote(str(named))})"
+    )
+
+
 def serve(args: argparse.Namespace) -> int:
     from .serve import serve
+
+    missing = _missing_data_dir(args.data_dir)
+    if missing is not None:
+        print(f"serve: {missing}", file=sys.stderr)
+        return 2
 
     console = []
     for flag, value in (
@@ -479,9 +549,43 @@ def agency_init(path: Path | None, force: bool) -> int:
     return 0
 
 
-def agency_validate(path: Path) -> int:
+def export_protocol(target: Path) -> int:
+    """Copy the shipped protocol and scenarios into `target`, replacing nothing."""
+    from .paths import default_protocol_path
+
+    protocol = default_protocol_path()
+    files = [(protocol, target / protocol.name)]
+    scenarios = protocol.parent / "scenarios"
+    files += [(s, target / "scenarios" / s.name) for s in sorted(scenarios.glob("*.yaml"))]
+    there = [str(to) for _, to in files if to.exists() or to.is_symlink()]
+    if there:
+        print(
+            f"protocol export: nothing written: {there[0]}"
+            + (f" and {len(there) - 1} more files are" if len(there) > 1 else " is")
+            + " there already (export into a new folder)",
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        (target / "scenarios").mkdir(parents=True, exist_ok=True)
+        for source, to in files:
+            with open(to, "xb") as out:  # never through a link, never over a file
+                out.write(source.read_bytes())
+    except OSError as error:
+        print(f"protocol export: cannot write {target}: {error.strerror or error}", file=sys.stderr)
+        return 1
+    print(f"written: {files[0][1]} and {len(files) - 1} files in {target / 'scenarios'}")
+    print(f"check an edit with:  trafficking-triage validate {shlex.quote(str(files[0][1]))}")
+    print(f"use it with:         trafficking-triage --protocol {shlex.quote(str(files[0][1]))}")
+    return 0
+
+
+def agency_validate(path: Path | None) -> int:
+    from .paths import default_settings_path
     from .protocol import load_protocol
     from .settings.loader import load_settings
+
+    path = path or default_settings_path()
 
     settings = load_settings(path).settings  # a FileProblems lists every problem
     print(f"settings {path} ok" + _unset(load_protocol().protocol, settings))
@@ -585,10 +689,15 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
         print(f"trafficking-triage: {error}", file=sys.stderr)
         return 2
     context: dict[str, str] = {k: cad[k] for k in ("incident", "location", "callback") if k in cad}
+    data_dir = args.data_dir or default_data_dir()
+    missing = _missing_data_dir(args.data_dir)
+    if missing is not None:
+        print(f"trafficking-triage: {missing}", file=sys.stderr)
+        return 2
     options = ConsoleOptions(
         protocol=args.protocol,
         agency=_settings_file(args),
-        data_dir=args.data_dir or default_data_dir(),
+        data_dir=data_dir,
         lang=args.lang,
         console=cad.get("console"),
         dispatcher=cad.get("dispatcher"),

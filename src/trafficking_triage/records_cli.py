@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple
 
+from .clock import local_day, stamp
 from .engine import Call, CallError
 from .engine.events import CallStarted, Event, RouteReached, WentBack
 from .files import write_private
@@ -33,8 +34,8 @@ def run_records(args: argparse.Namespace) -> int:
             rows = [
                 row
                 for row in store.rows(training=args.training, status=args.status)
-                if (args.since is None or row.started_at.date() >= args.since)
-                and (args.until is None or row.started_at.date() <= args.until)
+                if (args.since is None or local_day(row.started_at) >= args.since)
+                and (args.until is None or local_day(row.started_at) <= args.until)
                 and (args.route is None or row.route == args.route)
             ]
             if args.json:
@@ -76,13 +77,10 @@ def list_calls(store: RecordStore, rows: list[CallRow], training: bool) -> int:
             print("no training calls recorded" if training else "no calls recorded")
         return 0
     scored = _scorer(store) if training else None
-    heading = f"{'ID':<12} {'STARTED (UTC)':<20} {'ROUTE':<10} {'STATUS':<11}"
+    heading = f"{'ID':<12} {'STARTED':<27} {'ROUTE':<10} {'STATUS':<11}"
     print(heading + (" SCENARIO                  SCORE" if scored else "").rstrip())
     for row in rows:
-        line = (
-            f"{row.id:<12} {row.started_at:%Y-%m-%d %H:%M:%S}  {row.route or '-':<10} "
-            f"{row.status:<11}"
-        )
+        line = f"{row.id:<12} {stamp(row.started_at)}  {row.route or '-':<10} {row.status:<11}"
         if scored is not None:
             scenario, score = scored(row)
             line += f" {scenario:<25} {score}"
@@ -157,7 +155,7 @@ def show(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
     except ValueError as error:
         print(f"records show: {error}", file=sys.stderr)
         return 1
-    print(f"call {record.row.id}")
+    print(f"call {record.row.id}, started {stamp(record.row.started_at)}")
     call = record.call
     for when, what in timeline(call.protocol, [*call.events, *record.leftover]):
         print(f"{when}  {safe(what)}")

@@ -27,7 +27,7 @@ from .records.store import RecordsUnwritable, cause_of
 
 if TYPE_CHECKING:
     from .engine import Call
-    from .engine.events import NoAnswer
+    from .engine.events import Event, NoAnswer
     from .protocol import LoadedProtocol
     from .settings.loader import LoadedSettings
     from .settings.resolve import ResolvedContact
@@ -244,6 +244,8 @@ class CallSession:
         self.presenter = presenter
         """Training with the why and source of each question in view, for a projector."""
         self.call: Call | None = None
+        self.kept = False
+        """The call under way keeps a record: something was said or done on it."""
         self.recorder: Recorder | None = None
         self.unsaved: list[Recorder] = []
         """Closed calls whose last events could not be written yet: tried again after every
@@ -287,7 +289,9 @@ class CallSession:
 
     # -- starting, resuming, closing --------------------------------------------------------
     def start(self) -> Call:
-        """A new call (the last one's lock let go), recorded from its first event."""
+        """A new call (the last one's lock let go). It is recorded, from its first event, once
+        something is said or done on it (`keeps_a_record`): a call quit with nothing in it
+        leaves no record."""
         from .engine import Call
 
         self.finish()
@@ -304,11 +308,24 @@ class CallSession:
             scenario=self.scenario.id if self.scenario is not None else None,
         )
         self.call = call
-        self._attach(call)
+        self.kept = False
+        call.listeners.append(self._keep_from_first_word)
         if self.scenario is not None and self.scenario.yes_no_from_start:
             call.switch_yes_no(True)  # text-to-911 or TTY: recorded like the dispatcher's key
         self.on_change()
         return call
+
+    def _keep_from_first_word(self, event: Event) -> None:
+        """Start recording the call at the first event that keeps a record (written with every
+        event before it)."""
+        from .engine.events import keeps_a_record
+
+        call = self.call
+        if call is None or self.kept or not keeps_a_record(event):
+            return
+        call.listeners.remove(self._keep_from_first_word)
+        self.kept = True
+        self._attach(call)
 
     def _attach(self, call: Call, call_id: str | None = None) -> None:
         """Record the call from now on: a new one from its first event, a resumed one (its
@@ -351,7 +368,7 @@ class CallSession:
             if recorder.saved:
                 recorder.finish()
                 self.unsaved.remove(recorder)
-        if self.recorder is None and self.data_dir is not None:
+        if self.recorder is None and self.data_dir is not None and self.kept:
             self._attach(call)
         saved = self.recorder is not None and self.recorder.saved and not self.unsaved
         if saved and self.records_trouble is not None:
@@ -428,6 +445,7 @@ class CallSession:
         if self.training and started is not None:  # play on the scenario it was taken with
             self.scenario = next(s for s in self.scenarios if s.id == started.scenario)
         self.call = taken
+        self.kept = True
         self._attach(taken, found.row.id)
         self.on_change()
         return None
@@ -500,7 +518,7 @@ class CallSession:
                 f"Quit with {unsaved} events of this console's calls not saved?",
                 "They are lost if it quits now; ctrl+s saves the call to another file.",
             )
-        if self.call_open():
+        if self.call_open() and self.kept:  # a call with nothing in it leaves no record
             return ("Quit with this call still open?", "It is closed as abandoned.")
         return None
 
@@ -636,7 +654,7 @@ class CallSession:
         """Where ctrl+s proposes to save the call: a name of its own for each call."""
         call_id = self.recorder.call_id if self.recorder is not None else None
         if call_id is None and self.call is not None and self.call.state.started is not None:
-            call_id = f"unsaved-{self.call.state.started.at:%Y%m%d-%H%M%S}"
+            call_id = f"unsaved-{self.call.state.started.at.astimezone():%Y%m%d-%H%M%S}"
         return Path.home() / f"call-{call_id or 'unsaved'}.json"
 
     def save_elsewhere(self, path: Path) -> Refusal | Notice:

@@ -133,3 +133,50 @@ async def test_an_injury_brings_medical_help_and_first_aid_words_where_allowed(
         assert "RADIO Injured person reported: medical help requested" in text
         assert "Radio alerts and notifications + medical help" in text
         assert ("press firmly on the wound" in text) == first_aid
+
+
+def header_of(app: TriageApp) -> str:
+    from trafficking_triage.tui.widgets.call_header import CallHeader
+
+    return str(app.screen.query_one(CallHeader).render())
+
+
+async def test_the_header_shows_the_incident_and_the_language_as_f4_switches_it(
+    tmp_path: Path,
+) -> None:
+    app = build_app(context={"incident": "26-1130-0042"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        assert header_of(app).startswith(" TRAFFICKING TRIAGE   #26-1130-0042   EN   call 00:00")
+        await pilot.press("f4")
+        assert " ES " in header_of(app)  # at once, not at the next tick of the clock
+        await pilot.press("f4")
+        assert " ES+EN " in header_of(app)
+        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
+        await pilot.pause()
+        # The outcome screen's longer line makes room by shortening the program's name.
+        header = header_of(app)
+        assert header.startswith(" TRIAGE   #26-1130-0042   ES+EN   call 00:00  route")
+
+
+async def test_a_radio_alert_naming_the_incident_says_when_there_is_none(tmp_path: Path) -> None:
+    path = tmp_path / "agency.yaml"
+    path.write_text(SETTINGS.replace("at {location}", "at {location}, incident {incident}"))
+    for context, said in (
+        ({}, "incident (no incident number)"),
+        ({"incident": "26-1130-0042"}, "incident 26-1130-0042"),
+    ):
+        app = build_app(agency=path, context=context)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
+            await pilot.pause()
+            text = text_of(app)
+            assert f"Possible labor trafficking at Main, {said}" in text, text
+
+
+async def test_a_narrow_header_cuts_where_the_call_is_never_a_warning() -> None:
+    app = build_app(context={"incident": "26-1130-0042-ALPHA"})
+    async with app.run_test(size=(60, 20)) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        header = header_of(app)
+        assert header.startswith(" TRIAGE    ⚠ YES/NO ONLY   #26-1130-0042-ALPHA"), header

@@ -152,22 +152,22 @@ AGENCY = """agency:
   name: Example County 911
 point_of_contact:
   name: Det. A. Rivera
-  phone: "(555) 010-0100"
+  phone: "(312) 555-0100"
   radio: "SVU 12"
 tip_line:
   name: Example County Crime Stoppers
   phone: 1-800-222-TIPS
 supervisor:
   name: Shift supervisor
-  phone: "(555) 010-0199"
+  phone: "(312) 555-0199"
 radio_alerts:
   - "Units be advised: possible labor trafficking at {location}, incident {incident}."
   - "Weapons reported: {weapons}. People: {people}."
 resources:
   - name: Regional human trafficking task force
-    phone: "(555) 010-0300"
+    phone: "(312) 555-0130"
   - name: Worker center
-    phone: "(555) 010-0400"
+    phone: "(312) 555-0140"
     note: Spanish and Mixteco spoken
 """
 

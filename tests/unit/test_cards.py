@@ -53,7 +53,7 @@ def test_the_cards_match_the_golden_file(shipped: LoadedProtocol) -> None:
 def test_the_help_an_injury_or_a_minor_brings_has_its_numbers(shipped: LoadedProtocol) -> None:
     settings = load_settings(DATA / "agency" / "good.yaml").settings  # first_aid: true
     page = cards(shipped.protocol, settings)
-    assert "(555) 010-0150" in page  # child protection, set
+    assert "(312) 555-0150" in page  # child protection, set
     assert "radio Fire dispatch" in page  # medical help, set
     assert "press firmly on the wound" in page  # the agency allows first-aid words
     bare = cards(shipped.protocol, None)

@@ -314,3 +314,92 @@ def test_decide_help_gives_an_example_that_works(capsys: pytest.CaptureFixture[s
     assert main(["decide", example.group(1)]) == 0
     decided = json.loads(capsys.readouterr().out)
     assert decided["route"]["outcome"] == "officer"
+
+
+@pytest.mark.parametrize("how", ["flag", "environment"])
+def test_a_data_directory_that_is_not_there_is_refused_not_made(
+    how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    typo = tmp_path / "recrods"
+    argv = ["--data-dir", str(typo)] if how == "flag" else []
+    if how == "environment":
+        monkeypatch.setenv("TRAFFICKING_TRIAGE_DATA", str(typo))
+    for command in ([], ["train"], ["serve"]):
+        assert main([*command, *argv]) == 2
+        err = capsys.readouterr().err
+        assert "no such directory; check the name, or make it first" in err
+        assert f"mkdir -m 700 {typo}" in err
+    assert not typo.exists()
+    (tmp_path / "a-file").write_text("")
+    assert main(["--data-dir", str(tmp_path / "a-file")]) == 2
+    assert "is not a directory" in capsys.readouterr().err
+
+
+def test_agency_init_then_agency_validate_with_no_file_check_the_same_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.delenv("TRAFFICKING_TRIAGE_AGENCY", raising=False)
+    assert main(["agency", "validate"]) == 1  # nothing there yet: said, not a traceback
+    assert "agency.yaml" in capsys.readouterr().err
+    assert main(["agency", "init"]) == 0
+    written = tmp_path / "config" / "trafficking-triage" / "agency.yaml"
+    assert f"written to {written}" in capsys.readouterr().out
+    assert main(["agency", "validate"]) == 0
+    assert capsys.readouterr().out.startswith(f"settings {written} ok")
+
+
+def test_protocol_export_writes_the_shipped_files_once_and_they_validate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "ours"
+    assert main(["protocol", "export", str(target)]) == 0
+    out = capsys.readouterr().out
+    assert f"validate {target / 'protocol.yaml'}" in out
+    from trafficking_triage.paths import default_protocol_path
+
+    shipped = default_protocol_path()
+    assert (target / "protocol.yaml").read_bytes() == shipped.read_bytes()
+    names = sorted(p.name for p in (shipped.parent / "scenarios").glob("*.yaml"))
+    assert sorted(p.name for p in (target / "scenarios").iterdir()) == names
+    assert "rubric.yaml" in names
+    assert main(["validate", str(target / "protocol.yaml")]) == 0  # scenarios beside it too
+    assert "24 scenarios reach their routes" in capsys.readouterr().out
+    # Edited files are never replaced by a second export, nor written through a link.
+    (target / "protocol.yaml").write_text("edited")
+    assert main(["protocol", "export", str(target)]) == 1
+    assert "nothing written" in capsys.readouterr().err
+    assert (target / "protocol.yaml").read_text() == "edited"
+    linked = tmp_path / "linked"
+    linked.mkdir()
+    (linked / "protocol.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    assert main(["protocol", "export", str(linked)]) == 1
+    assert not (tmp_path / "elsewhere.yaml").exists()
+
+
+def test_bash_completion_completes_commands_actions_and_options(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    assert main(["completion", "bash"]) == 0
+    script = tmp_path / "complete.bash"
+    script.write_text(capsys.readouterr().out)
+
+    def complete(*words: str) -> list[str]:
+        line = " ".join(words)
+        shell = (
+            f"source {script}; COMP_WORDS=({line}); COMP_CWORD={len(words) - 1}; "
+            '_shtab_trafficking_triage; printf "%s\\n" "${COMPREPLY[@]}"'
+        )
+        done = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=True)
+        return done.stdout.split()
+
+    assert complete("trafficking-triage", "rec") == ["records"]
+    assert complete("trafficking-triage", "records", "re") == ["replay", "review"]
+    assert complete("trafficking-triage", "records", "list", "--st") == ["--status"]
+    assert complete("trafficking-triage", "protocol", "") == ["export"]
+    for shell, said in (
+        ("zsh", "#compdef trafficking-triage"),
+        ("tcsh", "'n/records/(list show export replay review)/'"),
+    ):
+        assert main(["completion", shell]) == 0
+        assert said in capsys.readouterr().out

@@ -226,13 +226,14 @@ def test_records_review_scores_a_training_call_as_the_debrief_did(
         ConsoleOptions(data_dir=tmp_path, training=True, scenario="hotel_housekeeper")
     )
     session.start()
-    assert session.scenario is not None and session.recorder is not None
-    call_id = session.recorder.call_id
+    assert session.scenario is not None
     replies = session.scenario.caller.replies
     while (call := session.call) is not None and call.state.prompt is not None:
         question = call.state.prompt.question
         answer = "unknown" if question == "weapons" else replies[question].answer  # not as said
         assert session.answer(str(answer)) is None
+    assert session.recorder is not None
+    call_id = session.recorder.call_id
     assert session.toggle_step(3) is None
     assert session.close() is None
     assert session.call is not None

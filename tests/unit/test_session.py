@@ -322,6 +322,7 @@ def test_a_killed_training_call_is_never_offered_to_the_dispatch_console(tmp_pat
     dispatch = session_on(tmp_path)
     assert dispatch.unfinished() is None
     dispatch.start()
+    dispatch.answer("Main St")  # kept from its first answer
     assert dispatch.recorder is not None and dispatch.recorder.call_id != call_id
     training = session_on(tmp_path, training=True)  # no scenario named: the list
     found = training.unfinished()
@@ -342,6 +343,7 @@ def test_records_read_training_calls_only_when_asked(
 
     training = session_on(tmp_path, training=True, scenario="hotel_housekeeper")
     training.start()
+    training.answer("Bright Linen")
     assert training.recorder is not None
     call_id = training.recorder.call_id
     training.abandon()
@@ -393,3 +395,72 @@ def test_a_fresh_training_console_offers_no_unfinished_call(tmp_path: Path) -> N
     fresh = session_on(tmp_path, training=True, resume=False)
     assert fresh.unfinished() is None
     assert session_on(tmp_path, training=True).unfinished() is not None  # `train` offers it
+
+
+@pytest.mark.parametrize(
+    ("action", "kept"),
+    [
+        ("nothing", False),
+        ("language", False),  # the display is the dispatcher's, not something said
+        ("answer", True),
+        ("note", True),
+        ("danger_now", True),
+        ("yes_no", True),
+    ],
+)
+def test_a_call_is_kept_from_the_first_thing_said_or_done_on_it(
+    tmp_path: Path, action: str, kept: bool
+) -> None:
+    session = session_on(tmp_path)
+    session.start()
+    acts = {
+        "nothing": lambda: None,
+        "language": session.switch_language,
+        "answer": lambda: session.answer("Main St"),
+        "note": lambda: session.note("a man shouting"),
+        "danger_now": session.escalate,
+        "yes_no": session.switch_yes_no,
+    }
+    acts[action]()
+    session.abandon()  # the dispatcher quits
+    session.shut()
+    rows = RecordStore(tmp_path).rows(training=None)
+    if not kept:
+        assert rows == []
+        return
+    [row] = rows
+    assert row.status == "abandoned"
+    kinds = [event.kind for event in RecordStore(tmp_path).events(row.id)]
+    assert kinds[0] == "call_started" and kinds[-1] == "call_closed"
+
+
+def test_a_console_killed_before_anything_was_said_leaves_nothing_to_offer(
+    tmp_path: Path,
+) -> None:
+    first = session_on(tmp_path)
+    first.start()
+    first.switch_language()
+    # Killed here: no abandon, no shut. The next console finds nothing to resume.
+    second = session_on(tmp_path)
+    assert second.unfinished() is None
+    assert RecordStore(tmp_path).rows(training=None) == []
+    # Once something is said, the call is kept from its first event, the language too.
+    first.answer("Main St")
+    assert first.recorder is not None
+    kinds = [event.kind for event in RecordStore(tmp_path).events(first.recorder.call_id)]
+    assert kinds == ["call_started", "language_switched", "question_answered"]
+    first.shut()
+    second.shut()
+
+
+def test_quitting_asks_only_when_the_call_has_something_in_it(tmp_path: Path) -> None:
+    session = session_on(tmp_path)
+    session.start()
+    session.switch_language()
+    assert session.quit_question() is None  # nothing said: nothing to close as abandoned
+    session.answer("Main St")
+    assert session.quit_question() == (
+        "Quit with this call still open?",
+        "It is closed as abandoned.",
+    )
+    session.shut()

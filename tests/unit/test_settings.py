@@ -20,26 +20,80 @@ def test_every_problem_of_a_broken_settings_file_is_listed() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "broken.yaml:5:3: point_of_contact.nmae: unknown key 'nmae' (did you mean 'name'?)"
         " [unknown-key]",
-        "broken.yaml:6:10: point_of_contact.phone: 'call the desk' does not look like a phone"
-        " number [phone-shape]",
+        "broken.yaml:6:10: point_of_contact.phone: 'call the desk' is not a phone number [phone]",
         "broken.yaml:8:3: tip_line.name: missing required key 'name' [missing-key]",
-        "broken.yaml:8:10: tip_line.phone: '12' does not look like a phone number [phone-shape]",
+        "broken.yaml:8:10: tip_line.phone: '555-01' is not a phone number in US (too short)"
+        " [phone]",
     ]
 
 
 @pytest.mark.parametrize(
-    "phone", ["555-0100", "(555) 010-0100", "+1 555 010 0100", "711", "1-800-222-TIPS"]
+    ("country", "phone"),
+    [
+        ("US", "555-0100"),  # a local number, dialled without its area code
+        ("US", "(312) 555-0100"),
+        ("US", "+1 312 555 0100"),
+        ("US", "1-888-373-7888"),
+        ("US", "1-800-222-TIPS"),  # vanity letters
+        ("US", "711"),  # N11: relay for the deaf and hard of hearing
+        ("US", "211"),
+        ("US", "911"),
+        ("US", "233733"),  # a text short code (the Hotline's)
+        ("US", "+52 55 5555 5555"),  # abroad, with its country code
+        ("MX", "55 5555 5555"),
+        ("CA", "(416) 555-0100"),
+    ],
 )
-def test_phone_shapes_that_are_accepted(tmp_path: Path, phone: str) -> None:
+def test_phone_numbers_that_are_accepted(tmp_path: Path, country: str, phone: str) -> None:
     path = tmp_path / "a.yaml"
-    path.write_text(f'agency: {{name: A}}\nsupervisor: {{name: S, phone: "{phone}"}}\n')
+    path.write_text(
+        f'agency: {{name: A, country: {country}}}\nsupervisor: {{name: S, phone: "{phone}"}}\n'
+    )
     assert load_settings(path).settings.supervisor is not None
+
+
+@pytest.mark.parametrize(
+    ("country", "phone", "said"),
+    [
+        ("US", "555-01", "is not a phone number in US (too short)"),
+        ("US", "12", "is not a short code in US"),
+        ("US", "(555) 010-0100", "is not a phone number in US (no such number)"),
+        ("US", "1-800-222-TIPS-NOW", "is not a phone number in US (too long)"),
+        ("US", "call the desk", "is not a phone number"),
+        ("US", "+999 1234", "is not a phone number"),
+        ("MX", "711", "is not a short code in MX"),
+    ],
+)
+def test_phone_numbers_that_are_refused_say_why(
+    tmp_path: Path, country: str, phone: str, said: str
+) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text(
+        f'agency: {{name: A, country: {country}}}\nsupervisor: {{name: S, phone: "{phone}"}}\n'
+    )
+    with pytest.raises(FileProblems) as error:
+        load_settings(path)
+    [problem] = error.value.problems
+    assert problem.message == f"'{phone}' {said}"
+    assert (problem.line, problem.path) == (2, "supervisor.phone")
+
+
+def test_a_country_that_is_not_one_is_said_and_numbers_are_checked_as_us(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text('agency: {name: A, country: USA}\nsupervisor: {name: S, phone: "555-01"}\n')
+    with pytest.raises(FileProblems) as error:
+        load_settings(path)
+    said = [p.message for p in error.value.problems]
+    assert said == [
+        "'USA' is not a country code (two capital letters, ISO 3166: US, CA, MX)",
+        "'555-01' is not a phone number in US (too short)",
+    ]
 
 
 def test_contacts_fill_in_from_settings_and_never_invent(shipped: LoadedProtocol) -> None:
     settings = load_settings(AGENCY / "good.yaml").settings
     contacts = resolve_contacts(shipped.protocol, settings)
-    assert contacts["poc"].configured and ("phone", "(555) 010-0100") in contacts["poc"].numbers
+    assert contacts["poc"].configured and ("phone", "(312) 555-0100") in contacts["poc"].numbers
     assert contacts["tip_line"].configured
     assert not contacts["supervisor"].configured
     assert contacts["hotline"].numbers[0] == ("phone", "1-888-373-7888")

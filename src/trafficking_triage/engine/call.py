@@ -188,7 +188,7 @@ class Call:
     def record(self, event: Event) -> None:
         self._apply(event)
         self.events.append(event)
-        for listener in self.listeners:
+        for listener in list(self.listeners):  # one may add or remove listeners as it hears
             listener(event)
 
     def answer(self, value: str) -> None:

@@ -185,3 +185,13 @@ Event = Annotated[
 
 EVENT: TypeAdapter[Event] = TypeAdapter(Event)
 """Reads an event back from its JSON form (`EVENT.validate_json(text)`)."""
+
+
+def keeps_a_record(event: Event) -> bool:
+    """Whether `event` makes its call one to keep: anything said or done on it beyond its
+    start and the display language (an answer, danger now, a note, a step, the yes/no switch,
+    closing it as completed). A call abandoned with nothing more is not kept: nobody said
+    anything, and a record of it would only stand between a supervisor and the real calls."""
+    if isinstance(event, CallClosed):
+        return event.how != "abandoned"
+    return not isinstance(event, CallStarted | LanguageSwitched)

@@ -12,6 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
+from ..clock import iso, stamp, time_of_day
 from ..engine import Call
 from ..engine.events import (
     CallClosed,
@@ -114,9 +115,9 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
         )
 
     closed = state.closed
-    ended = f", ended {closed.at:%H:%M:%S}Z ({closed.how})" if closed else ", still open"
+    ended = f", ended {time_of_day(closed.at)} ({closed.how})" if closed else ", still open"
     lines.append(f"TRAFFICKING TRIAGE CALL {row.id}"[:WIDTH])
-    put("Time", f"started {row.started_at:%Y-%m-%d %H:%M:%S}Z{ended}")
+    put("Time", f"started {stamp(row.started_at)}{ended}")
     if row.console or row.dispatcher:
         put("Console", f"{safe(row.console or '-')}, dispatcher {safe(row.dispatcher or '-')}")
     facts = call.facts()
@@ -140,7 +141,7 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
     settled = state.settled
     if settled is not None:
         where = f" ({settled.question})" if settled.question else ""
-        put("Settled", f"{settled.at:%H:%M:%S}Z, after {settled.asked} answers{where}")
+        put("Settled", f"{time_of_day(settled.at)}, after {settled.asked} answers{where}")
     if route is not None:
         put("Route", p.outcomes[route.outcome].title)
         why = route.because
@@ -211,7 +212,7 @@ def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
         elif isinstance(event, CallClosed):
             left = ", ".join(str(n) for n in event.open_steps) or "none"
             what = f"call closed ({event.how}); steps left open: {left}"
-        out.append((f"{event.at:%H:%M:%S}", what))
+        out.append((time_of_day(event.at), what))
     return out
 
 
@@ -227,7 +228,7 @@ def markdown(
     fence = _fence(text)
     return (
         f"# Call {row.id}\n\n{fence}\n{text}{fence}\n\n"
-        f"## Timeline (UTC)\n\n| time | what happened |\n|---|---|\n{rows}\n"
+        f"## Timeline (local time)\n\n| time | what happened |\n|---|---|\n{rows}\n"
     )
 
 
@@ -235,8 +236,8 @@ def row_fields(row: CallRow) -> dict[str, Any]:
     """A record's row as JSON fields: what `records list --json` lists of each call."""
     return {
         "id": row.id,
-        "started_at": row.started_at.isoformat(),
-        "ended_at": row.ended_at.isoformat() if row.ended_at else None,
+        "started_at": iso(row.started_at),
+        "ended_at": iso(row.ended_at) if row.ended_at else None,
         "status": row.status,
         "route": row.route,
         "console": row.console,
@@ -264,7 +265,10 @@ def as_json(
         "sha256": started.protocol_sha256 if started else None,
     }
     record["training"] = started.training if started else False
-    record["events"] = [json.loads(event.model_dump_json()) for event in [*call.events, *leftover]]
+    record["events"] = [
+        {**json.loads(event.model_dump_json()), "at": iso(event.at)}
+        for event in [*call.events, *leftover]
+    ]
     if anomaly is not None:
         record["anomaly"] = f"the record goes on past what replays ({anomaly})"
     return safe_json(record)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..clock import iso, stamp
 from ..engine.events import (
     Escalated,
     NoteAdded,
@@ -86,7 +87,7 @@ def review(
         "anomaly": anomaly,
         "call": {
             "id": row.id,
-            "started_at": row.started_at.isoformat(),
+            "started_at": iso(row.started_at),
             "status": row.status,
             "console": row.console,
             "dispatcher": row.dispatcher,
@@ -151,8 +152,9 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
             " after is not counted below: see `records show`.",
             "",
         ]
+    started = stamp(datetime.fromisoformat(call["started_at"]))
     out.append(
-        f"Started {call['started_at']} · {call['status']} · console {call['console'] or '-'}"
+        f"Started {started} · {call['status']} · console {call['console'] or '-'}"
         f" · dispatcher {call['dispatcher'] or '-'} · protocol {call['protocol']}"
     )
     out.append(f"Route: {route['title'] or 'none reached'}")

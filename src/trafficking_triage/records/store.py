@@ -160,7 +160,7 @@ def new_call_id(now: datetime) -> str:
     import secrets  # here: only a call being recorded needs it, not opening the store
 
     suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(4))
-    return f"{now:%y%m%d}-{suffix}"
+    return f"{now.astimezone():%y%m%d}-{suffix}"  # the local day, as every time is shown
 
 
 class RecordStore:

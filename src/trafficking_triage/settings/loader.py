@@ -13,7 +13,13 @@ from ..protocol.loader import locate
 from ..protocol.problems import FileProblems, Problem
 from ..protocol.schema_errors import findings_from
 from ..protocol.yamlfile import parse_yaml, read_text
-from .models import AgencySettings
+from .models import DEFAULT_COUNTRY, AgencySettings
+
+
+def _known_country(code: str) -> bool:
+    import phonenumbers
+
+    return code in phonenumbers.SUPPORTED_REGIONS
 
 
 @dataclass(frozen=True)
@@ -67,8 +73,12 @@ def load_settings(path: Path, name: str | None = None, raw: bytes | None = None)
                 )
             ]
         )
+    agency = data.get("agency")
+    country = agency.get("country") if isinstance(agency, dict) else None
+    if not isinstance(country, str) or not _known_country(country):
+        country = DEFAULT_COUNTRY  # a country that is not one is reported by its own check
     try:
-        settings = AgencySettings.model_validate(data)
+        settings = AgencySettings.model_validate(data, context={"country": country})
     except ValidationError as error:
         problems += [locate(name, data, positions, f) for f in findings_from(AgencySettings, error)]
         raise FileProblems(sorted(problems, key=lambda p: (p.line, p.column))) from None

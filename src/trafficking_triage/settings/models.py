@@ -5,27 +5,76 @@ from __future__ import annotations
 import re
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationInfo
 from pydantic_core import PydanticCustomError
 
 from ..protocol.models import Text
 
-# Digits, spaces and ( ) . - with an optional leading +, or a vanity number such as
-# 1-800-222-TIPS; at least three digits either way (711 is a real number).
-_PHONE = re.compile(r"^\+?[0-9A-Z(][0-9A-Z ().-]{1,24}$")
+DEFAULT_COUNTRY = "US"
+
+# A short code is written as one word: 711, 211, or letters such as TIP411. A number is
+# written with digits, capital letters (vanity numbers), spaces and + ( ) . -
+_SHORT_CODE = re.compile(r"^[0-9A-Z]{1,6}$")
+_NUMBER = re.compile(r"^\+?[0-9A-Z ().-]+$")
 
 
-def _phone(value: str) -> str:
-    if not _PHONE.match(value) or sum(ch.isdigit() for ch in value) < 3:
+def phone_problem(value: str, country: str) -> str | None:
+    """Why `value` is not a number a dispatcher in `country` can dial, or None. Accepted: a
+    number valid in that country's numbering plan (or abroad, written with +), a local number
+    dialled without its area code, a short code of the country (N11 numbers such as 211, 311,
+    711 and 911; text short codes), and vanity letters in any of them (1-800-222-TIPS)."""
+    import phonenumbers
+    from phonenumbers import shortnumberinfo
+
+    if not _NUMBER.match(value):
+        return f"'{value}' is not a phone number"
+    digits = phonenumbers.convert_alpha_characters_in_number(value)
+    try:
+        number = phonenumbers.parse(digits, country)
+    except phonenumbers.NumberParseException:
+        return f"'{value}' is not a phone number"
+    if _SHORT_CODE.match(value):
+        if shortnumberinfo.is_valid_short_number_for_region(number, country):
+            return None
+        if len(digits) <= 6:
+            return f"'{value}' is not a short code in {country}"
+    if phonenumbers.is_valid_number(number):
+        return None
+    reason = phonenumbers.is_possible_number_with_reason(number)
+    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+        return None  # dialled within the area, without its area code
+    why = {
+        phonenumbers.ValidationResult.TOO_SHORT: "too short",
+        phonenumbers.ValidationResult.TOO_LONG: "too long",
+        phonenumbers.ValidationResult.INVALID_COUNTRY_CODE: "no such country code",
+    }.get(reason, "no such number")
+    return f"'{value}' is not a phone number in {country} ({why})"
+
+
+def _phone(value: str, info: ValidationInfo) -> str:
+    country = (info.context or {}).get("country", DEFAULT_COUNTRY)
+    problem = phone_problem(value, country)
+    if problem is not None:
+        raise PydanticCustomError("phone", problem)
+    return value
+
+
+Phone = Annotated[str, AfterValidator(_phone)]
+
+
+def _country(value: str) -> str:
+    import phonenumbers
+
+    if value not in phonenumbers.SUPPORTED_REGIONS:
         raise PydanticCustomError(
-            "phone_shape",
-            "'{value}' does not look like a phone number",
+            "country",
+            "'{value}' is not a country code (two capital letters, ISO 3166: US, CA, MX)",
             {"value": value},
         )
     return value
 
 
-Phone = Annotated[str, AfterValidator(_phone)]
+Country = Annotated[str, AfterValidator(_country)]
 
 RADIO_PLACEHOLDERS = (
     "location",
@@ -72,6 +121,8 @@ class Strict(BaseModel):
 
 class Agency(Strict):
     name: Text
+    country: Country = DEFAULT_COUNTRY
+    """Where the agency is: its phone numbers are checked against this country's numbering."""
 
 
 class Person(Strict):

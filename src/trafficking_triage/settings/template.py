@@ -10,11 +10,14 @@ TEMPLATE = """\
 #
 #     trafficking-triage validate --agency THIS-FILE
 #
-# Phone numbers may use digits, spaces, ( ) . - and a leading +, or letters for a vanity
-# number (1-800-222-TIPS).
+# Phone numbers are checked against your country's numbering plan: a full number, a local
+# number dialled without its area code, a short code (211, 311, 711), a number abroad written
+# with + and its country code, and capital letters for a vanity number (1-800-222-TIPS).
 
 agency:
   name: Name of your agency
+  # Your country, as two capital letters (ISO 3166): US, CA, MX. The default is US.
+  country: US
 
 # Every section below starts commented out, so nothing is shown as configured until you
 # fill it in: remove the # in front of the lines and put in your own names and numbers.

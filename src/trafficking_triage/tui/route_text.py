@@ -50,7 +50,7 @@ class _Said(dict[str, str]):
     """The facts of a call, for filling in an alert: what nobody said reads as not known."""
 
     def __missing__(self, key: str) -> str:
-        return "(not known)"
+        return "(no incident number)" if key == "incident" else "(not known)"
 
 
 def radio_lines(session: CallSession, call: Call) -> list[Content]:

@@ -10,6 +10,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from ...clock import time_of_day
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 from .sized_screen import SizedScreen
@@ -44,7 +45,7 @@ class ClosedScreen(SizedScreen[None]):
         route = call.state.route
         lines = [Content.styled("CALL CLOSED", "bold reverse")]
         if closed is not None:
-            lines.append(Content(f"Closed as {closed.how} at {closed.at.astimezone():%H:%M:%S}."))
+            lines.append(Content(f"Closed as {closed.how} at {time_of_day(closed.at)}."))
         if route is not None:
             lines.append(Content(f"Route: {call.protocol.outcomes[route.outcome].title}"))
         if closed is not None and closed.open_steps:

@@ -11,6 +11,7 @@ from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
+from ...clock import stamp
 from ..widgets.key_hints import KeyHints
 from ..widgets.too_small import TooSmall
 from .sized_screen import SizedScreen
@@ -44,8 +45,11 @@ class ResumeScreen(SizedScreen[ResumeChoice]):
             ),
             Content(""),
             *([Content(f"Scenario: {scenario}")] if scenario else []),
-            Content(f"Call {row.id}, started {row.started_at.astimezone():%Y-%m-%d %H:%M:%S}"),
-            Content(f"on console {row.console or '-'}; {found.answered} answers recorded."),
+            Content(f"Call {row.id}, started {stamp(row.started_at)}"),
+            Content(
+                f"on console {row.console or '-'}; {found.answered} "
+                f"answer{'' if found.answered == 1 else 's'} recorded."
+            ),
             Content.assemble("Where it stopped: ", (found.where, "bold")),
             Content(""),
         ]
