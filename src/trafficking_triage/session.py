@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from .engine.view import utc_now
 from .files import write_private
 from .protocol.texts import display_modes, local
-from .records import CallRow, RecordsError, RecordStore
+from .records import CallRow, RecordsError
+from .records.base import StoreBase
 from .records.recorder import Recorder
 from .records.store import RecordsUnwritable, cause_of
+from .records.where import open_store, store_address
 
 if TYPE_CHECKING:
     from .engine import Call
@@ -94,6 +96,9 @@ class ConsoleOptions:
     """The agency settings file; None: no settings (every agency contact NOT CONFIGURED)."""
     data_dir: Path | None = None
     """Where call records are kept; None: nothing is recorded (previews, tests)."""
+    store: str | None = None
+    """The records' address (`postgresql://...` for a center's database); None: the data
+    directory's own store. Training calls always stay in the data directory."""
     lang: str | None = None
     console: str | None = None
     dispatcher: str | None = None
@@ -134,15 +139,17 @@ def open_session(options: ConsoleOptions) -> CallSession:
         from .training.rubric import load_rubric
 
         rubric = load_rubric(_scenario_folder(options, loaded))
-    store: RecordStore | None = None
+    store: StoreBase | None = None
     unwritable: RecordsUnwritable | None = None
     data_dir = None
+    center = settings.settings.store if settings is not None else None
+    address = None if options.training else store_address(options.store, center)
     if options.data_dir is not None:
         from .paths import records_dir
 
         data_dir = records_dir(options.data_dir, options.training)
         try:
-            store = RecordStore(data_dir)
+            store = open_store(address, data_dir)
         except RecordsUnwritable as error:
             unwritable = error  # the console opens all the same: calls go on, unsaved
     session = CallSession(
@@ -159,6 +166,7 @@ def open_session(options: ConsoleOptions) -> CallSession:
         rubric=rubric,
         presenter=options.presenter,
         data_dir=data_dir,
+        store_address=address,
         resume=options.resume,
     )
     if unwritable is not None:
@@ -200,7 +208,7 @@ class CallSession:
         loaded: LoadedProtocol,
         *,
         settings: LoadedSettings | None = None,
-        store: RecordStore | None = None,
+        store: StoreBase | None = None,
         clock: Callable[[], datetime] = utc_now,
         console: str | None = None,
         dispatcher: str | None = None,
@@ -212,9 +220,11 @@ class CallSession:
         resume: bool = True,
         presenter: bool = False,
         data_dir: Path | None = None,
+        store_address: str | None = None,
     ) -> None:
-        """`data_dir`: where the records are kept, to open them later should they not be
-        writable as the console opens (`store` is then None and `records_trouble` says why)."""
+        """`data_dir`: where the records are kept (or, with `store_address`, the console's own
+        files), to open them later should they not be writable as the console opens (`store`
+        is then None and `records_trouble` says why)."""
         from .settings.resolve import missing_settings, resolve_contacts
 
         agency = settings.settings if settings is not None else None
@@ -226,7 +236,8 @@ class CallSession:
         self.missing_settings = missing_settings(loaded.protocol, agency)
         """Short names of the agency contacts not set yet (warned of on the call screen)."""
         self.store = store
-        self.data_dir = data_dir if data_dir is not None else (store.directory if store else None)
+        self.data_dir = data_dir if data_dir is not None else getattr(store, "directory", None)
+        self.store_address = store_address
         self.clock = clock
         self.console = console
         self.dispatcher = dispatcher
@@ -350,7 +361,7 @@ class CallSession:
         if self.data_dir is None:
             return False
         try:
-            self.store = RecordStore(self.data_dir)
+            self.store = open_store(self.store_address, self.data_dir)
         except RecordsUnwritable as error:
             self._trouble(error.cause)
             return False
@@ -686,10 +697,15 @@ class CallSession:
         from .records.export import narrative
 
         call, recorder, store = self.call, self.recorder, self.store
-        if call is None or recorder is None or store is None:
+        if call is None or recorder is None or store is None or self.data_dir is None:
             return Refusal("This call is not being recorded: nothing to copy.", title="Narrative")
-        text = narrative(store.row(recorder.call_id), call)
-        folder = store.directory / "exports"
+        try:
+            row = store.row(recorder.call_id)
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            why = f"Could not read the call's record: {cause_of(error)}."
+            return Refusal(why, title="Narrative")
+        text = narrative(row, call)
+        folder = self.data_dir / "exports"
         path = folder / f"{recorder.call_id}.txt"
         try:
             folder.mkdir(mode=0o700, exist_ok=True)
