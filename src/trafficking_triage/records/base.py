@@ -6,14 +6,61 @@ methods, so neither the engine nor the console knows which one it has."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from datetime import datetime
-
     from ..engine import Call
     from ..engine.events import CloseReason, Event
     from .store import CallRow
+
+COLUMNS = (
+    "id, started_at, ended_at, status, route, console, dispatcher, context, protocol_id,"
+    " protocol_version, protocol_sha256, training"
+)
+"""A call's row, in the order `call_row` reads it: the same table in both stores."""
+
+
+def rows_query(training: bool | None, status: str | None, mark: str) -> tuple[str, list[Any]]:
+    """The query for `StoreBase.rows`, with the driver's parameter mark (? or %s)."""
+    query = f"SELECT {COLUMNS} FROM calls"  # noqa: S608 - column names only, values are bound
+    where: list[str] = []
+    args: list[Any] = []
+    if training is not None:
+        where.append(f"training = {mark}")
+        args.append(training)
+    if status is not None:
+        where.append(f"status = {mark}")
+        args.append(status)
+    if where:
+        query += " WHERE " + " AND ".join(where)
+    return query + " ORDER BY started_at DESC, id DESC", args
+
+
+def call_row(values: Sequence[Any]) -> CallRow:
+    """A call's row as read from either store (times as ISO text or as datetimes)."""
+    from .store import CallRow
+
+    def when(value: Any) -> datetime:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+    (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = values
+    return CallRow(
+        id=str(id_),
+        started_at=when(started),
+        ended_at=when(ended) if ended else None,
+        status=str(status),
+        route=str(route) if route else None,
+        console=str(console) if console else None,
+        dispatcher=str(dispatcher) if dispatcher else None,
+        context=json.loads(str(context)),
+        protocol_id=str(pid),
+        protocol_version=str(pver),
+        protocol_sha256=str(psha),
+        training=bool(tr),
+    )
 
 
 class StoreBase:

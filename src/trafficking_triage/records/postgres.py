@@ -16,10 +16,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .base import StoreBase
+from .base import COLUMNS, StoreBase, call_row, rows_query
 from .store import (
     SCHEMA_VERSION,
     CallRow,
@@ -357,33 +356,16 @@ class PostgresStore(StoreBase):
         return int(self._run(write))
 
     # -- reading ----------------------------------------------------------------------------
-    _COLUMNS = (
-        "id, started_at, ended_at, status, route, console, dispatcher, context, protocol_id,"
-        " protocol_version, protocol_sha256, training"
-    )
-
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
-        query = f"SELECT {self._COLUMNS} FROM calls"  # noqa: S608
-        where: list[str] = []
-        args: list[object] = []
-        if training is not None:
-            where.append("training = %s")
-            args.append(training)
-        if status is not None:
-            where.append("status = %s")
-            args.append(status)
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY started_at DESC, id DESC"
-        found = self._run(lambda db: db.execute(query, args).fetchall())
-        return [self._row(r) for r in found]
+        query, args = rows_query(training, status, "%s")
+        return [call_row(r) for r in self._run(lambda db: db.execute(query, args).fetchall())]
 
     def row(self, call_id: str) -> CallRow:
-        query = f"SELECT {self._COLUMNS} FROM calls WHERE id = %s"  # noqa: S608
+        query = f"SELECT {COLUMNS} FROM calls WHERE id = %s"  # noqa: S608
         found = self._run(lambda db: db.execute(query, (call_id.upper(),)).fetchone())
         if found is None:
             raise RecordsError(f"no call record with id {ascii(call_id)[1:-1]}")
-        return self._row(found)
+        return call_row(found)
 
     def events(self, call_id: str) -> list[Event]:
         from ..engine.events import EVENT
@@ -394,25 +376,6 @@ class PostgresStore(StoreBase):
             ).fetchall()
         )
         return [EVENT.validate_json(body) for (body,) in found]
-
-    @staticmethod
-    def _row(r: tuple[Any, ...]) -> CallRow:
-        (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = r
-        assert isinstance(started, datetime)
-        return CallRow(
-            id=str(id_),
-            started_at=started,
-            ended_at=ended,
-            status=str(status),
-            route=route,
-            console=console,
-            dispatcher=dispatcher,
-            context=json.loads(str(context)),
-            protocol_id=str(pid),
-            protocol_version=str(pver),
-            protocol_sha256=str(psha),
-            training=bool(tr),
-        )
 
     # -- who holds a call -------------------------------------------------------------------
     def hold(self, call_id: str) -> bool:

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..files import private_directory
 from ..paths import DATA_ENV
-from .base import StoreBase
+from .base import COLUMNS, StoreBase, call_row, rows_query
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -418,27 +418,16 @@ class RecordStore(StoreBase):
 
     # -- reading ----------------------------------------------------------------------------
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
-        """Calls, newest first; `training=None` gives real and training calls alike."""
-        query = "SELECT * FROM calls"
-        where: list[str] = []
-        args: list[object] = []
-        if training is not None:
-            where.append("training = ?")
-            args.append(int(training))
-        if status is not None:
-            where.append("status = ?")
-            args.append(status)
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY started_at DESC, id DESC"
-        return [self._row(r) for r in self.db.execute(query, args).fetchall()]
+        query, args = rows_query(training, status, "?")
+        return [call_row(r) for r in self.db.execute(query, args).fetchall()]
 
     def row(self, call_id: str) -> CallRow:
-        found = self.db.execute("SELECT * FROM calls WHERE id = ?", (call_id.upper(),)).fetchone()
+        query = f"SELECT {COLUMNS} FROM calls WHERE id = ?"  # noqa: S608
+        found = self.db.execute(query, (call_id.upper(),)).fetchone()
         if found is None:
             # The id as typed, its control characters escaped: never sent to a terminal raw.
             raise RecordsError(f"no call record with id {ascii(call_id)[1:-1]}")
-        return self._row(found)
+        return call_row(found)
 
     def events(self, call_id: str) -> list[Event]:
         from ..engine.events import EVENT
@@ -447,24 +436,6 @@ class RecordStore(StoreBase):
             "SELECT body FROM events WHERE call_id = ? ORDER BY seq", (call_id.upper(),)
         ).fetchall()
         return [EVENT.validate_json(body) for (body,) in rows]
-
-    @staticmethod
-    def _row(r: tuple[object, ...]) -> CallRow:
-        (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = r
-        return CallRow(
-            id=str(id_),
-            started_at=datetime.fromisoformat(str(started)),
-            ended_at=datetime.fromisoformat(str(ended)) if ended else None,
-            status=str(status),
-            route=str(route) if route else None,
-            console=str(console) if console else None,
-            dispatcher=str(dispatcher) if dispatcher else None,
-            context=json.loads(str(context)),
-            protocol_id=str(pid),
-            protocol_version=str(pver),
-            protocol_sha256=str(psha),
-            training=bool(tr),
-        )
 
     # -- who holds a call -------------------------------------------------------------------
     # An open call whose console is still running must not be offered to another console that
