@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -19,7 +20,7 @@ from trafficking_triage.records import RecordsError, RecordStore
 from trafficking_triage.records.postgres import MIGRATIONS as PG_MIGRATIONS
 from trafficking_triage.records.postgres import PostgresStore, describe
 from trafficking_triage.records.recorder import Recorder
-from trafficking_triage.records.store import MIGRATIONS, SCHEMA_VERSION
+from trafficking_triage.records.store import MIGRATIONS, SCHEMA_VERSION, RecordsUnwritable
 from trafficking_triage.session import ConsoleOptions, open_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +207,54 @@ def test_records_read_a_whole_center(
     for action in (["show"], ["export", "--format", "json"], ["replay"], ["review"]):
         assert main(["records", *action, one["id"], "--store", center]) == 0, action
     capsys.readouterr()
+
+
+def test_a_dropped_connection_is_made_again_unseen_and_the_call_held_again(
+    center: str, shipped: LoadedProtocol
+) -> None:
+    """An idle timeout, a restarted proxy: the server ends the console's connection between
+    two answers. The next answer is written on a new connection, with no NOT SAVED, and the
+    call's lock is taken again first, so no other console is offered it."""
+    store = PostgresStore(center)
+    call = start(shipped)
+    said: list[str] = []
+    recorder = Recorder(store, call, on_trouble=said.append)
+    call.answer("Main St")
+    with psycopg.connect(center, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'trafficking-triage'"
+        )
+    call.answer("English")
+    assert said == [] and recorder.saved
+    other = PostgresStore(center)
+    assert other.unfinished() == [] and not other.hold(recorder.call_id)
+    assert len(other.events(recorder.call_id)) == 3
+    other.close()
+    store.close()
+
+
+def test_a_call_begun_again_after_a_lost_reply_keeps_its_id_and_is_written_once(
+    center: str, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = PostgresStore(center)
+    call = start(shipped)
+    call.answer("Main St")
+    real = PostgresStore._run
+    lost = [True]
+
+    def commit_then_lose_the_reply(self: PostgresStore, work: Any) -> Any:
+        done = real(self, work)  # committed on the server
+        if lost and work.__name__ == "write":
+            lost.clear()
+            raise RecordsUnwritable("the center's database cannot be reached", "no reply")
+        return done
+
+    monkeypatch.setattr(PostgresStore, "_run", commit_then_lose_the_reply)
+    with pytest.raises(RecordsError):
+        store.begin(call)  # no reply: the console does not know whether it was written
+    assert len(store.rows()) == 1  # it was
+    call_id = store.begin(call)  # sent again
+    assert [row.id for row in store.rows()] == [call_id]
+    assert len(store.events(call_id)) == 2
+    store.close()

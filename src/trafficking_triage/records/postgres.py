@@ -121,6 +121,9 @@ class PostgresStore(StoreBase):
         self.read_only = read_only
         self._locks: set[str] = set()
         self._next: dict[str, int] = {}
+        """Each held call's next event number."""
+        self._drawn: dict[str, str] = {}
+        """The id given to a call whose first write went unanswered, by its first event."""
         self.db = self._connect()
         self._check_schema(migrate=migrate and not read_only)
 
@@ -133,7 +136,7 @@ class PostgresStore(StoreBase):
             return psycopg.connect(
                 self.url,
                 autocommit=True,
-                connect_timeout=5,
+                connect_timeout=2,  # libpq's least: a dispatcher waits no longer
                 application_name="trafficking-triage",
                 options=options,
             )
@@ -160,10 +163,15 @@ class PostgresStore(StoreBase):
         """Run `work(connection)`; a connection lost on the way is RecordsUnwritable."""
         import psycopg
 
-        try:
-            return work(self._live())
-        except (psycopg.OperationalError, psycopg.InterfaceError):
-            raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached") from None
+        for attempt in (1, 2):
+            try:
+                return work(self._live())
+            except (psycopg.OperationalError, psycopg.InterfaceError):
+                if attempt == 2 or not (self.db.closed or self.db.broken):
+                    break
+                # The connection broke (a restarted server, a dropped network, an idle
+                # timeout): once more on a new one. Every write here may be sent twice.
+        raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached")
 
     def _check_schema(self, *, migrate: bool) -> None:
         import psycopg
@@ -225,49 +233,67 @@ class PostgresStore(StoreBase):
 
     # -- writing ----------------------------------------------------------------------------
     def begin(self, call: Call) -> str:
-        import psycopg
 
         started = call.state.started
         assert started is not None, "a call is recorded from its start"
+        first = call.events[0].model_dump_json()
         for _attempt in range(20):
-            call_id = new_call_id(started.at)
+            # Begun again after a lost reply, a call keeps the id it was given: its row may
+            # be written already, under the lock this console still holds.
+            call_id = self._drawn.get(first) or new_call_id(started.at)
             if not self.hold(call_id):
+                self._drawn.pop(first, None)
                 continue
+            self._drawn[first] = call_id
 
-            def write(db: psycopg.Connection[Any], call_id: str = call_id) -> None:
+            def write(db: psycopg.Connection[Any], call_id: str = call_id) -> bool:
                 with db.transaction():
-                    self._insert_row(db, call_id, started)
+                    if not self._insert_row(db, call_id, started):
+                        (there,) = db.execute(
+                            "SELECT body FROM events WHERE call_id = %s AND seq = 0", (call_id,)
+                        ).fetchone() or (None,)
+                        if there != first:
+                            return False  # another call has this id
                     for seq, event in enumerate(call.events):
                         self._insert_event(db, call_id, seq, event, call)
+                return True
 
             try:
-                self._run(write)
-            except psycopg.errors.UniqueViolation:
-                self.release(call_id)
-                continue  # the same id drawn twice on the same day: draw again
+                mine = self._run(write)
+            except RecordsUnwritable:
+                raise  # the lock is kept (taken again on the next connection), and the id
             except BaseException:
+                self._drawn.pop(first, None)
                 self.release(call_id)
                 raise
+            del self._drawn[first]
+            if not mine:
+                self.release(call_id)
+                continue  # the same id drawn twice on the same day: draw again
             self._next[call_id] = len(call.events)
             return call_id
         raise RecordsError("could not find a free call id")  # pragma: no cover
 
-    def _insert_row(self, db: psycopg.Connection[Any], call_id: str, started: CallStarted) -> None:
-        db.execute(
-            "INSERT INTO calls (id, started_at, console, dispatcher, context, protocol_id,"
-            " protocol_version, protocol_sha256, training) VALUES"
-            " (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            (
-                call_id,
-                started.at,
-                started.console,
-                started.dispatcher,
-                json.dumps(started.context, ensure_ascii=False),
-                started.protocol_id,
-                started.protocol_version,
-                started.protocol_sha256,
-                started.training,
-            ),
+    def _insert_row(self, db: psycopg.Connection[Any], call_id: str, started: CallStarted) -> bool:
+        """Inside a transaction: the call's row; False when a row has that id already."""
+        return (
+            db.execute(
+                "INSERT INTO calls (id, started_at, console, dispatcher, context, protocol_id,"
+                " protocol_version, protocol_sha256, training) VALUES"
+                " (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                (
+                    call_id,
+                    started.at,
+                    started.console,
+                    started.dispatcher,
+                    json.dumps(started.context, ensure_ascii=False),
+                    started.protocol_id,
+                    started.protocol_version,
+                    started.protocol_sha256,
+                    started.training,
+                ),
+            ).rowcount
+            == 1
         )
 
     def _insert_event(
