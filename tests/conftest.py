@@ -47,8 +47,13 @@ def postgres() -> Iterator[Server]:
 
 @pytest.fixture
 def center(postgres: Server, request: pytest.FixtureRequest) -> str:
-    """The address of a new, empty database for one test."""
+    """The address of a new database for one test, its call tables made by its owner (as
+    `store init` does: consoles never make them)."""
     import hashlib
 
+    from trafficking_triage.records.postgres import PostgresStore
+
     digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
-    return postgres.database(f"t{digest}")
+    address = postgres.database(f"t{digest}")
+    PostgresStore(address).close()
+    return address

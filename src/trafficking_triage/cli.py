@@ -596,9 +596,12 @@ def store_command(args: argparse.Namespace) -> int:
         if not is_center(address):
             print("store init: give the center's database with --store", file=sys.stderr)
             return 2
-        store = open_store(address, Path())
-        print(f"{store.where}: call tables ready")
-        store.close()
+        from .records.postgres import PostgresStore
+
+        assert address is not None
+        made = PostgresStore(address)
+        print(f"{made.where}: call tables ready")
+        made.close()
         return 0
     from .records import RecordStore
     from .records.postgres import PostgresStore
@@ -609,12 +612,20 @@ def store_command(args: argparse.Namespace) -> int:
         if not isinstance(target, PostgresStore):
             print("store copy: --to names the center's PostgreSQL database", file=sys.stderr)
             return 2
-        calls = added = 0
+        calls = added = live = 0
         for row in reversed(source.rows(training=False)):  # oldest first; real calls only
-            more = target.copy_call(row, source.events(row.id))
+            if row.status == "open" and not source.hold(row.id):
+                live += 1  # its console is taking it now: the next copy brings it
+                continue
+            try:
+                more = target.copy_call(row, source.events(row.id))
+            finally:
+                source.release(row.id)
             calls += bool(more)
             added += more
         print(f"copied {added} events of {calls} calls from {source.where} to {target.where}")
+        if live:
+            print(f"left {live} calls a running console holds: copy again once it is closed")
     finally:
         source.close()
         target.close()

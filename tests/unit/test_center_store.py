@@ -21,6 +21,7 @@ from trafficking_triage.records.postgres import MIGRATIONS as PG_MIGRATIONS
 from trafficking_triage.records.postgres import PostgresStore, describe
 from trafficking_triage.records.recorder import Recorder
 from trafficking_triage.records.store import MIGRATIONS, SCHEMA_VERSION, RecordsUnwritable
+from trafficking_triage.records.where import open_store
 from trafficking_triage.session import ConsoleOptions, open_session
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -123,23 +124,36 @@ def readme_role_sql() -> str:
     return sql
 
 
-def test_the_readme_role_for_consoles_inserts_and_reads_and_deletes_nothing(
-    center: str, shipped: LoadedProtocol, tmp_path: Path
+def test_the_readme_roles_insert_and_read_and_delete_nothing(
+    center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    owner = PostgresStore(center)  # `store init`, as the database's owner
-    owner.close()
-    with psycopg.connect(center, autocommit=True) as db:
-        db.execute(readme_role_sql().replace("CHANGE-ME", "secret"))  # type: ignore[arg-type]
-    console = re.sub(r"//triage@", "//triage_console@", center)
-    store = PostgresStore(console)
+    with psycopg.connect(center, autocommit=True) as db:  # the administrator, in psql
+        db.execute(readme_role_sql())  # type: ignore[arg-type]
+    console = center.replace("//triage@", "//triage_console@")
+    review = center.replace("//triage@", "//triage_review@")
+    store = open_store(console, tmp_path)  # as a console opens it
     call = start(shipped)
     recorder = Recorder(store, call)
     call.answer("Main St")
     call.close("completed")
     assert store.row(recorder.call_id).status == "completed"
-    for sql in ("DELETE FROM events", "DELETE FROM calls", "UPDATE events SET body = ''"):
-        with psycopg.connect(console) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
-            db.execute(sql)  # type: ignore[arg-type]
+    for role in (console, review):
+        for sql in ("DELETE FROM events", "DELETE FROM calls", "UPDATE events SET body = ''"):
+            with psycopg.connect(role) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+                db.execute(sql)  # type: ignore[arg-type]
+        with psycopg.connect(role) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("CREATE TABLE mine (x int)")
+    with psycopg.connect(review) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute("INSERT INTO calls (id) VALUES ('X')")
+    assert main(["records", "list", "--store", review, "--data-dir", str(tmp_path)]) == 0
+    assert recorder.call_id in capsys.readouterr().out
+    # The console role copies a console's own records in.
+    local = RecordStore(tmp_path / "local")
+    Recorder(local, start(shipped)).call.close("abandoned")
+    local.close()
+    copy = ["store", "copy", "--data-dir", str(tmp_path / "local"), "--to", console]
+    assert main(copy) == 0
+    assert capsys.readouterr().out.startswith("copied 2 events of 1 calls")
     store.close()
     with psycopg.connect(center, autocommit=True) as db:
         db.execute("DROP TABLE events, calls, trafficking_triage_schema")
@@ -171,13 +185,25 @@ def test_store_copy_brings_a_consoles_records_in_once(
     resumed = Call(shipped.protocol, local.events(ids[2]))
     local.hold(ids[2])
     Recorder(local, resumed, ids[2]).call.answer("English")
+    assert main(base) == 0  # its console still holds it: left for the next copy
+    assert capsys.readouterr().out.endswith(
+        "left 1 calls a running console holds: copy again once it is closed\n"
+    )
+    local.release(ids[2])
     assert main(base) == 0
     assert capsys.readouterr().out.startswith("copied 1 events of 1 calls")
+    # A call the center closed (an orphan closed as interrupted there) is never opened again.
+    center_side = PostgresStore(center)
+    assert center_side.hold(ids[2])
+    center_side.close_as(ids[2], "interrupted", None, at=resumed.events[-1].at)
+    center_side.close()
+    assert main(base) == 0
+    assert PostgresStore(center, read_only=True).row(ids[2]).status == "interrupted"
+    capsys.readouterr()
     center_store = PostgresStore(center, read_only=True)
-    for call_id in ids:
-        assert [e.model_dump_json() for e in center_store.events(call_id)] == [
-            e.model_dump_json() for e in local.events(call_id)
-        ]
+    for call_id in ids:  # every event as the console wrote it (the center closed one more)
+        here = [e.model_dump_json() for e in local.events(call_id)]
+        assert [e.model_dump_json() for e in center_store.events(call_id)][: len(here)] == here
     assert center_store.rows(training=None) == center_store.rows()  # no training call came
     center_store.close()
     local.close()
@@ -258,3 +284,34 @@ def test_a_call_begun_again_after_a_lost_reply_keeps_its_id_and_is_written_once(
     assert [row.id for row in store.rows()] == [call_id]
     assert len(store.events(call_id)) == 2
     store.close()
+
+
+def test_a_call_taken_by_another_console_while_the_connection_was_down_is_said(
+    center: str, shipped: LoadedProtocol
+) -> None:
+    """A console holding two calls loses its session; before it reconnects, another console
+    takes one of them as an orphan. Writing to that one is refused and said; the other is
+    held again and written; nothing is written twice or under two consoles."""
+    first = PostgresStore(center)
+    said: list[str] = []
+    a, b = start(shipped), start(shipped, console="c1-second")
+    kept = Recorder(first, a, on_trouble=said.append)
+    lost = Recorder(first, b, on_trouble=said.append)
+    a.answer("Main St")
+    b.answer("Elm St")
+    with psycopg.connect(center, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'trafficking-triage'"
+        )
+    other = PostgresStore(center)
+    assert other.hold(lost.call_id)  # its lock went with the session: an orphan now
+    b.answer("English")  # the first console reconnects: b is another console's now
+    assert said and f"call {lost.call_id} was taken by another console" in said[-1]
+    assert not first.holds(lost.call_id) and first.holds(kept.call_id)
+    a.answer("English")  # a is still this console's
+    assert kept.saved and not other.hold(kept.call_id)
+    assert [e.kind for e in other.events(lost.call_id)].count("question_answered") == 1
+    assert [e.kind for e in other.events(kept.call_id)].count("question_answered") == 2
+    other.close()
+    first.close()

@@ -68,6 +68,17 @@ _MIGRATION_LOCK = 0x7472_6961_6765  # one key: consoles starting together migrat
 _UNREACHABLE = "the center's database cannot be reached"
 
 
+class RecordsRefused(RecordsError):
+    """The center's database refused this role something (a privilege it lacks)."""
+
+
+def _state(error: Exception) -> str:
+    """What the server said went wrong, by its SQLSTATE: never the statement or its values."""
+    code = getattr(error, "sqlstate", None)
+    name = type(error).__name__
+    return f"SQLSTATE {code}, {name}" if code else name
+
+
 def _lock_key(call_id: str) -> int:
     """The advisory lock of a call: 64 bits of its id's SHA-256, as PostgreSQL's bigint."""
     digest = hashlib.sha256(f"trafficking-triage call {call_id}".encode()).digest()
@@ -129,38 +140,71 @@ class PostgresStore(StoreBase):
 
     # -- the connection ---------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection[Any]:
-        import psycopg
+        import os
 
-        options = "-c default_transaction_read_only=on" if self.read_only else ""
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+
+        given = conninfo_to_dict(self.url)
+        settings: dict[str, Any] = {
+            # libpq's least connect timeout, and keepalives: a dropped network is found in
+            # seconds, not when the operating system gives up minutes later.
+            "connect_timeout": 2,
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10000,
+        }
+        settings = {key: value for key, value in settings.items() if key not in given}
+        if self.read_only:  # added to any options the address or PGOPTIONS give
+            options = str(given.get("options") or os.environ.get("PGOPTIONS", ""))
+            settings["options"] = f"{options} -c default_transaction_read_only=on".strip()
         try:
-            return psycopg.connect(
-                self.url,
-                autocommit=True,
-                connect_timeout=2,  # libpq's least: a dispatcher waits no longer
-                application_name="trafficking-triage",
-                options=options,
+            db = psycopg.connect(
+                self.url, autocommit=True, application_name="trafficking-triage", **settings
             )
         except psycopg.OperationalError:
             # libpq's message can quote the address: only the cause is said.
             raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached") from None
+        except psycopg.Error as error:
+            raise RecordsError(f"{self.where} refused the connection ({_state(error)})") from None
+        encoding = db.execute("SHOW server_encoding").fetchone()
+        if encoding is None or str(encoding[0]).upper() not in {"UTF8", "UTF-8"}:
+            db.close()
+            raise RecordsError(
+                f"{self.where} does not keep text as UTF-8 ({encoding[0] if encoding else '?'}):"
+                " a caller's words in any language must be kept as said. Make the database "
+                "with createdb -E UTF8 -T template0."
+            )
+        return db
 
     def _live(self) -> psycopg.Connection[Any]:
         """The connection, made again if the last one broke (a restarted server, a dropped
-        network); the calls this console held are taken again first."""
+        network); the calls this console held are taken again first. A call another console
+        took meanwhile is said; the rest stay held."""
         if not (self.db.closed or self.db.broken):
             return self.db
+        self.db.close()  # a half-open session on the server must not keep our locks
         self.db = self._connect()
-        held, self._locks = self._locks, set()
-        for call_id in held:
-            if not self.hold(call_id):
-                raise RecordsError(
-                    f"call {call_id} was taken by another console while the connection was "
-                    "down; this console's copy of it is kept (ctrl+s saves it to a file)"
-                )
+        lost = []
+        for call_id in sorted(self._locks):
+            (taken,) = self.db.execute(
+                "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
+            ).fetchone() or (False,)
+            if not taken:
+                lost.append(call_id)
+        self._locks.difference_update(lost)
+        if lost:
+            raise RecordsError(
+                f"call {', '.join(lost)} was taken by another console while the connection was "
+                "down; this console's copy is kept (ctrl+s saves it to a file)"
+            )
         return self.db
 
     def _run(self, work: Any) -> Any:
-        """Run `work(connection)`; a connection lost on the way is RecordsUnwritable."""
+        """Run `work(connection)`. A connection lost on the way (or a write the server
+        refuses) is RecordsUnwritable: the console goes on, NOT SAVED, and tries again."""
         import psycopg
 
         for attempt in (1, 2):
@@ -171,10 +215,14 @@ class PostgresStore(StoreBase):
                     break
                 # The connection broke (a restarted server, a dropped network, an idle
                 # timeout): once more on a new one. Every write here may be sent twice.
+            except psycopg.errors.InsufficientPrivilege as error:
+                raise RecordsRefused(f"{self.where} refused: {_state(error)}") from None
+            except psycopg.Error as error:  # a read-only standby after a failover, say
+                cause = f"the center's database refused the write ({_state(error)})"
+                raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
         raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached")
 
     def _check_schema(self, *, migrate: bool) -> None:
-        import psycopg
 
         def version(db: psycopg.Connection[Any]) -> int:
             found = db.execute("SELECT to_regclass(%s)", (_VERSION_TABLE,)).fetchone()
@@ -219,7 +267,7 @@ class PostgresStore(StoreBase):
             )
         try:
             self._run(bring_up)
-        except psycopg.errors.InsufficientPrivilege:
+        except RecordsRefused:
             raise RecordsError(
                 f"{self.where} has no call records of schema {SCHEMA_VERSION} yet, and this "
                 "role may not make them: the database's owner runs `trafficking-triage store "
@@ -240,9 +288,14 @@ class PostgresStore(StoreBase):
         for _attempt in range(20):
             # Begun again after a lost reply, a call keeps the id it was given: its row may
             # be written already, under the lock this console still holds.
-            call_id = self._drawn.get(first) or new_call_id(started.at)
+            drawn = self._drawn.get(first)
+            call_id = drawn or new_call_id(started.at)
             if not self.hold(call_id):
-                self._drawn.pop(first, None)
+                if drawn is not None:  # its row may be written: never drawn again under another
+                    raise RecordsError(
+                        f"call {call_id} was taken by another console while the connection "
+                        "was down; this console's copy is kept (ctrl+s saves it to a file)"
+                    )
                 continue
             self._drawn[first] = call_id
 
@@ -330,6 +383,11 @@ class PostgresStore(StoreBase):
             db.execute("UPDATE calls SET route = %s WHERE id = %s", (route, call_id))
 
     def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
+        if call_id not in self._locks:
+            raise RecordsError(
+                f"this console no longer holds call {call_id}: another console took it; "
+                "this console's copy is kept (ctrl+s saves it to a file)"
+            )
 
         def write(db: psycopg.Connection[Any]) -> None:
             if call_id not in self._next:
@@ -352,29 +410,33 @@ class PostgresStore(StoreBase):
 
         def write(db: psycopg.Connection[Any]) -> int:
             with db.transaction():
-                there = db.execute("SELECT 1 FROM calls WHERE id = %s", (row.id,)).fetchone()
-                if there is None:
-                    db.execute(
-                        "INSERT INTO calls (id, started_at, console, dispatcher, context,"
-                        " protocol_id, protocol_version, protocol_sha256, training) VALUES"
-                        " (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                        (
-                            row.id,
-                            row.started_at,
-                            row.console,
-                            row.dispatcher,
-                            json.dumps(row.context, ensure_ascii=False),
-                            row.protocol_id,
-                            row.protocol_version,
-                            row.protocol_sha256,
-                            row.training,
-                        ),
-                    )
+                db.execute(
+                    "INSERT INTO calls (id, started_at, console, dispatcher, context,"
+                    " protocol_id, protocol_version, protocol_sha256, training) VALUES"
+                    " (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                    (
+                        row.id,
+                        row.started_at,
+                        row.console,
+                        row.dispatcher,
+                        json.dumps(row.context, ensure_ascii=False),
+                        row.protocol_id,
+                        row.protocol_version,
+                        row.protocol_sha256,
+                        row.training,
+                    ),
+                )
+                there = db.execute(
+                    "SELECT started_at, protocol_sha256 FROM calls WHERE id = %s", (row.id,)
+                ).fetchone()
+                if there != (row.started_at, row.protocol_sha256):
+                    raise RecordsError(f"call {row.id} in the center is another call: not copied")
                 have = self._count(db, row.id)
                 for seq, event in enumerate(events):
                     self._insert_event(db, row.id, seq, event, None)
-                db.execute(
-                    "UPDATE calls SET status = %s, ended_at = %s, route = %s WHERE id = %s",
+                db.execute(  # a call closed in the center is never opened again
+                    "UPDATE calls SET status = %s, ended_at = %s, route = %s"
+                    " WHERE id = %s AND status = 'open'",
                     (row.status, row.ended_at, row.route, row.id),
                 )
                 return max(0, len(events) - have)

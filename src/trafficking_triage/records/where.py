@@ -42,7 +42,8 @@ def open_store(address: str | None, data_dir: Path, *, read_only: bool = False) 
     if address.startswith(("postgresql://", "postgres://")) or "=" in address:
         from .postgres import PostgresStore
 
-        return PostgresStore(address, read_only=read_only)
+        # Consoles never make or change a center's tables: its owner does (`store init`).
+        return PostgresStore(address, read_only=read_only, migrate=False)
     raise RecordsError(
         "the store's address is neither sqlite:///DIR nor postgresql://... (nor a libpq "
         "keyword string such as service=center)"
