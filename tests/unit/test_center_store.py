@@ -315,3 +315,39 @@ def test_a_call_taken_by_another_console_while_the_connection_was_down_is_said(
     assert [e.kind for e in other.events(kept.call_id)].count("question_answered") == 2
     other.close()
     first.close()
+
+
+def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
+    postgres: Server, center: str, tmp_path: Path
+) -> None:
+    """The database is out of reach before a call is even begun in it; the dispatcher takes
+    that call to its end and starts the next. Quitting then would lose them, so it asks; once
+    the server answers, both calls are written whole."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    postgres.stop()
+    try:
+        first = session.start()
+        session.answer("Main St")
+        session.escalate()
+        assert session.close() is None
+        second = session.start()
+        session.answer("Elm St")
+        assert session.records_trouble == "the center's database cannot be reached"
+        assert session.unsaved_events() == len(first.events) + len(second.events)
+        question = session.quit_question()
+        assert question is not None and "not saved" in question[0]
+    finally:
+        postgres.start()
+    session.answer("English")
+    assert session.records_trouble is None and session.unsaved_events() == 0
+    stored = PostgresStore(center, read_only=True)
+    rows = {row.status: row for row in stored.rows()}
+    assert set(rows) == {"completed", "open"}
+    for call, status in ((first, "completed"), (second, "open")):
+        assert [e.model_dump_json() for e in stored.events(rows[status].id)] == [
+            e.model_dump_json() for e in call.events
+        ]
+    stored.close()
+    session.shut()
