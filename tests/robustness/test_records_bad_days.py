@@ -453,7 +453,5 @@ def test_a_call_that_could_not_be_begun_is_written_after_the_console_moved_on(
     rows = RecordStore(tmp_path).rows()
     assert sorted(row.status for row in rows) == ["completed", "open"]
     [done] = [row for row in rows if row.status == "completed"]
-    assert [e.kind for e in RecordStore(tmp_path).events(done.id)] == [
-        e.kind for e in first.events
-    ]
+    assert [e.kind for e in RecordStore(tmp_path).events(done.id)] == [e.kind for e in first.events]
     session.shut()
