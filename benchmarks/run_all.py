@@ -26,6 +26,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import bench_center  # noqa: E402
 import bench_console  # noqa: E402
 import bench_load  # noqa: E402
 import bench_records  # noqa: E402
@@ -139,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         base = statistics.median(bench_records.bare(Path(folder), 300)) * 1000
         mine = statistics.median(bench_records.ours(Path(folder), 300)) * 1000
     row("commit one event", mine, base, "bare sqlite3 insert+commit", "1.5x")
+    # The center's store: each event is an insert and the call row's route, as above.
+    base, mine = bench_center.medians(300)
+    row("commit one event (PostgreSQL)", mine, base, "bare psycopg insert+commit", "2x")
 
     python = [sys.executable]
     empty = process_ms([*python, "-c", "pass"], runs * 2)

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from tests.postgres_server import WITHOUT, Server
 from trafficking_triage.protocol import LoadedProtocol, load_protocol
 
 DATA = Path(__file__).parent / "data"
@@ -29,3 +31,29 @@ def pytest_configure(config: pytest.Config) -> None:
     # every machine, and a time shown in UTC by mistake differs from the right one.
     os.environ["TZ"] = "CST6CDT,M3.2.0,M11.1.0"
     time.tzset()
+
+
+@pytest.fixture(scope="session")
+def postgres() -> Iterator[Server]:
+    """The throwaway PostgreSQL server (see tests/postgres_server.py)."""
+    if os.environ.get(WITHOUT):
+        pytest.skip(f"{WITHOUT} is set: the center store's tests do not run")
+    server = Server()
+    try:
+        yield server
+    finally:
+        server.remove()
+
+
+@pytest.fixture
+def center(postgres: Server, request: pytest.FixtureRequest) -> str:
+    """The address of a new database for one test, its call tables made by its owner (as
+    `store init` does: consoles never make them)."""
+    import hashlib
+
+    from trafficking_triage.records.postgres import PostgresStore
+
+    digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    address = postgres.database(f"t{digest}")
+    PostgresStore(address).close()
+    return address

@@ -51,6 +51,13 @@ SHARED: dict[str, dict[str, Any]] = {
         "help": "agency settings file (default: $TRAFFICKING_TRIAGE_AGENCY, else agency.yaml "
         "in the platform's config directory)",
     },
+    "--store": {
+        "metavar": "ADDRESS",
+        "help": "where call records are kept: sqlite:///DIR, or a center's database "
+        "postgresql://HOST/DB (credentials in PGPASSFILE or a service file, never here) "
+        "(default: $TRAFFICKING_TRIAGE_STORE, else the agency settings' store, else the data "
+        "directory)",
+    },
     "--lang": {
         "metavar": "DISPLAY",
         "help": "the display the questions start in: a language of the protocol (en, es), or "
@@ -252,6 +259,30 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     )
     completion.add_argument("shell", choices=["bash", "zsh", "tcsh"], help="the shell")
 
+    center = command("store", help="a center's record store on PostgreSQL")
+    actions = center.add_subparsers(dest="action", metavar="ACTION", required=True)
+    actions.add_parser(
+        "init",
+        parents=[_shared("--store")],
+        help="make or bring up to date the call tables (run once by the database's owner)",
+        description=(
+            "Make the call tables in the store (--store or $TRAFFICKING_TRIAGE_STORE), or "
+            "bring them up to this program's schema. Consoles connect as a role that may only "
+            "insert and read: the database's owner runs this once, and after each upgrade."
+        ),
+    )
+    copy = actions.add_parser(
+        "copy",
+        parents=[_shared("--data-dir")],
+        help="copy a console's own records into the center's store (again adds nothing)",
+        description=(
+            "Copy every call of a data directory's embedded store into the center's store: "
+            "a call not there yet, whole; a call there, the events it lacks, each checked "
+            "against what is there at its number. Running it twice adds nothing."
+        ),
+    )
+    copy.add_argument("--to", required=True, metavar="ADDRESS", help="the center's store")
+
     agency = command("agency", help="the agency settings file")
     actions = agency.add_subparsers(dest="action", metavar="ACTION", required=True)
     init = actions.add_parser(
@@ -282,7 +313,9 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
     actions = records.add_subparsers(dest="action", metavar="ACTION", required=True)
 
     def action(name: str, *shared: str, **options: Any) -> argparse.ArgumentParser:
-        return actions.add_parser(name, parents=[_shared("--data-dir", *shared)], **options)
+        return actions.add_parser(
+            name, parents=[_shared("--data-dir", "--store", *shared)], **options
+        )
 
     listing = action("list", help="calls, newest first: id, start, route, status")
     listing.add_argument(
@@ -298,6 +331,8 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         help="calls started on or before this day (local time, as listed)",
     )
     listing.add_argument("--route", help="calls that reached this outcome (its id)")
+    listing.add_argument("--console", help="calls taken at this console (its name)")
+    listing.add_argument("--dispatcher", help="calls taken by this dispatcher")
     listing.add_argument(
         "--status", choices=["open", "completed", "abandoned", "interrupted"], help="by status"
     )
@@ -361,6 +396,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return validate(args.file or args.protocol, args.agency, args.scenarios)
         if args.command == "serve":
             return serve(args)
+        if args.command == "store":
+            return store_command(args)
         if args.command == "protocol":
             return export_protocol(args.dir)
         if args.command == "completion":
@@ -549,6 +586,52 @@ def agency_init(path: Path | None, force: bool) -> int:
     return 0
 
 
+def store_command(args: argparse.Namespace) -> int:
+    """`store init` and `store copy`."""
+    from .paths import default_data_dir
+    from .records.where import is_center, open_store, store_address
+
+    if args.action == "init":
+        address = store_address(args.store)
+        if not is_center(address):
+            print("store init: give the center's database with --store", file=sys.stderr)
+            return 2
+        from .records.postgres import PostgresStore
+
+        assert address is not None
+        made = PostgresStore(address)
+        print(f"{made.where}: call tables ready")
+        made.close()
+        return 0
+    from .records import RecordStore
+    from .records.postgres import PostgresStore
+
+    source = RecordStore(args.data_dir or default_data_dir(), read_only=True)
+    target = open_store(args.to, Path())
+    try:
+        if not isinstance(target, PostgresStore):
+            print("store copy: --to names the center's PostgreSQL database", file=sys.stderr)
+            return 2
+        calls = added = live = 0
+        for row in reversed(source.rows(training=False)):  # oldest first; real calls only
+            if row.status == "open" and not source.hold(row.id):
+                live += 1  # its console is taking it now: the next copy brings it
+                continue
+            try:
+                more = target.copy_call(row, source.events(row.id))
+            finally:
+                source.release(row.id)
+            calls += bool(more)
+            added += more
+        print(f"copied {added} events of {calls} calls from {source.where} to {target.where}")
+        if live:
+            print(f"left {live} calls a running console holds: copy again once it is closed")
+    finally:
+        source.close()
+        target.close()
+    return 0
+
+
 def export_protocol(target: Path) -> int:
     """Copy the shipped protocol and scenarios into `target`, replacing nothing."""
     from .paths import default_protocol_path
@@ -698,6 +781,7 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
         protocol=args.protocol,
         agency=_settings_file(args),
         data_dir=data_dir,
+        store=args.store,
         lang=args.lang,
         console=cad.get("console"),
         dispatcher=cad.get("dispatcher"),

@@ -14,8 +14,10 @@ from .engine import Call, CallError
 from .engine.events import CallStarted, Event, RouteReached, WentBack
 from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
-from .records import CallRow, RecordStore, default_data_dir
+from .records import CallRow, default_data_dir
+from .records.base import StoreBase
 from .records.export import as_json, markdown, narrative, row_fields, safe, safe_json, timeline
+from .records.where import open_store, store_address
 
 
 def run_records(args: argparse.Namespace) -> int:
@@ -28,7 +30,8 @@ def run_records(args: argparse.Namespace) -> int:
     if args.action == "list" and args.training and not folder.exists() and base.is_dir():
         print("no training calls recorded")  # none taken here yet: no store of their own
         return 0
-    store = RecordStore(folder, read_only=True)
+    address = None if args.training else store_address(args.store, _settings_store())
+    store = open_store(address, folder, read_only=True)
     try:
         if args.action == "list":
             rows = [
@@ -37,6 +40,8 @@ def run_records(args: argparse.Namespace) -> int:
                 if (args.since is None or local_day(row.started_at) >= args.since)
                 and (args.until is None or local_day(row.started_at) <= args.until)
                 and (args.route is None or row.route == args.route)
+                and (args.console is None or row.console == args.console)
+                and (args.dispatcher is None or row.dispatcher == args.dispatcher)
             ]
             if args.json:
                 return list_json(store, rows, args.training)
@@ -50,13 +55,25 @@ def run_records(args: argparse.Namespace) -> int:
         return replay(store, args.id, args.protocol)
     except sqlite3.DatabaseError as error:
         # The quick check as the store opened found nothing; a page read now did.
-        print(f"records: the call records in {store.path} are damaged ({error})", file=sys.stderr)
+        print(f"records: the call records in {store.where} are damaged ({error})", file=sys.stderr)
         return 1
     finally:
         store.close()
 
 
-def list_json(store: RecordStore, rows: list[CallRow], training: bool) -> int:
+def _settings_store() -> str | None:
+    """The store the agency settings name, read from the file the console reads."""
+    from .paths import default_settings_path
+
+    path = default_settings_path()
+    if not path.is_file():
+        return None
+    from .settings.loader import load_settings
+
+    return load_settings(path).settings.store
+
+
+def list_json(store: StoreBase, rows: list[CallRow], training: bool) -> int:
 
     scored = _scorer(store) if training and rows else None
     found = []
@@ -69,7 +86,7 @@ def list_json(store: RecordStore, rows: list[CallRow], training: bool) -> int:
     return 0
 
 
-def list_calls(store: RecordStore, rows: list[CallRow], training: bool) -> int:
+def list_calls(store: StoreBase, rows: list[CallRow], training: bool) -> int:
     if not rows:
         if store.rows(training=training):
             print("no calls match")
@@ -78,17 +95,21 @@ def list_calls(store: RecordStore, rows: list[CallRow], training: bool) -> int:
         return 0
     scored = _scorer(store) if training else None
     heading = f"{'ID':<12} {'STARTED':<27} {'ROUTE':<10} {'STATUS':<11}"
-    print(heading + (" SCENARIO                  SCORE" if scored else "").rstrip())
+    # A center's list says where each call was taken; a training list, what it played.
+    more = " SCENARIO                  SCORE" if scored else " CONSOLE    DISPATCHER"
+    print((heading + more).rstrip())
     for row in rows:
         line = f"{row.id:<12} {stamp(row.started_at)}  {row.route or '-':<10} {row.status:<11}"
         if scored is not None:
             scenario, score = scored(row)
             line += f" {scenario:<25} {score}"
+        else:
+            line += f" {safe(row.console or '-'):<10} {safe(row.dispatcher or '-')}"
         print(line.rstrip())
     return 0
 
 
-def _scorer(store: RecordStore) -> Callable[[CallRow], tuple[str, str]]:
+def _scorer(store: StoreBase) -> Callable[[CallRow], tuple[str, str]]:
     """For a training call: its scenario and its debrief's score (the shipped protocol and
     the scenarios beside it; "-" where the call was taken with another protocol, is still
     open, or its scenario is not there)."""
@@ -142,14 +163,14 @@ class Record(NamedTuple):
     anomaly: str | None
 
 
-def _record(store: RecordStore, call_id: str, protocol_path: Path | None) -> Record:
+def _record(store: StoreBase, call_id: str, protocol_path: Path | None) -> Record:
     """The record and its call, rebuilt with the protocol it was taken with."""
     row = store.row(call_id)
     loaded = _matching_protocol(row, protocol_path)
     return Record(row, *Call.as_far_as_it_goes(loaded.protocol, store.events(row.id)))
 
 
-def show(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
+def show(store: StoreBase, call_id: str, protocol_path: Path | None) -> int:
     try:
         record = _record(store, call_id, protocol_path)
     except ValueError as error:
@@ -164,7 +185,7 @@ def show(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
     return 0
 
 
-def review_call(store: RecordStore, call_id: str, form: str, protocol_path: Path | None) -> int:
+def review_call(store: StoreBase, call_id: str, form: str, protocol_path: Path | None) -> int:
     """The QA review of one call, scored as the debrief scores (a training call with its
     scenario, from the scenarios beside the protocol it was taken with)."""
     from .protocol.problems import FileProblems
@@ -204,7 +225,7 @@ def review_call(store: RecordStore, call_id: str, form: str, protocol_path: Path
 
 
 def export(
-    store: RecordStore,
+    store: StoreBase,
     call_id: str,
     form: str,
     output: Path | None,
@@ -240,7 +261,7 @@ def export(
     return 0
 
 
-def replay(store: RecordStore, call_id: str, protocol_path: Path | None) -> int:
+def replay(store: StoreBase, call_id: str, protocol_path: Path | None) -> int:
     row = store.row(call_id)
     events = store.events(row.id)
     try:

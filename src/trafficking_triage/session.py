@@ -21,9 +21,11 @@ from typing import TYPE_CHECKING, Literal, NamedTuple
 from .engine.view import utc_now
 from .files import write_private
 from .protocol.texts import display_modes, local
-from .records import CallRow, RecordsError, RecordStore
+from .records import CallRow, RecordsError
+from .records.base import StoreBase
 from .records.recorder import Recorder
 from .records.store import RecordsUnwritable, cause_of
+from .records.where import open_store, store_address
 
 if TYPE_CHECKING:
     from .engine import Call
@@ -94,6 +96,9 @@ class ConsoleOptions:
     """The agency settings file; None: no settings (every agency contact NOT CONFIGURED)."""
     data_dir: Path | None = None
     """Where call records are kept; None: nothing is recorded (previews, tests)."""
+    store: str | None = None
+    """The records' address (`postgresql://...` for a center's database); None: the data
+    directory's own store. Training calls always stay in the data directory."""
     lang: str | None = None
     console: str | None = None
     dispatcher: str | None = None
@@ -134,15 +139,17 @@ def open_session(options: ConsoleOptions) -> CallSession:
         from .training.rubric import load_rubric
 
         rubric = load_rubric(_scenario_folder(options, loaded))
-    store: RecordStore | None = None
+    store: StoreBase | None = None
     unwritable: RecordsUnwritable | None = None
     data_dir = None
+    center = settings.settings.store if settings is not None else None
+    address = None if options.training else store_address(options.store, center)
     if options.data_dir is not None:
         from .paths import records_dir
 
         data_dir = records_dir(options.data_dir, options.training)
         try:
-            store = RecordStore(data_dir)
+            store = open_store(address, data_dir)
         except RecordsUnwritable as error:
             unwritable = error  # the console opens all the same: calls go on, unsaved
     session = CallSession(
@@ -159,6 +166,7 @@ def open_session(options: ConsoleOptions) -> CallSession:
         rubric=rubric,
         presenter=options.presenter,
         data_dir=data_dir,
+        store_address=address,
         resume=options.resume,
     )
     if unwritable is not None:
@@ -200,7 +208,7 @@ class CallSession:
         loaded: LoadedProtocol,
         *,
         settings: LoadedSettings | None = None,
-        store: RecordStore | None = None,
+        store: StoreBase | None = None,
         clock: Callable[[], datetime] = utc_now,
         console: str | None = None,
         dispatcher: str | None = None,
@@ -212,9 +220,11 @@ class CallSession:
         resume: bool = True,
         presenter: bool = False,
         data_dir: Path | None = None,
+        store_address: str | None = None,
     ) -> None:
-        """`data_dir`: where the records are kept, to open them later should they not be
-        writable as the console opens (`store` is then None and `records_trouble` says why)."""
+        """`data_dir`: where the records are kept (or, with `store_address`, the console's own
+        files), to open them later should they not be writable as the console opens (`store`
+        is then None and `records_trouble` says why)."""
         from .settings.resolve import missing_settings, resolve_contacts
 
         agency = settings.settings if settings is not None else None
@@ -226,7 +236,8 @@ class CallSession:
         self.missing_settings = missing_settings(loaded.protocol, agency)
         """Short names of the agency contacts not set yet (warned of on the call screen)."""
         self.store = store
-        self.data_dir = data_dir if data_dir is not None else (store.directory if store else None)
+        self.data_dir = data_dir if data_dir is not None else getattr(store, "directory", None)
+        self.store_address = store_address
         self.clock = clock
         self.console = console
         self.dispatcher = dispatcher
@@ -246,8 +257,13 @@ class CallSession:
         self.call: Call | None = None
         self.kept = False
         """The call under way keeps a record: something was said or done on it."""
+        self.begun = False
+        """The call under way is in the records (begun there, or resumed from them)."""
         self.recorder: Recorder | None = None
         self.unsaved: list[Recorder] = []
+        self.unbegun: list[Call] = []
+        """Closed calls that could not be begun in the records at all: begun, in full, after
+        every action until they are."""
         """Closed calls whose last events could not be written yet: tried again after every
         action."""
         self.records_trouble: str | None = None
@@ -308,7 +324,7 @@ class CallSession:
             scenario=self.scenario.id if self.scenario is not None else None,
         )
         self.call = call
-        self.kept = False
+        self.kept = self.begun = False
         call.listeners.append(self._keep_from_first_word)
         if self.scenario is not None and self.scenario.yes_no_from_start:
             call.switch_yes_no(True)  # text-to-911 or TTY: recorded like the dispatcher's key
@@ -331,11 +347,17 @@ class CallSession:
         """Record the call from now on: a new one from its first event, a resumed one (its
         lock taken already) from its next. Records that cannot be written now are tried
         again after every action (`_retry`)."""
+        self.recorder = self._recorder_for(call, call_id)
+        self.begun = self.recorder is not None
+
+    def _recorder_for(self, call: Call, call_id: str | None = None) -> Recorder | None:
+        """A recorder writing `call` from now on, or None (the trouble said) when the records
+        cannot be written now."""
         if self.store is None and not self._open_store():
-            return
+            return None
         assert self.store is not None
         try:
-            self.recorder = Recorder(
+            return Recorder(
                 self.store,
                 call,
                 call_id,
@@ -344,13 +366,14 @@ class CallSession:
             )
         except (OSError, sqlite3.Error, RecordsError) as error:
             self._trouble(cause_of(error))
+            return None
 
     def _open_store(self) -> bool:
         """Open the records the console could not open as it started (a full disk, say)."""
         if self.data_dir is None:
             return False
         try:
-            self.store = RecordStore(self.data_dir)
+            self.store = open_store(self.store_address, self.data_dir)
         except RecordsUnwritable as error:
             self._trouble(error.cause)
             return False
@@ -368,9 +391,23 @@ class CallSession:
             if recorder.saved:
                 recorder.finish()
                 self.unsaved.remove(recorder)
+        for earlier in list(self.unbegun):  # calls the console had to move on from
+            begun = self._recorder_for(earlier)
+            if begun is None:
+                break
+            self.unbegun.remove(earlier)
+            if begun.saved:
+                begun.finish()
+            else:
+                self.unsaved.append(begun)
         if self.recorder is None and self.data_dir is not None and self.kept:
             self._attach(call)
-        saved = self.recorder is not None and self.recorder.saved and not self.unsaved
+        saved = (
+            self.recorder is not None
+            and self.recorder.saved
+            and not self.unsaved
+            and not self.unbegun
+        )
         if saved and self.records_trouble is not None:
             self._recovered()
 
@@ -396,8 +433,12 @@ class CallSession:
         never one."""
         if self.store is None or not self.offers_unfinished:
             return None
-        rows = self.store.unfinished(training=self.training)
-        return self._replayed(rows[0]) if rows else None
+        try:
+            rows = self.store.unfinished(training=self.training)
+            return self._replayed(rows[0]) if rows else None
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            self._trouble(cause_of(error))  # said on screen; a new call starts all the same
+            return None
 
     def _replayed(self, row: CallRow) -> Unfinished:
         from .engine import Call, CallError
@@ -475,7 +516,11 @@ class CallSession:
         assert store is not None
         if resumable and found.not_resumable is not None:
             return Refusal(f"This call cannot be resumed here: {found.not_resumable}.")
-        if not store.hold(found.row.id):
+        try:
+            held = store.hold(found.row.id)
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            return Refusal(f"The records cannot be reached: {cause_of(error)}.")
+        if not held:
             return Refusal("Another console has just taken that call.", title="Unfinished call")
         try:
             if store.row(found.row.id).status != "open":
@@ -490,6 +535,9 @@ class CallSession:
                 store.release(found.row.id)
                 return Refusal("This call cannot be resumed here: its events do not replay.")
             return None
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            store.release(found.row.id)
+            return Refusal(f"The records cannot be reached: {cause_of(error)}.")
 
     def close(self) -> Refusal | None:
         """Close the call as completed (its open steps are recorded with it)."""
@@ -502,13 +550,26 @@ class CallSession:
 
     def finish(self) -> None:
         """Let go of the call's lock (its console is done with it). A call with events not
-        yet written keeps its lock and is written as soon as the records can be."""
+        yet written keeps its lock and is written as soon as the records can be; so is one
+        that could not even be begun in the records (it waits in `unbegun`)."""
         if self.recorder is not None:
             if self.recorder.saved:
                 self.recorder.finish()
             else:
                 self.unsaved.append(self.recorder)
             self.recorder = None
+        elif self._begins_later(self.call) and self.call not in self.unbegun:
+            assert self.call is not None
+            self.unbegun.append(self.call)
+
+    def _begins_later(self, call: Call | None) -> bool:
+        """`call` is kept but has no record yet: the records could not be written as it
+        began (a full disk, the center's database out of reach)."""
+        return call is not None and self.kept and not self.begun and self.recording_wanted
+
+    @property
+    def recording_wanted(self) -> bool:
+        return self.data_dir is not None
 
     def quit_question(self) -> tuple[str, str] | None:
         """What to ask before the console quits, or None when nothing would be lost."""
@@ -525,7 +586,13 @@ class CallSession:
     def unsaved_events(self) -> int:
         """Events of this console's calls not yet in the records (the disk is full, say)."""
         recorders = [*self.unsaved, *([self.recorder] if self.recorder else [])]
-        return sum(len(recorder.pending) for recorder in recorders)
+        unbegun = [*self.unbegun]
+        if self._begins_later(self.call) and self.call not in unbegun:
+            assert self.call is not None
+            unbegun.append(self.call)
+        return sum(len(recorder.pending) for recorder in recorders) + sum(
+            len(call.events) for call in unbegun
+        )
 
     def shut(self) -> None:
         self.finish()
@@ -622,7 +689,7 @@ class CallSession:
         except CallError as refusal:
             self.on_change()
             return Refusal(str(refusal))
-        if self.records_trouble is not None or self.unsaved:
+        if self.records_trouble is not None or self.unsaved or self.unbegun:
             self._retry(call)
         if call.state.closed is not None:
             self.finish()
@@ -686,10 +753,15 @@ class CallSession:
         from .records.export import narrative
 
         call, recorder, store = self.call, self.recorder, self.store
-        if call is None or recorder is None or store is None:
+        if call is None or recorder is None or store is None or self.data_dir is None:
             return Refusal("This call is not being recorded: nothing to copy.", title="Narrative")
-        text = narrative(store.row(recorder.call_id), call)
-        folder = store.directory / "exports"
+        try:
+            row = store.row(recorder.call_id)
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            why = f"Could not read the call's record: {cause_of(error)}."
+            return Refusal(why, title="Narrative")
+        text = narrative(row, call)
+        folder = self.data_dir / "exports"
         path = folder / f"{recorder.call_id}.txt"
         try:
             folder.mkdir(mode=0o700, exist_ok=True)

@@ -428,3 +428,30 @@ def test_a_killed_training_call_is_never_offered_at_a_dispatchers_console(
     training.answer("Motel")
     training.recorder.finish()  # type: ignore[union-attr]
     assert open_session(ConsoleOptions(data_dir=tmp_path)).unfinished() is None
+
+
+def test_a_call_that_could_not_be_begun_is_written_after_the_console_moved_on(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session = open_session(ConsoleOptions(data_dir=tmp_path))
+    assert session.store is not None
+    real_begin = session.store.begin
+
+    def full(call: Call) -> str:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(session.store, "begin", full)
+    first = session.start()
+    session.answer("Motel")
+    assert session.close() is None
+    session.start()  # the next call: the first must not be dropped
+    session.answer("Elm")
+    assert session.unsaved_events() == len(first.events) + 2
+    monkeypatch.setattr(session.store, "begin", real_begin)
+    session.answer("English")
+    assert session.unsaved_events() == 0 and session.records_trouble is None
+    rows = RecordStore(tmp_path).rows()
+    assert sorted(row.status for row in rows) == ["completed", "open"]
+    [done] = [row for row in rows if row.status == "completed"]
+    assert [e.kind for e in RecordStore(tmp_path).events(done.id)] == [e.kind for e in first.events]
+    session.shut()

@@ -395,7 +395,7 @@ def test_bash_completion_completes_commands_actions_and_options(
 
     assert complete("trafficking-triage", "rec") == ["records"]
     assert complete("trafficking-triage", "records", "re") == ["replay", "review"]
-    assert complete("trafficking-triage", "records", "list", "--st") == ["--status"]
+    assert complete("trafficking-triage", "records", "list", "--sta") == ["--status"]
     assert complete("trafficking-triage", "protocol", "") == ["export"]
     for shell, said in (
         ("zsh", "#compdef trafficking-triage"),

@@ -1,4 +1,5 @@
-"""Call records: every event of a call written to SQLite as it happens. No Textual."""
+"""Call records: every event of a call written as it happens, to the data directory's SQLite
+store or a center's PostgreSQL database. No Textual."""
 
 from ..paths import default_data_dir
 from .store import CallRow, RecordsError, RecordStore

@@ -15,13 +15,13 @@ from .store import RecordsError, cause_of
 if TYPE_CHECKING:
     from ..engine import Call
     from ..engine.events import Event
-    from .store import RecordStore
+    from .base import StoreBase
 
 
 class Recorder:
     def __init__(
         self,
-        store: RecordStore,
+        store: StoreBase,
         call: Call,
         call_id: str | None = None,
         on_trouble: Callable[[str], None] = lambda _: None,
@@ -52,7 +52,7 @@ class Recorder:
             while self.pending:
                 self.store.append(self.call_id, self.pending[0], self.call)
                 self.pending.pop(0)
-        except (sqlite3.Error, OSError) as error:
+        except (sqlite3.Error, OSError, RecordsError) as error:
             # The cause (disk full, no permission) is safe to show; the event never is.
             self.troubled = True
             self.on_trouble(cause_of(error))

@@ -1,5 +1,7 @@
-"""The record store: one SQLite database in a private directory, every event committed as it
-happens, so a call survives a killed process, a closed terminal or a power cut.
+"""The embedded record store (the default): one SQLite database in a private directory, every
+event committed as it happens, so a call survives a killed process, a closed terminal or a
+power cut. A center's consoles may share a PostgreSQL store instead (postgres.py); both keep
+the interface of base.py.
 
 The console's session writes each call through a `Recorder` (records/recorder.py), which
 appends every event here as it happens; the `records` commands read. Nothing here prints or
@@ -23,10 +25,11 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from ..files import private_directory
 from ..paths import DATA_ENV
+from .base import COLUMNS, StoreBase, call_row, rows_query
 
 if TYPE_CHECKING:
     from ..engine import Call
-    from ..engine.events import CallStarted, CloseReason, Event
+    from ..engine.events import CallStarted, Event
 
 SCHEMA_VERSION = 1
 DB_NAME = "calls.sqlite3"
@@ -151,6 +154,10 @@ def cause_of(error: BaseException) -> str:
         return "writing there is not permitted"
     if number == errno.EDQUOT or "quota" in text:
         return "the disk quota is used up"
+    if isinstance(error, RecordsUnwritable):
+        return error.cause
+    if isinstance(error, RecordsError):
+        return str(error)  # written for people, and never with what a caller said
     if "locked" in text:
         return "another program has held the records file locked for ten seconds"
     return f"the records file cannot be written ({type(error).__name__})"
@@ -163,7 +170,9 @@ def new_call_id(now: datetime) -> str:
     return f"{now.astimezone():%y%m%d}-{suffix}"  # the local day, as every time is shown
 
 
-class RecordStore:
+class RecordStore(StoreBase):
+    """The embedded store: one SQLite file in a console's private data directory."""
+
     def __init__(self, directory: Path, *, read_only: bool = False) -> None:
         """Open (or, to write, create) the records in `directory`. `read_only` for the
         commands that only read: nothing is created or changed, and a read-only disk is fine.
@@ -171,6 +180,7 @@ class RecordStore:
         the file is damaged or not ours (left untouched), RecordsError otherwise."""
         self.directory = directory
         self.path = directory / DB_NAME
+        self.where = str(self.path)
         self.read_only = read_only
         self._locks: dict[str, int] = {}
         if read_only:
@@ -406,38 +416,18 @@ class RecordStore:
         with self._transaction():
             self._insert_event(call_id, event, call)
 
-    def close_as(self, call_id: str, how: CloseReason, call: Call | None, at: datetime) -> None:
-        """Close a call found unfinished (after a crash) without resuming it; `call` is its
-        events replayed, or None when they do not replay (the close is then written alone).
-        The caller holds the call's lock."""
-        from ..engine.events import CallClosed
-
-        closing = call.close(how) if call is not None else CallClosed(at=at, how=how, open_steps=[])
-        self.append(call_id, closing, call)
-
     # -- reading ----------------------------------------------------------------------------
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
-        """Calls, newest first; `training=None` gives real and training calls alike."""
-        query = "SELECT * FROM calls"
-        where: list[str] = []
-        args: list[object] = []
-        if training is not None:
-            where.append("training = ?")
-            args.append(int(training))
-        if status is not None:
-            where.append("status = ?")
-            args.append(status)
-        if where:
-            query += " WHERE " + " AND ".join(where)
-        query += " ORDER BY started_at DESC, id DESC"
-        return [self._row(r) for r in self.db.execute(query, args).fetchall()]
+        query, args = rows_query(training, status, "?")
+        return [call_row(r) for r in self.db.execute(query, args).fetchall()]
 
     def row(self, call_id: str) -> CallRow:
-        found = self.db.execute("SELECT * FROM calls WHERE id = ?", (call_id.upper(),)).fetchone()
+        query = f"SELECT {COLUMNS} FROM calls WHERE id = ?"  # noqa: S608
+        found = self.db.execute(query, (call_id.upper(),)).fetchone()
         if found is None:
             # The id as typed, its control characters escaped: never sent to a terminal raw.
             raise RecordsError(f"no call record with id {ascii(call_id)[1:-1]}")
-        return self._row(found)
+        return call_row(found)
 
     def events(self, call_id: str) -> list[Event]:
         from ..engine.events import EVENT
@@ -446,24 +436,6 @@ class RecordStore:
             "SELECT body FROM events WHERE call_id = ? ORDER BY seq", (call_id.upper(),)
         ).fetchall()
         return [EVENT.validate_json(body) for (body,) in rows]
-
-    @staticmethod
-    def _row(r: tuple[object, ...]) -> CallRow:
-        (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = r
-        return CallRow(
-            id=str(id_),
-            started_at=datetime.fromisoformat(str(started)),
-            ended_at=datetime.fromisoformat(str(ended)) if ended else None,
-            status=str(status),
-            route=str(route) if route else None,
-            console=str(console) if console else None,
-            dispatcher=str(dispatcher) if dispatcher else None,
-            context=json.loads(str(context)),
-            protocol_id=str(pid),
-            protocol_version=str(pver),
-            protocol_sha256=str(psha),
-            training=bool(tr),
-        )
 
     # -- who holds a call -------------------------------------------------------------------
     # An open call whose console is still running must not be offered to another console that
@@ -491,6 +463,9 @@ class RecordStore:
         self._locks[call_id] = descriptor
         return True
 
+    def holds(self, call_id: str) -> bool:
+        return call_id in self._locks
+
     def release(self, call_id: str) -> None:
         """Let go of the call's lock. The lock file stays: another console may have it open
         at this moment, and a file removed under it would let a third console take the same
@@ -498,22 +473,6 @@ class RecordStore:
         descriptor = self._locks.pop(call_id, None)
         if descriptor is not None:
             os.close(descriptor)
-
-    def unfinished(self, *, training: bool = False) -> list[CallRow]:
-        """Open calls whose console is gone (killed, closed, crashed): to resume or close;
-        real calls only, or training calls only."""
-        found = []
-        for row in self.rows(training=training, status="open"):
-            if row.id in self._locks or not self.hold(row.id):
-                continue
-            try:
-                # Read again under the lock: its console may have closed it and let go of it
-                # between the list being read and the lock being taken.
-                if self.row(row.id).status == "open":
-                    found.append(row)
-            finally:
-                self.release(row.id)
-        return found
 
 
 def _damage(error: sqlite3.OperationalError) -> bool:

@@ -165,3 +165,6 @@ class AgencySettings(Strict):
     """The wording of radio alerts; the RADIO_PLACEHOLDERS in braces are filled in from the
     call."""
     resources: list[Resource] = Field(default_factory=list)
+    store: Text | None = None
+    """Where the center keeps its call records: a PostgreSQL address (postgresql://HOST/DB or
+    service=NAME, never with a password), else each console's own data directory."""

@@ -1,0 +1,134 @@
+"""What every record store does, whichever database holds the calls: the embedded SQLite file
+of one console (`store.py`, the default) or a center's PostgreSQL server (`postgres.py`).
+
+The session, the recorder and the `records` commands talk to a store only through these
+methods, so neither the engine nor the console knows which one it has."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..engine import Call
+    from ..engine.events import CloseReason, Event
+    from .store import CallRow
+
+COLUMNS = (
+    "id, started_at, ended_at, status, route, console, dispatcher, context, protocol_id,"
+    " protocol_version, protocol_sha256, training"
+)
+"""A call's row, in the order `call_row` reads it: the same table in both stores."""
+
+
+def rows_query(training: bool | None, status: str | None, mark: str) -> tuple[str, list[Any]]:
+    """The query for `StoreBase.rows`, with the driver's parameter mark (? or %s)."""
+    query = f"SELECT {COLUMNS} FROM calls"  # noqa: S608 - column names only, values are bound
+    where: list[str] = []
+    args: list[Any] = []
+    if training is not None:
+        where.append(f"training = {mark}")
+        args.append(training)
+    if status is not None:
+        where.append(f"status = {mark}")
+        args.append(status)
+    if where:
+        query += " WHERE " + " AND ".join(where)
+    return query + " ORDER BY started_at DESC, id DESC", args
+
+
+def call_row(values: Sequence[Any]) -> CallRow:
+    """A call's row as read from either store (times as ISO text or as datetimes)."""
+    from .store import CallRow
+
+    def when(value: Any) -> datetime:
+        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+
+    (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = values
+    return CallRow(
+        id=str(id_),
+        started_at=when(started),
+        ended_at=when(ended) if ended else None,
+        status=str(status),
+        route=str(route) if route else None,
+        console=str(console) if console else None,
+        dispatcher=str(dispatcher) if dispatcher else None,
+        context=json.loads(str(context)),
+        protocol_id=str(pid),
+        protocol_version=str(pver),
+        protocol_sha256=str(psha),
+        training=bool(tr),
+    )
+
+
+class StoreBase:
+    """One store interface, two implementations. Each writes every event with full
+    durability before returning, and holds a lock per call while its console runs, released
+    by the system when the console dies (an OS file lock for SQLite, a session advisory lock
+    for PostgreSQL), so an open call nobody holds is one whose console is gone."""
+
+    where: str
+    """The store named for messages (a file, or a database and its host; never a password)."""
+
+    # -- implemented by each store ----------------------------------------------------------
+    def begin(self, call: Call) -> str:
+        """Give the call its id (its lock taken first) and write its row and every event it
+        has so far, in one transaction."""
+        raise NotImplementedError
+
+    def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
+        """Commit one event before returning."""
+        raise NotImplementedError
+
+    def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
+        """Calls, newest first; `training=None` gives real and training calls alike."""
+        raise NotImplementedError
+
+    def row(self, call_id: str) -> CallRow:
+        raise NotImplementedError
+
+    def events(self, call_id: str) -> list[Event]:
+        raise NotImplementedError
+
+    def hold(self, call_id: str) -> bool:
+        """Take the call's lock (kept until `release`); False if another running console
+        holds it. Taking a lock this store holds already is a no-op."""
+        raise NotImplementedError
+
+    def release(self, call_id: str) -> None:
+        raise NotImplementedError
+
+    def holds(self, call_id: str) -> bool:
+        """This store (this console) holds the call's lock."""
+        raise NotImplementedError
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- the same for every store -----------------------------------------------------------
+    def close_as(self, call_id: str, how: CloseReason, call: Call | None, at: datetime) -> None:
+        """Close a call found unfinished (after a crash) without resuming it; `call` is its
+        events replayed, or None when they do not replay (the close is then written alone).
+        The caller holds the call's lock."""
+        from ..engine.events import CallClosed
+
+        closing = call.close(how) if call is not None else CallClosed(at=at, how=how, open_steps=[])
+        self.append(call_id, closing, call)
+
+    def unfinished(self, *, training: bool = False) -> list[CallRow]:
+        """Open calls whose console is gone (killed, closed, crashed, its connection dropped):
+        to resume or close; real calls only, or training calls only."""
+        found = []
+        for row in self.rows(training=training, status="open"):
+            if self.holds(row.id) or not self.hold(row.id):
+                continue
+            try:
+                # Read again under the lock: its console may have closed it and let go of it
+                # between the list being read and the lock being taken.
+                if self.row(row.id).status == "open":
+                    found.append(row)
+            finally:
+                self.release(row.id)
+        return found

@@ -1,0 +1,493 @@
+"""A center's record store: PostgreSQL, for many consoles and one supervisor.
+
+The same events, schema version and rules as the embedded store: every event committed before
+the screen moves on; a call held by its console through a session advisory lock, which the
+server lets go of when the console's connection ends (killed, crashed, unplugged), so an
+orphaned call is offered once; an event written again after a lost reply is recognised and
+not written twice. A console that loses its connection is told (NOT SAVED), keeps the call in
+memory, and writes it in full once the server answers again.
+
+Credentials never travel in the store's address (a password there is refused): libpq reads
+them from a password file (PGPASSFILE, ~/.pgpass), a service file, or the environment. TLS
+settings (sslmode, sslrootcert, ...) in the address or in PG* variables go to libpq as they
+are. Needs the optional driver: pip install 'trafficking-triage[postgres]'."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from typing import TYPE_CHECKING, Any
+
+from .base import COLUMNS, StoreBase, call_row, rows_query
+from .store import (
+    SCHEMA_VERSION,
+    CallRow,
+    RecordsDamaged,
+    RecordsError,
+    RecordsUnwritable,
+    new_call_id,
+)
+
+if TYPE_CHECKING:
+    import psycopg
+
+    from ..engine import Call
+    from ..engine.events import CallStarted, Event
+
+# Each migration takes the database from version N-1 to N, as the embedded store's do.
+MIGRATIONS = [
+    """
+    CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        started_at TIMESTAMPTZ NOT NULL,
+        ended_at TIMESTAMPTZ,
+        status TEXT NOT NULL DEFAULT 'open',
+        route TEXT,
+        console TEXT,
+        dispatcher TEXT,
+        context TEXT NOT NULL DEFAULT '{}',
+        protocol_id TEXT NOT NULL,
+        protocol_version TEXT NOT NULL,
+        protocol_sha256 TEXT NOT NULL,
+        training BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE TABLE events (
+        call_id TEXT NOT NULL REFERENCES calls(id),
+        seq INTEGER NOT NULL,
+        at TIMESTAMPTZ NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (call_id, seq)
+    );
+    CREATE INDEX calls_started ON calls(started_at);
+    """,
+]
+
+_VERSION_TABLE = "trafficking_triage_schema"
+_MIGRATION_LOCK = 0x7472_6961_6765  # one key: consoles starting together migrate once
+_UNREACHABLE = "the center's database cannot be reached"
+
+
+class RecordsRefused(RecordsError):
+    """The center's database refused this role something (a privilege it lacks)."""
+
+
+def _state(error: Exception) -> str:
+    """What the server said went wrong, by its SQLSTATE: never the statement or its values."""
+    code = getattr(error, "sqlstate", None)
+    name = type(error).__name__
+    return f"SQLSTATE {code}, {name}" if code else name
+
+
+def _lock_key(call_id: str) -> int:
+    """The advisory lock of a call: 64 bits of its id's SHA-256, as PostgreSQL's bigint."""
+    digest = hashlib.sha256(f"trafficking-triage call {call_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def describe(url: str) -> str:
+    """The database named for messages: its name and host, never a password or user."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception:
+        return "the center's database (its address could not be read)"
+    host = str(parts.get("host") or "the local socket")
+    name = str(parts.get("dbname") or parts.get("service") or "(default)")
+    return f"PostgreSQL database {name} on {host}"
+
+
+def check_address(url: str) -> None:
+    """Refuse an address that holds a password: process arguments, shell histories and CAD
+    launch lines show it to others."""
+    from psycopg.conninfo import conninfo_to_dict
+
+    try:
+        parts = conninfo_to_dict(url)
+    except Exception as error:
+        raise RecordsError(f"the store's address cannot be read ({type(error).__name__})") from None
+    if "password" in parts:
+        raise RecordsError(
+            "the store's address holds a password, which others can read in process lists "
+            "and shell histories. Take it out, and give it in a password file (PGPASSFILE or "
+            "~/.pgpass), a service file (PGSERVICEFILE, service=NAME), or PGPASSWORD."
+        )
+
+
+class PostgresStore(StoreBase):
+    def __init__(self, url: str, *, read_only: bool = False, migrate: bool = True) -> None:
+        """Connect, and (to write) bring the schema up to date where this role may. Raises
+        RecordsUnwritable when the server cannot be reached, RecordsDamaged when its schema
+        is newer than this program, RecordsError otherwise."""
+        try:
+            import psycopg  # noqa: F401
+        except ImportError:
+            raise RecordsError(
+                "a PostgreSQL store needs its driver: pip install 'trafficking-triage[postgres]'"
+            ) from None
+        check_address(url)
+        self.url = url
+        self.where = describe(url)
+        self.read_only = read_only
+        self._locks: set[str] = set()
+        self._next: dict[str, int] = {}
+        """Each held call's next event number."""
+        self._drawn: dict[str, str] = {}
+        """The id given to a call whose first write went unanswered, by its first event."""
+        self.db = self._connect()
+        self._check_schema(migrate=migrate and not read_only)
+
+    # -- the connection ---------------------------------------------------------------------
+    def _connect(self) -> psycopg.Connection[Any]:
+        import os
+
+        import psycopg
+        from psycopg.conninfo import conninfo_to_dict
+
+        given = conninfo_to_dict(self.url)
+        settings: dict[str, Any] = {
+            # libpq's least connect timeout, and keepalives: a dropped network is found in
+            # seconds, not when the operating system gives up minutes later.
+            "connect_timeout": 2,
+            "keepalives": 1,
+            "keepalives_idle": 5,
+            "keepalives_interval": 2,
+            "keepalives_count": 3,
+            "tcp_user_timeout": 10000,
+        }
+        settings = {key: value for key, value in settings.items() if key not in given}
+        if self.read_only:  # added to any options the address or PGOPTIONS give
+            options = str(given.get("options") or os.environ.get("PGOPTIONS", ""))
+            settings["options"] = f"{options} -c default_transaction_read_only=on".strip()
+        try:
+            db = psycopg.connect(
+                self.url, autocommit=True, application_name="trafficking-triage", **settings
+            )
+        except psycopg.OperationalError:
+            # libpq's message can quote the address: only the cause is said.
+            raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached") from None
+        except psycopg.Error as error:
+            raise RecordsError(f"{self.where} refused the connection ({_state(error)})") from None
+        encoding = db.execute("SHOW server_encoding").fetchone()
+        if encoding is None or str(encoding[0]).upper() not in {"UTF8", "UTF-8"}:
+            db.close()
+            raise RecordsError(
+                f"{self.where} does not keep text as UTF-8 ({encoding[0] if encoding else '?'}):"
+                " a caller's words in any language must be kept as said. Make the database "
+                "with createdb -E UTF8 -T template0."
+            )
+        return db
+
+    def _live(self) -> psycopg.Connection[Any]:
+        """The connection, made again if the last one broke (a restarted server, a dropped
+        network); the calls this console held are taken again first. A call another console
+        took meanwhile is said; the rest stay held."""
+        if not (self.db.closed or self.db.broken):
+            return self.db
+        self.db.close()  # a half-open session on the server must not keep our locks
+        self.db = self._connect()
+        lost = []
+        for call_id in sorted(self._locks):
+            (taken,) = self.db.execute(
+                "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
+            ).fetchone() or (False,)
+            if not taken:
+                lost.append(call_id)
+        self._locks.difference_update(lost)
+        if lost:
+            raise RecordsError(
+                f"call {', '.join(lost)} was taken by another console while the connection was "
+                "down; this console's copy is kept (ctrl+s saves it to a file)"
+            )
+        return self.db
+
+    def _run(self, work: Any) -> Any:
+        """Run `work(connection)`. A connection lost on the way (or a write the server
+        refuses) is RecordsUnwritable: the console goes on, NOT SAVED, and tries again."""
+        import psycopg
+
+        for attempt in (1, 2):
+            try:
+                return work(self._live())
+            except (psycopg.OperationalError, psycopg.InterfaceError):
+                if attempt == 2 or not (self.db.closed or self.db.broken):
+                    break
+                # The connection broke (a restarted server, a dropped network, an idle
+                # timeout): once more on a new one. Every write here may be sent twice.
+            except psycopg.errors.InsufficientPrivilege as error:
+                raise RecordsRefused(f"{self.where} refused: {_state(error)}") from None
+            except psycopg.Error as error:  # a read-only standby after a failover, say
+                cause = f"the center's database refused the write ({_state(error)})"
+                raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
+        raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached")
+
+    def _check_schema(self, *, migrate: bool) -> None:
+
+        def version(db: psycopg.Connection[Any]) -> int:
+            found = db.execute("SELECT to_regclass(%s)", (_VERSION_TABLE,)).fetchone()
+            if found is None or found[0] is None:
+                return 0
+            row = db.execute(f"SELECT version FROM {_VERSION_TABLE}").fetchone()  # noqa: S608
+            return int(row[0]) if row else 0
+
+        def bring_up(db: psycopg.Connection[Any]) -> None:
+            # The lock before the transaction: one begun after it sees the tables another
+            # console made meanwhile (a transaction's catalog view is fixed as it begins).
+            db.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
+            try:
+                make_tables(db)
+            finally:
+                db.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
+
+        def make_tables(db: psycopg.Connection[Any]) -> None:
+            with db.transaction():
+                now = version(db)  # again, under the lock
+                if now == 0:
+                    db.execute(f"CREATE TABLE {_VERSION_TABLE} (version INTEGER NOT NULL)")
+                    db.execute(f"INSERT INTO {_VERSION_TABLE} VALUES (0)")  # noqa: S608
+                for number in range(now, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[number].split(";"):
+                        if statement.strip():
+                            db.execute(statement)
+                db.execute(f"UPDATE {_VERSION_TABLE} SET version = %s", (SCHEMA_VERSION,))  # noqa: S608
+
+        now = self._run(version)
+        if now > SCHEMA_VERSION:
+            raise RecordsDamaged(
+                f"the call records in {self.where} were written by a newer version of this "
+                f"program (schema {now}; this one knows {SCHEMA_VERSION}): use the newer program"
+            )
+        if now == SCHEMA_VERSION:
+            return
+        if not migrate:
+            raise RecordsError(
+                f"{self.where} has no call records of schema {SCHEMA_VERSION} yet: its owner "
+                "runs `trafficking-triage store init` once"
+            )
+        try:
+            self._run(bring_up)
+        except RecordsRefused:
+            raise RecordsError(
+                f"{self.where} has no call records of schema {SCHEMA_VERSION} yet, and this "
+                "role may not make them: the database's owner runs `trafficking-triage store "
+                "init` once"
+            ) from None
+
+    def close(self) -> None:
+        for call_id in list(self._locks):
+            self.release(call_id)
+        self.db.close()
+
+    # -- writing ----------------------------------------------------------------------------
+    def begin(self, call: Call) -> str:
+
+        started = call.state.started
+        assert started is not None, "a call is recorded from its start"
+        first = call.events[0].model_dump_json()
+        for _attempt in range(20):
+            # Begun again after a lost reply, a call keeps the id it was given: its row may
+            # be written already, under the lock this console still holds.
+            drawn = self._drawn.get(first)
+            call_id = drawn or new_call_id(started.at)
+            if not self.hold(call_id):
+                if drawn is not None:  # its row may be written: never drawn again under another
+                    raise RecordsError(
+                        f"call {call_id} was taken by another console while the connection "
+                        "was down; this console's copy is kept (ctrl+s saves it to a file)"
+                    )
+                continue
+            self._drawn[first] = call_id
+
+            def write(db: psycopg.Connection[Any], call_id: str = call_id) -> bool:
+                with db.transaction():
+                    if not self._insert_row(db, call_id, started):
+                        (there,) = db.execute(
+                            "SELECT body FROM events WHERE call_id = %s AND seq = 0", (call_id,)
+                        ).fetchone() or (None,)
+                        if there != first:
+                            return False  # another call has this id
+                    for seq, event in enumerate(call.events):
+                        self._insert_event(db, call_id, seq, event, call)
+                return True
+
+            try:
+                mine = self._run(write)
+            except RecordsUnwritable:
+                raise  # the lock is kept (taken again on the next connection), and the id
+            except BaseException:
+                self._drawn.pop(first, None)
+                self.release(call_id)
+                raise
+            del self._drawn[first]
+            if not mine:
+                self.release(call_id)
+                continue  # the same id drawn twice on the same day: draw again
+            self._next[call_id] = len(call.events)
+            return call_id
+        raise RecordsError("could not find a free call id")  # pragma: no cover
+
+    def _insert_row(self, db: psycopg.Connection[Any], call_id: str, started: CallStarted) -> bool:
+        """Inside a transaction: the call's row; False when a row has that id already."""
+        return (
+            db.execute(
+                "INSERT INTO calls (id, started_at, console, dispatcher, context, protocol_id,"
+                " protocol_version, protocol_sha256, training) VALUES"
+                " (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                (
+                    call_id,
+                    started.at,
+                    started.console,
+                    started.dispatcher,
+                    json.dumps(started.context, ensure_ascii=False),
+                    started.protocol_id,
+                    started.protocol_version,
+                    started.protocol_sha256,
+                    started.training,
+                ),
+            ).rowcount
+            == 1
+        )
+
+    def _insert_event(
+        self, db: psycopg.Connection[Any], call_id: str, seq: int, event: Event, call: Call | None
+    ) -> None:
+        """Inside a transaction: event `seq` of the call. Already there (the reply to an
+        earlier commit was lost) it must be this very event; anything else is another console
+        writing the same call, and nothing is written."""
+        from ..engine.events import CallClosed
+
+        body = event.model_dump_json()
+        written = db.execute(
+            "INSERT INTO events (call_id, seq, at, kind, body) VALUES (%s, %s, %s, %s, %s)"
+            " ON CONFLICT (call_id, seq) DO NOTHING",
+            (call_id, seq, event.at, event.kind, body),
+        ).rowcount
+        if not written:
+            (there,) = db.execute(
+                "SELECT body FROM events WHERE call_id = %s AND seq = %s", (call_id, seq)
+            ).fetchone() or (None,)
+            if there != body:
+                raise RecordsError(
+                    f"event {seq} of call {call_id} is already written, and is another: a "
+                    "second console is writing this call; nothing was written"
+                )
+        route = call.state.route.outcome if call is not None and call.state.route else None
+        if isinstance(event, CallClosed):
+            db.execute(
+                "UPDATE calls SET status = %s, ended_at = %s, route = coalesce(%s, route)"
+                " WHERE id = %s",
+                (event.how, event.at, route, call_id),
+            )
+        elif call is not None:
+            db.execute("UPDATE calls SET route = %s WHERE id = %s", (route, call_id))
+
+    def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
+        if call_id not in self._locks:
+            raise RecordsError(
+                f"this console no longer holds call {call_id}: another console took it; "
+                "this console's copy is kept (ctrl+s saves it to a file)"
+            )
+
+        def write(db: psycopg.Connection[Any]) -> None:
+            if call_id not in self._next:
+                self._next[call_id] = self._count(db, call_id)
+            with db.transaction():
+                self._insert_event(db, call_id, self._next[call_id], event, call)
+
+        self._run(write)
+        self._next[call_id] += 1
+
+    @staticmethod
+    def _count(db: psycopg.Connection[Any], call_id: str) -> int:
+        row = db.execute("SELECT count(*) FROM events WHERE call_id = %s", (call_id,)).fetchone()
+        return int(row[0]) if row else 0
+
+    def copy_call(self, row: CallRow, events: list[Event]) -> int:
+        """Copy a call from another store: its row if new, then each event not here yet, each
+        checked against what is here at its number. Returns the events added (0 the second
+        time). Raises RecordsError when the two disagree."""
+
+        def write(db: psycopg.Connection[Any]) -> int:
+            with db.transaction():
+                db.execute(
+                    "INSERT INTO calls (id, started_at, console, dispatcher, context,"
+                    " protocol_id, protocol_version, protocol_sha256, training) VALUES"
+                    " (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                    (
+                        row.id,
+                        row.started_at,
+                        row.console,
+                        row.dispatcher,
+                        json.dumps(row.context, ensure_ascii=False),
+                        row.protocol_id,
+                        row.protocol_version,
+                        row.protocol_sha256,
+                        row.training,
+                    ),
+                )
+                there = db.execute(
+                    "SELECT started_at, protocol_sha256 FROM calls WHERE id = %s", (row.id,)
+                ).fetchone()
+                if there != (row.started_at, row.protocol_sha256):
+                    raise RecordsError(f"call {row.id} in the center is another call: not copied")
+                have = self._count(db, row.id)
+                for seq, event in enumerate(events):
+                    self._insert_event(db, row.id, seq, event, None)
+                db.execute(  # a call closed in the center is never opened again
+                    "UPDATE calls SET status = %s, ended_at = %s, route = %s"
+                    " WHERE id = %s AND status = 'open'",
+                    (row.status, row.ended_at, row.route, row.id),
+                )
+                return max(0, len(events) - have)
+
+        return int(self._run(write))
+
+    # -- reading ----------------------------------------------------------------------------
+    def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
+        query, args = rows_query(training, status, "%s")
+        return [call_row(r) for r in self._run(lambda db: db.execute(query, args).fetchall())]
+
+    def row(self, call_id: str) -> CallRow:
+        query = f"SELECT {COLUMNS} FROM calls WHERE id = %s"  # noqa: S608
+        found = self._run(lambda db: db.execute(query, (call_id.upper(),)).fetchone())
+        if found is None:
+            raise RecordsError(f"no call record with id {ascii(call_id)[1:-1]}")
+        return call_row(found)
+
+    def events(self, call_id: str) -> list[Event]:
+        from ..engine.events import EVENT
+
+        found = self._run(
+            lambda db: db.execute(
+                "SELECT body FROM events WHERE call_id = %s ORDER BY seq", (call_id.upper(),)
+            ).fetchall()
+        )
+        return [EVENT.validate_json(body) for (body,) in found]
+
+    # -- who holds a call -------------------------------------------------------------------
+    def hold(self, call_id: str) -> bool:
+        if call_id in self._locks:
+            return True
+        (taken,) = self._run(
+            lambda db: db.execute(
+                "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
+            ).fetchone()
+        )
+        if taken:
+            self._locks.add(call_id)
+        return bool(taken)
+
+    def holds(self, call_id: str) -> bool:
+        return call_id in self._locks
+
+    def release(self, call_id: str) -> None:
+        if call_id not in self._locks:
+            return
+        self._locks.discard(call_id)
+        self._next.pop(call_id, None)
+        if not (self.db.closed or self.db.broken):  # a lost connection let go of it already
+            try:
+                self.db.execute("SELECT pg_advisory_unlock(%s)", (_lock_key(call_id),))
+            except Exception:
+                return

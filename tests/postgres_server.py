@@ -1,0 +1,86 @@
+"""A throwaway PostgreSQL server for the center store's tests: made with `initdb` in a
+temporary directory, listening on a Unix socket only, stopped and removed at the end.
+
+The server binaries come from PATH or the distribution's folder (/usr/lib/postgresql/N/bin;
+Debian's `postgresql` package, which `.ci/run` installs). As root, the server runs as the
+`postgres` user, since PostgreSQL refuses to run as root. A run where the server cannot start
+fails: set TRAFFICKING_TRIAGE_TESTS_WITHOUT_POSTGRES=1 to skip those tests, said as skipped."""
+
+from __future__ import annotations
+
+import glob
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+WITHOUT = "TRAFFICKING_TRIAGE_TESTS_WITHOUT_POSTGRES"
+
+
+def _bin_dir() -> Path | None:
+    found = shutil.which("initdb")
+    if found:
+        return Path(os.path.realpath(found)).parent
+    versions = sorted(glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: p.split("/"))
+    return Path(versions[-1]).parent if versions else None
+
+
+class Server:
+    def __init__(self) -> None:
+        bin_dir = _bin_dir()
+        if bin_dir is None:
+            raise RuntimeError(
+                "PostgreSQL's server programs (initdb, pg_ctl) are not installed: on Debian, "
+                f"apt install postgresql; or set {WITHOUT}=1 to skip the center store's tests"
+            )
+        self.bin = bin_dir
+        self.root = Path(tempfile.mkdtemp(prefix="triage-pg-"))
+        self.data = self.root / "data"
+        self.socket = self.root
+        self.as_root = os.geteuid() == 0
+        if self.as_root:
+            shutil.chown(self.root, "postgres", "postgres")
+        os.chmod(self.root, 0o755)
+        self._run("initdb", "-D", str(self.data), "-A", "trust", "-U", "triage", "--no-sync")
+        self.start()
+        self.url = f"postgresql://triage@/postgres?host={self.socket}"
+
+    def _run(self, program: str, *args: str) -> None:
+        command = [str(self.bin / program), *args]
+        if self.as_root:
+            command = ["runuser", "-u", "postgres", "--", *command]
+        done = subprocess.run(command, capture_output=True, text=True, cwd=self.root)
+        if done.returncode != 0:
+            raise RuntimeError(f"{program} failed: {done.stderr.strip() or done.stdout.strip()}")
+
+    def start(self) -> None:
+        options = f"-k {self.socket} -c listen_addresses='' -c fsync=on -c max_connections=200"
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-o",
+            options,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "start",
+        )
+
+    def stop(self) -> None:
+        self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
+
+    def database(self, name: str) -> str:
+        """A new empty database on the server, and its address."""
+        import psycopg
+
+        with psycopg.connect(self.url, autocommit=True) as db:
+            db.execute(f'CREATE DATABASE "{name}"')
+        return f"postgresql://triage@/{name}?host={self.socket}"
+
+    def remove(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self.root, ignore_errors=True)

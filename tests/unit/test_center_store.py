@@ -1,0 +1,353 @@
+"""What only a center's PostgreSQL store has to prove: a lost connection mid-call, an event
+sent again after a lost reply, credentials kept out of addresses, a least-privilege role,
+copying a console's records in, and the `records` commands reading the center."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from tests.postgres_server import Server
+from trafficking_triage.cli import main
+from trafficking_triage.engine import Call
+from trafficking_triage.protocol import LoadedProtocol
+from trafficking_triage.records import RecordsError, RecordStore
+from trafficking_triage.records.postgres import MIGRATIONS as PG_MIGRATIONS
+from trafficking_triage.records.postgres import PostgresStore, describe
+from trafficking_triage.records.recorder import Recorder
+from trafficking_triage.records.store import MIGRATIONS, SCHEMA_VERSION, RecordsUnwritable
+from trafficking_triage.records.where import open_store
+from trafficking_triage.session import ConsoleOptions, open_session
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def start(loaded: LoadedProtocol, console: str = "c1") -> Call:
+    return Call.start(loaded.protocol, loaded.sha256, console=console, dispatcher="d1")
+
+
+def test_both_stores_have_the_same_schema_version_and_columns(center: str) -> None:
+    assert len(MIGRATIONS) == len(PG_MIGRATIONS) == SCHEMA_VERSION
+
+    def columns(sql: str) -> dict[str, list[str]]:
+        tables = re.findall(r"CREATE TABLE (\w+) \((.*?)\n    \);", sql, flags=re.S)
+        return {
+            name: [line.split()[0] for line in body.strip().splitlines() if "KEY (" not in line]
+            for name, body in tables
+        }
+
+    assert columns(MIGRATIONS[0]) == columns(PG_MIGRATIONS[0])
+    store = PostgresStore(center)
+    store.close()
+    with psycopg.connect(center) as db:
+        db.execute("UPDATE trafficking_triage_schema SET version = 99")
+    with pytest.raises(RecordsError, match="newer version of this program"):
+        PostgresStore(center)
+
+
+def test_an_event_sent_again_after_a_lost_reply_is_written_once(
+    center: str, shipped: LoadedProtocol
+) -> None:
+    store = PostgresStore(center)
+    call = start(shipped)
+    said: list[str] = []
+    recorder = Recorder(store, call, on_trouble=said.append)
+    call.answer("Main St")
+    # The commit went through but its reply was lost: the recorder sends the event again.
+    store._next[recorder.call_id] -= 1
+    store.append(recorder.call_id, call.events[-1], call)
+    assert len(store.events(recorder.call_id)) == 2
+    # Another event at a number already taken is another console writing this call: refused.
+    store._next[recorder.call_id] -= 1
+    call.answer("English")
+    assert not recorder.saved and recorder.troubled
+    assert "a second console is writing this call" in said[-1]
+    assert [e.kind for e in store.events(recorder.call_id)].count("question_answered") == 1
+    store.close()
+
+
+def test_a_server_gone_mid_call_says_not_saved_and_writes_everything_once_back(
+    postgres: Server, center: str, tmp_path: Path
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    session.start()
+    session.answer("Main St")
+    assert session.recorder is not None and session.records_trouble is None
+    call_id = session.recorder.call_id
+    postgres.stop()
+    try:
+        session.answer("English")
+        session.answer("no")
+        assert session.records_trouble == "the center's database cannot be reached"
+        assert session.unsaved_events() == 2  # kept in memory: NOT SAVED on screen
+    finally:
+        postgres.start()
+    session.answer("no")  # the next action writes everything still pending
+    assert session.records_trouble is None and session.unsaved_events() == 0
+    call = session.call
+    assert call is not None
+    stored = PostgresStore(center, read_only=True)
+    assert [e.model_dump_json() for e in stored.events(call_id)] == [
+        e.model_dump_json() for e in call.events
+    ]
+    assert stored.unfinished() == []  # its lock was taken again with the new connection
+    stored.close()
+    session.shut()
+
+
+def test_a_password_in_the_address_is_refused_and_never_repeated(center: str) -> None:
+    secret = center.replace("triage@", "triage:hunter2@")
+    with pytest.raises(RecordsError) as refused:
+        PostgresStore(secret)
+    assert "hunter2" not in str(refused.value) and "PGPASSFILE" in str(refused.value)
+    assert "hunter2" not in describe(secret)
+    assert describe(center).startswith("PostgreSQL database t")
+
+
+def test_an_unreachable_server_says_so_without_the_address(tmp_path: Path) -> None:
+    address = f"postgresql://nobody@/db?host={tmp_path}&connect_timeout=1"
+    with pytest.raises(RecordsError) as refused:
+        PostgresStore(address)
+    assert str(refused.value).endswith("cannot be reached") and "nobody" not in str(refused.value)
+
+
+def readme_role_sql() -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    [sql] = re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
+    return sql
+
+
+def test_the_readme_roles_insert_and_read_and_delete_nothing(
+    center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with psycopg.connect(center, autocommit=True) as db:  # the administrator, in psql
+        db.execute(readme_role_sql())  # type: ignore[arg-type]
+    console = center.replace("//triage@", "//triage_console@")
+    review = center.replace("//triage@", "//triage_review@")
+    store = open_store(console, tmp_path)  # as a console opens it
+    call = start(shipped)
+    recorder = Recorder(store, call)
+    call.answer("Main St")
+    call.close("completed")
+    assert store.row(recorder.call_id).status == "completed"
+    for role in (console, review):
+        for sql in ("DELETE FROM events", "DELETE FROM calls", "UPDATE events SET body = ''"):
+            with psycopg.connect(role) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+                db.execute(sql)  # type: ignore[arg-type]
+        with psycopg.connect(role) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+            db.execute("CREATE TABLE mine (x int)")
+    with psycopg.connect(review) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
+        db.execute("INSERT INTO calls (id) VALUES ('X')")
+    assert main(["records", "list", "--store", review, "--data-dir", str(tmp_path)]) == 0
+    assert recorder.call_id in capsys.readouterr().out
+    # The console role copies a console's own records in.
+    local = RecordStore(tmp_path / "local")
+    Recorder(local, start(shipped)).call.close("abandoned")
+    local.close()
+    copy = ["store", "copy", "--data-dir", str(tmp_path / "local"), "--to", console]
+    assert main(copy) == 0
+    assert capsys.readouterr().out.startswith("copied 2 events of 1 calls")
+    store.close()
+    with psycopg.connect(center, autocommit=True) as db:
+        db.execute("DROP TABLE events, calls, trafficking_triage_schema")
+    with pytest.raises(RecordsError, match="owner runs `trafficking-triage store init` once"):
+        PostgresStore(console)
+
+
+def test_store_copy_brings_a_consoles_records_in_once(
+    center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    local = RecordStore(tmp_path)
+    ids = []
+    for n in range(3):
+        call = start(shipped, console=f"c{n}")
+        recorder = Recorder(local, call)
+        call.answer(f"Street {n}")
+        if n < 2:
+            call.close("completed")
+        ids.append(recorder.call_id)
+        recorder.finish()
+    training = Call.start(shipped.protocol, shipped.sha256, training=True)
+    Recorder(local, training).call.answer("a training call stays here")
+    base = ["store", "copy", "--data-dir", str(tmp_path), "--to", center]
+    assert main(base) == 0
+    assert capsys.readouterr().out.startswith("copied 8 events of 3 calls")  # 3 + 3 + 2
+    assert main(base) == 0
+    assert capsys.readouterr().out.startswith("copied 0 events of 0 calls")  # nothing twice
+    # The open call went on at its console; the next copy brings only what is new.
+    resumed = Call(shipped.protocol, local.events(ids[2]))
+    local.hold(ids[2])
+    Recorder(local, resumed, ids[2]).call.answer("English")
+    assert main(base) == 0  # its console still holds it: left for the next copy
+    assert capsys.readouterr().out.endswith(
+        "left 1 calls a running console holds: copy again once it is closed\n"
+    )
+    local.release(ids[2])
+    assert main(base) == 0
+    assert capsys.readouterr().out.startswith("copied 1 events of 1 calls")
+    # A call the center closed (an orphan closed as interrupted there) is never opened again.
+    center_side = PostgresStore(center)
+    assert center_side.hold(ids[2])
+    center_side.close_as(ids[2], "interrupted", None, at=resumed.events[-1].at)
+    center_side.close()
+    assert main(base) == 0
+    assert PostgresStore(center, read_only=True).row(ids[2]).status == "interrupted"
+    capsys.readouterr()
+    center_store = PostgresStore(center, read_only=True)
+    for call_id in ids:  # every event as the console wrote it (the center closed one more)
+        here = [e.model_dump_json() for e in local.events(call_id)]
+        assert [e.model_dump_json() for e in center_store.events(call_id)][: len(here)] == here
+    assert center_store.rows(training=None) == center_store.rows()  # no training call came
+    center_store.close()
+    local.close()
+
+
+def test_records_read_a_whole_center(
+    center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = PostgresStore(center)
+    for console, dispatcher in (("north", "D-1"), ("south", "D-2"), ("south", "D-3")):
+        call = Call.start(shipped.protocol, shipped.sha256, console=console, dispatcher=dispatcher)
+        Recorder(store, call)
+        call.answer("Main St")
+        call.close("completed")
+    store.close()
+    base = ["records", "list", "--store", center, "--data-dir", str(tmp_path)]
+    assert main(base) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["ID", "STARTED", "ROUTE", "STATUS", "CONSOLE", "DISPATCHER"]
+    assert len(out) == 4 and out[1].split()[-2:] == ["south", "D-3"]
+    assert main([*base, "--console", "south", "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)["calls"]
+    assert sorted(c["dispatcher"] for c in listed) == ["D-2", "D-3"]
+    assert main([*base, "--dispatcher", "D-1", "--json"]) == 0
+    [one] = json.loads(capsys.readouterr().out)["calls"]
+    assert one["console"] == "north"
+    for action in (["show"], ["export", "--format", "json"], ["replay"], ["review"]):
+        assert main(["records", *action, one["id"], "--store", center]) == 0, action
+    capsys.readouterr()
+
+
+def test_a_dropped_connection_is_made_again_unseen_and_the_call_held_again(
+    center: str, shipped: LoadedProtocol
+) -> None:
+    """An idle timeout, a restarted proxy: the server ends the console's connection between
+    two answers. The next answer is written on a new connection, with no NOT SAVED, and the
+    call's lock is taken again first, so no other console is offered it."""
+    store = PostgresStore(center)
+    call = start(shipped)
+    said: list[str] = []
+    recorder = Recorder(store, call, on_trouble=said.append)
+    call.answer("Main St")
+    with psycopg.connect(center, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'trafficking-triage'"
+        )
+    call.answer("English")
+    assert said == [] and recorder.saved
+    other = PostgresStore(center)
+    assert other.unfinished() == [] and not other.hold(recorder.call_id)
+    assert len(other.events(recorder.call_id)) == 3
+    other.close()
+    store.close()
+
+
+def test_a_call_begun_again_after_a_lost_reply_keeps_its_id_and_is_written_once(
+    center: str, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = PostgresStore(center)
+    call = start(shipped)
+    call.answer("Main St")
+    real = PostgresStore._run
+    lost = [True]
+
+    def commit_then_lose_the_reply(self: PostgresStore, work: Any) -> Any:
+        done = real(self, work)  # committed on the server
+        if lost and work.__name__ == "write":
+            lost.clear()
+            raise RecordsUnwritable("the center's database cannot be reached", "no reply")
+        return done
+
+    monkeypatch.setattr(PostgresStore, "_run", commit_then_lose_the_reply)
+    with pytest.raises(RecordsError):
+        store.begin(call)  # no reply: the console does not know whether it was written
+    assert len(store.rows()) == 1  # it was
+    call_id = store.begin(call)  # sent again
+    assert [row.id for row in store.rows()] == [call_id]
+    assert len(store.events(call_id)) == 2
+    store.close()
+
+
+def test_a_call_taken_by_another_console_while_the_connection_was_down_is_said(
+    center: str, shipped: LoadedProtocol
+) -> None:
+    """A console holding two calls loses its session; before it reconnects, another console
+    takes one of them as an orphan. Writing to that one is refused and said; the other is
+    held again and written; nothing is written twice or under two consoles."""
+    first = PostgresStore(center)
+    said: list[str] = []
+    a, b = start(shipped), start(shipped, console="c1-second")
+    kept = Recorder(first, a, on_trouble=said.append)
+    lost = Recorder(first, b, on_trouble=said.append)
+    a.answer("Main St")
+    b.answer("Elm St")
+    with psycopg.connect(center, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'trafficking-triage'"
+        )
+    other = PostgresStore(center)
+    assert other.hold(lost.call_id)  # its lock went with the session: an orphan now
+    b.answer("English")  # the first console reconnects: b is another console's now
+    assert said and f"call {lost.call_id} was taken by another console" in said[-1]
+    assert not first.holds(lost.call_id) and first.holds(kept.call_id)
+    a.answer("English")  # a is still this console's
+    assert kept.saved and not other.hold(kept.call_id)
+    assert [e.kind for e in other.events(lost.call_id)].count("question_answered") == 1
+    assert [e.kind for e in other.events(kept.call_id)].count("question_answered") == 2
+    other.close()
+    first.close()
+
+
+def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
+    postgres: Server, center: str, tmp_path: Path
+) -> None:
+    """The database is out of reach before a call is even begun in it; the dispatcher takes
+    that call to its end and starts the next. Quitting then would lose them, so it asks; once
+    the server answers, both calls are written whole."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    postgres.stop()
+    try:
+        first = session.start()
+        session.answer("Main St")
+        session.escalate()
+        assert session.close() is None
+        second = session.start()
+        session.answer("Elm St")
+        assert session.records_trouble == "the center's database cannot be reached"
+        assert session.unsaved_events() == len(first.events) + len(second.events)
+        question = session.quit_question()
+        assert question is not None and "not saved" in question[0]
+    finally:
+        postgres.start()
+    session.answer("English")
+    assert session.records_trouble is None and session.unsaved_events() == 0
+    stored = PostgresStore(center, read_only=True)
+    rows = {row.status: row for row in stored.rows()}
+    assert set(rows) == {"completed", "open"}
+    for call, status in ((first, "completed"), (second, "open")):
+        assert [e.model_dump_json() for e in stored.events(rows[status].id)] == [
+            e.model_dump_json() for e in call.events
+        ]
+    stored.close()
+    session.shut()
