@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import os
 import shutil
 import statistics
 import subprocess
@@ -67,9 +68,10 @@ def key_round_trip(session: str, key: str, expect: str) -> float:
     return wait_for(session, expect, began)
 
 
-# The console's header counts the questions, so each answer is seen by its new number. The keys
-# answer the safety questions, pick "general worry", say the caller can talk, then screen.
-ANSWER_KEYS = ["n", "n", "n", "4", "y", *["n"] * 10]
+# The console's header counts the questions, so each answer is seen by its new number. After the
+# typed location and language, the keys answer the safety questions, say the caller can talk,
+# pick "I am just worried", then screen.
+ANSWER_KEYS = ["n", "n", "n", "n", "y", "5", *["n"] * 9]
 SETTLE = 0.3
 """Seconds between an answer showing and the next key, for the keys pressed as a dispatcher
 presses them; the others follow at once (a burst)."""
@@ -140,6 +142,7 @@ def _measure(runs: int) -> dict[str, list[float]]:
         tmux("kill-session", "-t", session)
 
         shutil.rmtree(scratch, ignore_errors=True)
+        os.mkdir(scratch, 0o700)  # new and empty: a named data directory must exist
         session, seconds = launch(console, "Where is this happening")
         results["first_launch"].append(seconds)
         tmux("kill-session", "-t", session)
@@ -151,7 +154,10 @@ def _measure(runs: int) -> dict[str, list[float]]:
         tmux("send-keys", "-t", session, "-l", "Main St")
         tmux("send-keys", "-t", session, "Enter")
         wait_for(session, "question 2", time.perf_counter())
-        trips = answer_keys(session, ANSWER_KEYS, lambda i: f"question {i + 3}")
+        tmux("send-keys", "-t", session, "-l", "English")
+        tmux("send-keys", "-t", session, "Enter")
+        wait_for(session, "question 3", time.perf_counter())
+        trips = answer_keys(session, ANSWER_KEYS, lambda i: f"question {i + 4}")
         results["key"] += settled(trips)
         results["burst"] += burst(trips)
         tmux("kill-session", "-t", session)
