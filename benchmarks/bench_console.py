@@ -170,6 +170,9 @@ def seed_records(directory: Path) -> None:
     finished call in it (and no unfinished one, which would be offered first)."""
     from trafficking_triage.session import ConsoleOptions, open_session
 
+    # Made first, as a console in service finds it: the protocol is remembered as checked
+    # only in a directory that exists (a console's very first launch makes it afterwards).
+    directory.mkdir(mode=0o700, exist_ok=True)
     session = open_session(ConsoleOptions(data_dir=directory))
     session.start()
     session.answer("Main St")
