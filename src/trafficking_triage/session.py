@@ -317,12 +317,13 @@ class CallSession:
             clock=self.clock,
             console=self.console,
             dispatcher=self.dispatcher,
-            context=self.context,
+            context=self.context,  # the CAD's incident: this call's, never the next one's
             language=self.language,
             settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
             training=self.training,
             scenario=self.scenario.id if self.scenario is not None else None,
         )
+        self.context = {}  # the next call is another incident, with no CAD context of its own
         self.call = call
         self.kept = self.begun = False
         call.listeners.append(self._keep_from_first_word)
