@@ -669,6 +669,13 @@ def agency_validate(path: Path | None) -> int:
     from .settings.loader import load_settings
 
     path = path or default_settings_path()
+    if not path.exists() and not path.is_symlink():
+        print(
+            f"agency validate: no settings file at {path}; write one with "
+            "`trafficking-triage agency init`",
+            file=sys.stderr,
+        )
+        return 1
 
     settings = load_settings(path).settings  # a FileProblems lists every problem
     print(f"settings {path} ok" + _unset(load_protocol().protocol, settings))
@@ -772,12 +779,11 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
         print(f"trafficking-triage: {error}", file=sys.stderr)
         return 2
     context: dict[str, str] = {k: cad[k] for k in ("incident", "location", "callback") if k in cad}
+    from .paths import DATA_ENV
+
     data_dir = args.data_dir or default_data_dir()
-    missing = _missing_data_dir(args.data_dir)
-    if missing is not None:
-        print(f"trafficking-triage: {missing}", file=sys.stderr)
-        return 2
     options = ConsoleOptions(
+        data_dir_named=args.data_dir is not None or bool(os.environ.get(DATA_ENV)),
         protocol=args.protocol,
         agency=_settings_file(args),
         data_dir=data_dir,

@@ -96,6 +96,10 @@ class ConsoleOptions:
     """The agency settings file; None: no settings (every agency contact NOT CONFIGURED)."""
     data_dir: Path | None = None
     """Where call records are kept; None: nothing is recorded (previews, tests)."""
+    data_dir_named: bool = False
+    """The data directory was named (`--data-dir`, the environment): it is used, never made.
+    Missing (a mistyped name, a share not mounted), the console opens NOT SAVED and says
+    why, and writes the calls there once it exists."""
     store: str | None = None
     """The records' address (`postgresql://...` for a center's database); None: the data
     directory's own store. Training calls always stay in the data directory."""
@@ -149,6 +153,7 @@ def open_session(options: ConsoleOptions) -> CallSession:
 
         data_dir = records_dir(options.data_dir, options.training)
         try:
+            _must_exist(options.data_dir if options.data_dir_named else None)
             store = open_store(address, data_dir)
         except RecordsUnwritable as error:
             unwritable = error  # the console opens all the same: calls go on, unsaved
@@ -167,11 +172,20 @@ def open_session(options: ConsoleOptions) -> CallSession:
         presenter=options.presenter,
         data_dir=data_dir,
         store_address=address,
+        named_data_dir=options.data_dir if options.data_dir_named else None,
         resume=options.resume,
     )
     if unwritable is not None:
         session.records_trouble = unwritable.cause
     return session
+
+
+def _must_exist(named: Path | None) -> None:
+    """A data directory someone named is used, never made: missing, it is said."""
+    if named is not None and not named.is_dir():
+        what = "is not a directory" if named.exists() else "does not exist"
+        cause = f"the data directory {named} {what} (check the name, or make it)"
+        raise RecordsUnwritable(cause, cause)
 
 
 def _scenarios(options: ConsoleOptions, loaded: LoadedProtocol) -> list[Scenario]:
@@ -221,6 +235,7 @@ class CallSession:
         presenter: bool = False,
         data_dir: Path | None = None,
         store_address: str | None = None,
+        named_data_dir: Path | None = None,
     ) -> None:
         """`data_dir`: where the records are kept (or, with `store_address`, the console's own
         files), to open them later should they not be writable as the console opens (`store`
@@ -238,6 +253,8 @@ class CallSession:
         self.store = store
         self.data_dir = data_dir if data_dir is not None else getattr(store, "directory", None)
         self.store_address = store_address
+        self.named_data_dir = named_data_dir
+        """A data directory someone named: never made by the console, only used."""
         self.clock = clock
         self.console = console
         self.dispatcher = dispatcher
@@ -317,12 +334,13 @@ class CallSession:
             clock=self.clock,
             console=self.console,
             dispatcher=self.dispatcher,
-            context=self.context,
+            context=self.context,  # the CAD's incident: this call's, never the next one's
             language=self.language,
             settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
             training=self.training,
             scenario=self.scenario.id if self.scenario is not None else None,
         )
+        self.context = {}  # the next call is another incident, with no CAD context of its own
         self.call = call
         self.kept = self.begun = False
         call.listeners.append(self._keep_from_first_word)
@@ -373,6 +391,7 @@ class CallSession:
         if self.data_dir is None:
             return False
         try:
+            _must_exist(self.named_data_dir)
             self.store = open_store(self.store_address, self.data_dir)
         except RecordsUnwritable as error:
             self._trouble(error.cause)
@@ -701,16 +720,19 @@ class CallSession:
         first = self.records_trouble is None
         self.records_trouble = cause
         if first:
-            self.on_notice(
-                Notice(
-                    f"NOT SAVED: {cause}. The call goes on in memory; ctrl+s saves it to "
-                    "another file.",
-                    "Call records",
-                    "error",
-                    30,
-                )
-            )
+            self.on_notice(self.trouble_notice())
         self.on_change()
+
+    def trouble_notice(self) -> Notice:
+        """What the screen says while the records cannot be written (also as the console
+        opens, when they could not be opened)."""
+        return Notice(
+            f"NOT SAVED: {self.records_trouble}. The call goes on in memory; ctrl+s saves it "
+            "to another file.",
+            "Call records",
+            "error",
+            30,
+        )
 
     def _recovered(self) -> None:
         self.records_trouble = None

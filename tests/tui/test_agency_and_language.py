@@ -146,7 +146,7 @@ async def test_the_header_shows_the_incident_and_the_language_as_f4_switches_it(
 ) -> None:
     app = build_app(context={"incident": "26-1130-0042"})
     async with app.run_test(size=(80, 24)) as pilot:
-        assert header_of(app).startswith(" TRAFFICKING TRIAGE   #26-1130-0042   EN   call 00:00")
+        assert header_of(app).startswith(" TRAFFICKING TRIAGE   call 00:00  #26-1130-0042   EN ")
         await pilot.press("f4")
         assert " ES " in header_of(app)  # at once, not at the next tick of the clock
         await pilot.press("f4")
@@ -155,7 +155,7 @@ async def test_the_header_shows_the_incident_and_the_language_as_f4_switches_it(
         await pilot.pause()
         # The outcome screen's longer line makes room by shortening the program's name.
         header = header_of(app)
-        assert header.startswith(" TRIAGE   #26-1130-0042   ES+EN   call 00:00  route")
+        assert header.startswith(" TRIAGE   call 00:00  #26-1130-0042   ES+EN   route")
 
 
 async def test_a_radio_alert_naming_the_incident_says_when_there_is_none(tmp_path: Path) -> None:
@@ -179,4 +179,23 @@ async def test_a_narrow_header_cuts_where_the_call_is_never_a_warning() -> None:
         await pilot.press("f9")
         await pilot.pause()
         header = header_of(app)
-        assert header.startswith(" TRIAGE    ⚠ YES/NO ONLY   #26-1130-0042-ALPHA"), header
+        # The call's time comes next, before the incident: the end of the line is what goes.
+        assert header.startswith(" TRIAGE    ⚠ YES/NO ONLY   call 00:00  #26-1130-0042-ALPHA")
+
+
+async def test_the_cad_context_belongs_to_the_first_call_only() -> None:
+    """The CAD launched the console for one incident: the next call is another one."""
+    app = build_app(context={"incident": "26-1130-0042", "location": "12 Main St"})
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter", *"En", "enter", "y", "f2")  # the location as CAD gave it
+        await pilot.pause()
+        first = app.session.call
+        assert first is not None and first.facts()["location"] == "12 Main St"
+        await pilot.press("c", "y")
+        await pilot.pause()
+        await pilot.press("enter")  # the next call
+        await pilot.pause()
+        second = app.session.call
+        assert second is not None and second is not first
+        assert second.state.started is not None and second.state.started.context == {}
+        assert "#" not in header_of(app)

@@ -317,22 +317,52 @@ def test_decide_help_gives_an_example_that_works(capsys: pytest.CaptureFixture[s
 
 
 @pytest.mark.parametrize("how", ["flag", "environment"])
-def test_a_data_directory_that_is_not_there_is_refused_not_made(
+def test_serve_refuses_a_data_directory_that_is_not_there(
     how: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     typo = tmp_path / "recrods"
     argv = ["--data-dir", str(typo)] if how == "flag" else []
     if how == "environment":
         monkeypatch.setenv("TRAFFICKING_TRIAGE_DATA", str(typo))
-    for command in ([], ["train"], ["serve"]):
-        assert main([*command, *argv]) == 2
-        err = capsys.readouterr().err
-        assert "no such directory; check the name, or make it first" in err
-        assert f"mkdir -m 700 {typo}" in err
+    assert main(["serve", *argv]) == 2
+    err = capsys.readouterr().err
+    assert "no such directory; check the name, or make it first" in err
+    assert f"mkdir -m 700 {typo}" in err
     assert not typo.exists()
     (tmp_path / "a-file").write_text("")
-    assert main(["--data-dir", str(tmp_path / "a-file")]) == 2
+    assert main(["serve", "--data-dir", str(tmp_path / "a-file")]) == 2
     assert "is not a directory" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("training", [False, True])
+def test_a_console_on_a_named_data_directory_that_is_not_there_says_not_saved(
+    tmp_path: Path, training: bool
+) -> None:
+    """A mistyped name, or a share not mounted yet: the console opens (a dispatcher still
+    takes the call), says NOT SAVED and why, never makes the directory, and writes the call
+    there in full once it exists."""
+    from trafficking_triage.records import RecordStore
+    from trafficking_triage.session import ConsoleOptions, open_session
+
+    missing = tmp_path / "share" / "records"
+    options = ConsoleOptions(
+        data_dir=missing, data_dir_named=True, training=training, scenario="hotel_housekeeper"
+    )
+    session = open_session(options)
+    assert session.records_trouble == (
+        f"the data directory {missing} does not exist (check the name, or make it)"
+    )
+    assert "NOT SAVED: the data directory" in session.trouble_notice().message
+    call = session.start()
+    session.answer("Main St")
+    assert not missing.exists() and session.unsaved_events() == 2
+    missing.mkdir(parents=True, mode=0o700)  # mounted, or made by the IT person
+    session.answer("English")
+    assert session.records_trouble is None and session.unsaved_events() == 0
+    folder = missing / "training" if training else missing
+    [row] = RecordStore(folder).rows(training=training)
+    assert len(RecordStore(folder).events(row.id)) == len(call.events)
+    session.shut()
 
 
 def test_agency_init_then_agency_validate_with_no_file_check_the_same_file(
@@ -341,7 +371,9 @@ def test_agency_init_then_agency_validate_with_no_file_check_the_same_file(
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.delenv("TRAFFICKING_TRIAGE_AGENCY", raising=False)
     assert main(["agency", "validate"]) == 1  # nothing there yet: said, not a traceback
-    assert "agency.yaml" in capsys.readouterr().err
+    assert "agency.yaml; write one with `trafficking-triage agency init`" in (
+        capsys.readouterr().err
+    )
     assert main(["agency", "init"]) == 0
     written = tmp_path / "config" / "trafficking-triage" / "agency.yaml"
     assert f"written to {written}" in capsys.readouterr().out

@@ -56,3 +56,33 @@ def test_records_list_days_and_times_are_local(
     shown = capsys.readouterr().out
     assert "started 2026-11-30 20:00:00 -06:00" in shown and "20:00:00 -06:00" in shown
     assert shown.startswith("call 261130-")  # the id names the local day too
+
+
+def test_a_call_past_midnight_says_the_day_it_ended(shipped: object) -> None:
+    from trafficking_triage.engine import Call
+    from trafficking_triage.protocol import LoadedProtocol
+    from trafficking_triage.records.export import narrative
+    from trafficking_triage.records.store import CallRow
+
+    assert isinstance(shipped, LoadedProtocol)
+    times = iter(
+        [datetime(2026, 12, 1, 5, 58, tzinfo=UTC), datetime(2026, 12, 1, 6, 3, tzinfo=UTC)]
+    )
+    call = Call.start(shipped.protocol, shipped.sha256, clock=lambda: next(times))
+    call.close("abandoned")
+    row = CallRow(
+        "261130-K7QM",
+        datetime(2026, 12, 1, 5, 58, tzinfo=UTC),
+        None,
+        "abandoned",
+        None,
+        None,
+        None,
+        {},
+        "p",
+        "1",
+        "0" * 64,
+        False,
+    )
+    text = narrative(row, call)
+    assert "started 2026-11-30 23:58:00 -06:00, ended 2026-12-01 00:03:00 -06:00" in text

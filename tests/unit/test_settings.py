@@ -20,7 +20,8 @@ def test_every_problem_of_a_broken_settings_file_is_listed() -> None:
     assert [str(p) for p in caught.value.problems] == [
         "broken.yaml:5:3: point_of_contact.nmae: unknown key 'nmae' (did you mean 'name'?)"
         " [unknown-key]",
-        "broken.yaml:6:10: point_of_contact.phone: 'call the desk' is not a phone number [phone]",
+        "broken.yaml:6:10: point_of_contact.phone: 'call the desk' is not a phone number: it has"
+        " no digits [phone]",
         "broken.yaml:8:3: tip_line.name: missing required key 'name' [missing-key]",
         "broken.yaml:8:10: tip_line.phone: '555-01' is not a phone number in US (too short)"
         " [phone]",
@@ -38,7 +39,12 @@ def test_every_problem_of_a_broken_settings_file_is_listed() -> None:
         ("US", "711"),  # N11: relay for the deaf and hard of hearing
         ("US", "211"),
         ("US", "911"),
+        ("US", "9-1-1"),
         ("US", "233733"),  # a text short code (the Hotline's)
+        ("US", "1-800-222-tips"),
+        ("US", "312/555-0100"),
+        ("US", "555-0100 ext 12"),
+        ("US", "+1 (312) 555-0100 x12"),
         ("US", "+52 55 5555 5555"),  # abroad, with its country code
         ("MX", "55 5555 5555"),
         ("CA", "(416) 555-0100"),
@@ -59,8 +65,18 @@ def test_phone_numbers_that_are_accepted(tmp_path: Path, country: str, phone: st
         ("US", "12", "is not a short code in US"),
         ("US", "(555) 010-0100", "is not a phone number in US (no such number)"),
         ("US", "1-800-222-TIPS-NOW", "is not a phone number in US (too long)"),
-        ("US", "call the desk", "is not a phone number"),
-        ("US", "+999 1234", "is not a phone number"),
+        ("US", "call the desk", "is not a phone number: it has no digits"),
+        ("US", "NONE", "is not a phone number: it has no digits"),
+        ("US", "555-XXXX", "is not a phone number: it looks like a placeholder"),
+        ("US", "000-0000", "is not a phone number in US (no such number)"),
+        ("US", "+1 555 0100", "is not a phone number in US (no such number)"),
+        ("US", "+999 1234", "is not a phone number (no such country code)"),
+        (
+            "US",
+            "555#0100",
+            "is not a phone number (write it with digits, letters for a vanity"
+            " number, spaces, + ( ) . / - and an extension (ext 12))",
+        ),
         ("MX", "711", "is not a short code in MX"),
     ],
 )
@@ -84,6 +100,8 @@ def test_a_country_that_is_not_one_is_said_and_numbers_are_checked_as_us(tmp_pat
     with pytest.raises(FileProblems) as error:
         load_settings(path)
     said = [p.message for p in error.value.problems]
+    path.write_text('agency: {name: A, country: ca}\nsupervisor: {name: S, phone: "711"}\n')
+    assert load_settings(path).settings.agency.country == "CA"  # read as written in capitals
     assert said == [
         "'USA' is not a country code (two capital letters, ISO 3166: US, CA, MX)",
         "'555-01' is not a phone number in US (too short)",

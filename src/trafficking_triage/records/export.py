@@ -12,7 +12,7 @@ import textwrap
 from collections.abc import Sequence
 from typing import Any
 
-from ..clock import iso, stamp, time_of_day
+from ..clock import iso, local_day, stamp, time_of_day
 from ..engine import Call
 from ..engine.events import (
     CallClosed,
@@ -115,7 +115,11 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
         )
 
     closed = state.closed
-    ended = f", ended {time_of_day(closed.at)} ({closed.how})" if closed else ", still open"
+    if closed is not None:  # the day again only when the call ran past midnight
+        same_day = local_day(closed.at) == local_day(row.started_at)
+        ended = f", ended {time_of_day(closed.at) if same_day else stamp(closed.at)} ({closed.how})"
+    else:
+        ended = ", still open"
     lines.append(f"TRAFFICKING TRIAGE CALL {row.id}"[:WIDTH])
     put("Time", f"started {stamp(row.started_at)}{ended}")
     if row.console or row.dispatcher:

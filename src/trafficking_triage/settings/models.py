@@ -12,36 +12,56 @@ from ..protocol.models import Text
 
 DEFAULT_COUNTRY = "US"
 
-# A short code is written as one word: 711, 211, or letters such as TIP411. A number is
-# written with digits, capital letters (vanity numbers), spaces and + ( ) . -
-_SHORT_CODE = re.compile(r"^[0-9A-Z]{1,6}$")
-_NUMBER = re.compile(r"^\+?[0-9A-Z ().-]+$")
+# A number is written with digits, letters (vanity numbers), spaces and + ( ) . / -, and may
+# end with an extension ("ext 12", "x12"); a short code is one word once its separators are
+# gone (711, 9-1-1, TIP411).
+_NUMBER = re.compile(r"^\+?[0-9A-Za-z ()./-]+?(\s*(ext\.?|x)\s*\d{1,6})?$")
+_EXTENSION = re.compile(r"\s*(ext\.?|x)\s*\d{1,6}$", re.IGNORECASE)
+_SEPARATORS = re.compile(r"[ ()./-]+")
+_WRITTEN = "digits, letters for a vanity number, spaces, + ( ) . / - and an extension (ext 12)"
 
 
 def phone_problem(value: str, country: str) -> str | None:
     """Why `value` is not a number a dispatcher in `country` can dial, or None. Accepted: a
-    number valid in that country's numbering plan (or abroad, written with +), a local number
-    dialled without its area code, a short code of the country (N11 numbers such as 211, 311,
-    711 and 911; text short codes), and vanity letters in any of them (1-800-222-TIPS)."""
+    number valid in that country's numbering plan (or abroad, written with + and valid
+    there), a local number dialled without its area code, a short code of the country (N11
+    numbers such as 211, 311, 711 and 911; text short codes), vanity letters in any of them
+    (1-800-222-TIPS), and an extension. Every refusal says why."""
     import phonenumbers
     from phonenumbers import shortnumberinfo
 
     if not _NUMBER.match(value):
-        return f"'{value}' is not a phone number"
-    digits = phonenumbers.convert_alpha_characters_in_number(value)
+        return f"'{value}' is not a phone number (write it with {_WRITTEN})"
+    if not any(ch.isdigit() for ch in value):
+        return f"'{value}' is not a phone number: it has no digits"
+    if re.search(r"([A-Za-z])\1\1", value):
+        return f"'{value}' is not a phone number: it looks like a placeholder"
+    main = _EXTENSION.sub("", value)  # the extension is dialled after the number
+    digits = phonenumbers.convert_alpha_characters_in_number(main.upper())
     try:
         number = phonenumbers.parse(digits, country)
-    except phonenumbers.NumberParseException:
-        return f"'{value}' is not a phone number"
-    if _SHORT_CODE.match(value):
+    except phonenumbers.NumberParseException as error:
+        why = {
+            phonenumbers.NumberParseException.INVALID_COUNTRY_CODE: "no such country code",
+            phonenumbers.NumberParseException.TOO_LONG: "too long",
+        }.get(error.error_type, "too short")
+        return f"'{value}' is not a phone number ({why})"
+    groups = [group for group in _SEPARATORS.split(main.upper()) if group]
+    word = "".join(groups)
+    one_word = len(groups) == 1 or all(len(group) == 1 for group in groups)  # 711, 9-1-1
+    if not main.startswith("+") and one_word and re.fullmatch(r"[0-9A-Z]{1,6}", word):
         if shortnumberinfo.is_valid_short_number_for_region(number, country):
             return None
-        if len(digits) <= 6:
-            return f"'{value}' is not a short code in {country}"
+        return f"'{value}' is not a short code in {country}"
     if phonenumbers.is_valid_number(number):
         return None
     reason = phonenumbers.is_possible_number_with_reason(number)
-    if reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY:
+    local = str(number.national_number)
+    if (
+        reason == phonenumbers.ValidationResult.IS_POSSIBLE_LOCAL_ONLY
+        and not main.startswith("+")  # written with its country code, it must be whole
+        and (number.country_code != 1 or local[0] not in "01")  # no exchange starts 0 or 1
+    ):
         return None  # dialled within the area, without its area code
     why = {
         phonenumbers.ValidationResult.TOO_SHORT: "too short",
@@ -65,6 +85,7 @@ Phone = Annotated[str, AfterValidator(_phone)]
 def _country(value: str) -> str:
     import phonenumbers
 
+    value = value.upper()
     if value not in phonenumbers.SUPPORTED_REGIONS:
         raise PydanticCustomError(
             "country",

@@ -74,6 +74,8 @@ class TriageApp(PrivateCrashReport, App[int]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.show_time)
+        if self.session.records_trouble is not None:  # the records could not be opened
+            show(self, self.session.trouble_notice())
         self.offer_or_start()
 
     def on_ready(self) -> None:

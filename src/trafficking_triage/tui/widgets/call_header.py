@@ -48,10 +48,10 @@ class CallHeader(Static):
             rest += ["  ", (" ⚠ NOT SAVED: ctrl+s ", "bold reverse")]
         if yes_no_only:
             rest += ["  ", (" ⚠ YES/NO ONLY ", "bold reverse")]
+        rest += [f"  call {elapsed(seconds)}"]
         if incident:
             rest += ["  ", ("#", "dim"), incident]
-        rest += ["  ", (f" {language.upper()} ", "reverse")]
-        rest += [f"  call {elapsed(seconds)}  ", where]
+        rest += ["  ", (f" {language.upper()} ", "reverse"), "  ", where]
         self._shown = (brand, rest, training)
         self._fit()
 
