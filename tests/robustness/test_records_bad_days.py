@@ -8,7 +8,7 @@ import json
 import os
 import sqlite3
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -21,7 +21,7 @@ from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError, RecordStore
 from trafficking_triage.records.recorder import Recorder
 from trafficking_triage.records.store import RecordsDamaged, RecordsUnwritable
-from trafficking_triage.session import ConsoleOptions, open_session
+from trafficking_triage.session import CallSession, ConsoleOptions, open_session
 
 
 class FailingCommit:
@@ -143,9 +143,11 @@ def test_the_console_opens_on_a_full_disk_and_writes_the_call_once_it_can(
         assert len(stored) == 4
 
 
-def test_a_call_begun_while_its_first_write_fails_is_written_later(
+def begin_on_a_full_disk(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+) -> tuple[CallSession, Callable[[Call], str]]:
+    """A console whose records cannot begin a call (the disk filled up after it opened);
+    the store's own `begin`, to put back."""
     session = open_session(ConsoleOptions(data_dir=tmp_path))
     assert session.store is not None
     real_begin = session.store.begin
@@ -154,6 +156,13 @@ def test_a_call_begun_while_its_first_write_fails_is_written_later(
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(session.store, "begin", full)
+    return session, real_begin
+
+
+def test_a_call_begun_while_its_first_write_fails_is_written_later(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    session, real_begin = begin_on_a_full_disk(tmp_path, monkeypatch)
     call = session.start()
     assert session.recorder is None and session.records_trouble is None  # nothing to keep yet
     session.answer("Main St")
@@ -330,7 +339,7 @@ def no_traceback_out(capsys: pytest.CaptureFixture[str]) -> str:
 BUSY_CONSOLE = """
 import sys
 from pathlib import Path
-from trafficking_triage.session import ConsoleOptions, open_session
+from trafficking_triage.session import CallSession, ConsoleOptions, open_session
 session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1])))
 for _ in range(int(sys.argv[2])):
     session.start()
@@ -433,14 +442,7 @@ def test_a_killed_training_call_is_never_offered_at_a_dispatchers_console(
 def test_a_call_that_could_not_be_begun_is_written_after_the_console_moved_on(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    session = open_session(ConsoleOptions(data_dir=tmp_path))
-    assert session.store is not None
-    real_begin = session.store.begin
-
-    def full(call: Call) -> str:
-        raise sqlite3.OperationalError("database or disk is full")
-
-    monkeypatch.setattr(session.store, "begin", full)
+    session, real_begin = begin_on_a_full_disk(tmp_path, monkeypatch)
     first = session.start()
     session.answer("Motel")
     assert session.close() is None
