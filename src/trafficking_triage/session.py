@@ -723,6 +723,13 @@ class CallSession:
             self.on_notice(self.trouble_notice())
         self.on_change()
 
+    def listen(self, on_notice: Callable[[Notice], None]) -> None:
+        """Tell `on_notice` what the dispatcher must be told from now on, starting with the
+        records trouble the console opened with, if any."""
+        self.on_notice = on_notice
+        if self.records_trouble is not None:
+            on_notice(self.trouble_notice())
+
     def trouble_notice(self) -> Notice:
         """What the screen says while the records cannot be written (also as the console
         opens, when they could not be opened)."""

@@ -210,3 +210,15 @@ async def test_radio_alerts_are_filled_in_from_what_the_caller_said(tmp_path: Pa
         assert app.session.call is not None and app.session.call.yes_no_only()
         panel = str(app.screen.query_one("#settled", Static).render())
         assert "caller cannot talk: do not call back" in panel
+
+
+def test_a_null_key_with_repeated_keys_under_it_is_listed_not_a_traceback(tmp_path: Path) -> None:
+    """Found by the mutated-file test: an anchor with no key name, then a key given twice."""
+    path = tmp_path / "agency.yaml"
+    path.write_text("&y:\n  name: Example County 911\n  name: Det. A. Rivera\n")
+    with pytest.raises(FileProblems) as caught:
+        load_settings(path, "agency.yaml")
+    said = [str(p) for p in caught.value.problems]
+    assert "agency.yaml:3:3: null.name: 'name' is defined twice (first defined at line 2)" in (
+        " ".join(said)
+    ), said

@@ -21,7 +21,10 @@ def render_path(path: Sequence[PathPart]) -> str:
         if isinstance(part, int):
             out += f"[{part}]"
         else:
-            out += f".{part}" if out else part
+            # A key YAML read as something else (`~:`, `&anchor:` with no name) is shown as
+            # YAML writes it, never a crash in the message about it.
+            name = part if isinstance(part, str) else "null" if part is None else str(part)
+            out += f".{name}" if out else name
     return out
 
 

@@ -52,7 +52,6 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.quitting = False
         """A quit was asked for (and confirmed, during a call): the console is closing."""
         session.on_change = self.sync
-        session.on_notice = lambda notice: show(self, notice)
 
     # -- keys, in turn -----------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -74,8 +73,7 @@ class TriageApp(PrivateCrashReport, App[int]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.show_time)
-        if self.session.records_trouble is not None:  # the records could not be opened
-            show(self, self.session.trouble_notice())
+        self.session.listen(lambda notice: show(self, notice))
         self.offer_or_start()
 
     def on_ready(self) -> None:
