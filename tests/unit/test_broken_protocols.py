@@ -31,6 +31,13 @@ def problems_of(name: str) -> list[str]:
             ],
         ),
         (
+            "null_key.yaml",
+            [
+                "null_key.yaml:52:3: questions.null: a key must be a word; YAML reads this one"
+                " as null (write the key as a word, or quote it) [bad-key]"
+            ],
+        ),
+        (
             "dangling_reference.yaml",
             [
                 "dangling_reference.yaml:51:15: questions.free_to_leave.answers[1].next:"

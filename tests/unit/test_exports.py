@@ -162,8 +162,13 @@ def test_reading_a_data_directory_that_holds_no_records_creates_nothing(
 ) -> None:
     mistyped = tmp_path / "calsl"
     assert main(["--data-dir", str(mistyped), "records", "list"]) == 1
-    assert f"no call records in {mistyped}" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert f"the data directory {mistyped} does not exist (check the name)" in err
     assert not mistyped.exists()
+    mistyped.mkdir()
+    assert main(["--data-dir", str(mistyped), "records", "list"]) == 1
+    assert f"no call records in {mistyped} (no calls.sqlite3 there)" in capsys.readouterr().err
+    assert list(mistyped.iterdir()) == []
 
 
 def test_calls_taken_with_a_protocol_written_before_the_new_call_rules_still_read(

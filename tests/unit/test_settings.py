@@ -222,3 +222,32 @@ def test_a_null_key_with_repeated_keys_under_it_is_listed_not_a_traceback(tmp_pa
     assert "agency.yaml:3:3: null.name: 'name' is defined twice (first defined at line 2)" in (
         " ".join(said)
     ), said
+
+
+@pytest.mark.parametrize(
+    ("line", "said"),
+    [
+        (
+            "  ~: x\n",
+            "agency.yaml:3:3: agency.null: a key must be a word; YAML reads this one as null",
+        ),
+        (
+            "  3: x\n",
+            "agency.yaml:3:3: agency[3]: a key must be a word; YAML reads this one as the number 3",
+        ),
+        (
+            "  true: x\n",
+            "agency.yaml:3:3: agency.true: a key must be a word; YAML reads this one as true",
+        ),
+    ],
+)
+def test_a_key_yaml_reads_as_no_word_is_named_with_its_line(
+    tmp_path: Path, line: str, said: str
+) -> None:
+    path = tmp_path / "agency.yaml"
+    path.write_text("agency:\n  name: Example County 911\n" + line)
+    with pytest.raises(FileProblems) as caught:
+        load_settings(path, "agency.yaml")
+    assert [str(p) for p in caught.value.problems] == [
+        said + " (write the key as a word, or quote it) [bad-key]"
+    ]

@@ -18,7 +18,9 @@ def render_path(path: Sequence[PathPart]) -> str:
     """`("questions", "x", "answers", 1, "next")` -> `questions.x.answers[1].next`."""
     out = ""
     for part in path:
-        if isinstance(part, int):
+        if isinstance(part, bool):  # a key YAML read as true or false
+            out += f".{str(part).lower()}" if out else str(part).lower()
+        elif isinstance(part, int):
             out += f"[{part}]"
         else:
             # A key YAML read as something else (`~:`, `&anchor:` with no name) is shown as

@@ -41,6 +41,25 @@ def _describe(value: Any) -> str:
     return f"'{value}'"
 
 
+def _bad_key(parent: Path, key: Any) -> Finding:
+    """A key YAML read as no word (`~:`, `1:`, `true:`, an anchor with no name)."""
+    return Finding(
+        (*parent, key),
+        f"a key must be a word; YAML reads this one as {_as_yaml_reads(key)}",
+        "bad-key",
+        "write the key as a word, or quote it",
+        at_key=True,
+    )
+
+
+def _as_yaml_reads(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _describe(value)
+
+
 def _unwrap(annotation: Any) -> list[Any]:
     """The concrete types an annotation allows, Optional and Annotated peeled off."""
     origin = typing.get_origin(annotation)
@@ -80,6 +99,8 @@ def _finding(root: type[BaseModel], error: ErrorDetails) -> Finding:
     context = error.get("ctx", {})
     if path and path[-1] == "[key]":
         path = path[:-1]
+        if not isinstance(value, str):
+            return _bad_key(path[:-1], value)
         if kind == "string_pattern_mismatch":
             return Finding(
                 path,
@@ -88,6 +109,8 @@ def _finding(root: type[BaseModel], error: ErrorDetails) -> Finding:
                 "use lowercase letters, digits and _, starting with a letter",
                 at_key=True,
             )
+    if kind == "invalid_key":
+        return _bad_key(path[:-1], value)
     if kind == "extra_forbidden":
         model = _model_at(root, path[:-1])
         hint = did_you_mean(str(path[-1]), model.model_fields) if model else None
@@ -139,4 +162,14 @@ def findings_from(root: type[BaseModel], error: ValidationError) -> list[Finding
         for f in found.values()
         if f.rule == "unknown-key" and f.hint
     }
-    return [f for f in found.values() if not (f.rule == "missing-key" and f.path in meant)]
+    # What is wrong under a key that is no word is not worth reading until the key is one
+    # (pydantic names the key in text there).
+    under_bad_keys = {
+        (*f.path[:-1], str(f.path[-1])) for f in found.values() if f.rule == "bad-key"
+    }
+    return [
+        f
+        for f in found.values()
+        if not (f.rule == "missing-key" and f.path in meant)
+        and not any(f.path[: len(bad)] == bad and f.rule != "bad-key" for bad in under_bad_keys)
+    ]

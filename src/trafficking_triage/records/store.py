@@ -184,6 +184,9 @@ class RecordStore(StoreBase):
         self.read_only = read_only
         self._locks: dict[str, int] = {}
         if read_only:
+            if not directory.is_dir():
+                missing = f"the data directory {directory} does not exist (check the name)"
+                raise RecordsError(missing)
             if not self.path.is_file():
                 raise RecordsError(f"no call records in {directory} (no {DB_NAME} there)")
             target = f"file:{self.path}?mode=ro"
