@@ -488,7 +488,7 @@ class CallSession:
             )
         where = "unknown"
         if call is not None and call.state.prompt is not None:
-            where = local(self.protocol.questions[call.state.prompt.question].text, "en")
+            where = local(call.state.prompt.text, "en")  # as it was put to this caller
         elif call is not None and call.state.route is not None:
             where = f"route reached: {self.protocol.outcomes[call.state.route.outcome].title}"
         answered = len(call.state.answers) if call is not None else 0

@@ -220,7 +220,7 @@ KILLED_CONSOLE = textwrap.dedent(
     )
     session = open_session(options)
     session.start()
-    for value in ["Motel on Route 9", "English", "no", "no", "no"]:
+    for value in os.environ["ANSWERS"].split("|"):
         session.answer(value)
     print(session.recorder.call_id, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
@@ -228,14 +228,23 @@ KILLED_CONSOLE = textwrap.dedent(
 )
 
 
-def killed_mid_call(directory: Path, scenario: str | None = None) -> str:
-    """A console process killed (SIGKILL) with five answers recorded: its call's id (a
-    training call when a scenario is named)."""
+FIVE_ANSWERS = ("Motel on Route 9", "English", "no", "no", "no")
+
+
+def killed_mid_call(
+    directory: Path, scenario: str | None = None, answers: tuple[str, ...] = FIVE_ANSWERS
+) -> str:
+    """A console process killed (SIGKILL) with these answers recorded (five, by default): its
+    call's id (a training call when a scenario is named)."""
     done = subprocess.run(
         [sys.executable, "-c", KILLED_CONSOLE, str(directory), *([scenario] if scenario else [])],
         capture_output=True,
         text=True,
-        env={**os.environ, "TRAFFICKING_TRIAGE_AGENCY": str(directory / "absent.yaml")},
+        env={
+            **os.environ,
+            "TRAFFICKING_TRIAGE_AGENCY": str(directory / "absent.yaml"),
+            "ANSWERS": "|".join(answers),
+        },
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
     return done.stdout.strip()
@@ -255,6 +264,15 @@ def test_a_call_whose_console_was_killed_resumes_where_it_stopped(tmp_path: Path
     assert len(RecordStore(tmp_path).events(call_id)) == 7
     assert session_on(tmp_path).unfinished() is None  # held by this session now
     session.shut()
+
+
+def test_where_an_unfinished_call_stopped_is_worded_as_it_was_read_out(tmp_path: Path) -> None:
+    """A witness was on the line: the question about the worker, as it was put to them."""
+    screening = (*["no"] * 4, "yes", "witness_specific", "no", "no")  # ... free to leave: no
+    call_id = killed_mid_call(tmp_path, answers=(*FIVE_ANSWERS[:2], *screening))
+    found = session_on(tmp_path).unfinished()
+    assert found is not None and found.row.id == call_id
+    assert found.where == "Does the worker keep hold of their own passport or ID?"
 
 
 def test_a_call_whose_console_was_killed_can_be_closed_as_interrupted(tmp_path: Path) -> None:
