@@ -170,6 +170,8 @@ def test_store_copy_brings_a_consoles_records_in_once(
         call = start(shipped, console=f"c{n}")
         recorder = Recorder(local, call)
         call.answer(f"Street {n}")
+        if n == 0:
+            call.escalate()  # routed: the center lists it by its route too
         if n < 2:
             call.close("completed")
         ids.append(recorder.call_id)
@@ -178,20 +180,30 @@ def test_store_copy_brings_a_consoles_records_in_once(
     Recorder(local, training).call.answer("a training call stays here")
     base = ["store", "copy", "--data-dir", str(tmp_path), "--to", center]
     assert main(base) == 0
-    assert capsys.readouterr().out.startswith("copied 8 events of 3 calls")  # 3 + 3 + 2
+    assert capsys.readouterr().out.startswith("copied 12 events of 3 calls")  # 7 + 3 + 2
+    center_rows = {row.id: row for row in PostgresStore(center, read_only=True).rows()}
+    for row in local.rows():
+        there = center_rows[row.id]
+        assert (there.route, there.status, there.ended_at) == (row.route, row.status, row.ended_at)
+    assert center_rows[ids[0]].route == "officer"
     assert main(base) == 0
     assert capsys.readouterr().out.startswith("copied 0 events of 0 calls")  # nothing twice
+    nowhere = tmp_path / "kept-nothing"
+    assert main([*base[:3], str(nowhere), *base[4:]]) == 0  # a console that kept no records
+    assert capsys.readouterr().out == f"nothing to copy: no call records in {nowhere}\n"
+    assert main([*base[:5], f"sqlite://{nowhere}"]) == 2  # into another embedded store: no
+    assert not nowhere.exists()
     # The open call went on at its console; the next copy brings only what is new.
     resumed = Call(shipped.protocol, local.events(ids[2]))
     local.hold(ids[2])
     Recorder(local, resumed, ids[2]).call.answer("English")
     assert main(base) == 0  # its console still holds it: left for the next copy
     assert capsys.readouterr().out.endswith(
-        "left 1 calls a running console holds: copy again once it is closed\n"
+        "left 1 call a running console holds: copy again once it is closed\n"
     )
     local.release(ids[2])
     assert main(base) == 0
-    assert capsys.readouterr().out.startswith("copied 1 events of 1 calls")
+    assert capsys.readouterr().out.startswith("copied 1 event of 1 call")
     # A call the center closed (an orphan closed as interrupted there) is never opened again.
     center_side = PostgresStore(center)
     assert center_side.hold(ids[2])

@@ -434,10 +434,13 @@ class PostgresStore(StoreBase):
                 have = self._count(db, row.id)
                 for seq, event in enumerate(events):
                     self._insert_event(db, row.id, seq, event, None)
-                db.execute(  # a call closed in the center is never opened again
-                    "UPDATE calls SET status = %s, ended_at = %s, route = %s"
-                    " WHERE id = %s AND status = 'open'",
-                    (row.status, row.ended_at, row.route, row.id),
+                # Its route and close as the console has them; a call closed in the center
+                # (an orphan closed there) is never opened again, nor its route changed.
+                db.execute(
+                    "UPDATE calls SET route = coalesce(route, %s),"
+                    " status = CASE WHEN status = 'open' THEN %s ELSE status END,"
+                    " ended_at = coalesce(ended_at, %s) WHERE id = %s",
+                    (row.route, row.status, row.ended_at, row.id),
                 )
                 return max(0, len(events) - have)
 
