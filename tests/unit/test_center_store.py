@@ -153,7 +153,7 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
     local.close()
     copy = ["store", "copy", "--data-dir", str(tmp_path / "local"), "--to", console]
     assert main(copy) == 0
-    assert capsys.readouterr().out.startswith("copied 2 events of 1 calls")
+    assert capsys.readouterr().out.startswith("copied 2 events of 1 call ")
     store.close()
     with psycopg.connect(center, autocommit=True) as db:
         db.execute("DROP TABLE events, calls, trafficking_triage_schema")
@@ -363,3 +363,32 @@ def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
         ]
     stored.close()
     session.shut()
+
+
+def test_a_database_that_does_not_answer_says_not_saved_and_holds_no_key_for_long(
+    center: str, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone holds the events table locked (a long report, a maintenance job): the write
+    is given up after the statement timeout, NOT SAVED is said, the next keys do not wait
+    again while the store is paused, and everything is written once it answers."""
+    import time
+
+    store = PostgresStore(center)
+    call = start(shipped)
+    said: list[str] = []
+    recorder = Recorder(store, call, on_trouble=said.append)
+    with psycopg.connect(center) as blocker:
+        blocker.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        call.answer("Main St")
+        assert said and "did not answer within 2 s" in said[-1] and not recorder.saved
+        tries: list[object] = []
+        real = PostgresStore._try
+        monkeypatch.setattr(PostgresStore, "_try", lambda s, w: tries.append(w) or real(s, w))
+        call.answer("English")  # paused: not tried, so no second wait
+        assert tries == [] and not recorder.saved
+    assert store._paused_until > time.monotonic()
+    store._paused_until = 0.0  # the pause over
+    call.answer("no")
+    assert recorder.saved and tries
+    assert len(PostgresStore(center, read_only=True).events(recorder.call_id)) == 4
+    store.close()

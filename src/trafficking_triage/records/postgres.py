@@ -66,6 +66,13 @@ MIGRATIONS = [
 _VERSION_TABLE = "trafficking_triage_schema"
 _MIGRATION_LOCK = 0x7472_6961_6765  # one key: consoles starting together migrate once
 _UNREACHABLE = "the center's database cannot be reached"
+_ANSWER_WITHIN = 2.0
+"""Seconds a statement may take before it is given up (the server cancels it): a commit
+takes under a millisecond, so a table locked by someone else, or a server that has stopped
+answering, shows NOT SAVED in two seconds rather than holding the screen still."""
+_PAUSE = 10.0
+"""After a try that failed slowly, seconds in which the store is not tried again: each key
+would otherwise wait as long again. Events wait in memory meanwhile, NOT SAVED."""
 
 
 class RecordsRefused(RecordsError):
@@ -135,6 +142,8 @@ class PostgresStore(StoreBase):
         """Each held call's next event number."""
         self._drawn: dict[str, str] = {}
         """The id given to a call whose first write went unanswered, by its first event."""
+        self._paused_until = 0.0
+        """Not tried again before this (time.monotonic()): the last try failed slowly."""
         self.db = self._connect()
         self._check_schema(migrate=migrate and not read_only)
 
@@ -169,6 +178,7 @@ class PostgresStore(StoreBase):
             raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached") from None
         except psycopg.Error as error:
             raise RecordsError(f"{self.where} refused the connection ({_state(error)})") from None
+        db.execute(f"SET statement_timeout = {int(_ANSWER_WITHIN * 1000)}")
         encoding = db.execute("SHOW server_encoding").fetchone()
         if encoding is None or str(encoding[0]).upper() not in {"UTF8", "UTF-8"}:
             db.close()
@@ -204,12 +214,29 @@ class PostgresStore(StoreBase):
 
     def _run(self, work: Any) -> Any:
         """Run `work(connection)`. A connection lost on the way (or a write the server
-        refuses) is RecordsUnwritable: the console goes on, NOT SAVED, and tries again."""
+        refuses) is RecordsUnwritable: the console goes on, NOT SAVED, and tries again; after
+        a try that failed slowly, not for `_PAUSE` seconds."""
+        import time
+
+        if time.monotonic() < self._paused_until:
+            raise RecordsUnwritable(_UNREACHABLE, f"{self.where} is not answering")
+        tried = time.monotonic()
+        try:
+            return self._try(work)
+        except RecordsUnwritable:
+            if time.monotonic() - tried > 1.0:  # a network that swallows what is sent, say
+                self._paused_until = time.monotonic() + _PAUSE
+            raise
+
+    def _try(self, work: Any) -> Any:
         import psycopg
 
         for attempt in (1, 2):
             try:
                 return work(self._live())
+            except psycopg.errors.QueryCanceled:  # by statement_timeout
+                cause = f"the center's database did not answer within {_ANSWER_WITHIN:.0f} s"
+                raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
             except (psycopg.OperationalError, psycopg.InterfaceError):
                 if attempt == 2 or not (self.db.closed or self.db.broken):
                     break
@@ -234,6 +261,7 @@ class PostgresStore(StoreBase):
         def bring_up(db: psycopg.Connection[Any]) -> None:
             # The lock before the transaction: one begun after it sees the tables another
             # console made meanwhile (a transaction's catalog view is fixed as it begins).
+            db.execute("SET statement_timeout = 0")  # the owner's tables may take time
             db.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
             try:
                 make_tables(db)
