@@ -392,3 +392,43 @@ def test_a_database_that_does_not_answer_says_not_saved_and_holds_no_key_for_lon
     assert recorder.saved and tries
     assert len(PostgresStore(center, read_only=True).events(recorder.call_id)) == 4
     store.close()
+
+
+def test_a_connection_dropped_on_this_side_only_gets_its_calls_back(
+    postgres: Server, center: str, shipped: LoadedProtocol
+) -> None:
+    """Wi-Fi or a VPN drops: the console's side of the connection is gone, but the server
+    still has its session, holding the console's call. The console connects again, ends its
+    own old session and holds its call again: no NOT SAVED, no call lost to nobody."""
+    from tests.postgres_server import HalfOpenProxy
+
+    with psycopg.connect(center, autocommit=True) as db:  # a console's role, no more
+        db.execute(
+            "CREATE ROLE triage_wifi LOGIN;"
+            " GRANT SELECT, INSERT ON calls, events TO triage_wifi;"
+            " GRANT UPDATE (status, ended_at, route) ON calls TO triage_wifi;"
+            " GRANT SELECT ON trafficking_triage_schema TO triage_wifi"
+        )
+    proxy = HalfOpenProxy(str(postgres.socket))
+    try:
+        store = PostgresStore(proxy.address(center).replace("//triage@", "//triage_wifi@"))
+        call = start(shipped)
+        said: list[str] = []
+        recorder = Recorder(store, call, on_trouble=said.append)
+        call.answer("Main St")
+        old_pid = store.db.info.backend_pid
+        proxy.drop()
+        with psycopg.connect(center) as db:  # the server still has it, holding the call
+            (alive,) = db.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (old_pid,)
+            ).fetchone() or (0,)
+            assert alive == 1
+        call.answer("English")
+        assert said == [] and recorder.saved and store.db.info.backend_pid != old_pid
+        other = PostgresStore(center)
+        assert not other.hold(recorder.call_id) and other.unfinished() == []
+        assert len(other.events(recorder.call_id)) == 3
+        other.close()
+        store.close()
+    finally:
+        proxy.close()

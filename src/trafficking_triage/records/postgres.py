@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 from typing import TYPE_CHECKING, Any
 
 from .base import COLUMNS, StoreBase, call_row, rows_query
@@ -144,6 +145,9 @@ class PostgresStore(StoreBase):
         """The id given to a call whose first write went unanswered, by its first event."""
         self._paused_until = 0.0
         """Not tried again before this (time.monotonic()): the last try failed slowly."""
+        self._session: tuple[int, Any] | None = None
+        """This console's server session (its process id and start), to end it should the
+        network drop it on this side only: it would go on holding this console's calls."""
         self.db = self._connect()
         self._check_schema(migrate=migrate and not read_only)
 
@@ -179,6 +183,9 @@ class PostgresStore(StoreBase):
         except psycopg.Error as error:
             raise RecordsError(f"{self.where} refused the connection ({_state(error)})") from None
         db.execute(f"SET statement_timeout = {int(_ANSWER_WITHIN * 1000)}")
+        self._session = db.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).fetchone()
         encoding = db.execute("SHOW server_encoding").fetchone()
         if encoding is None or str(encoding[0]).upper() not in {"UTF8", "UTF-8"}:
             db.close()
@@ -195,15 +202,30 @@ class PostgresStore(StoreBase):
         took meanwhile is said; the rest stay held."""
         if not (self.db.closed or self.db.broken):
             return self.db
-        self.db.close()  # a half-open session on the server must not keep our locks
+        self.db.close()
+        before = self._session
         self.db = self._connect()
-        lost = []
-        for call_id in sorted(self._locks):
-            (taken,) = self.db.execute(
-                "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
-            ).fetchone() or (False,)
-            if not taken:
-                lost.append(call_id)
+        lost = self._take_again(sorted(self._locks))
+        if lost and before is not None:
+            # The network dropped on this side only (Wi-Fi, a VPN): the old session lives on
+            # in the server, holding these calls, until the server notices. It is this
+            # console's own (the same process and start): ended, its locks come back.
+            import psycopg
+
+            try:
+                ended = self.db.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE pid = %s AND backend_start = %s",
+                    before,
+                ).fetchone()
+            except psycopg.errors.InsufficientPrivilege:  # a role set up otherwise
+                ended = None
+            if ended and ended[0]:
+                for _ in range(20):  # it lets go as its process exits: at once, as a rule
+                    lost = self._take_again(lost)
+                    if not lost:
+                        break
+                    time.sleep(0.1)
         self._locks.difference_update(lost)
         if lost:
             raise RecordsError(
@@ -212,12 +234,21 @@ class PostgresStore(StoreBase):
             )
         return self.db
 
+    def _take_again(self, call_ids: list[str]) -> list[str]:
+        """Take these calls' locks on the new connection: the ones another session holds."""
+        lost = []
+        for call_id in call_ids:
+            (taken,) = self.db.execute(
+                "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
+            ).fetchone() or (False,)
+            if not taken:
+                lost.append(call_id)
+        return lost
+
     def _run(self, work: Any) -> Any:
         """Run `work(connection)`. A connection lost on the way (or a write the server
         refuses) is RecordsUnwritable: the console goes on, NOT SAVED, and tries again; after
         a try that failed slowly, not for `_PAUSE` seconds."""
-        import time
-
         if time.monotonic() < self._paused_until:
             raise RecordsUnwritable(_UNREACHABLE, f"{self.where} is not answering")
         tried = time.monotonic()
