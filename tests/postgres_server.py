@@ -8,6 +8,7 @@ fails: set TRAFFICKING_TRIAGE_TESTS_WITHOUT_POSTGRES=1 to skip those tests, said
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -139,10 +140,8 @@ class HalfOpenProxy:
         import socket
 
         for near in self.near:
-            try:
+            with contextlib.suppress(OSError):
                 near.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
             near.close()
         self.near.clear()
 
