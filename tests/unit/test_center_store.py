@@ -85,7 +85,9 @@ def test_a_server_gone_mid_call_says_not_saved_and_writes_everything_once_back(
     try:
         session.answer("English")
         session.answer("no")
-        assert session.records_trouble == "the center's database cannot be reached"
+        assert session.records_trouble == (
+            "the center's database cannot be reached (No such file or directory)"
+        )
         assert session.unsaved_events() == 2  # kept in memory: NOT SAVED on screen
     finally:
         postgres.start()
@@ -115,7 +117,32 @@ def test_an_unreachable_server_says_so_without_the_address(tmp_path: Path) -> No
     address = f"postgresql://nobody@/db?host={tmp_path}&connect_timeout=1"
     with pytest.raises(RecordsError) as refused:
         PostgresStore(address)
-    assert str(refused.value).endswith("cannot be reached") and "nobody" not in str(refused.value)
+    said = str(refused.value)
+    assert said.endswith("cannot be reached (No such file or directory)"), said
+    assert "nobody" not in said
+
+
+CONNECT = "cannot connect to the center's database: "
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (("triage@", "nobody@"), CONNECT + 'role "nobody" does not exist'),
+        (("?host", "x?host"), CONNECT + 'database "t'),
+        (
+            ("?host", "?sslmode=bogus&host"),
+            CONNECT + 'invalid sslmode value: "bogus"',
+        ),
+    ],
+)
+def test_a_server_that_refuses_says_why(center: str, change: tuple[str, str], said: str) -> None:
+    """Not "cannot be reached" for a wrong role, database or setting: IT would look for a
+    network fault that is not there."""
+    with pytest.raises(RecordsUnwritable) as refused:
+        PostgresStore(center.replace(*change))
+    assert said in str(refused.value) and "cannot be reached" not in str(refused.value)
+    assert str(refused.value).startswith("PostgreSQL database t")
 
 
 def readme_role_sql() -> str:
@@ -346,7 +373,9 @@ def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
         assert session.close() is None
         second = session.start()
         session.answer("Elm St")
-        assert session.records_trouble == "the center's database cannot be reached"
+        assert session.records_trouble == (
+            "the center's database cannot be reached (No such file or directory)"
+        )
         assert session.unsaved_events() == len(first.events) + len(second.events)
         question = session.quit_question()
         assert question is not None and "not saved" in question[0]

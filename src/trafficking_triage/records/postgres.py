@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 from typing import TYPE_CHECKING, Any
 
@@ -85,6 +86,30 @@ def _state(error: Exception) -> str:
     code = getattr(error, "sqlstate", None)
     name = type(error).__name__
     return f"SQLSTATE {code}, {name}" if code else name
+
+
+_UNREACHABLE_SIGNS = (
+    "No such file",
+    "Connection refused",
+    "timeout expired",
+    "could not translate host name",
+    "unreachable",
+    "No route to host",
+    "server closed the connection",
+)
+
+
+def _libpq_says(error: Exception) -> str:
+    """libpq's reason, without the socket or host it names first (the store's description
+    says which database): "password authentication failed for user ...", "database ... does
+    not exist", "definition of service ... not found". An address never holds a password
+    (refused before connecting), so none can be repeated here."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = lines[0] if lines else type(error).__name__
+    text = re.sub(r"^connection (failed|is bad): ", "", text)
+    text = re.sub(r"^connection to server (on socket|at) .*? failed: ", "", text)
+    text = re.sub(r"^(FATAL|ERROR):\s+", "", text)
+    return "".join(c for c in text if c.isprintable())[:200]
 
 
 def _lock_key(call_id: str) -> int:
@@ -177,9 +202,13 @@ class PostgresStore(StoreBase):
             db = psycopg.connect(
                 self.url, autocommit=True, application_name="trafficking-triage", **settings
             )
-        except psycopg.OperationalError:
-            # libpq's message can quote the address: only the cause is said.
-            raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached") from None
+        except psycopg.OperationalError as error:
+            said = _libpq_says(error)
+            if any(sign in said for sign in _UNREACHABLE_SIGNS):
+                cause = f"{_UNREACHABLE} ({said})"
+            else:  # refused (a password, a role, a database name) or a setting (TLS, service)
+                cause = f"cannot connect to the center's database: {said}"
+            raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
         except psycopg.Error as error:
             raise RecordsError(f"{self.where} refused the connection ({_state(error)})") from None
         db.execute(f"SET statement_timeout = {int(_ANSWER_WITHIN * 1000)}")
