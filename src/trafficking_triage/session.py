@@ -453,8 +453,15 @@ class CallSession:
         if self.store is None or not self.offers_unfinished:
             return None
         try:
-            rows = self.store.unfinished(training=self.training)
-            return self._replayed(rows[0]) if rows else None
+            for row in self.store.unfinished(training=self.training):
+                # Held from the offer on, so no console opened meanwhile is offered it too;
+                # let go of when it is closed here, or when this console ends.
+                if not self.store.hold(row.id):
+                    continue  # another console was offered it a moment ago
+                if self.store.row(row.id).status == "open":
+                    return self._replayed(row)
+                self.store.release(row.id)
+            return None
         except (OSError, sqlite3.Error, RecordsError) as error:
             self._trouble(cause_of(error))  # said on screen; a new call starts all the same
             return None

@@ -288,12 +288,26 @@ def test_a_call_whose_console_was_killed_can_be_closed_as_interrupted(tmp_path: 
 
 
 def offered_to_two(tmp_path: Path) -> tuple[str, CallSession, Unfinished, CallSession, Unfinished]:
-    """A console killed mid-call, and two consoles opened after it, both offered its call."""
+    """A console killed mid-call, and two consoles opened after it, both shown its call (as
+    if each had read the list in the instant before the other held it)."""
     call_id = killed_mid_call(tmp_path)
     first, second = session_on(tmp_path), session_on(tmp_path)
-    found_first, found_second = first.unfinished(), second.unfinished()
-    assert found_first is not None and found_second is not None
-    return call_id, first, found_first, second, found_second
+    assert first.store is not None and second.store is not None
+    [row] = first.store.unfinished()
+    return call_id, first, first._replayed(row), second, second._replayed(row)
+
+
+def test_an_orphan_is_offered_to_one_console_at_a_time(tmp_path: Path) -> None:
+    """Held from the offer on: a console opened while the first decides is offered nothing,
+    and is offered it once the first has let go of it (ended without choosing)."""
+    call_id = killed_mid_call(tmp_path)
+    first = session_on(tmp_path)
+    found = first.unfinished()
+    assert found is not None and found.row.id == call_id
+    assert session_on(tmp_path).unfinished() is None
+    first.shut()
+    again = session_on(tmp_path).unfinished()
+    assert again is not None and again.row.id == call_id
 
 
 def test_two_consoles_offered_one_call_resume_and_close_exactly_once(tmp_path: Path) -> None:
