@@ -723,6 +723,24 @@ class CallSession:
         return None
 
     # -- records ---------------------------------------------------------------------------
+    def keep_alive(self) -> None:
+        """Every few seconds (the console's timer), while a call is recorded or records wait
+        to be written: the store checked (a center's server restarted between two answers is
+        found now, and this console's calls held again before another console is offered
+        them), and what waits written as soon as the store answers, not at the next key."""
+        call, store = self.call, self.store
+        pending = self.records_trouble is not None or bool(self.unsaved or self.unbegun)
+        if call is None or store is None or not (pending or call.state.closed is None):
+            return
+        try:
+            store.keep_alive()
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            if self.records_trouble is None:
+                self._trouble(cause_of(error))
+            return
+        if pending:
+            self._retry(call)
+
     def _trouble(self, cause: str) -> None:
         first = self.records_trouble is None
         self.records_trouble = cause

@@ -461,3 +461,40 @@ def test_a_connection_dropped_on_this_side_only_gets_its_calls_back(
         store.close()
     finally:
         proxy.close()
+
+
+def test_a_restarted_server_is_found_between_answers_and_the_call_held_again(
+    postgres: Server, center: str, tmp_path: Path
+) -> None:
+    """The console's timer (`keep_alive`) finds the restart while the dispatcher listens, and
+    holds the call again at once: a console opened after the restart is not offered it. A
+    server down at that moment is said (NOT SAVED) and the call is written once it is back,
+    with no key pressed."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    session.start()
+    session.answer("Main St")
+    assert session.recorder is not None
+    call_id = session.recorder.call_id
+    postgres.stop()
+    postgres.start()
+    session.keep_alive()
+    assert session.records_trouble is None
+    other = PostgresStore(center)
+    assert other.unfinished() == [] and not other.hold(call_id)
+    other.close()
+    postgres.stop()
+    try:
+        session.keep_alive()
+        assert session.records_trouble is not None
+        assert session.records_trouble.startswith("the center's database cannot be reached")
+    finally:
+        postgres.start()
+    session.keep_alive()
+    assert session.records_trouble is None
+    other = PostgresStore(center)
+    assert other.unfinished() == [] and not other.hold(call_id)
+    assert len(other.events(call_id)) == 2
+    other.close()
+    session.shut()

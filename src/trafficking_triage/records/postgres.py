@@ -362,6 +362,9 @@ class PostgresStore(StoreBase):
                 "init` once"
             ) from None
 
+    def keep_alive(self) -> None:
+        self._run(lambda db: db.execute("SELECT 1"))
+
     def close(self) -> None:
         for call_id in list(self._locks):
             self.release(call_id)
