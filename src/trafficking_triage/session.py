@@ -25,7 +25,7 @@ from .records import CallRow, RecordsError
 from .records.base import StoreBase
 from .records.recorder import Recorder
 from .records.store import RecordsUnwritable, cause_of
-from .records.where import open_store, store_address
+from .records.where import is_center, open_store, store_address
 
 if TYPE_CHECKING:
     from .engine import Call
@@ -157,6 +157,12 @@ def open_session(options: ConsoleOptions) -> CallSession:
             store = open_store(address, data_dir)
         except RecordsUnwritable as error:
             unwritable = error  # the console opens all the same: calls go on, unsaved
+        except RecordsError as error:
+            if not is_center(address):
+                raise
+            # A center's store set up wrong (its tables not made, a role that may only read,
+            # no driver): calls still come in. The console opens, NOT SAVED, and says why.
+            unwritable = RecordsUnwritable(str(error), str(error))
     session = CallSession(
         loaded,
         settings=settings,
@@ -396,8 +402,10 @@ class CallSession:
         except RecordsUnwritable as error:
             self._trouble(error.cause)
             return False
-        except RecordsError:  # damaged, or not ours, since the console opened: left alone
-            self._trouble("the records file cannot be used")
+        except RecordsError as error:  # damaged, or not ours, since the console opened
+            self._trouble(
+                str(error) if is_center(self.store_address) else "the records file cannot be used"
+            )
             return False
         return True
 

@@ -174,6 +174,13 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
         db.execute("INSERT INTO calls (id) VALUES ('X')")
     assert main(["records", "list", "--store", review, "--data-dir", str(tmp_path)]) == 0
     assert recorder.call_id in capsys.readouterr().out
+    # A console started as the supervisors' role is told so, and offered no call to resume.
+    with pytest.raises(RecordsError, match="role triage_review may only read the calls"):
+        PostgresStore(review)
+    reading = open_session(ConsoleOptions(data_dir=tmp_path, store=review))
+    assert reading.records_trouble is not None and "may only read" in reading.records_trouble
+    assert reading.unfinished() is None
+    reading.shut()
     # The console role copies a console's own records in.
     local = RecordStore(tmp_path / "local")
     Recorder(local, start(shipped)).call.close("abandoned")
@@ -186,6 +193,12 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
         db.execute("DROP TABLE events, calls, trafficking_triage_schema")
     with pytest.raises(RecordsError, match="owner runs `trafficking-triage store init` once"):
         PostgresStore(console)
+    # A console opens all the same, says why it cannot save, and keeps the call in memory.
+    opened = open_session(ConsoleOptions(data_dir=tmp_path, store=console))
+    assert opened.records_trouble is not None and "store init" in opened.records_trouble
+    opened.start()
+    assert opened.answer("Main St") is None and opened.unsaved_events() == 2
+    opened.shut()
 
 
 def test_store_copy_brings_a_consoles_records_in_once(

@@ -175,6 +175,8 @@ class PostgresStore(StoreBase):
         network drop it on this side only: it would go on holding this console's calls."""
         self.db = self._connect()
         self._check_schema(migrate=migrate and not read_only)
+        if not read_only:
+            self._check_may_write()
 
     # -- the connection ---------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection[Any]:
@@ -308,6 +310,21 @@ class PostgresStore(StoreBase):
                 cause = f"the center's database refused the write ({_state(error)})"
                 raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
         raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached")
+
+    def _check_may_write(self) -> None:
+        """A console connected as a role that may only read (the supervisors') would be
+        offered calls it cannot write: said before any call."""
+        role, may = self._run(
+            lambda db: db.execute(
+                "SELECT current_user, has_table_privilege('calls', 'INSERT')"
+                " AND has_table_privilege('events', 'INSERT')"
+            ).fetchone()
+        )
+        if not may:
+            raise RecordsError(
+                f"{self.where}: role {role} may only read the calls; a console connects as a "
+                "role that may write them (triage_console in the README)"
+            )
 
     def _check_schema(self, *, migrate: bool) -> None:
 
