@@ -97,6 +97,7 @@ def _country(value: str) -> str:
 
 Country = Annotated[str, AfterValidator(_country)]
 
+
 def _store(value: str) -> str:
     from ..records.where import address_problem
 
