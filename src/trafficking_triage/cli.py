@@ -599,7 +599,7 @@ def store_command(args: argparse.Namespace) -> int:
         from .records.postgres import PostgresStore
 
         assert address is not None
-        made = PostgresStore(address)
+        made = PostgresStore(address, migrate=True)
         print(f"{made.where}: call tables ready")
         made.close()
         return 0

@@ -162,8 +162,10 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
     call = start(shipped)
     recorder = Recorder(store, call)
     call.answer("Main St")
+    call.escalate()
     call.close("completed")
     assert store.row(recorder.call_id).status == "completed"
+    assert store.row(recorder.call_id).route == "officer"
     for role in (console, review):
         for sql in ("DELETE FROM events", "DELETE FROM calls", "UPDATE events SET body = ''"):
             with psycopg.connect(role) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -172,6 +174,19 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
             db.execute("CREATE TABLE mine (x int)")
     with psycopg.connect(review) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
         db.execute("INSERT INTO calls (id) VALUES ('X')")
+    # A console may close its calls, and no more: a closed call is never made to look open
+    # (an orphan to take) nor given another route in the center's list.
+    for sql in (
+        "UPDATE calls SET status = 'open'",
+        "UPDATE calls SET status = 'interrupted'",
+        "UPDATE calls SET route = 'hotline'",
+        "UPDATE calls SET ended_at = now()",
+    ):
+        with (
+            psycopg.connect(console) as db,
+            pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="is closed"),
+        ):
+            db.execute(sql)  # type: ignore[arg-type]
     assert main(["records", "list", "--store", review, "--data-dir", str(tmp_path)]) == 0
     assert recorder.call_id in capsys.readouterr().out
     # A console started as the supervisors' role is told so, and offered no call to resume.

@@ -65,6 +65,29 @@ MIGRATIONS = [
     """,
 ]
 
+# Made again by every `store init` (not a migration: nothing to keep in it). What the roles
+# may do is the owner's grant; this holds for every role: a call closed stays closed, and what
+# its close recorded is never changed, so no console can make a closed call look open (and so
+# an orphan to take) or rewrite its route in the center's list.
+GUARD = """
+CREATE OR REPLACE FUNCTION trafficking_triage_closed_stays() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.status <> 'open' AND (
+        NEW.status IS DISTINCT FROM OLD.status
+        OR (OLD.route IS NOT NULL AND NEW.route IS DISTINCT FROM OLD.route)
+        OR (OLD.ended_at IS NOT NULL AND NEW.ended_at IS DISTINCT FROM OLD.ended_at)
+    ) THEN
+        RAISE EXCEPTION 'call % is closed: it is not changed', OLD.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS closed_stays ON calls;
+CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
+    FOR EACH ROW EXECUTE FUNCTION trafficking_triage_closed_stays();
+"""
+
 _VERSION_TABLE = "trafficking_triage_schema"
 _MIGRATION_LOCK = 0x7472_6961_6765  # one key: consoles starting together migrate once
 _UNREACHABLE = "the center's database cannot be reached"
@@ -149,8 +172,9 @@ def check_address(url: str) -> None:
 
 
 class PostgresStore(StoreBase):
-    def __init__(self, url: str, *, read_only: bool = False, migrate: bool = True) -> None:
-        """Connect, and (to write) bring the schema up to date where this role may. Raises
+    def __init__(self, url: str, *, read_only: bool = False, migrate: bool = False) -> None:
+        """Connect; with `migrate` (`store init`, as the database's owner), make the tables
+        or bring them up to date, and the guard on closed calls made again. Raises
         RecordsUnwritable when the server cannot be reached, RecordsDamaged when its schema
         is newer than this program, RecordsError otherwise."""
         try:
@@ -342,6 +366,7 @@ class PostgresStore(StoreBase):
             db.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
             try:
                 make_tables(db)
+                db.execute(GUARD)
             finally:
                 db.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
 
@@ -363,7 +388,7 @@ class PostgresStore(StoreBase):
                 f"the call records in {self.where} were written by a newer version of this "
                 f"program (schema {now}; this one knows {SCHEMA_VERSION}): use the newer program"
             )
-        if now == SCHEMA_VERSION:
+        if now == SCHEMA_VERSION and not migrate:
             return
         if not migrate:
             raise RecordsError(

@@ -65,4 +65,4 @@ def open_store(address: str | None, data_dir: Path, *, read_only: bool = False) 
     from .postgres import PostgresStore
 
     # Consoles never make or change a center's tables: its owner does (`store init`).
-    return PostgresStore(address, read_only=read_only, migrate=False)
+    return PostgresStore(address, read_only=read_only)
