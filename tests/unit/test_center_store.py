@@ -277,7 +277,11 @@ def test_store_copy_brings_a_consoles_records_in_once(
 
 
 def test_records_read_a_whole_center(
-    center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    center: str,
+    shipped: LoadedProtocol,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = PostgresStore(center)
     for console, dispatcher in (("north", "D-1"), ("south", "D-2"), ("south", "D-3")):
@@ -300,6 +304,14 @@ def test_records_read_a_whole_center(
     for action in (["show"], ["export", "--format", "json"], ["replay"], ["review"]):
         assert main(["records", *action, one["id"], "--store", center]) == 0, action
     capsys.readouterr()
+    # Named by the environment (or the settings), the center is read; a data directory
+    # named alone is read instead.
+    monkeypatch.setenv("TRAFFICKING_TRIAGE_STORE", center)
+    assert main(["records", "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["calls"]) == 3
+    RecordStore(tmp_path).close()
+    assert main(["records", "list", "--data-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "no calls recorded\n"
 
 
 def test_a_dropped_connection_is_made_again_unseen_and_the_call_held_again(
