@@ -47,6 +47,14 @@ def run_records(args: argparse.Namespace) -> int:
             ]
             if args.json:
                 return list_json(store, rows, args.training)
+            if not rows and args.route is not None:  # a route misspelt, or never reached
+                routes = sorted({r.route for r in store.rows(training=args.training) if r.route})
+                if args.route not in routes:
+                    print(
+                        f"no call has route {args.route!r} (routes recorded: "
+                        f"{', '.join(routes) or 'none'})"
+                    )
+                    return 0
             return list_calls(store, rows, args.training)
         if args.action == "show":
             return show(store, args.id, args.protocol)

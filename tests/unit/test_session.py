@@ -415,6 +415,9 @@ def test_records_list_filters_by_day_route_and_status_and_prints_json(
     assert capsys.readouterr().out.count("2026-03-14") == 3  # the frozen clock's day
     assert main([*base, "--since", "2026-03-15"]) == 0
     assert capsys.readouterr().out == "no calls match\n"
+    assert main([*base, "--route", "tip-line"]) == 0  # misspelt
+    said = capsys.readouterr().out
+    assert said.startswith("no call has route 'tip-line' (routes recorded: ") and "tip_line" in said
     with pytest.raises(SystemExit):
         main([*base, "--since", "14/03/2026"])
     assert "is not a day written YYYY-MM-DD" in capsys.readouterr().err
