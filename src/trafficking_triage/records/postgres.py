@@ -284,8 +284,7 @@ class PostgresStore(StoreBase):
         self._locks.difference_update(lost)
         if lost:
             raise RecordsError(
-                f"call {', '.join(lost)} was taken by another console while the connection was "
-                "down; this console's copy is kept (ctrl+s saves it to a file)"
+                f"call {', '.join(lost)} was taken by another console while the connection was down"
             )
         return self.db
 
@@ -426,8 +425,7 @@ class PostgresStore(StoreBase):
             if not self.hold(call_id):
                 if drawn is not None:  # its row may be written: never drawn again under another
                     raise RecordsError(
-                        f"call {call_id} was taken by another console while the connection "
-                        "was down; this console's copy is kept (ctrl+s saves it to a file)"
+                        f"call {call_id} was taken by another console while the connection was down"
                     )
                 continue
             self._drawn[first] = call_id
@@ -518,8 +516,7 @@ class PostgresStore(StoreBase):
     def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
         if call_id not in self._locks:
             raise RecordsError(
-                f"this console no longer holds call {call_id}: another console took it; "
-                "this console's copy is kept (ctrl+s saves it to a file)"
+                f"this console no longer holds call {call_id}: another console took it"
             )
 
         def write(db: psycopg.Connection[Any]) -> None:
