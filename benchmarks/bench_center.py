@@ -46,7 +46,7 @@ def bare(url: str, count: int) -> list[float]:
 
 def ours(url: str, count: int) -> list[float]:
     loaded = load_protocol()
-    store = PostgresStore(url)
+    store = PostgresStore(url, migrate=True)  # as `store init` makes the tables
     call = Call.start(loaded.protocol, loaded.sha256)
     call_id = store.begin(call)
     times = []

@@ -55,5 +55,5 @@ def center(postgres: Server, request: pytest.FixtureRequest) -> str:
 
     digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
     address = postgres.database(f"t{digest}")
-    PostgresStore(address).close()
+    PostgresStore(address, migrate=True).close()
     return address

@@ -8,6 +8,7 @@ fails: set TRAFFICKING_TRIAGE_TESTS_WITHOUT_POSTGRES=1 to skip those tests, said
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import shutil
@@ -84,3 +85,69 @@ class Server:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
+
+
+class HalfOpenProxy:
+    """Between consoles and the server, on a Unix socket of its own; `drop()` cuts the
+    consoles' side of every connection and keeps the server's side open, as a Wi-Fi or VPN
+    drop does: the server's sessions live on until it notices."""
+
+    def __init__(self, server_socket: str) -> None:
+        import socket
+        import threading
+
+        self.dir = tempfile.mkdtemp(prefix="triage-proxy-")
+        self.upstream = os.path.join(server_socket, ".s.PGSQL.5432")
+        self.listener = socket.socket(socket.AF_UNIX)
+        self.listener.bind(os.path.join(self.dir, ".s.PGSQL.5432"))
+        self.listener.listen()
+        self.near: list[socket.socket] = []
+        self.far: list[socket.socket] = []
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def address(self, url: str) -> str:
+        """The same database, through the proxy."""
+        return url.split("?host=")[0] + f"?host={self.dir}"
+
+    def _accept(self) -> None:
+        import socket
+        import threading
+
+        while True:
+            try:
+                near, _ = self.listener.accept()
+            except OSError:
+                return
+            far = socket.socket(socket.AF_UNIX)
+            far.connect(self.upstream)
+            self.near.append(near)
+            self.far.append(far)
+            for a, b in ((near, far), (far, near)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: object, sink: object) -> None:
+        while True:
+            try:
+                data = source.recv(65536)  # type: ignore[attr-defined]
+                if not data:
+                    return
+                sink.sendall(data)  # type: ignore[attr-defined]
+            except OSError:
+                return
+
+    def drop(self) -> None:
+        import socket
+
+        for near in self.near:
+            with contextlib.suppress(OSError):
+                near.shutdown(socket.SHUT_RDWR)
+            near.close()
+        self.near.clear()
+
+    def close(self) -> None:
+        self.drop()
+        for far in self.far:
+            far.close()
+        self.listener.close()
+        shutil.rmtree(self.dir, ignore_errors=True)

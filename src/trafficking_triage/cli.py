@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .protocol.problems import FileProblems
-from .records.store import RecordsError
+from .records.store import DB_NAME, RecordsError
 
 if TYPE_CHECKING:
     from .protocol import LoadedProtocol, Protocol
@@ -599,19 +599,24 @@ def store_command(args: argparse.Namespace) -> int:
         from .records.postgres import PostgresStore
 
         assert address is not None
-        made = PostgresStore(address)
+        made = PostgresStore(address, migrate=True)
         print(f"{made.where}: call tables ready")
         made.close()
         return 0
     from .records import RecordStore
     from .records.postgres import PostgresStore
 
-    source = RecordStore(args.data_dir or default_data_dir(), read_only=True)
+    if not is_center(args.to):
+        print("store copy: --to names the center's PostgreSQL database", file=sys.stderr)
+        return 2
+    directory = args.data_dir or default_data_dir()
+    if not (directory / DB_NAME).is_file():  # a console that kept no records of its own
+        print(f"nothing to copy: no call records in {directory}")
+        return 0
+    source = RecordStore(directory, read_only=True)
     target = open_store(args.to, Path())
     try:
-        if not isinstance(target, PostgresStore):
-            print("store copy: --to names the center's PostgreSQL database", file=sys.stderr)
-            return 2
+        assert isinstance(target, PostgresStore)
         calls = added = live = 0
         for row in reversed(source.rows(training=False)):  # oldest first; real calls only
             if row.status == "open" and not source.hold(row.id):
@@ -623,9 +628,15 @@ def store_command(args: argparse.Namespace) -> int:
                 source.release(row.id)
             calls += bool(more)
             added += more
-        print(f"copied {added} events of {calls} calls from {source.where} to {target.where}")
+        print(
+            f"copied {_count(added, 'event')} of {_count(calls, 'call')} from {source.where} "
+            f"to {target.where}"
+        )
         if live:
-            print(f"left {live} calls a running console holds: copy again once it is closed")
+            print(
+                f"left {_count(live, 'call')} a running console holds: copy again once "
+                f"{'it is' if live == 1 else 'they are'} closed"
+            )
     finally:
         source.close()
         target.close()

@@ -30,7 +30,9 @@ def run_records(args: argparse.Namespace) -> int:
     if args.action == "list" and args.training and not folder.exists() and base.is_dir():
         print("no training calls recorded")  # none taken here yet: no store of their own
         return 0
-    address = None if args.training else store_address(args.store, _settings_store())
+    # A data directory named alone is read, whatever store the settings or environment name.
+    own = args.training or (args.data_dir is not None and args.store is None)
+    address = None if own else store_address(args.store, _settings_store())
     store = open_store(address, folder, read_only=True)
     try:
         if args.action == "list":
@@ -45,6 +47,14 @@ def run_records(args: argparse.Namespace) -> int:
             ]
             if args.json:
                 return list_json(store, rows, args.training)
+            if not rows and args.route is not None:  # a route misspelt, or never reached
+                routes = sorted({r.route for r in store.rows(training=args.training) if r.route})
+                if args.route not in routes:
+                    print(
+                        f"no call has route {args.route!r} (routes recorded: "
+                        f"{', '.join(routes) or 'none'})"
+                    )
+                    return 0
             return list_calls(store, rows, args.training)
         if args.action == "show":
             return show(store, args.id, args.protocol)

@@ -25,7 +25,7 @@ from .records import CallRow, RecordsError
 from .records.base import StoreBase
 from .records.recorder import Recorder
 from .records.store import RecordsUnwritable, cause_of
-from .records.where import open_store, store_address
+from .records.where import is_center, open_store, store_address
 
 if TYPE_CHECKING:
     from .engine import Call
@@ -157,6 +157,12 @@ def open_session(options: ConsoleOptions) -> CallSession:
             store = open_store(address, data_dir)
         except RecordsUnwritable as error:
             unwritable = error  # the console opens all the same: calls go on, unsaved
+        except RecordsError as error:
+            if not is_center(address):
+                raise
+            # A center's store set up wrong (its tables not made, a role that may only read,
+            # no driver): calls still come in. The console opens, NOT SAVED, and says why.
+            unwritable = RecordsUnwritable(str(error), str(error))
     session = CallSession(
         loaded,
         settings=settings,
@@ -396,8 +402,10 @@ class CallSession:
         except RecordsUnwritable as error:
             self._trouble(error.cause)
             return False
-        except RecordsError:  # damaged, or not ours, since the console opened: left alone
-            self._trouble("the records file cannot be used")
+        except RecordsError as error:  # damaged, or not ours, since the console opened
+            self._trouble(
+                str(error) if is_center(self.store_address) else "the records file cannot be used"
+            )
             return False
         return True
 
@@ -453,8 +461,15 @@ class CallSession:
         if self.store is None or not self.offers_unfinished:
             return None
         try:
-            rows = self.store.unfinished(training=self.training)
-            return self._replayed(rows[0]) if rows else None
+            for row in self.store.unfinished(training=self.training):
+                # Held from the offer on, so no console opened meanwhile is offered it too;
+                # let go of when it is closed here, or when this console ends.
+                if not self.store.hold(row.id):
+                    continue  # another console was offered it a moment ago
+                if self.store.row(row.id).status == "open":
+                    return self._replayed(row)
+                self.store.release(row.id)
+            return None
         except (OSError, sqlite3.Error, RecordsError) as error:
             self._trouble(cause_of(error))  # said on screen; a new call starts all the same
             return None
@@ -488,7 +503,7 @@ class CallSession:
             )
         where = "unknown"
         if call is not None and call.state.prompt is not None:
-            where = local(self.protocol.questions[call.state.prompt.question].text, "en")
+            where = local(call.state.prompt.text, "en")  # as it was put to this caller
         elif call is not None and call.state.route is not None:
             where = f"route reached: {self.protocol.outcomes[call.state.route.outcome].title}"
         answered = len(call.state.answers) if call is not None else 0
@@ -716,6 +731,24 @@ class CallSession:
         return None
 
     # -- records ---------------------------------------------------------------------------
+    def keep_alive(self) -> None:
+        """Every few seconds (the console's timer), while a call is recorded or records wait
+        to be written: the store checked (a center's server restarted between two answers is
+        found now, and this console's calls held again before another console is offered
+        them), and what waits written as soon as the store answers, not at the next key."""
+        call, store = self.call, self.store
+        pending = self.records_trouble is not None or bool(self.unsaved or self.unbegun)
+        if call is None or store is None or not (pending or call.state.closed is None):
+            return
+        try:
+            store.keep_alive()
+        except (OSError, sqlite3.Error, RecordsError) as error:
+            if self.records_trouble is None:
+                self._trouble(cause_of(error))
+            return
+        if pending:
+            self._retry(call)
+
     def _trouble(self, cause: str) -> None:
         first = self.records_trouble is None
         self.records_trouble = cause

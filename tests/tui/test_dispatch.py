@@ -209,3 +209,18 @@ async def test_a_wide_terminal_gives_the_checklist_its_step_names_in_full() -> N
             for line in lines
         )
         assert max(len(line) for line in lines) <= checklist.content_region.width  # none cut
+
+
+async def test_the_route_says_why_in_the_words_put_to_this_caller() -> None:
+    """A witness was asked about the worker ("Can the worker leave..."), not the question's
+    general form ("Can you — or the worker — ..."); the route's why quotes what was asked."""
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", *"En", "enter", *"nnnny4nn")
+        call = app.session.call
+        assert call is not None and call.state.settled is not None
+        await pilot.press("f6")
+        await pilot.pause()
+        assert isinstance(app.screen, OutcomeScreen)
+        banner = " ".join(str(app.screen.query_one("#route-banner", Static).render()).split())
+        assert '"Can the worker leave or quit the job if they want to?" No' in banner

@@ -85,7 +85,9 @@ def test_a_server_gone_mid_call_says_not_saved_and_writes_everything_once_back(
     try:
         session.answer("English")
         session.answer("no")
-        assert session.records_trouble == "the center's database cannot be reached"
+        assert session.records_trouble == (
+            "the center's database cannot be reached (No such file or directory)"
+        )
         assert session.unsaved_events() == 2  # kept in memory: NOT SAVED on screen
     finally:
         postgres.start()
@@ -115,7 +117,32 @@ def test_an_unreachable_server_says_so_without_the_address(tmp_path: Path) -> No
     address = f"postgresql://nobody@/db?host={tmp_path}&connect_timeout=1"
     with pytest.raises(RecordsError) as refused:
         PostgresStore(address)
-    assert str(refused.value).endswith("cannot be reached") and "nobody" not in str(refused.value)
+    said = str(refused.value)
+    assert said.endswith("cannot be reached (No such file or directory)"), said
+    assert "nobody" not in said
+
+
+CONNECT = "cannot connect to the center's database: "
+
+
+@pytest.mark.parametrize(
+    ("change", "said"),
+    [
+        (("triage@", "nobody@"), CONNECT + 'role "nobody" does not exist'),
+        (("?host", "x?host"), CONNECT + 'database "t'),
+        (
+            ("?host", "?sslmode=bogus&host"),
+            CONNECT + 'invalid sslmode value: "bogus"',
+        ),
+    ],
+)
+def test_a_server_that_refuses_says_why(center: str, change: tuple[str, str], said: str) -> None:
+    """Not "cannot be reached" for a wrong role, database or setting: IT would look for a
+    network fault that is not there."""
+    with pytest.raises(RecordsUnwritable) as refused:
+        PostgresStore(center.replace(*change))
+    assert said in str(refused.value) and "cannot be reached" not in str(refused.value)
+    assert str(refused.value).startswith("PostgreSQL database t")
 
 
 def readme_role_sql() -> str:
@@ -135,8 +162,10 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
     call = start(shipped)
     recorder = Recorder(store, call)
     call.answer("Main St")
+    call.escalate()
     call.close("completed")
     assert store.row(recorder.call_id).status == "completed"
+    assert store.row(recorder.call_id).route == "officer"
     for role in (console, review):
         for sql in ("DELETE FROM events", "DELETE FROM calls", "UPDATE events SET body = ''"):
             with psycopg.connect(role) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -145,20 +174,46 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
             db.execute("CREATE TABLE mine (x int)")
     with psycopg.connect(review) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
         db.execute("INSERT INTO calls (id) VALUES ('X')")
+    # A console may close its calls, and no more: a closed call is never made to look open
+    # (an orphan to take) nor given another route in the center's list.
+    for sql in (
+        "UPDATE calls SET status = 'open'",
+        "UPDATE calls SET status = 'interrupted'",
+        "UPDATE calls SET route = 'hotline'",
+        "UPDATE calls SET ended_at = now()",
+    ):
+        with (
+            psycopg.connect(console) as db,
+            pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="is closed"),
+        ):
+            db.execute(sql)  # type: ignore[arg-type]
     assert main(["records", "list", "--store", review, "--data-dir", str(tmp_path)]) == 0
     assert recorder.call_id in capsys.readouterr().out
+    # A console started as the supervisors' role is told so, and offered no call to resume.
+    with pytest.raises(RecordsError, match="role triage_review may only read the calls"):
+        PostgresStore(review)
+    reading = open_session(ConsoleOptions(data_dir=tmp_path, store=review))
+    assert reading.records_trouble is not None and "may only read" in reading.records_trouble
+    assert reading.unfinished() is None
+    reading.shut()
     # The console role copies a console's own records in.
     local = RecordStore(tmp_path / "local")
     Recorder(local, start(shipped)).call.close("abandoned")
     local.close()
     copy = ["store", "copy", "--data-dir", str(tmp_path / "local"), "--to", console]
     assert main(copy) == 0
-    assert capsys.readouterr().out.startswith("copied 2 events of 1 calls")
+    assert capsys.readouterr().out.startswith("copied 2 events of 1 call ")
     store.close()
     with psycopg.connect(center, autocommit=True) as db:
         db.execute("DROP TABLE events, calls, trafficking_triage_schema")
     with pytest.raises(RecordsError, match="owner runs `trafficking-triage store init` once"):
         PostgresStore(console)
+    # A console opens all the same, says why it cannot save, and keeps the call in memory.
+    opened = open_session(ConsoleOptions(data_dir=tmp_path, store=console))
+    assert opened.records_trouble is not None and "store init" in opened.records_trouble
+    opened.start()
+    assert opened.answer("Main St") is None and opened.unsaved_events() == 2
+    opened.shut()
 
 
 def test_store_copy_brings_a_consoles_records_in_once(
@@ -170,6 +225,8 @@ def test_store_copy_brings_a_consoles_records_in_once(
         call = start(shipped, console=f"c{n}")
         recorder = Recorder(local, call)
         call.answer(f"Street {n}")
+        if n == 0:
+            call.escalate()  # routed: the center lists it by its route too
         if n < 2:
             call.close("completed")
         ids.append(recorder.call_id)
@@ -178,20 +235,30 @@ def test_store_copy_brings_a_consoles_records_in_once(
     Recorder(local, training).call.answer("a training call stays here")
     base = ["store", "copy", "--data-dir", str(tmp_path), "--to", center]
     assert main(base) == 0
-    assert capsys.readouterr().out.startswith("copied 8 events of 3 calls")  # 3 + 3 + 2
+    assert capsys.readouterr().out.startswith("copied 12 events of 3 calls")  # 7 + 3 + 2
+    center_rows = {row.id: row for row in PostgresStore(center, read_only=True).rows()}
+    for row in local.rows():
+        there = center_rows[row.id]
+        assert (there.route, there.status, there.ended_at) == (row.route, row.status, row.ended_at)
+    assert center_rows[ids[0]].route == "officer"
     assert main(base) == 0
     assert capsys.readouterr().out.startswith("copied 0 events of 0 calls")  # nothing twice
+    nowhere = tmp_path / "kept-nothing"
+    assert main([*base[:3], str(nowhere), *base[4:]]) == 0  # a console that kept no records
+    assert capsys.readouterr().out == f"nothing to copy: no call records in {nowhere}\n"
+    assert main([*base[:5], f"sqlite://{nowhere}"]) == 2  # into another embedded store: no
+    assert not nowhere.exists()
     # The open call went on at its console; the next copy brings only what is new.
     resumed = Call(shipped.protocol, local.events(ids[2]))
     local.hold(ids[2])
     Recorder(local, resumed, ids[2]).call.answer("English")
     assert main(base) == 0  # its console still holds it: left for the next copy
     assert capsys.readouterr().out.endswith(
-        "left 1 calls a running console holds: copy again once it is closed\n"
+        "left 1 call a running console holds: copy again once it is closed\n"
     )
     local.release(ids[2])
     assert main(base) == 0
-    assert capsys.readouterr().out.startswith("copied 1 events of 1 calls")
+    assert capsys.readouterr().out.startswith("copied 1 event of 1 call")
     # A call the center closed (an orphan closed as interrupted there) is never opened again.
     center_side = PostgresStore(center)
     assert center_side.hold(ids[2])
@@ -210,7 +277,11 @@ def test_store_copy_brings_a_consoles_records_in_once(
 
 
 def test_records_read_a_whole_center(
-    center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    center: str,
+    shipped: LoadedProtocol,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     store = PostgresStore(center)
     for console, dispatcher in (("north", "D-1"), ("south", "D-2"), ("south", "D-3")):
@@ -233,6 +304,14 @@ def test_records_read_a_whole_center(
     for action in (["show"], ["export", "--format", "json"], ["replay"], ["review"]):
         assert main(["records", *action, one["id"], "--store", center]) == 0, action
     capsys.readouterr()
+    # Named by the environment (or the settings), the center is read; a data directory
+    # named alone is read instead.
+    monkeypatch.setenv("TRAFFICKING_TRIAGE_STORE", center)
+    assert main(["records", "list", "--json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["calls"]) == 3
+    RecordStore(tmp_path).close()
+    assert main(["records", "list", "--data-dir", str(tmp_path)]) == 0
+    assert capsys.readouterr().out == "no calls recorded\n"
 
 
 def test_a_dropped_connection_is_made_again_unseen_and_the_call_held_again(
@@ -334,7 +413,9 @@ def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
         assert session.close() is None
         second = session.start()
         session.answer("Elm St")
-        assert session.records_trouble == "the center's database cannot be reached"
+        assert session.records_trouble == (
+            "the center's database cannot be reached (No such file or directory)"
+        )
         assert session.unsaved_events() == len(first.events) + len(second.events)
         question = session.quit_question()
         assert question is not None and "not saved" in question[0]
@@ -350,4 +431,110 @@ def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
             e.model_dump_json() for e in call.events
         ]
     stored.close()
+    session.shut()
+
+
+def test_a_database_that_does_not_answer_says_not_saved_and_holds_no_key_for_long(
+    center: str, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Someone holds the events table locked (a long report, a maintenance job): the write
+    is given up after the statement timeout, NOT SAVED is said, the next keys do not wait
+    again while the store is paused, and everything is written once it answers."""
+    import time
+
+    store = PostgresStore(center)
+    call = start(shipped)
+    said: list[str] = []
+    recorder = Recorder(store, call, on_trouble=said.append)
+    with psycopg.connect(center) as blocker:
+        blocker.execute("LOCK TABLE events IN ACCESS EXCLUSIVE MODE")
+        call.answer("Main St")
+        assert said and "did not answer within 2 s" in said[-1] and not recorder.saved
+        tries: list[object] = []
+        real = PostgresStore._try
+        monkeypatch.setattr(PostgresStore, "_try", lambda s, w: tries.append(w) or real(s, w))
+        call.answer("English")  # paused: not tried, so no second wait
+        assert tries == [] and not recorder.saved
+    assert store._paused_until > time.monotonic()
+    store._paused_until = 0.0  # the pause over
+    call.answer("no")
+    assert recorder.saved and tries
+    assert len(PostgresStore(center, read_only=True).events(recorder.call_id)) == 4
+    store.close()
+
+
+def test_a_connection_dropped_on_this_side_only_gets_its_calls_back(
+    postgres: Server, center: str, shipped: LoadedProtocol
+) -> None:
+    """Wi-Fi or a VPN drops: the console's side of the connection is gone, but the server
+    still has its session, holding the console's call. The console connects again, ends its
+    own old session and holds its call again: no NOT SAVED, no call lost to nobody."""
+    from tests.postgres_server import HalfOpenProxy
+
+    with psycopg.connect(center, autocommit=True) as db:  # a console's role, no more
+        db.execute(
+            "CREATE ROLE triage_wifi LOGIN;"
+            " GRANT SELECT, INSERT ON calls, events TO triage_wifi;"
+            " GRANT UPDATE (status, ended_at, route) ON calls TO triage_wifi;"
+            " GRANT SELECT ON trafficking_triage_schema TO triage_wifi"
+        )
+    proxy = HalfOpenProxy(str(postgres.socket))
+    try:
+        store = PostgresStore(proxy.address(center).replace("//triage@", "//triage_wifi@"))
+        call = start(shipped)
+        said: list[str] = []
+        recorder = Recorder(store, call, on_trouble=said.append)
+        call.answer("Main St")
+        old_pid = store.db.info.backend_pid
+        proxy.drop()
+        with psycopg.connect(center) as db:  # the server still has it, holding the call
+            (alive,) = db.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (old_pid,)
+            ).fetchone() or (0,)
+            assert alive == 1
+        call.answer("English")
+        assert said == [] and recorder.saved and store.db.info.backend_pid != old_pid
+        other = PostgresStore(center)
+        assert not other.hold(recorder.call_id) and other.unfinished() == []
+        assert len(other.events(recorder.call_id)) == 3
+        other.close()
+        store.close()
+    finally:
+        proxy.close()
+
+
+def test_a_restarted_server_is_found_between_answers_and_the_call_held_again(
+    postgres: Server, center: str, tmp_path: Path
+) -> None:
+    """The console's timer (`keep_alive`) finds the restart while the dispatcher listens, and
+    holds the call again at once: a console opened after the restart is not offered it. A
+    server down at that moment is said (NOT SAVED) and the call is written once it is back,
+    with no key pressed."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    session.start()
+    session.answer("Main St")
+    assert session.recorder is not None
+    call_id = session.recorder.call_id
+    postgres.stop()
+    postgres.start()
+    session.keep_alive()
+    assert session.records_trouble is None
+    other = PostgresStore(center)
+    assert other.unfinished() == [] and not other.hold(call_id)
+    other.close()
+    postgres.stop()
+    try:
+        session.keep_alive()
+        assert session.records_trouble is not None
+        assert session.records_trouble.startswith("the center's database cannot be reached")
+    finally:
+        postgres.start()
+    session.keep_alive()
+    assert session.records_trouble is None
+    other = PostgresStore(center)
+    assert other.unfinished() == [] and not other.hold(call_id)
+    assert len(other.events(call_id)) == 2
+    other.close()
     session.shut()

@@ -35,7 +35,7 @@ class Ticking:
         return self.now
 
 
-def fixed_call(loaded: LoadedProtocol) -> Call:
+def fixed_call(loaded: LoadedProtocol, language: str = "en") -> Call:
     call = Call.start(
         loaded.protocol,
         "0" * 64,  # a fixed digest: the golden files should not change with every protocol edit
@@ -44,6 +44,8 @@ def fixed_call(loaded: LoadedProtocol) -> Call:
         dispatcher="D-117",
         context={"incident": "26-031401"},
     )
+    if language != "en":
+        call.switch_language(language)
     for value in [
         "Roadside motel on Route 9 near exit 12 | room 14",
         "Spanish",
@@ -219,6 +221,24 @@ def test_a_qa_review_of_a_real_call_matches_golden(
         path.write_text(text, encoding="utf-8")
     assert text == path.read_text(encoding="utf-8")
     assert "\x1b" not in text  # what the caller said is shown safe
+
+
+def test_a_qa_review_gives_what_to_tell_the_caller_as_read_out_then_in_english(
+    shipped: LoadedProtocol,
+) -> None:
+    from trafficking_triage.records import review
+    from trafficking_triage.training.debrief import debrief
+
+    call = fixed_call(shipped)
+    english = review.review(fixed_row(call), call, debrief(None, call), None)["told_the_caller"]
+    call = fixed_call(shipped, language="es")  # the screen in Spanish
+    found = review.review(fixed_row(call), call, debrief(None, call), None)
+    tip_line = shipped.protocol.outcomes["tip_line"]
+    texts = [*tip_line.instructions.values(), tip_line.tell_caller]
+    spanish = next(text["es"] for text in texts if text["en"] == english)
+    assert found["told_the_caller"] == f"{spanish}\n{english}"
+    text = review.as_text(found)
+    assert f"  {spanish}\n  {english}\n" in text
 
 
 def test_records_review_scores_a_training_call_as_the_debrief_did(

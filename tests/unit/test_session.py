@@ -220,7 +220,7 @@ KILLED_CONSOLE = textwrap.dedent(
     )
     session = open_session(options)
     session.start()
-    for value in ["Motel on Route 9", "English", "no", "no", "no"]:
+    for value in os.environ["ANSWERS"].split("|"):
         session.answer(value)
     print(session.recorder.call_id, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
@@ -228,14 +228,23 @@ KILLED_CONSOLE = textwrap.dedent(
 )
 
 
-def killed_mid_call(directory: Path, scenario: str | None = None) -> str:
-    """A console process killed (SIGKILL) with five answers recorded: its call's id (a
-    training call when a scenario is named)."""
+FIVE_ANSWERS = ("Motel on Route 9", "English", "no", "no", "no")
+
+
+def killed_mid_call(
+    directory: Path, scenario: str | None = None, answers: tuple[str, ...] = FIVE_ANSWERS
+) -> str:
+    """A console process killed (SIGKILL) with these answers recorded (five, by default): its
+    call's id (a training call when a scenario is named)."""
     done = subprocess.run(
         [sys.executable, "-c", KILLED_CONSOLE, str(directory), *([scenario] if scenario else [])],
         capture_output=True,
         text=True,
-        env={**os.environ, "TRAFFICKING_TRIAGE_AGENCY": str(directory / "absent.yaml")},
+        env={
+            **os.environ,
+            "TRAFFICKING_TRIAGE_AGENCY": str(directory / "absent.yaml"),
+            "ANSWERS": "|".join(answers),
+        },
     )
     assert done.returncode == -signal.SIGKILL, done.stderr
     return done.stdout.strip()
@@ -257,6 +266,15 @@ def test_a_call_whose_console_was_killed_resumes_where_it_stopped(tmp_path: Path
     session.shut()
 
 
+def test_where_an_unfinished_call_stopped_is_worded_as_it_was_read_out(tmp_path: Path) -> None:
+    """A witness was on the line: the question about the worker, as it was put to them."""
+    screening = (*["no"] * 4, "yes", "witness_specific", "no", "no")  # ... free to leave: no
+    call_id = killed_mid_call(tmp_path, answers=(*FIVE_ANSWERS[:2], *screening))
+    found = session_on(tmp_path).unfinished()
+    assert found is not None and found.row.id == call_id
+    assert found.where == "Does the worker keep hold of their own passport or ID?"
+
+
 def test_a_call_whose_console_was_killed_can_be_closed_as_interrupted(tmp_path: Path) -> None:
     call_id = killed_mid_call(tmp_path)
     session = session_on(tmp_path)
@@ -270,12 +288,26 @@ def test_a_call_whose_console_was_killed_can_be_closed_as_interrupted(tmp_path: 
 
 
 def offered_to_two(tmp_path: Path) -> tuple[str, CallSession, Unfinished, CallSession, Unfinished]:
-    """A console killed mid-call, and two consoles opened after it, both offered its call."""
+    """A console killed mid-call, and two consoles opened after it, both shown its call (as
+    if each had read the list in the instant before the other held it)."""
     call_id = killed_mid_call(tmp_path)
     first, second = session_on(tmp_path), session_on(tmp_path)
-    found_first, found_second = first.unfinished(), second.unfinished()
-    assert found_first is not None and found_second is not None
-    return call_id, first, found_first, second, found_second
+    assert first.store is not None and second.store is not None
+    [row] = first.store.unfinished()
+    return call_id, first, first._replayed(row), second, second._replayed(row)
+
+
+def test_an_orphan_is_offered_to_one_console_at_a_time(tmp_path: Path) -> None:
+    """Held from the offer on: a console opened while the first decides is offered nothing,
+    and is offered it once the first has let go of it (ended without choosing)."""
+    call_id = killed_mid_call(tmp_path)
+    first = session_on(tmp_path)
+    found = first.unfinished()
+    assert found is not None and found.row.id == call_id
+    assert session_on(tmp_path).unfinished() is None
+    first.shut()
+    again = session_on(tmp_path).unfinished()
+    assert again is not None and again.row.id == call_id
 
 
 def test_two_consoles_offered_one_call_resume_and_close_exactly_once(tmp_path: Path) -> None:
@@ -383,6 +415,9 @@ def test_records_list_filters_by_day_route_and_status_and_prints_json(
     assert capsys.readouterr().out.count("2026-03-14") == 3  # the frozen clock's day
     assert main([*base, "--since", "2026-03-15"]) == 0
     assert capsys.readouterr().out == "no calls match\n"
+    assert main([*base, "--route", "tip-line"]) == 0  # misspelt
+    said = capsys.readouterr().out
+    assert said.startswith("no call has route 'tip-line' (routes recorded: ") and "tip_line" in said
     with pytest.raises(SystemExit):
         main([*base, "--since", "14/03/2026"])
     assert "is not a day written YYYY-MM-DD" in capsys.readouterr().err

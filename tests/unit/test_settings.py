@@ -251,3 +251,29 @@ def test_a_key_yaml_reads_as_no_word_is_named_with_its_line(
     assert [str(p) for p in caught.value.problems] == [
         said + " (write the key as a word, or quote it) [bad-key]"
     ]
+
+
+@pytest.mark.parametrize(
+    ("store", "said"),
+    [
+        ("postgresql://triage_console:hunter2@dbhost/triage", "holds a password"),
+        ("mysql://dbhost/triage", "neither sqlite:///DIR nor postgresql://"),
+        ("sqlite://records", "names no directory"),
+        ("postgresql://triage_console@dbhost/triage?sslmode=verify-full", None),
+        ("service=center", None),
+        ("sqlite:///srv/triage", None),
+    ],
+)
+def test_the_store_named_in_the_settings_is_checked_as_a_console_would(
+    tmp_path: Path, store: str, said: str | None
+) -> None:
+    path = tmp_path / "agency.yaml"
+    path.write_text(f'agency:\n  name: Example County 911\nstore: "{store}"\n')
+    if said is None:
+        assert load_settings(path, "agency.yaml").settings.store == store
+        return
+    with pytest.raises(FileProblems) as caught:
+        load_settings(path, "agency.yaml")
+    [problem] = [str(p) for p in caught.value.problems]
+    assert problem.startswith("agency.yaml:3:8: store: ") and said in problem
+    assert "hunter2" not in problem

@@ -107,6 +107,12 @@ class StoreBase:
     def close(self) -> None:
         raise NotImplementedError
 
+    def keep_alive(self) -> None:
+        """Make sure the store is there now, and this console still holds its calls: a
+        center's connection made again if it broke while nothing was written (a restarted
+        server), its calls held again at once. Raises RecordsError (or RecordsUnwritable)
+        as a write would. The embedded store has nothing to check."""
+
     # -- the same for every store -----------------------------------------------------------
     def close_as(self, call_id: str, how: CloseReason, call: Call | None, at: datetime) -> None:
         """Close a call found unfinished (after a crash) without resuming it; `call` is its

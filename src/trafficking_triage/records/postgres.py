@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import time
 from typing import TYPE_CHECKING, Any
 
 from .base import COLUMNS, StoreBase, call_row, rows_query
@@ -63,9 +65,39 @@ MIGRATIONS = [
     """,
 ]
 
+# Made again by every `store init` (not a migration: nothing to keep in it). What the roles
+# may do is the owner's grant; this holds for every role: a call closed stays closed, and what
+# its close recorded is never changed, so no console can make a closed call look open (and so
+# an orphan to take) or rewrite its route in the center's list.
+GUARD = """
+CREATE OR REPLACE FUNCTION trafficking_triage_closed_stays() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF OLD.status <> 'open' AND (
+        NEW.status IS DISTINCT FROM OLD.status
+        OR (OLD.route IS NOT NULL AND NEW.route IS DISTINCT FROM OLD.route)
+        OR (OLD.ended_at IS NOT NULL AND NEW.ended_at IS DISTINCT FROM OLD.ended_at)
+    ) THEN
+        RAISE EXCEPTION 'call % is closed: it is not changed', OLD.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS closed_stays ON calls;
+CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
+    FOR EACH ROW EXECUTE FUNCTION trafficking_triage_closed_stays();
+"""
+
 _VERSION_TABLE = "trafficking_triage_schema"
 _MIGRATION_LOCK = 0x7472_6961_6765  # one key: consoles starting together migrate once
 _UNREACHABLE = "the center's database cannot be reached"
+_ANSWER_WITHIN = 2.0
+"""Seconds a statement may take before it is given up (the server cancels it): a commit
+takes under a millisecond, so a table locked by someone else, or a server that has stopped
+answering, shows NOT SAVED in two seconds rather than holding the screen still."""
+_PAUSE = 10.0
+"""After a try that failed slowly, seconds in which the store is not tried again: each key
+would otherwise wait as long again. Events wait in memory meanwhile, NOT SAVED."""
 
 
 class RecordsRefused(RecordsError):
@@ -77,6 +109,30 @@ def _state(error: Exception) -> str:
     code = getattr(error, "sqlstate", None)
     name = type(error).__name__
     return f"SQLSTATE {code}, {name}" if code else name
+
+
+_UNREACHABLE_SIGNS = (
+    "No such file",
+    "Connection refused",
+    "timeout expired",
+    "could not translate host name",
+    "unreachable",
+    "No route to host",
+    "server closed the connection",
+)
+
+
+def _libpq_says(error: Exception) -> str:
+    """libpq's reason, without the socket or host it names first (the store's description
+    says which database): "password authentication failed for user ...", "database ... does
+    not exist", "definition of service ... not found". An address never holds a password
+    (refused before connecting), so none can be repeated here."""
+    lines = [line.strip() for line in str(error).splitlines() if line.strip()]
+    text = lines[0] if lines else type(error).__name__
+    text = re.sub(r"^connection (failed|is bad): ", "", text)
+    text = re.sub(r"^connection to server (on socket|at) .*? failed: ", "", text)
+    text = re.sub(r"^(FATAL|ERROR):\s+", "", text)
+    return "".join(c for c in text if c.isprintable())[:200]
 
 
 def _lock_key(call_id: str) -> int:
@@ -116,8 +172,9 @@ def check_address(url: str) -> None:
 
 
 class PostgresStore(StoreBase):
-    def __init__(self, url: str, *, read_only: bool = False, migrate: bool = True) -> None:
-        """Connect, and (to write) bring the schema up to date where this role may. Raises
+    def __init__(self, url: str, *, read_only: bool = False, migrate: bool = False) -> None:
+        """Connect; with `migrate` (`store init`, as the database's owner), make the tables
+        or bring them up to date, and the guard on closed calls made again. Raises
         RecordsUnwritable when the server cannot be reached, RecordsDamaged when its schema
         is newer than this program, RecordsError otherwise."""
         try:
@@ -135,8 +192,15 @@ class PostgresStore(StoreBase):
         """Each held call's next event number."""
         self._drawn: dict[str, str] = {}
         """The id given to a call whose first write went unanswered, by its first event."""
+        self._paused_until = 0.0
+        """Not tried again before this (time.monotonic()): the last try failed slowly."""
+        self._session: tuple[int, Any] | None = None
+        """This console's server session (its process id and start), to end it should the
+        network drop it on this side only: it would go on holding this console's calls."""
         self.db = self._connect()
         self._check_schema(migrate=migrate and not read_only)
+        if not read_only:
+            self._check_may_write()
 
     # -- the connection ---------------------------------------------------------------------
     def _connect(self) -> psycopg.Connection[Any]:
@@ -164,11 +228,19 @@ class PostgresStore(StoreBase):
             db = psycopg.connect(
                 self.url, autocommit=True, application_name="trafficking-triage", **settings
             )
-        except psycopg.OperationalError:
-            # libpq's message can quote the address: only the cause is said.
-            raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached") from None
+        except psycopg.OperationalError as error:
+            said = _libpq_says(error)
+            if any(sign in said for sign in _UNREACHABLE_SIGNS):
+                cause = f"{_UNREACHABLE} ({said})"
+            else:  # refused (a password, a role, a database name) or a setting (TLS, service)
+                cause = f"cannot connect to the center's database: {said}"
+            raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
         except psycopg.Error as error:
             raise RecordsError(f"{self.where} refused the connection ({_state(error)})") from None
+        db.execute(f"SET statement_timeout = {int(_ANSWER_WITHIN * 1000)}")
+        self._session = db.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).fetchone()
         encoding = db.execute("SHOW server_encoding").fetchone()
         if encoding is None or str(encoding[0]).upper() not in {"UTF8", "UTF-8"}:
             db.close()
@@ -185,31 +257,71 @@ class PostgresStore(StoreBase):
         took meanwhile is said; the rest stay held."""
         if not (self.db.closed or self.db.broken):
             return self.db
-        self.db.close()  # a half-open session on the server must not keep our locks
+        self.db.close()
+        before = self._session
         self.db = self._connect()
+        lost = self._take_again(sorted(self._locks))
+        if lost and before is not None:
+            # The network dropped on this side only (Wi-Fi, a VPN): the old session lives on
+            # in the server, holding these calls, until the server notices. It is this
+            # console's own (the same process and start): ended, its locks come back.
+            import psycopg
+
+            try:
+                ended = self.db.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE pid = %s AND backend_start = %s",
+                    before,
+                ).fetchone()
+            except psycopg.errors.InsufficientPrivilege:  # a role set up otherwise
+                ended = None
+            if ended and ended[0]:
+                for _ in range(20):  # it lets go as its process exits: at once, as a rule
+                    lost = self._take_again(lost)
+                    if not lost:
+                        break
+                    time.sleep(0.1)
+        self._locks.difference_update(lost)
+        if lost:
+            raise RecordsError(
+                f"call {', '.join(lost)} was taken by another console while the connection was down"
+            )
+        return self.db
+
+    def _take_again(self, call_ids: list[str]) -> list[str]:
+        """Take these calls' locks on the new connection: the ones another session holds."""
         lost = []
-        for call_id in sorted(self._locks):
+        for call_id in call_ids:
             (taken,) = self.db.execute(
                 "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
             ).fetchone() or (False,)
             if not taken:
                 lost.append(call_id)
-        self._locks.difference_update(lost)
-        if lost:
-            raise RecordsError(
-                f"call {', '.join(lost)} was taken by another console while the connection was "
-                "down; this console's copy is kept (ctrl+s saves it to a file)"
-            )
-        return self.db
+        return lost
 
     def _run(self, work: Any) -> Any:
         """Run `work(connection)`. A connection lost on the way (or a write the server
-        refuses) is RecordsUnwritable: the console goes on, NOT SAVED, and tries again."""
+        refuses) is RecordsUnwritable: the console goes on, NOT SAVED, and tries again; after
+        a try that failed slowly, not for `_PAUSE` seconds."""
+        if time.monotonic() < self._paused_until:
+            raise RecordsUnwritable(_UNREACHABLE, f"{self.where} is not answering")
+        tried = time.monotonic()
+        try:
+            return self._try(work)
+        except RecordsUnwritable:
+            if time.monotonic() - tried > 1.0:  # a network that swallows what is sent, say
+                self._paused_until = time.monotonic() + _PAUSE
+            raise
+
+    def _try(self, work: Any) -> Any:
         import psycopg
 
         for attempt in (1, 2):
             try:
                 return work(self._live())
+            except psycopg.errors.QueryCanceled:  # by statement_timeout
+                cause = f"the center's database did not answer within {_ANSWER_WITHIN:.0f} s"
+                raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
             except (psycopg.OperationalError, psycopg.InterfaceError):
                 if attempt == 2 or not (self.db.closed or self.db.broken):
                     break
@@ -221,6 +333,21 @@ class PostgresStore(StoreBase):
                 cause = f"the center's database refused the write ({_state(error)})"
                 raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
         raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached")
+
+    def _check_may_write(self) -> None:
+        """A console connected as a role that may only read (the supervisors') would be
+        offered calls it cannot write: said before any call."""
+        role, may = self._run(
+            lambda db: db.execute(
+                "SELECT current_user, has_table_privilege('calls', 'INSERT')"
+                " AND has_table_privilege('events', 'INSERT')"
+            ).fetchone()
+        )
+        if not may:
+            raise RecordsError(
+                f"{self.where}: role {role} may only read the calls; a console connects as a "
+                "role that may write them (triage_console in the README)"
+            )
 
     def _check_schema(self, *, migrate: bool) -> None:
 
@@ -234,9 +361,11 @@ class PostgresStore(StoreBase):
         def bring_up(db: psycopg.Connection[Any]) -> None:
             # The lock before the transaction: one begun after it sees the tables another
             # console made meanwhile (a transaction's catalog view is fixed as it begins).
+            db.execute("SET statement_timeout = 0")  # the owner's tables may take time
             db.execute("SELECT pg_advisory_lock(%s)", (_MIGRATION_LOCK,))
             try:
                 make_tables(db)
+                db.execute(GUARD)
             finally:
                 db.execute("SELECT pg_advisory_unlock(%s)", (_MIGRATION_LOCK,))
 
@@ -258,7 +387,7 @@ class PostgresStore(StoreBase):
                 f"the call records in {self.where} were written by a newer version of this "
                 f"program (schema {now}; this one knows {SCHEMA_VERSION}): use the newer program"
             )
-        if now == SCHEMA_VERSION:
+        if now == SCHEMA_VERSION and not migrate:
             return
         if not migrate:
             raise RecordsError(
@@ -273,6 +402,9 @@ class PostgresStore(StoreBase):
                 "role may not make them: the database's owner runs `trafficking-triage store "
                 "init` once"
             ) from None
+
+    def keep_alive(self) -> None:
+        self._run(lambda db: db.execute("SELECT 1"))
 
     def close(self) -> None:
         for call_id in list(self._locks):
@@ -293,8 +425,7 @@ class PostgresStore(StoreBase):
             if not self.hold(call_id):
                 if drawn is not None:  # its row may be written: never drawn again under another
                     raise RecordsError(
-                        f"call {call_id} was taken by another console while the connection "
-                        "was down; this console's copy is kept (ctrl+s saves it to a file)"
+                        f"call {call_id} was taken by another console while the connection was down"
                     )
                 continue
             self._drawn[first] = call_id
@@ -385,8 +516,7 @@ class PostgresStore(StoreBase):
     def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
         if call_id not in self._locks:
             raise RecordsError(
-                f"this console no longer holds call {call_id}: another console took it; "
-                "this console's copy is kept (ctrl+s saves it to a file)"
+                f"this console no longer holds call {call_id}: another console took it"
             )
 
         def write(db: psycopg.Connection[Any]) -> None:
@@ -434,10 +564,13 @@ class PostgresStore(StoreBase):
                 have = self._count(db, row.id)
                 for seq, event in enumerate(events):
                     self._insert_event(db, row.id, seq, event, None)
-                db.execute(  # a call closed in the center is never opened again
-                    "UPDATE calls SET status = %s, ended_at = %s, route = %s"
-                    " WHERE id = %s AND status = 'open'",
-                    (row.status, row.ended_at, row.route, row.id),
+                # Its route and close as the console has them; a call closed in the center
+                # (an orphan closed there) is never opened again, nor its route changed.
+                db.execute(
+                    "UPDATE calls SET route = coalesce(route, %s),"
+                    " status = CASE WHEN status = 'open' THEN %s ELSE status END,"
+                    " ended_at = coalesce(ended_at, %s) WHERE id = %s",
+                    (row.route, row.status, row.ended_at, row.id),
                 )
                 return max(0, len(events) - have)
 

@@ -81,7 +81,9 @@ def review(
     told = None
     if outcome is not None:
         words = outcome.instructions.get(kind) if kind is not None else None
-        told = local(words or outcome.tell_caller, protocol.protocol.languages[0])
+        # In the language it was read out in, then the protocol's first for the reviewer.
+        first = protocol.protocol.languages[0]
+        told = local(words or outcome.tell_caller, f"{call.state.language}+{first}")
     checklist = call.checklist()
     return {
         "anomaly": anomaly,
@@ -193,7 +195,7 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
     out.append(f"{item}left open: {', '.join(map(str, steps['left_open'])) or 'none'}")
     if found["told_the_caller"]:
         out += ["", f"{head}What the screen gave the dispatcher to tell the caller"]
-        out.append(f"{item}{found['told_the_caller']}")
+        out += [f"{item}{line}" for line in found["told_the_caller"].split("\n")]
     out += ["", f"{head}Went back ({len(found['went_back'])})"]
     for back in found["went_back"]:
         dropped = ", ".join(back["dropped"]) or "nothing"

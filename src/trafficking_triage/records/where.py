@@ -27,24 +27,42 @@ def is_center(address: str | None) -> bool:
     return address is not None and not address.startswith("sqlite:")
 
 
+def address_problem(address: str) -> str | None:
+    """What is wrong with a store's address as written, or None: checked by `agency
+    validate` as by every console, before anything is opened."""
+    if address.startswith("sqlite:"):
+        if not address.removeprefix("sqlite://").startswith("/"):
+            return (
+                f"{address!r} names no directory: an embedded store is sqlite:///DIR, with "
+                "the directory's full path"
+            )
+        return None
+    if address.startswith(("postgresql://", "postgres://")) or "=" in address:
+        try:
+            from .postgres import check_address
+
+            check_address(address)
+        except ImportError:
+            return "a PostgreSQL store needs its driver: pip install 'trafficking-triage[postgres]'"
+        except RecordsError as error:
+            return str(error)
+        return None
+    return (
+        "the store's address is neither sqlite:///DIR nor postgresql://... (nor a libpq "
+        "keyword string such as service=center)"
+    )
+
+
 def open_store(address: str | None, data_dir: Path, *, read_only: bool = False) -> StoreBase:
     """The store at `address`, or the embedded one in `data_dir` when there is none."""
     if address is None:
         return RecordStore(data_dir, read_only=read_only)
+    problem = address_problem(address)
+    if problem is not None:
+        raise RecordsError(problem)
     if address.startswith("sqlite:"):
-        path = address.removeprefix("sqlite://")
-        if not path.startswith("/"):
-            raise RecordsError(
-                f"{address!r} names no directory: an embedded store is sqlite:///DIR, with "
-                "the directory's full path"
-            )
-        return RecordStore(Path(path), read_only=read_only)
-    if address.startswith(("postgresql://", "postgres://")) or "=" in address:
-        from .postgres import PostgresStore
+        return RecordStore(Path(address.removeprefix("sqlite://")), read_only=read_only)
+    from .postgres import PostgresStore
 
-        # Consoles never make or change a center's tables: its owner does (`store init`).
-        return PostgresStore(address, read_only=read_only, migrate=False)
-    raise RecordsError(
-        "the store's address is neither sqlite:///DIR nor postgresql://... (nor a libpq "
-        "keyword string such as service=center)"
-    )
+    # Consoles never make or change a center's tables: its owner does (`store init`).
+    return PostgresStore(address, read_only=read_only)

@@ -97,6 +97,16 @@ def _country(value: str) -> str:
 
 Country = Annotated[str, AfterValidator(_country)]
 
+
+def _store(value: str) -> str:
+    from ..records.where import address_problem
+
+    problem = address_problem(value)
+    if problem is not None:
+        raise PydanticCustomError("store", "{problem}", {"problem": problem})
+    return value
+
+
 RADIO_PLACEHOLDERS = (
     "location",
     "incident",
@@ -186,6 +196,6 @@ class AgencySettings(Strict):
     """The wording of radio alerts; the RADIO_PLACEHOLDERS in braces are filled in from the
     call."""
     resources: list[Resource] = Field(default_factory=list)
-    store: Text | None = None
+    store: Annotated[Text, AfterValidator(_store)] | None = None
     """Where the center keeps its call records: a PostgreSQL address (postgresql://HOST/DB or
     service=NAME, never with a password), else each console's own data directory."""

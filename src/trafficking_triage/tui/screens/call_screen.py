@@ -274,7 +274,7 @@ class CallScreen(CallKeys, SizedScreen[None]):
         if later == 0:
             back()
             return
-        words = local(session.protocol.questions[question].text, session.call.state.language)
+        words = local(session.call.words_for(question), session.call.state.language)
         self.app.push_screen(
             ConfirmScreen(
                 f"Go back and change this answer? {later} later answer"

@@ -153,7 +153,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
             None,
         )
         if route is None and given is not None:
-            asked = local(self.call.protocol.questions[given.question].text, "en")
+            asked = local(self.call.words_for(given.question), "en")
             said = answer_words(
                 self.call, given.question, given.answer, given.value, given.unanswered
             )
@@ -196,11 +196,11 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
         if route.escalated:
             because = "The danger-now key (F2) was pressed"
             if route.escalated_at is not None:
-                asked = local(call.protocol.questions[route.escalated_at].text, call.state.language)
+                asked = local(call.words_for(route.escalated_at), call.state.language)
                 because += f" while asking: {asked}"
         lines = [Content.assemble(("WHY THIS ROUTE  ", "bold"), because)]
         for reason in route.deciding:
-            asked = local(call.protocol.questions[reason.question].text, call.state.language)
+            asked = local(call.words_for(reason.question), call.state.language)
             said = answer_words(call, reason.question, reason.answer, None, reason.unanswered)
             lines.append(Content.assemble("• ", asked, " → ", (said, "bold")))
         return Content("\n").join(lines)
