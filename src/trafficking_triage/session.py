@@ -283,6 +283,8 @@ class CallSession:
         self.begun = False
         """The call under way is in the records (begun there, or resumed from them)."""
         self.recorder: Recorder | None = None
+        self._quiet = False
+        """Records trouble found by the timer (`keep_alive`): said, with no screen change."""
         self.unsaved: list[Recorder] = []
         self.unbegun: list[Call] = []
         """Closed calls that could not be begun in the records at all: begun, in full, after
@@ -409,7 +411,7 @@ class CallSession:
             return False
         return True
 
-    def _retry(self, call: Call) -> None:
+    def _retry(self, call: Call, store_checked: bool = False) -> None:
         """A call begun while the records could not be written: written in full (from its
         first event) as soon as they can be, then recorded as usual; and the closed calls
         whose last events are still pending."""
@@ -423,18 +425,28 @@ class CallSession:
             if begun is None:
                 break
             self.unbegun.remove(earlier)
+            if earlier is call:  # the closed call still on screen is in the records now
+                self.begun = True
             if begun.saved:
                 begun.finish()
             else:
                 self.unsaved.append(begun)
-        if self.recorder is None and self.data_dir is not None and self.kept:
+        if (
+            self.recorder is None
+            and call.state.closed is None  # a closed call is in `unbegun`, begun from there
+            and self.data_dir is not None
+            and self.kept
+        ):
             self._attach(call)
-        saved = (
-            self.recorder is not None
-            and self.recorder.saved
-            and not self.unsaved
-            and not self.unbegun
-        )
+        if self.recorder is not None:
+            current = (
+                self.recorder.saved
+                and self.store is not None
+                and self.store.holds(self.recorder.call_id)  # not a call another console took
+            )
+        else:  # closed: what it lacks waits in `unsaved` or `unbegun`; the store answered
+            current = call.state.closed is not None and store_checked
+        saved = current and not self.unsaved and not self.unbegun
         if saved and self.records_trouble is not None:
             self._recovered()
 
@@ -466,8 +478,12 @@ class CallSession:
                 # let go of when it is closed here, or when this console ends.
                 if not self.store.hold(row.id):
                     continue  # another console was offered it a moment ago
-                if self.store.row(row.id).status == "open":
-                    return self._replayed(row)
+                try:
+                    if self.store.row(row.id).status == "open":
+                        return self._replayed(row)
+                except BaseException:
+                    self.store.release(row.id)  # not offered: left to the next console
+                    raise
                 self.store.release(row.id)
             return None
         except (OSError, sqlite3.Error, RecordsError) as error:
@@ -488,7 +504,7 @@ class CallSession:
         else:
             try:
                 call = Call(self.protocol, self.store.events(row.id), clock=self.clock)
-            except CallError:
+            except (CallError, KeyError, ValueError):  # or an event that cannot be read
                 why = "its events do not replay on this protocol"
         started = call.state.started if call is not None else None
         played = started.scenario if started is not None else None
@@ -740,21 +756,29 @@ class CallSession:
         pending = self.records_trouble is not None or bool(self.unsaved or self.unbegun)
         if call is None or store is None or not (pending or call.state.closed is None):
             return
+        # Said (a notice, the header's NOT SAVED), but no screen follows: a timer must not
+        # take a dialog (saving elsewhere, a question before quitting) from the dispatcher.
+        self._quiet = True
         try:
             store.keep_alive()
+            if self.recorder is not None and not self.recorder.saved:
+                self.recorder.flush()
+            if pending:
+                self._retry(call, store_checked=True)
         except (OSError, sqlite3.Error, RecordsError) as error:
             if self.records_trouble is None:
                 self._trouble(cause_of(error))
-            return
-        if pending:
-            self._retry(call)
+        finally:
+            self._quiet = False
 
     def _trouble(self, cause: str) -> None:
         first = self.records_trouble is None
+        changed = cause != self.records_trouble
         self.records_trouble = cause
         if first:
             self.on_notice(self.trouble_notice())
-        self.on_change()
+        if changed and not self._quiet:
+            self.on_change()
 
     def listen(self, on_notice: Callable[[Notice], None]) -> None:
         """Tell `on_notice` what the dispatcher must be told from now on, starting with the
@@ -777,7 +801,8 @@ class CallSession:
     def _recovered(self) -> None:
         self.records_trouble = None
         self.on_notice(Notice("Call records are being written again.", "Call records"))
-        self.on_change()
+        if not self._quiet:
+            self.on_change()
 
     def save_suggestion(self) -> Path:
         """Where ctrl+s proposes to save the call: a name of its own for each call."""

@@ -457,3 +457,43 @@ def test_a_call_that_could_not_be_begun_is_written_after_the_console_moved_on(
     [done] = [row for row in rows if row.status == "completed"]
     assert [e.kind for e in RecordStore(tmp_path).events(done.id)] == [e.kind for e in first.events]
     session.shut()
+
+
+@pytest.mark.parametrize("fails", ["append", "begin"])
+def test_the_timer_writes_a_call_closed_on_a_full_disk_once_and_changes_no_screen(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fails: str
+) -> None:
+    """The console's timer (`keep_alive`) writes what waits, with no key pressed: a closed
+    call once (never begun again under a second id), and without asking the screens to
+    follow (that would take a dialog, such as saving elsewhere, from the dispatcher)."""
+    session = open_session(ConsoleOptions(data_dir=tmp_path))
+    store = session.store
+    assert store is not None
+    real = getattr(store, fails)
+
+    def full(*args: object, **kwargs: object) -> object:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    if fails == "begin":
+        monkeypatch.setattr(store, "begin", full)
+    call = session.start()
+    session.answer("Motel")
+    monkeypatch.setattr(store, fails, full)
+    session.answer("English")
+    session.escalate()
+    session.close()
+    assert session.records_trouble == "the disk is full" and session.unsaved_events() > 0
+    changes: list[None] = []
+    said: list[str] = []
+    session.on_change = lambda: changes.append(None)
+    session.on_notice = lambda notice: said.append(notice.message)
+    session.keep_alive()  # still full: nothing changes on screen
+    monkeypatch.setattr(store, fails, real)
+    for _tick in range(3):
+        session.keep_alive()
+    assert session.unsaved_events() == 0 and session.records_trouble is None
+    assert said == ["Call records are being written again."] and changes == []
+    [row] = RecordStore(tmp_path).rows()
+    assert row.status == "completed"
+    stored = RecordStore(tmp_path).events(row.id)
+    assert [e.kind for e in stored] == [e.kind for e in call.events]

@@ -529,12 +529,41 @@ def test_a_restarted_server_is_found_between_answers_and_the_call_held_again(
         session.keep_alive()
         assert session.records_trouble is not None
         assert session.records_trouble.startswith("the center's database cannot be reached")
+        session.answer("English")  # kept in memory
+        assert session.unsaved_events() == 1
     finally:
         postgres.start()
     session.keep_alive()
-    assert session.records_trouble is None
+    assert session.records_trouble is None and session.unsaved_events() == 0
     other = PostgresStore(center)
     assert other.unfinished() == [] and not other.hold(call_id)
-    assert len(other.events(call_id)) == 2
+    assert len(other.events(call_id)) == 3
+    other.close()
+    session.shut()
+
+
+def test_a_call_lost_to_another_console_is_never_said_to_be_saved_again(
+    center: str, tmp_path: Path
+) -> None:
+    """The timer finds the call was taken while the connection was down: NOT SAVED stays,
+    however often the store answers afterwards."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    session.start()
+    session.answer("Main St")
+    assert session.recorder is not None
+    call_id = session.recorder.call_id
+    with psycopg.connect(center, autocommit=True) as admin:
+        admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            " WHERE application_name = 'trafficking-triage'"
+        )
+    other = PostgresStore(center)
+    assert other.hold(call_id)
+    for _tick in range(3):
+        session.keep_alive()
+        assert session.records_trouble is not None
+        assert "taken by another console" in session.records_trouble
     other.close()
     session.shut()

@@ -277,3 +277,26 @@ def test_the_store_named_in_the_settings_is_checked_as_a_console_would(
     [problem] = [str(p) for p in caught.value.problems]
     assert problem.startswith("agency.yaml:3:8: store: ") and said in problem
     assert "hunter2" not in problem
+
+
+def test_without_the_driver_a_center_store_still_validates_and_a_password_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A console installed without the PostgreSQL driver still opens (NOT SAVED, saying to
+    install it): its settings are not refused for naming the center."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "psycopg", None)
+    monkeypatch.setitem(sys.modules, "psycopg.conninfo", None)
+    path = tmp_path / "agency.yaml"
+    path.write_text('agency:\n  name: Example County 911\nstore: "service=center"\n')
+    assert load_settings(path, "agency.yaml").settings.store == "service=center"
+    path.write_text('agency:\n  name: Example County 911\nstore: "postgresql://u:pw@h/db"\n')
+    with pytest.raises(FileProblems, match="holds a password"):
+        load_settings(path, "agency.yaml")
+    from trafficking_triage.session import ConsoleOptions, open_session
+
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    opened = open_session(ConsoleOptions(data_dir=data, store="service=center"))
+    assert opened.records_trouble is not None and "needs its driver" in opened.records_trouble

@@ -163,7 +163,7 @@ def check_address(url: str) -> None:
         parts = conninfo_to_dict(url)
     except Exception as error:
         raise RecordsError(f"the store's address cannot be read ({type(error).__name__})") from None
-    if "password" in parts:
+    if "password" in parts or "sslpassword" in parts:
         raise RecordsError(
             "the store's address holds a password, which others can read in process lists "
             "and shell histories. Take it out, and give it in a password file (PGPASSFILE or "
@@ -197,6 +197,8 @@ class PostgresStore(StoreBase):
         self._session: tuple[int, Any] | None = None
         """This console's server session (its process id and start), to end it should the
         network drop it on this side only: it would go on holding this console's calls."""
+        self._ghosts: set[tuple[int, Any]] = set()
+        """Earlier sessions of this console not yet ended (see `_live`)."""
         self.db = self._connect()
         self._check_schema(migrate=migrate and not read_only)
         if not read_only:
@@ -218,7 +220,7 @@ class PostgresStore(StoreBase):
             "keepalives_idle": 5,
             "keepalives_interval": 2,
             "keepalives_count": 3,
-            "tcp_user_timeout": 10000,
+            "tcp_user_timeout": 4000,
         }
         settings = {key: value for key, value in settings.items() if key not in given}
         if self.read_only:  # added to any options the address or PGOPTIONS give
@@ -237,10 +239,8 @@ class PostgresStore(StoreBase):
             raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
         except psycopg.Error as error:
             raise RecordsError(f"{self.where} refused the connection ({_state(error)})") from None
-        db.execute(f"SET statement_timeout = {int(_ANSWER_WITHIN * 1000)}")
-        self._session = db.execute(
-            "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
-        ).fetchone()
+        if not self.read_only:  # a long report may take its time
+            db.execute(f"SET statement_timeout = {int(_ANSWER_WITHIN * 1000)}")
         encoding = db.execute("SHOW server_encoding").fetchone()
         if encoding is None or str(encoding[0]).upper() not in {"UTF8", "UTF-8"}:
             db.close()
@@ -249,6 +249,9 @@ class PostgresStore(StoreBase):
                 " a caller's words in any language must be kept as said. Make the database "
                 "with createdb -E UTF8 -T template0."
             )
+        self._session = db.execute(
+            "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()"
+        ).fetchone()
         return db
 
     def _live(self) -> psycopg.Connection[Any]:
@@ -258,35 +261,44 @@ class PostgresStore(StoreBase):
         if not (self.db.closed or self.db.broken):
             return self.db
         self.db.close()
-        before = self._session
+        if self._session is not None:
+            self._ghosts.add(self._session)
         self.db = self._connect()
+        # The network may have dropped on this side only (Wi-Fi, a VPN): the old session then
+        # lives on in the server, holding this console's calls (an offered one too), until
+        # the server notices, which can take hours. It is this console's own (the same
+        # process and start, never another's): ended, its locks come back.
+        ending = self._end_ghosts()
         lost = self._take_again(sorted(self._locks))
-        if lost and before is not None:
-            # The network dropped on this side only (Wi-Fi, a VPN): the old session lives on
-            # in the server, holding these calls, until the server notices. It is this
-            # console's own (the same process and start): ended, its locks come back.
-            import psycopg
-
-            try:
-                ended = self.db.execute(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                    " WHERE pid = %s AND backend_start = %s",
-                    before,
-                ).fetchone()
-            except psycopg.errors.InsufficientPrivilege:  # a role set up otherwise
-                ended = None
-            if ended and ended[0]:
-                for _ in range(20):  # it lets go as its process exits: at once, as a rule
-                    lost = self._take_again(lost)
-                    if not lost:
-                        break
-                    time.sleep(0.1)
+        for _ in range(20 if ending and lost else 0):  # let go of as its process exits
+            time.sleep(0.1)
+            lost = self._take_again(lost)
+            if not lost:
+                break
         self._locks.difference_update(lost)
         if lost:
             raise RecordsError(
                 f"call {', '.join(lost)} was taken by another console while the connection was down"
             )
         return self.db
+
+    def _end_ghosts(self) -> bool:
+        """End this console's earlier sessions the server still has; True if one was."""
+        import psycopg
+
+        ended = False
+        for ghost in list(self._ghosts):
+            try:
+                found = self.db.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE pid = %s AND backend_start = %s",
+                    ghost,
+                ).fetchone()
+            except psycopg.errors.InsufficientPrivilege:  # a role set up otherwise
+                found = None
+            ended = ended or bool(found and found[0])
+            self._ghosts.discard(ghost)  # gone, or ended now
+        return ended
 
     def _take_again(self, call_ids: list[str]) -> list[str]:
         """Take these calls' locks on the new connection: the ones another session holds."""
@@ -341,6 +353,7 @@ class PostgresStore(StoreBase):
             lambda db: db.execute(
                 "SELECT current_user, has_table_privilege('calls', 'INSERT')"
                 " AND has_table_privilege('events', 'INSERT')"
+                " AND has_any_column_privilege('calls', 'UPDATE')"
             ).fetchone()
         )
         if not may:
@@ -562,6 +575,12 @@ class PostgresStore(StoreBase):
                 if there != (row.started_at, row.protocol_sha256):
                     raise RecordsError(f"call {row.id} in the center is another call: not copied")
                 have = self._count(db, row.id)
+                # The route as the console has it, set while the call is open here (an open
+                # call's route can change: taken back, it may have gone another way).
+                db.execute(
+                    "UPDATE calls SET route = %s WHERE id = %s AND status = 'open'",
+                    (row.route, row.id),
+                )
                 for seq, event in enumerate(events):
                     self._insert_event(db, row.id, seq, event, None)
                 # Its route and close as the console has them; a call closed in the center

@@ -9,6 +9,7 @@ store, so a classroom never writes to the center's records."""
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from .base import StoreBase
@@ -43,7 +44,11 @@ def address_problem(address: str) -> str | None:
 
             check_address(address)
         except ImportError:
-            return "a PostgreSQL store needs its driver: pip install 'trafficking-triage[postgres]'"
+            # Without the driver the address cannot be read whole: a password in it is
+            # still refused; the missing driver is said as the console opens (NOT SAVED).
+            if "password=" in address or re.match(r"postgres(ql)?://[^/@?]*:[^/@?]*@", address):
+                return "the store's address holds a password: take it out"
+            return None
         except RecordsError as error:
             return str(error)
         return None
