@@ -22,9 +22,16 @@ from trafficking_triage.records.postgres import PostgresStore, describe
 from trafficking_triage.records.recorder import Recorder
 from trafficking_triage.records.store import MIGRATIONS, SCHEMA_VERSION, RecordsUnwritable
 from trafficking_triage.records.where import open_store
-from trafficking_triage.session import ConsoleOptions, open_session
+from trafficking_triage.session import CallSession, ConsoleOptions, open_session
 
 ROOT = Path(__file__).resolve().parents[2]
+
+
+def console_on(center: str, tmp_path: Path) -> CallSession:
+    """A console's session on the center's store, with a data directory of its own."""
+    data = tmp_path / "data"
+    data.mkdir(mode=0o700)
+    return open_session(ConsoleOptions(data_dir=data, store=center))
 
 
 def start(loaded: LoadedProtocol, console: str = "c1") -> Call:
@@ -74,9 +81,7 @@ def test_an_event_sent_again_after_a_lost_reply_is_written_once(
 def test_a_server_gone_mid_call_says_not_saved_and_writes_everything_once_back(
     postgres: Server, center: str, tmp_path: Path
 ) -> None:
-    data = tmp_path / "data"
-    data.mkdir(mode=0o700)
-    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    session = console_on(center, tmp_path)
     session.start()
     session.answer("Main St")
     assert session.recorder is not None and session.records_trouble is None
@@ -402,9 +407,7 @@ def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
     """The database is out of reach before a call is even begun in it; the dispatcher takes
     that call to its end and starts the next. Quitting then would lose them, so it asks; once
     the server answers, both calls are written whole."""
-    data = tmp_path / "data"
-    data.mkdir(mode=0o700)
-    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    session = console_on(center, tmp_path)
     postgres.stop()
     try:
         first = session.start()
@@ -510,9 +513,7 @@ def test_a_restarted_server_is_found_between_answers_and_the_call_held_again(
     holds the call again at once: a console opened after the restart is not offered it. A
     server down at that moment is said (NOT SAVED) and the call is written once it is back,
     with no key pressed."""
-    data = tmp_path / "data"
-    data.mkdir(mode=0o700)
-    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    session = console_on(center, tmp_path)
     session.start()
     session.answer("Main St")
     assert session.recorder is not None
@@ -547,9 +548,7 @@ def test_a_call_lost_to_another_console_is_never_said_to_be_saved_again(
 ) -> None:
     """The timer finds the call was taken while the connection was down: NOT SAVED stays,
     however often the store answers afterwards."""
-    data = tmp_path / "data"
-    data.mkdir(mode=0o700)
-    session = open_session(ConsoleOptions(data_dir=data, store=center))
+    session = console_on(center, tmp_path)
     session.start()
     session.answer("Main St")
     assert session.recorder is not None

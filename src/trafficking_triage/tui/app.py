@@ -175,10 +175,9 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.push_screen(SaveElsewhereScreen(self.session))
 
     def action_request_quit(self) -> None:
-        question = self.session.quit_question()
         if isinstance(self.screen, ConfirmScreen):
             return
-        if question is None:
+        if (question := self.session.quit_question()) is None:
             self.leave()
             return
 
