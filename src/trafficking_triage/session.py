@@ -11,6 +11,7 @@ returned (the records could not be written, or can again), it calls `on_notice`.
 
 from __future__ import annotations
 
+import contextlib
 import sqlite3
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -754,7 +755,11 @@ class CallSession:
         them), and what waits written as soon as the store answers, not at the next key."""
         call, store = self.call, self.store
         pending = self.records_trouble is not None or bool(self.unsaved or self.unbegun)
-        if call is None or store is None or not (pending or call.state.closed is None):
+        if store is None or (call is not None and call.state.closed is not None and not pending):
+            return
+        if call is None:  # an unfinished call offered: its lock kept through a restart too
+            with contextlib.suppress(OSError, sqlite3.Error, RecordsError):
+                store.keep_alive()  # trouble is said once there is a call to lose
             return
         # Said (a notice, the header's NOT SAVED), but no screen follows: a timer must not
         # take a dialog (saving elsewhere, a question before quitting) from the dispatcher.

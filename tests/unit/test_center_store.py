@@ -566,3 +566,25 @@ def test_a_call_lost_to_another_console_is_never_said_to_be_saved_again(
         assert "taken by another console" in session.records_trouble
     other.close()
     session.shut()
+
+
+def test_an_offered_call_stays_this_consoles_through_a_restart(
+    postgres: Server, center: str, shipped: LoadedProtocol, tmp_path: Path
+) -> None:
+    """The server restarts while the dispatcher reads the offer of an unfinished call: the
+    timer holds it again, so a console opened after the restart is not offered it too."""
+    first = PostgresStore(center)
+    orphan = Recorder(first, start(shipped))
+    orphan.call.answer("Main St")
+    first.close()  # its console gone: an orphan
+    session = console_on(center, tmp_path)
+    found = session.unfinished()
+    assert found is not None and found.row.id == orphan.call_id
+    postgres.stop()
+    postgres.start()
+    session.keep_alive()
+    other = PostgresStore(center)
+    assert other.unfinished() == [] and not other.hold(orphan.call_id)
+    other.close()
+    assert session.resume(found) is None
+    session.shut()
