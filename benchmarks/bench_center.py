@@ -20,9 +20,9 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from bench_records import time_appends  # noqa: E402
+
 from tests.postgres_server import Server  # noqa: E402
-from trafficking_triage.engine import Call  # noqa: E402
-from trafficking_triage.protocol import load_protocol  # noqa: E402
 from trafficking_triage.records.postgres import PostgresStore  # noqa: E402
 
 
@@ -45,19 +45,7 @@ def bare(url: str, count: int) -> list[float]:
 
 
 def ours(url: str, count: int) -> list[float]:
-    loaded = load_protocol()
-    store = PostgresStore(url, migrate=True)  # as `store init` makes the tables
-    call = Call.start(loaded.protocol, loaded.sha256)
-    call_id = store.begin(call)
-    times = []
-    for n in range(count):
-        call.note("x" * 58 + f"{n:02d}"[-2:])
-        event = call.events[-1]
-        began = time.perf_counter()
-        store.append(call_id, event, call)
-        times.append(time.perf_counter() - began)
-    store.close()
-    return times
+    return time_appends(PostgresStore(url, migrate=True), count)  # tables as `store init`
 
 
 def medians(count: int) -> tuple[float, float]:

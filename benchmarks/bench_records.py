@@ -20,6 +20,7 @@ from pathlib import Path
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import load_protocol
 from trafficking_triage.records import RecordStore
+from trafficking_triage.records.base import StoreBase
 
 
 def bare(directory: Path, count: int) -> list[float]:
@@ -43,8 +44,12 @@ def bare(directory: Path, count: int) -> list[float]:
 
 
 def ours(directory: Path, count: int) -> list[float]:
+    return time_appends(RecordStore(directory / "ours"), count)
+
+
+def time_appends(store: StoreBase, count: int) -> list[float]:
+    """Seconds each of `count` notes takes to commit through the store (closed after)."""
     loaded = load_protocol()
-    store = RecordStore(directory / "ours")
     call = Call.start(loaded.protocol, loaded.sha256)
     call_id = store.begin(call)
     times = []
