@@ -103,6 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     cad.add_argument("--incident", help="the CAD incident number")
     cad.add_argument("--location", help="the location CAD has (shown pre-filled)")
     cad.add_argument("--callback", help="the callback number CAD has (shown pre-filled)")
+    parser.add_argument(
+        "--text",
+        action="store_true",
+        help="text-to-911 (or TTY) sessions: each call is yes/no from its first question, "
+        "typed answers are taken, and the routes' words are for a texter",
+    )
     _add_commands(parser)
     return parser
 
@@ -462,14 +468,15 @@ def _load(path: Path | None) -> LoadedProtocol:
 
 def validate(path: Path | None, agency: Path | None = None, scenarios: Path | None = None) -> int:
     from .engine import check_cases
-    from .engine.replay import settling
+    from .engine.replay import Walk, settling
     from .training.scenario import load_scenarios, scenario_files, scripted_answers
 
     loaded = _load(path)
     p = loaded.protocol
     findings = check_cases(p, loaded.sha256)
-    walks: list[tuple[str, Any, str | None, bool]] = [
-        (f"case '{case.name}'", case.answers, case.escalate_at, False) for case in p.cases
+    walks: list[Walk] = [
+        (f"case '{case.name}'", case.answers, case.escalate_at, case.text_call, case.hang_up_at)
+        for case in p.cases
     ]
     folder = scenarios if scenarios is not None else loaded.path.parent / "scenarios"
     problems = []
@@ -482,7 +489,7 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
             found = []
         for scenario in found:
             name, replies = f"scenario {scenario.id}", scripted_answers(scenario, p)
-            walks.append((name, replies, scenario.escalate_at, scenario.yes_no_from_start))
+            walks.append((name, replies, scenario.escalate_at, scenario.yes_no_from_start, None))
         scenario_line = _count(len(scenario_files(folder)), "scenario") + " reach their routes"
     rows, latest, promises = settling(p, walks)
     problems = [loaded.problem(finding) for finding in [*findings, *promises]] + problems
@@ -520,6 +527,23 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
         if n is not None
     )
     print(f"latest question at which each route settles, over every way through: {worst}")
+    if p.safety is not None:
+        safety = p.safety
+        print("proved over every way through:")
+        print(
+            f"  a more alarming answer ({', '.join(safety.alarming)}) never gives a less "
+            f"protective route ({' > '.join(safety.order)})"
+        )
+        if safety.on_the_line and safety.on_the_line_route:
+            print(
+                "  a caller on the line who gives a plain sign that is not clearly negative "
+                f"always ends on {safety.on_the_line_route}"
+            )
+        if safety.known_place and safety.credible:
+            print(
+                f"  a known place ({safety.known_place}) with a sign of "
+                f"{', '.join(safety.credible)} never ends on {safety.order[-1]}"
+            )
     return 0
 
 
@@ -808,6 +832,7 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
         scenarios=getattr(args, "scenarios", None),
         presenter=getattr(args, "presenter", False),
         resume=not getattr(args, "fresh", False),
+        text_calls=getattr(args, "text", False),
     )
     from .tui.launch import run
 

@@ -117,6 +117,9 @@ class ConsoleOptions:
     presenter: bool = False
     resume: bool = True
     """Offer an unfinished call left by a console that is gone (off for `serve`'s tabs)."""
+    text_calls: bool = False
+    """The console takes text-to-911 (or TTY) sessions: each call is yes/no from its first
+    question, with typed answers taken, and the routes' words for a texter."""
     clock: Callable[[], datetime] = utc_now
     blink: bool = True
     """The answer field's cursor blinks (off for pictures of the screen)."""
@@ -181,6 +184,7 @@ def open_session(options: ConsoleOptions) -> CallSession:
         store_address=address,
         named_data_dir=options.data_dir if options.data_dir_named else None,
         resume=options.resume,
+        text_calls=options.text_calls,
     )
     if unwritable is not None:
         session.records_trouble = unwritable.cause
@@ -243,6 +247,7 @@ class CallSession:
         data_dir: Path | None = None,
         store_address: str | None = None,
         named_data_dir: Path | None = None,
+        text_calls: bool = False,
     ) -> None:
         """`data_dir`: where the records are kept (or, with `store_address`, the console's own
         files), to open them later should they not be writable as the console opens (`store`
@@ -276,6 +281,8 @@ class CallSession:
         self.training = training or bool(self.scenarios)
         self.scenario: Scenario | None = self.scenarios[0] if len(self.scenarios) == 1 else None
         """The training scenario being played; None until one is picked."""
+        self.text_calls = text_calls
+        """Every call on this console is a text-to-911 call (see ConsoleOptions)."""
         self.presenter = presenter
         """Training with the why and source of each question in view, for a projector."""
         self.call: Call | None = None
@@ -348,13 +355,13 @@ class CallSession:
             settings=(str(self.settings.path), self.settings.sha256) if self.settings else None,
             training=self.training,
             scenario=self.scenario.id if self.scenario is not None else None,
+            text_call=self.text_calls
+            or (self.scenario is not None and self.scenario.yes_no_from_start),
         )
         self.context = {}  # the next call is another incident, with no CAD context of its own
         self.call = call
         self.kept = self.begun = False
         call.listeners.append(self._keep_from_first_word)
-        if self.scenario is not None and self.scenario.yes_no_from_start:
-            call.switch_yes_no(True)  # text-to-911 or TTY: recorded like the dispatcher's key
         self.on_change()
         return call
 
@@ -712,6 +719,13 @@ class CallSession:
     def end_questioning(self) -> Refusal | None:
         """Once the route has settled: end the questions there (those left are recorded)."""
         return self._act(lambda call: call.end_questioning())
+
+    def hang_up(self) -> Refusal | None:
+        """The caller hung up: the questions end here, on the route for what is known."""
+        call = self.call
+        if call is None or not self.call_open() or call.state.prompt is None:
+            return None
+        return self._act(lambda call: call.hang_up())
 
     def note(self, text: str) -> Refusal | None:
         return self._act(lambda call: call.note(text))

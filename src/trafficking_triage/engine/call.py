@@ -12,7 +12,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..protocol.models import CallerKind, Condition, Decision, Protocol, Question, Rule
+from ..protocol.models import (
+    SPOKEN_TO_AS,
+    WORDED_AS,
+    CallerKind,
+    Condition,
+    Decision,
+    Protocol,
+    Question,
+    Rule,
+)
 from .events import (
     CallClosed,
     CallStarted,
@@ -147,6 +156,7 @@ class Call:
         training: bool = False,
         settings: tuple[str, str] | None = None,
         scenario: str | None = None,
+        text_call: bool = False,
     ) -> Call:
         call = cls(protocol, clock=clock)
         call.record(
@@ -163,6 +173,7 @@ class Call:
                 scenario=scenario,
                 settings_path=settings[0] if settings else None,
                 settings_sha256=settings[1] if settings else None,
+                text_call=text_call,
             )
         )
         return call
@@ -354,6 +365,30 @@ class Call:
         self._note_route(before, prompt.question)
         return event
 
+    def hang_up(self) -> QuestioningEnded:
+        """The caller hung up: the questions end here, settled or not, and the call goes to the
+        route for what is known (the protocol's `hang_up` rule; never less protective than a
+        route already settled or sent by the danger-now key)."""
+        prompt = self._require_prompt()
+        if self.protocol.protocol.hang_up is None:
+            raise CallError("this protocol has no rule for a caller who hangs up")
+        event = QuestioningEnded(
+            at=self.clock(), question=prompt.question, left=self.questions_left(), hung_up=True
+        )
+        before = self.state.route
+        self.record(event)
+        self._note_route(before, prompt.question)
+        return event
+
+    def hung_up(self) -> bool:
+        """The caller hung up before the questions were done (until Back takes it back)."""
+        return self.state.ended is not None and self.state.ended.hung_up
+
+    def text_call(self) -> bool:
+        """A text-to-911 call (see `CallStarted.text_call`)."""
+        started = self.state.started
+        return started is not None and started.text_call
+
     def questions_left(self) -> list[str]:
         """Every question that could still be asked from here, on any way through, in the
         protocol's order."""
@@ -457,10 +492,12 @@ class Call:
         if self.dispatch_outcome() is None:
             return []
         found = {name for name, _ in self.indicators()}
+        facts = self.facts()
         return [
             name
             for name, addition in self.protocol.additions.items()
             if found.intersection(addition.when)
+            or (addition.when_fact is not None and addition.when_fact in facts)
         ]
 
     def dispatch_outcome(self) -> str | None:
@@ -503,17 +540,44 @@ class Call:
 
     def caller_kind(self) -> CallerKind | None:
         """Who is on the line, by the answer the protocol names (`caller_kind`): the worker,
-        someone calling about them, or None until they have said. A caller who would not say
-        is taken as the answer the protocol screens them as (its `if_unknown`)."""
+        someone calling about them, or None until they have said; later answers the protocol
+        names (`then`) may say more. A caller who would not say is taken as the answer the
+        protocol screens them as (its `if_unknown`)."""
         kinds = self.protocol.protocol.caller_kind
         if kinds is None:
             return None
-        for given in self.state.answers:
-            if given.question == kinds.question:
-                if given.answer in kinds.worker:
-                    return "worker"
-                return "other" if given.answer in kinds.other else None
-        return None
+        chosen = {given.question: given.answer for given in self.state.answers}
+        answer = chosen.get(kinds.question)
+        found: CallerKind | None = None
+        for kind in ("worker", "escaped", "survivor", "at_scene", "other"):
+            if answer is not None and answer in getattr(kinds, kind):
+                found = kind
+                break
+        if found is None:
+            return None
+        for then in kinds.then:
+            later = chosen.get(then.question)
+            if later is not None and later in then.worker:
+                found = "worker"
+            elif later is not None and later in then.at_scene:
+                found = "at_scene"
+        return found
+
+    def caller_words(self, outcome: str) -> list[dict[str, str]]:
+        """What to tell the caller once the route is `outcome`: the instructions worded for
+        who is on the line, once they have said (else the route's general words); on a text
+        call, the route's words for a texter first."""
+        found = self.protocol.outcomes[outcome]
+        kind = self.caller_kind()
+        worded = next(
+            (found.instructions[k] for k in SPOKEN_TO_AS[kind] if k in found.instructions)
+            if kind is not None
+            else iter(()),
+            None,
+        )
+        if self.text_call() and found.tell_texter is not None:
+            return [found.tell_texter, *([worded] if worded is not None else [])]
+        return [worded if worded is not None else found.tell_caller]
 
     def yes_no_only(self) -> bool:
         """The caller can answer only yes or no now: an answer said so (see the protocol's
@@ -525,6 +589,8 @@ class Call:
         event at `before` (None: all of them)."""
         marks = [(given.seq, mode) for given in answers if (mode := self._sets(given)) is not None]
         marks += [mark for mark in self.state.switches if before is None or mark[0] < before]
+        if self.text_call():
+            marks.append((0, True))  # a text call is yes/no from its start
         return max(marks)[1] if marks else False
 
     def _sets(self, given: Given) -> bool | None:
@@ -632,20 +698,47 @@ class Call:
         elif isinstance(event, RouteSettled):
             state.settled = event
         elif isinstance(event, QuestioningEnded):
-            if state.settled is None or state.prompt is None:
+            if state.prompt is None or (state.settled is None and not event.hung_up):
                 raise CallError("the questions can be ended only once the route has settled")
             if event.question != state.prompt.question:
                 raise CallError(f"questions ended at '{event.question}', not on screen")
             state.ended, state.ended_seq = event, len(self.events)
-            state.ended_route = state.escalated or Route(
-                state.settled.outcome,
-                "The answers had settled the route; the dispatcher ended the questions there",
-                (),
-            )
+            if event.hung_up:
+                state.ended_route = state.escalated or self._hung_up_route()
+            else:
+                assert state.settled is not None
+                state.ended_route = state.escalated or Route(
+                    state.settled.outcome,
+                    "The answers had settled the route; the dispatcher ended the questions there",
+                    (),
+                )
             state.route, state.prompt = state.ended_route, None
         elif isinstance(event, RouteUnsettled):
             state.settled = None
         # RouteReached is a written-down consequence of the answers: nothing to fold.
+
+    def _hung_up_route(self) -> Route:
+        """The route for what is known when the caller hung up: the protocol's `hang_up`
+        decision over the answers so far, raised to the settled route if that protects more."""
+        meta = self.protocol.protocol
+        if meta.hang_up is None:
+            raise CallError("this protocol has no rule for a caller who hangs up")
+        answers = self.state.answers
+        node, passed = meta.hang_up, None
+        while node not in self.protocol.outcomes:
+            decision = self.protocol.decisions[node]  # only decisions: the linter checks
+            rule = next(r for r in decision.rules if self._holds(r.when, answers))
+            passed, node = (decision, rule), rule.goto
+        route = self._explain(node, answers, passed)
+        route = Route(route.outcome, f"The caller hung up. {route.because}", route.deciding)
+        settled = self.state.settled
+        order = self.protocol.safety.order if self.protocol.safety else []
+        if settled is not None and settled.outcome != route.outcome:
+            rank = {name: index for index, name in enumerate(order)}
+            if rank.get(settled.outcome, len(order)) < rank.get(route.outcome, len(order)):
+                because = "The caller hung up after the answers had settled the route"
+                return Route(settled.outcome, because, ())
+        return route
 
     def _check_answer(self, event: QuestionAnswered) -> None:
         """The answer fits the question on screen, in the form it was asked."""
@@ -703,7 +796,8 @@ class Call:
                 node = rule.goto
                 continue
             question = self.protocol.questions[node]
-            if closed and question.kind != "choice" and question.closed is None:
+            typed = question.kind != "choice"
+            if closed and typed and question.closed is None and not self.text_call():
                 if node not in state.skipped:
                     state.skipped.append(node)
                 assert question.next is not None  # guaranteed by the linter
@@ -718,7 +812,8 @@ class Call:
         if closed is None:
             closed = self.yes_no_only()
         meta = self.protocol.protocol
-        if closed and not question.yes_no and question.closed is not None:
+        typed_in = question.kind != "choice" and self.text_call()  # a texter types it
+        if closed and not question.yes_no and question.closed is not None and not typed_in:
             yes_no = (
                 Choice("yes", meta.yes_label),
                 Choice("no", meta.no_label),
@@ -736,8 +831,11 @@ class Call:
         """The question's words for the person on the line, once they have said who they
         are (before that, or with no form for them, its own text)."""
         kind = self.caller_kind()
-        form = {"worker": question.for_worker, "other": question.for_other}.get(kind or "")
-        return form if form is not None else question.text
+        for key in WORDED_AS[kind] if kind is not None else ():
+            form: dict[str, str] | None = getattr(question, key)
+            if form is not None:
+                return form
+        return question.text
 
     def _next(self, event: QuestionAnswered) -> str:
         return self._next_for(
@@ -753,6 +851,11 @@ class Call:
         assert question.next is not None
         return question.next
 
+    @staticmethod
+    def _filled(given: Given) -> bool:
+        """A typed question answered with what it asked (not "don't know" or a yes/no)."""
+        return given.value is not None and given.unanswered is None and not given.yes_no_form
+
     def _indicator(self, given: Given) -> str | None:
         question = self.protocol.questions[given.question]
         for answer in question.answers:
@@ -767,6 +870,9 @@ class Call:
         for qid, ids in (when.answered or {}).items():
             if chosen.get(qid) not in ids:
                 return False
+        filled = {given.question for given in answers if self._filled(given)}
+        if when.given is not None and not set(when.given) <= filled:
+            return False
         found = {self._indicator(given) for given in answers} - {None}
         if when.any_indicator is not None and not found & set(when.any_indicator):
             return False
@@ -851,7 +957,9 @@ class Call:
             return frozenset()  # not started
         reach = reach_for(self.protocol)
         given = [(g.question, g.answer) for g in state.answers]
-        return reach.outcomes(reach.state(state.prompt.question, self.yes_no_only(), given))
+        filled = [g.question for g in state.answers if self._filled(g)]
+        here = reach.state(state.prompt.question, self.yes_no_only(), given, filled)
+        return reach.outcomes(here._replace(text=self.text_call()))
 
     def _require_prompt(self) -> Prompt:
         if self.state.closed is not None:

@@ -37,6 +37,9 @@ class CallStarted(_Event):
     settings_path: str | None = None
     settings_sha256: str | None = None
     """The agency settings file in force for this call, if any."""
+    text_call: bool = False
+    """A text-to-911 call: yes/no mode from the first question, but typed answers are taken
+    (a texter can type a place or a count)."""
 
 
 NoAnswer = Literal["unknown", "declined"]
@@ -109,13 +112,17 @@ class RouteSettled(_Event):
 
 
 class QuestioningEnded(_Event):
-    """The route had settled and the dispatcher ended the questions there: the call goes to
-    the settled outcome, and `left` names every question that could still have been asked."""
+    """The route had settled and the dispatcher ended the questions there (or the caller hung
+    up: `hung_up`): the call goes to the route, and `left` names every question that could
+    still have been asked."""
 
     kind: Literal["questioning_ended"] = "questioning_ended"
     question: str
     """The question on screen when the questions were ended."""
     left: list[str]
+    hung_up: bool = False
+    """The caller hung up: the questions ended there whether or not the route had settled,
+    and the call goes to the route the protocol's `hang_up` rule gives for what is known."""
 
 
 class RouteUnsettled(_Event):

@@ -32,8 +32,8 @@ _CACHE: dict[int, tuple[Protocol, Reach]] = {}
 
 
 Clause = tuple[str, str, frozenset[str]]
-"""One test a rule makes: ("answered", question, answer ids), ("indicator", "", indicator ids)
-or ("kind", "", indicator kinds)."""
+"""One test a rule makes: ("answered", question, answer ids), ("given", question, {}) for a
+typed answer given, ("indicator", "", indicator ids) or ("kind", "", indicator kinds)."""
 
 Seen = frozenset[Clause]
 """What the decision rules can see of a walk so far: the clauses it has met. Every clause
@@ -44,6 +44,8 @@ class State(NamedTuple):
     node: str
     yes_no_only: bool
     seen: Seen
+    text: bool = False
+    """A text-to-911 call: typed questions are asked even in yes/no mode."""
 
 
 NOTHING_SEEN: Seen = frozenset()
@@ -71,7 +73,9 @@ def reach_for(protocol: Protocol) -> Reach:
 
 
 class Reach:
-    def __init__(self, protocol: Protocol) -> None:
+    def __init__(self, protocol: Protocol, watch: Iterable[Clause] = ()) -> None:
+        """`watch`: more clauses to remember on a walk than the rules test (what a proof
+        asks of the ways through; see engine.proofs)."""
         self.protocol = protocol
         conditions = [
             rule.when
@@ -80,22 +84,95 @@ class Reach:
             if rule.when is not None
         ]
         self.tests = {id(when): frozenset(_clauses(when)) for when in conditions}
-        self.clauses = frozenset().union(*self.tests.values())
+        self.clauses = frozenset().union(*self.tests.values(), watch)
+        self.typed_clauses = {c[1]: c for c in self.clauses if c[0] == "given"}
         self.by_question: dict[str, list[Clause]] = {}
         for clause in self.clauses:
             if clause[0] == "answered":
                 self.by_question.setdefault(clause[1], []).append(clause)
+        self.watch = frozenset(watch)
         self._outcomes: dict[State, frozenset[str]] = {}
         self._worst: dict[tuple[State, str], int | None] = {}
+        self._ahead, self._meetable = self._look_ahead()
+
+    def _look_ahead(self) -> tuple[dict[str, tuple[str, ...]], dict[str, Seen]]:
+        """Per node, the decisions a walk from it can still pass, and the clauses it can still
+        meet."""
+        from ..protocol.lint import edges
+
+        protocol = self.protocol
+        ahead: dict[str, tuple[str, ...]] = {}
+        meetable: dict[str, Seen] = {}
+        for root in [*protocol.questions, *protocol.decisions]:  # each after those it leads to
+            stack = [root]
+            while stack:
+                node = stack[-1]
+                if node in ahead or node in protocol.outcomes:
+                    stack.pop()
+                    continue
+                targets = [e.target for e in edges(protocol, node)]
+                waiting = [t for t in targets if t not in ahead and t not in protocol.outcomes]
+                if waiting:
+                    stack.extend(waiting)
+                    continue
+                stack.pop()
+                found = {node} if node in protocol.decisions else set()
+                met = set(self._met_at(node))
+                for target in targets:
+                    found.update(ahead.get(target, ()))
+                    met.update(meetable.get(target, ()))
+                ahead[node], meetable[node] = tuple(sorted(found)), frozenset(met)
+        return ahead, meetable
+
+    def _met_at(self, node: str) -> Iterable[Clause]:
+        """The clauses answering `node` can meet."""
+        question = self.protocol.questions.get(node)
+        if question is None:
+            return ()
+        met: set[Clause] = set()
+        if node in self.typed_clauses:
+            met.add(self.typed_clauses[node])
+        for answer in question.answers:
+            met.update(self._see(NOTHING_SEEN, node, answer))
+        return met
+
+    def _project(self, node: str, seen: Seen) -> Seen:
+        """What of `seen` can still make a difference from `node` on: the clauses of each rule
+        ahead up to the first one that holds (that one will hold whatever comes later, as
+        clauses are only ever added), leaving out rules that can no longer hold (a clause not
+        met that no question ahead can meet), and the watched clauses. Walks that agree on it
+        reach the same outcomes in the same number of questions, so each is worked out once."""
+        if node in self.protocol.outcomes:
+            return seen & self.watch
+        possible = seen | self._meetable.get(node, NOTHING_SEEN)
+        keep = set(seen & self.watch)
+        for name in self._ahead.get(node, ()):
+            for rule in self.protocol.decisions[name].rules:
+                test = self.tests[id(rule.when)] if rule.when is not None else NOTHING_SEEN
+                if test <= seen:
+                    keep.update(test)
+                    break
+                if test <= possible:
+                    keep.update(test & seen)
+        return seen & frozenset(keep) if len(keep) < len(seen) else seen
 
     # -- what a call can still reach ---------------------------------------------------------
-    def state(self, node: str, yes_no_only: bool, given: Iterable[tuple[str, str | None]]) -> State:
-        """The state at `node` after the answers `given` (question, answer id or None)."""
+    def state(
+        self,
+        node: str,
+        yes_no_only: bool,
+        given: Iterable[tuple[str, str | None]],
+        filled: Iterable[str] = (),
+    ) -> State:
+        """The state at `node` after the answers `given` (question, answer id or None), of
+        which the typed questions in `filled` were answered with what they asked."""
         seen = NOTHING_SEEN
         for question, answer in given:
             if answer is not None:
                 seen = self._see(seen, question, self._answer(question, answer))
-        return State(node, yes_no_only, seen)
+        typed = [self.typed_clauses[q] for q in filled if q in self.typed_clauses]
+        seen = seen | frozenset(typed)
+        return State(node, yes_no_only, self._project(node, seen))
 
     def outcomes(self, start: State) -> frozenset[str]:
         """Every outcome a call in state `start` can still end at."""
@@ -128,32 +205,57 @@ class Reach:
     def steps(self, state: State) -> str | list[tuple[State, bool]]:
         """The outcome a state is at, or where it can go next: (the next state, whether a
         question was asked on the way, as against passed through or passed over)."""
+        moves = self.moves(state)
+        return moves if isinstance(moves, str) else [(child, asked) for child, asked, _ in moves]
+
+    def moves(self, state: State) -> str | list[tuple[State, bool, str]]:
+        """`steps`, each with what was said on the way: an answer id, "(typed)", "(does not
+        know)" for a typed question left unanswered, or "" where nothing was asked."""
+        moves = self._moves(state)
+        if isinstance(moves, str):
+            return moves
+        return [
+            (child._replace(seen=self._project(child.node, child.seen)), asked, said)
+            for child, asked, said in moves
+        ]
+
+    def _moves(self, state: State) -> str | list[tuple[State, bool, str]]:
         protocol = self.protocol
-        node, yes_no_only, seen = state
+        node, yes_no_only, seen, text = state
         if node in protocol.outcomes:
             return node
         decision = protocol.decisions.get(node)
         if decision is not None:
             rule = next(r for r in decision.rules if self._holds(r.when, seen))
-            return [(State(rule.goto, yes_no_only, seen), False)]
+            return [(State(rule.goto, yes_no_only, seen, text), False, "")]
         question = protocol.questions[node]
         if question.kind != "choice":
             assert question.next is not None  # guaranteed by the linter
-            asked = not (yes_no_only and question.closed is None)  # else passed over
-            return [(State(question.next, yes_no_only, seen), asked)]
+            passed_over = yes_no_only and question.closed is None and not text
+            as_typed = text or not yes_no_only or passed_over
+            after = State(question.next, yes_no_only, seen, text)
+            clause = self.typed_clauses.get(node)
+            if passed_over or clause is None or not as_typed:
+                return [(after, not passed_over, "" if passed_over else "(typed)")]
+            # Answered with what it asks, or "don't know": a rule may tell them apart.
+            return [
+                (after._replace(seen=seen | {clause}), True, "(typed)"),
+                (after, True, "(does not know)"),
+            ]
         answers = question.answers
         if yes_no_only and not question.yes_no and question.closed is not None:
             offered = {question.closed.yes, question.closed.no, question.unknown_answer}
             answers = [answer for answer in answers if answer.id in offered]
-        steps = []
+        steps: list[tuple[State, bool, str]] = []
         for answer in answers:
             assert answer.next is not None  # guaranteed by the linter
             mode = (yes_no_only or answer.closed_mode) and not answer.open_mode
-            after = State(answer.next, mode, self._see(seen, node, answer))
-            steps.append((after, True))
+            after = State(answer.next, mode, self._see(seen, node, answer), text)
+            steps.append((after, True, answer.id))
             if answer.id == question.unknown_answer and (answer.closed_mode or answer.open_mode):
                 # Did not know or declined: the way of this answer, but the mode stays.
-                steps.append((State(answer.next, yes_no_only, after.seen), True))
+                child = State(answer.next, yes_no_only, after.seen, text)
+                steps.append((child, True, "(does not know)"))
         return steps
 
     # -- how late each outcome can settle -------------------------------------------------
@@ -225,6 +327,7 @@ def _clauses(when: Condition) -> list[Clause]:
     found: list[Clause] = [
         ("answered", question, frozenset(ids)) for question, ids in (when.answered or {}).items()
     ]
+    found += [("given", question, frozenset()) for question in when.given or []]
     if when.any_indicator is not None:
         found.append(("indicator", "", frozenset(when.any_indicator)))
     if when.any_indicator_kind is not None:

@@ -45,22 +45,25 @@ def replay_answers(
     sha256: str = "",
     *,
     yes_no: bool = False,
+    hang_up_at: str | None = None,
 ) -> Call:
     """Walk the protocol with `answers`; raises Unanswered, or CallError for a wrong answer.
     Answers may stop once the route has settled: the questions left are then ended there, as
-    the dispatcher's `e` ends them. `yes_no`: the dispatcher switches yes/no mode on before
-    the first question (a text-to-911 or TTY call)."""
-    if escalate_at is not None and escalate_at not in protocol.questions:
-        hint = did_you_mean(escalate_at, protocol.questions)
-        raise CallError(
-            f"no question called '{escalate_at}' to press danger-now at"
-            + (f" ({hint})" if hint else "")
-        )
-    call = Call.start(protocol, sha256, clock=_fixed_clock)
-    if yes_no:
-        call.switch_yes_no(True)
+    the dispatcher's `e` ends them. `yes_no`: a text-to-911 call, yes/no from the first
+    question with typed answers taken. `hang_up_at`: the caller hangs up when that question
+    comes up."""
+    for key, named in (("press danger-now at", escalate_at), ("hang up at", hang_up_at)):
+        if named is not None and named not in protocol.questions:
+            hint = did_you_mean(named, protocol.questions)
+            raise CallError(
+                f"no question called '{named}' to {key}" + (f" ({hint})" if hint else "")
+            )
+    call = Call.start(protocol, sha256, clock=_fixed_clock, text_call=yes_no)
     while call.state.prompt is not None:
         prompt = call.state.prompt
+        if prompt.question == hang_up_at:
+            call.hang_up()
+            break
         if prompt.question == escalate_at:
             call.escalate()
             call.end_questioning()  # the questions after the key are not the case's
@@ -110,13 +113,16 @@ def check_walk(
     exact: bool,
     sha256: str = "",
     yes_no: bool = False,
+    hang_up_at: str | None = None,
 ) -> tuple[Call | None, list[Miss]]:
     """Walk `answers` and say how the walk misses the `route` and `indicators` it promises
     (all of them and no other when `exact`, else at least these). The one check behind the
     protocol's worked cases and the training scenarios; the call is None when the answers
     stop short or are refused."""
     try:
-        call = replay_answers(protocol, answers, escalate_at, sha256, yes_no=yes_no)
+        call = replay_answers(
+            protocol, answers, escalate_at, sha256, yes_no=yes_no, hang_up_at=hang_up_at
+        )
     except Unanswered as stop:
         return None, [Miss("answers", str(stop))]
     except CallError as error:
@@ -150,6 +156,8 @@ def check_cases(protocol: Protocol, sha256: str = "") -> list[Finding]:
             case.expect_indicators,
             exact=True,
             sha256=sha256,
+            yes_no=case.text_call,
+            hang_up_at=case.hang_up_at,
         )
         for miss in misses:
             separator = ": " if miss.part == "answers" else " "
@@ -164,7 +172,7 @@ def check_cases(protocol: Protocol, sha256: str = "") -> list[Finding]:
         unused = (
             set(case.answers) - {given.question for given in call.state.answers} if call else set()
         )
-        if unused and case.escalate_at is None:
+        if unused and case.escalate_at is None and case.hang_up_at is None:
             findings.append(
                 Finding(
                     (*base, "answers"),
@@ -187,19 +195,25 @@ class Settling(NamedTuple):
     """Questions answered in all."""
 
 
+Walk = tuple[str, Mapping[str, object], str | None, bool, str | None]
+"""A scripted call for `settling`: its name, answers, danger-now question, whether it is a
+text call, and the question the caller hangs up at."""
+
+
 def settling(
-    protocol: Protocol, walks: list[tuple[str, Mapping[str, object], str | None, bool]]
+    protocol: Protocol, walks: list[Walk]
 ) -> tuple[list[Settling], dict[str, int | None], list[Finding]]:
-    """For `validate`: where each scripted walk (name, answers, danger-now question, yes/no
-    from the start) settled,
-    the latest question each outcome can settle at over every way through, and a finding for
-    each settle-by promise the protocol breaks."""
+    """For `validate`: where each scripted walk settled, the latest question each outcome can
+    settle at over every way through, and a finding for each settle-by promise or proof of
+    the protocol's `safety` section that the protocol breaks."""
     from .reach import reach_for
 
     rows = []
-    for name, answers, escalate_at, yes_no in walks:
+    for name, answers, escalate_at, yes_no, hang_up_at in walks:
         try:
-            call = replay_answers(protocol, answers, escalate_at, yes_no=yes_no)
+            call = replay_answers(
+                protocol, answers, escalate_at, yes_no=yes_no, hang_up_at=hang_up_at
+            )
         except Unanswered as stop:
             call = stop.call
         except CallError:
@@ -217,23 +231,75 @@ def settling(
     reach = reach_for(protocol)
     latest = {outcome: reach.latest_settle(outcome) for outcome in protocol.outcomes}
     findings = []
-    for outcome, promised in protocol.protocol.settle_by.items():
-        path = ("protocol", "settle_by", outcome)
-        if outcome not in protocol.outcomes:
-            hint = did_you_mean(outcome, protocol.outcomes)
+    for name, promised in protocol.protocol.settle_by.items():
+        path = ("protocol", "settle_by", name)
+        if name in protocol.indicators:
+            worst = latest_settle_raising(protocol, name)
+            latest[name] = worst
+            if worst is not None and worst > promised:
+                findings.append(
+                    Finding(
+                        path,
+                        f"a call that raises '{name}' can settle only at question {worst}, "
+                        f"later than question {promised} as promised",
+                        "settle-late",
+                        "ask the question that raises it earlier",
+                    )
+                )
+            continue
+        if name not in protocol.outcomes:
+            hint = did_you_mean(name, [*protocol.outcomes, *protocol.indicators])
             findings.append(
-                Finding(path, f"no outcome called '{outcome}'", "dangling-reference", hint)
+                Finding(
+                    path, f"no outcome or indicator called '{name}'", "dangling-reference", hint
+                )
             )
             continue
-        worst = latest[outcome]
+        worst = latest[name]
         if worst is not None and worst > promised:
             findings.append(
                 Finding(
                     path,
-                    f"a call can settle on '{outcome}' only at question {worst}, later than "
+                    f"a call can settle on '{name}' only at question {worst}, later than "
                     f"question {promised} as promised",
                     "settle-late",
                     "ask the questions that decide this route earlier",
                 )
             )
-    return rows, latest, findings
+    from .proofs import prove
+
+    return rows, latest, findings + prove(protocol)
+
+
+def latest_settle_raising(protocol: Protocol, indicator: str) -> int | None:
+    """Over every way through that raises `indicator`, the most questions answered before the
+    route settled; None when no way raises it."""
+    from .reach import Reach, State
+
+    reach = Reach(protocol, watch=[("indicator", "", frozenset({indicator}))])
+    raised = ("indicator", "", frozenset({indicator}))
+    start = State(protocol.protocol.start, False, frozenset())
+    memo: dict[State, int | None] = {}
+    stack = [start]
+    while stack:  # the latest settle over ways from a state that raise it (None: none do)
+        state = stack[-1]
+        if state in memo:
+            stack.pop()
+            continue
+        steps = reach.steps(state)
+        if isinstance(steps, str):
+            memo[state] = 0 if raised in state.seen else None
+            stack.pop()
+            continue
+        waiting = [child for child, _ in steps if child not in memo]
+        if waiting:
+            stack.extend(waiting)
+            continue
+        if len(reach.outcomes(state)) == 1:
+            found = [memo[child] for child, _ in steps]
+            memo[state] = 0 if any(n is not None for n in found) else None
+        else:
+            counts = [n + asked for child, asked in steps if (n := memo[child]) is not None]
+            memo[state] = max(counts) if counts else None
+        stack.pop()
+    return memo[start]

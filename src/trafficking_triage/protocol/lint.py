@@ -65,6 +65,8 @@ class Linter:
         self.check_questions()
         self.check_caller_kinds()
         self.check_languages()
+        self.check_hang_up()
+        self.check_safety()
         if not any(f.rule in {"dangling-reference", "duplicate-id"} for f in self.findings):
             self.check_graph()
         return self.findings
@@ -148,6 +150,8 @@ class Linter:
                             )
                 for name in rule.when.any_indicator or []:
                     self.reference((*base, "any_indicator"), name, p.indicators, "indicator")
+                for index_given, qid in enumerate(rule.when.given or []):
+                    self.typed_question((*base, "given", index_given), qid)
         steps = {step.number for step in p.steps}
         for oid, outcome in p.outcomes.items():
             self.reference(("outcomes", oid, "source"), outcome.source, p.sources, "source")
@@ -163,6 +167,18 @@ class Linter:
         for aid, addition in p.additions.items():
             base = ("additions", aid)
             self.reference((*base, "source"), addition.source, p.sources, "source")
+            facts = {q.fact for q in p.questions.values() if q.fact is not None}
+            if addition.radio is not None:
+                self.radio_placeholders((*base, "radio"), addition.radio, facts)
+            if addition.when_fact is not None:
+                self.reference((*base, "when_fact"), addition.when_fact, facts, "fact")
+            elif not addition.when:
+                self.add(
+                    base,
+                    f"nothing brings '{aid}' along",
+                    "missing-key",
+                    "name the indicators that bring it ('when') or a fact ('when_fact')",
+                )
             for name in addition.when:
                 self.reference((*base, "when"), name, p.indicators, "indicator")
             for index, contact in enumerate(addition.contacts):
@@ -181,14 +197,105 @@ class Linter:
             self.reference(("cases", index, "expect"), case.expect, p.outcomes, "outcome")
             for qid in case.answers:
                 self.reference(("cases", index, "answers", qid), qid, p.questions, "question")
-            if case.escalate_at is not None:
-                self.reference(
-                    ("cases", index, "escalate_at"), case.escalate_at, p.questions, "question"
-                )
+            for key in ("escalate_at", "hang_up_at"):
+                at = getattr(case, key)
+                if at is not None:
+                    self.reference(("cases", index, key), at, p.questions, "question")
             for name in case.expect_indicators or []:
                 self.reference(
                     ("cases", index, "expect_indicators"), name, p.indicators, "indicator"
                 )
+
+    def radio_placeholders(self, path: Path, text: str, facts: Collection[str]) -> None:
+        """A radio line names in braces only facts a question fills in."""
+        import string
+
+        try:
+            named = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
+        except ValueError:
+            self.add(path, "a brace that opens no placeholder", "placeholder", "write {{ or }}")
+            return
+        for name in named:
+            self.reference(path, name, facts, "fact")
+
+    def typed_question(self, path: Path, qid: str) -> None:
+        """`given` and `known_place` name a typed question (a choice has no answer to give
+        but its own)."""
+        p = self.protocol
+        if self.reference(path, qid, p.questions, "question") and p.questions[qid].kind == "choice":
+            self.add(
+                path,
+                f"'{qid}' is a choice question: 'given' is for typed answers",
+                "misplaced-key",
+                "test a choice question's answers with 'answered'",
+            )
+
+    def check_hang_up(self) -> None:
+        """The hang-up rule gives a route wherever the caller hangs up: from its decision
+        only decisions and outcomes can be reached, each decision ending with a rule for
+        every other call (checked with the graph)."""
+        p = self.protocol
+        start = p.protocol.hang_up
+        if start is None:
+            return
+        if not self.reference(("protocol", "hang_up"), start, p.decisions, "decision"):
+            return
+        pending, seen = [start], set()
+        while pending:
+            node = pending.pop()
+            if node in seen or node in p.outcomes:
+                continue
+            seen.add(node)
+            decision = p.decisions.get(node)
+            if decision is None:
+                self.add(
+                    ("protocol", "hang_up"),
+                    f"a caller who hangs up can be led to the question '{node}'",
+                    "hang-up",
+                    "the hang-up rule must lead only to decisions and outcomes",
+                )
+                continue
+            pending += [rule.goto for rule in decision.rules]
+
+    def check_safety(self) -> None:
+        """What the proofs name exists, and the order lists every outcome once."""
+        p = self.protocol
+        safety = p.safety
+        if safety is None:
+            return
+        base: Path = ("safety",)
+        for index, name in enumerate(safety.order):
+            self.reference((*base, "order", index), name, p.outcomes, "outcome")
+        missing = [name for name in p.outcomes if name not in safety.order]
+        if missing or len(set(safety.order)) != len(safety.order):
+            self.add(
+                (*base, "order"),
+                "the order must name every outcome once"
+                + (f" (missing: {', '.join(missing)})" if missing else ""),
+                "safety-order",
+            )
+        for index, answered in enumerate(safety.on_the_line):
+            for qid, ids in answered.items():
+                path = (*base, "on_the_line", index, qid)
+                if self.reference(path, qid, p.questions, "question"):
+                    known = {a.id for a in p.questions[qid].answers}
+                    for answer_id in ids:
+                        self.reference(path, answer_id, known, f"answer of '{qid}'")
+        for index, qid in enumerate(safety.plain_signs):
+            path = (*base, "plain_signs", index)
+            if self.reference(path, qid, p.questions, "question") and not plain_answer(p, qid):
+                self.add(
+                    path,
+                    f"'{qid}' has no plain answer that raises no indicator",
+                    "safety-order",
+                    "a plain sign is a yes/no question whose one answer raises an indicator",
+                )
+        if safety.on_the_line_route is not None:
+            self.reference(
+                (*base, "on_the_line_route"), safety.on_the_line_route, p.outcomes, "outcome"
+            )
+        if safety.known_place is not None:
+            self.typed_question((*base, "known_place"), safety.known_place)
 
     def check_condition(self, path: Path, when: Condition) -> None:
         """A condition that always or never holds is a mistake, never an intent."""
@@ -326,10 +433,18 @@ class Linter:
         if self.reference((*path, "question"), kinds.question, p.questions, "question"):
             asked = p.questions[kinds.question]
             known = {answer.id for answer in asked.answers}
-            for key in ("worker", "other"):
+            for key in ("worker", "other", "escaped", "survivor", "at_scene"):
                 for index, answer in enumerate(getattr(kinds, key)):
                     what = f"answer of '{kinds.question}'"
                     self.reference((*path, key, index), answer, known, what)
+        for number, then in enumerate(kinds.then):
+            where: Path = (*path, "then", number)
+            if self.reference((*where, "question"), then.question, p.questions, "question"):
+                known = {answer.id for answer in p.questions[then.question].answers}
+                for key in ("worker", "at_scene"):
+                    for index, answer in enumerate(getattr(then, key)):
+                        what = f"answer of '{then.question}'"
+                        self.reference((*where, key, index), answer, known, what)
 
     # -- languages --------------------------------------------------------------------------
     def check_languages(self) -> None:
@@ -373,13 +488,15 @@ class Linter:
                 yield ("questions", qid, "answers", index, "label"), answer.label
             if question.closed is not None:
                 yield ("questions", qid, "closed", "text"), question.closed.text
-            for key in ("for_worker", "for_other"):
+            for key in ("for_worker", "for_other", "for_escaped"):
                 if (form := getattr(question, key)) is not None:
                     yield ("questions", qid, key), form
         for oid, outcome in self.protocol.outcomes.items():
             yield ("outcomes", oid, "tell_caller"), outcome.tell_caller
             for kind, text in outcome.instructions.items():
                 yield ("outcomes", oid, "instructions", kind), text
+            if outcome.tell_texter is not None:
+                yield ("outcomes", oid, "tell_texter"), outcome.tell_texter
         for aid, addition in self.protocol.additions.items():
             if addition.tell_caller is not None:
                 yield ("additions", aid, "tell_caller"), addition.tell_caller
@@ -391,6 +508,16 @@ class Linter:
         start = p.protocol.start
         order: list[str] = []  # post-order: every node after all the nodes it leads to
         state: dict[str, int] = {}  # 1 = on the current walk, 2 = finished
+        # The hang-up rule is a second way in: it can be reached from any question.
+        roots = [start, *([p.protocol.hang_up] if p.protocol.hang_up in p.decisions else [])]
+        for root in roots:
+            if root not in state:
+                self._walk(root, state, order)
+        self._graph_findings(start, state, order)
+
+    def _walk(self, start: str, state: dict[str, int], order: list[str]) -> None:
+        """Depth first from `start`, finding loops; `order` gets each node once finished."""
+        p = self.protocol
         stack: list[tuple[str, Iterator[Edge]]] = [(start, edges(p, start))]
         state[start] = 1
         trail = [start]
@@ -416,6 +543,9 @@ class Linter:
                 state[edge.target] = 1
                 trail.append(edge.target)
                 stack.append((edge.target, edges(p, edge.target)))
+
+    def _graph_findings(self, start: str, state: dict[str, int], order: list[str]) -> None:
+        p = self.protocol
         for section, names in (("questions", p.questions), ("decisions", p.decisions)):
             for name in names:
                 if name not in state:
@@ -470,3 +600,16 @@ class Linter:
                     "closed-form",
                     "add 'closed:' with a yes/no text and the answers yes and no stand for",
                 )
+
+
+def plain_answer(protocol: Protocol, qid: str) -> str | None:
+    """The clearly negative answer of a plain-sign question: of yes and no, the one that raises
+    no indicator while the other does (None when the question is not of that shape)."""
+    question = protocol.questions[qid]
+    if not question.yes_no:
+        return None
+    by_id = {answer.id: answer for answer in question.answers}
+    raising = [key for key in ("yes", "no") if by_id[key].indicator is not None]
+    if len(raising) != 1:
+        return None
+    return "no" if raising == ["yes"] else "yes"

@@ -50,18 +50,54 @@ class Source(Strict):
     url: str | None = None
 
 
-CallerKind = Literal["worker", "other"]
-"""Who is on the line: the worker it is happening to, or someone calling about them."""
+CallerKind = Literal["worker", "escaped", "survivor", "at_scene", "other"]
+"""Who is on the line: the worker it is happening to (still there, got away, or a survivor of
+a past case whose co-workers are still there), someone there with the worker, or someone
+calling about them from elsewhere."""
+
+WORDED_AS: dict[CallerKind, tuple[str, ...]] = {
+    "worker": ("for_worker",),
+    "escaped": ("for_escaped", "for_worker"),
+    "survivor": ("for_escaped", "for_worker"),
+    "at_scene": ("for_other",),
+    "other": ("for_other",),
+}
+"""Which of a question's forms each kind of caller hears, the first one the question has:
+a worker who got away, or a survivor, is asked in the past tense where the question says it
+(`for_escaped`); someone at the scene is asked about the worker."""
+
+SPOKEN_TO_AS: dict[CallerKind, tuple[CallerKind, ...]] = {
+    "worker": ("worker",),
+    "escaped": ("escaped", "worker"),
+    "survivor": ("survivor", "escaped", "worker"),
+    "at_scene": ("at_scene", "other"),
+    "other": ("other",),
+}
+"""Which of an outcome's instructions each kind of caller is given, the first one it has."""
+
+
+class CallerKindThen(Strict):
+    """A later answer that says more about who is on the line than the first one could (a
+    caller who said "something else" is there with the worker, say)."""
+
+    question: Id
+    worker: list[Id] = Field(default_factory=list)
+    at_scene: list[Id] = Field(default_factory=list)
 
 
 class CallerKinds(Strict):
     """The answer that tells who is on the line: `question`'s answers in `worker` mean the
-    worker is calling, those in `other` someone calling about them; after any other answer
-    (one that can mean either) the caller hears the neutral words."""
+    worker is calling, those in `other` someone calling about them (and so on for each kind);
+    after any other answer (one that can mean either) the caller hears the neutral words.
+    `then`: later answers that tell more."""
 
     question: Id
     worker: list[Id] = Field(min_length=1)
     other: list[Id] = Field(min_length=1)
+    escaped: list[Id] = Field(default_factory=list)
+    survivor: list[Id] = Field(default_factory=list)
+    at_scene: list[Id] = Field(default_factory=list)
+    then: list[CallerKindThen] = Field(default_factory=list)
 
 
 class Meta(Strict):
@@ -76,7 +112,8 @@ class Meta(Strict):
     """The step that is the screening itself: in progress until the route is known."""
     settle_by: dict[Id, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     """Per outcome, the latest question by which the route must settle on it, on every way
-    through (`validate` proves it: see engine.reach)."""
+    through; per indicator, the latest question by which the route has settled on every way
+    that raises it (`validate` proves both: see engine.reach)."""
     yes_label: LocalText = Field(default_factory=lambda: {"en": "Yes"})
     no_label: LocalText = Field(default_factory=lambda: {"en": "No"})
     unknown_label: LocalText = Field(default_factory=lambda: {"en": "Don't know"})
@@ -84,6 +121,10 @@ class Meta(Strict):
     caller_kind: CallerKinds | None = None
     """Which answer tells who is on the line, so questions and instructions can be worded
     for them (a question's `for_worker` and `for_other`; an outcome's `instructions`)."""
+    hang_up: Id | None = None
+    """The decision that gives the route when the caller hangs up before the questions are
+    done: it is read over the answers given so far, and leads only to outcomes (the linter
+    checks), so every point of every way through has a route."""
 
 
 class Step(Strict):
@@ -172,6 +213,9 @@ class Question(Strict):
     until the caller has said which they are."""
     for_worker: LocalText | None = None
     for_other: LocalText | None = None
+    for_escaped: LocalText | None = None
+    """For a worker who got away, or a survivor: the question in the past tense (a worker
+    who has left is asked whether they could have quit, not whether they can)."""
     if_unknown: Id | None = None
     """For a choice question with no answer `unknown`: the answer whose way a caller who does
     not know, or declines to say, goes on (the call records which it was)."""
@@ -195,6 +239,9 @@ class Condition(Strict):
 
     answered: dict[Id, list[Id]] | None = None
     """Question id to the answer ids that satisfy it."""
+    given: list[Id] | None = None
+    """Typed questions the caller answered with what was asked (a place, a count), not with
+    "don't know", a refusal, or a yes/no."""
     any_indicator: list[Id] | None = None
     any_indicator_kind: list[IndicatorKind] | None = None
 
@@ -224,6 +271,12 @@ class Outcome(Strict):
     instructions: dict[CallerKind, LocalText] = Field(default_factory=dict)
     """Once the route has settled, what to tell a worker on the line and someone calling about
     one: what to do and not do, what to do if they must hang up, whether a callback is safe."""
+    tell_texter: LocalText | None = None
+    """`tell_caller` on a text-to-911 call (said before the instructions, which are then given
+    as well)."""
+    if_hung_up: Text | None = None
+    """For the dispatcher, when the caller hung up before the questions were done: what to do
+    next on this route."""
 
 
 AgencyAllows = Literal["first_aid"]
@@ -237,8 +290,11 @@ class Addition(Strict):
 
     title: Text
     """A short name, added to the title of its step in the checklist."""
-    when: list[Id] = Field(min_length=1)
+    when: list[Id] = Field(default_factory=list)
     """Indicators, any one of which brings this help."""
+    when_fact: Id | None = None
+    """Or a fact the caller gave (the worker's place now, apart from where it happened); the
+    radio line may name facts in braces."""
     contacts: list[Id] = Field(default_factory=list)
     step: int | None = None
     """The step of the checklist this help is part of; it then applies on any route."""
@@ -258,12 +314,38 @@ class ReferenceSection(Strict):
     source: Id
 
 
+class Safety(Strict):
+    """What `validate` proves of every way through the protocol (see engine.proofs)."""
+
+    order: list[Id] = Field(min_length=2)
+    """The outcomes, the most protective first."""
+    alarming: list[IndicatorKind] = Field(min_length=1)
+    """On a question raising an indicator of one of these kinds, a more alarming answer (its
+    plain answer, then "don't know", then the one that raises it) never moves the call down
+    `order`."""
+    on_the_line: list[dict[Id, list[Id]]] = Field(default_factory=list)
+    """Answers, any one of which means the person it is happening to is on the line (or
+    someone at the scene with them)."""
+    plain_signs: list[Id] = Field(default_factory=list)
+    """Questions whose answer, when not clearly negative, makes such a caller's call an
+    `on_the_line_route` call."""
+    on_the_line_route: Id | None = None
+    known_place: Id | None = None
+    """A typed question: when it is answered and a `credible` sign is found, the call never
+    ends on the last of `order`."""
+    credible: list[IndicatorKind] = Field(default_factory=list)
+
+
 class Case(Strict):
     """A worked example the protocol must route as stated; `validate` runs them all."""
 
     name: Text
     answers: dict[Id, str | int]
     escalate_at: Id | None = None
+    hang_up_at: Id | None = None
+    """The caller hangs up when this question comes up (it is not answered)."""
+    text_call: bool = False
+    """A text-to-911 call: yes/no from the first question, typed answers taken."""
     expect: Id
     expect_indicators: list[Id] | None = None
 
@@ -278,6 +360,7 @@ class Protocol(Strict):
     decisions: dict[Id, Decision] = Field(default_factory=dict)
     outcomes: dict[Id, Outcome] = Field(min_length=1)
     additions: dict[Id, Addition] = Field(default_factory=dict)
+    safety: Safety | None = None
     cases: list[Case] = Field(default_factory=list)
     reference: list[ReferenceSection] = Field(default_factory=list)
 

@@ -77,13 +77,12 @@ def review(
     escalated = next((e for e in call.events if isinstance(e, Escalated)), None)
     route = call.state.route
     outcome = protocol.outcomes[route.outcome] if route is not None else None
-    kind = call.caller_kind()
     told = None
-    if outcome is not None:
-        words = outcome.instructions.get(kind) if kind is not None else None
+    if route is not None:
         # In the language it was read out in, then the protocol's first for the reviewer.
         first = protocol.protocol.languages[0]
-        told = local(words or outcome.tell_caller, f"{call.state.language}+{first}")
+        display = f"{call.state.language}+{first}"
+        told = "\n\n".join(local(words, display) for words in call.caller_words(route.outcome))
     checklist = call.checklist()
     return {
         "anomaly": anomaly,

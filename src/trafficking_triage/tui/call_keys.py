@@ -1,5 +1,5 @@
-"""The keys a call's screens share beyond the App's own: a note (F8) and yes/no mode (F9),
-on the question screen and the route screen alike."""
+"""The keys a call's screens share beyond the App's own: a note (F8), yes/no mode (F9) and
+the caller hung up (F10), on the question screen and the route screen alike."""
 
 from __future__ import annotations
 
@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 CALL_KEYS = [
     Binding("f8", "note", "Note", id="note"),
     Binding("f9", "switch_yes_no", "Yes/no", id="switch_yes_no"),
+    Binding("f10", "hung_up", "Hung up", id="hung_up"),
 ]
 
 
@@ -29,7 +30,7 @@ class CallKeys:
         call = self.session.call
         if action == "note":
             return self.session.call_open()
-        if action == "switch_yes_no":
+        if action in {"switch_yes_no", "hung_up"}:
             return self.session.call_open() and call is not None and call.state.prompt is not None
         return True
 
@@ -44,3 +45,16 @@ class CallKeys:
         if on is not None:
             words = "on: the caller cannot talk freely" if on else "off: questions as written"
             self.app.notify(f"Yes/no mode {words}", title="Yes/no mode", timeout=3)
+
+    def action_hung_up(self) -> None:
+        from .notices import show
+
+        refused = self.session.hang_up()
+        if refused is not None:
+            show(self.app, refused)
+            return
+        self.app.notify(
+            "Recorded: the caller hung up. The route is for what is known; Escape takes it back.",
+            title="Caller hung up",
+            timeout=4,
+        )

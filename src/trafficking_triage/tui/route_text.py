@@ -63,12 +63,18 @@ def radio_lines(session: CallSession, call: Call) -> list[Content]:
     for name in call.additions():
         radio = session.protocol.additions[name].radio
         if radio is not None:
-            alerts.append(radio)
+            alerts.append(radio.format_map(facts))
     quiet = "; caller cannot talk: do not call back" if call.yes_no_only() else ""
     return [Content.assemble(("RADIO ", "bold"), alert + quiet) for alert in alerts]
 
 
-KIND_NAMES = {"worker": "If the worker is on the line", "other": "If calling about someone else"}
+KIND_NAMES = {
+    "worker": "If the worker is on the line",
+    "escaped": "If the worker got away",
+    "survivor": "If a survivor of a past case",
+    "at_scene": "If with the worker at the scene",
+    "other": "If calling about someone else",
+}
 
 
 def instruction_lines(
@@ -89,10 +95,8 @@ def instruction_lines(
         if addition.tell_caller is not None
         and (addition.tell_caller_if is None or addition.tell_caller_if in allowed)
     ]
-    if kind is not None and kind in found.instructions:
-        return [Content(local(found.instructions[kind], language)), *extra]
-    lines = [Content(local(found.tell_caller, language))]
-    if brief:
+    lines = [Content(local(words, language)) for words in call.caller_words(outcome)]
+    if kind is not None or brief:
         return lines + extra
     return [
         *lines,

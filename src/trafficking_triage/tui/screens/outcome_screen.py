@@ -120,17 +120,28 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
         radio = self.radio_text()
         self.query_one("#radio", Static).update(radio)
         self.query_one("#radio", Static).display = bool(radio.plain)
-        self.query_one("#tell", Static).update(
-            Content("\n").join(
-                [
-                    Content.styled("TELL THE CALLER", "bold"),
-                    *instruction_lines(self.session, call, target),
-                ]
-            )
-        )
+        self.query_one("#tell", Static).update(self.tell_text(target))
         self.query_one("#because", Static).update(self.because_text())
         self.query_one(Checklist).show(call.checklist(), hint="number key ticks a step")
         self.refresh_bindings()  # the keys differ once the route is reached
+
+    def tell_text(self, target: str) -> Content:
+        """What to tell the caller; once the caller has hung up, what to do next instead,
+        with what they said of a callback and the place."""
+        call = self.call
+        if not call.hung_up():
+            lines = [Content.styled("TELL THE CALLER", "bold")]
+            return Content("\n").join(lines + instruction_lines(self.session, call, target))
+        outcome = call.protocol.outcomes[target]
+        lines = [Content.styled("THE CALLER HUNG UP: WHAT TO DO NEXT", "bold")]
+        if outcome.if_hung_up is not None:
+            lines.append(Content(outcome.if_hung_up))
+        known = call.facts()
+        for fact in ("callback_safe", "callback", "location", "victim_location"):
+            said = known.get(fact, "not asked" if fact == "callback_safe" else None)
+            if said is not None:
+                lines.append(Content.assemble(("• ", "bold"), fact.replace("_", " "), ": ", said))
+        return Content("\n").join(lines)
 
     def show_time(self) -> None:
         # A screen still being built, or being taken down after a quick key (F1 then
@@ -140,6 +151,8 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
 
     def _show_time(self) -> None:
         where = "route settled · questions go on (F6)" if self.early else "route reached"
+        if self.call.hung_up():
+            where = "caller hung up"
         self.query_one(CallHeader).show(
             self.call, self.call.clock(), where, self.session.records_trouble
         )
