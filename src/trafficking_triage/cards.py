@@ -36,6 +36,14 @@ td.n { width: 1.6em; font-weight: bold; text-align: right; }
 .warn { font-weight: bold; }
 """
 
+KIND_WORDS = {
+    "worker": "A worker on the line",
+    "escaped": "A worker who got away",
+    "survivor": "A survivor of a past case",
+    "at_scene": "Someone at the scene with the worker",
+    "other": "Someone calling about one",
+}
+
 SECTION_NAMES = {
     "safety": "Safety first",
     "caller": "Who is calling",
@@ -100,6 +108,10 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             en = f"To the worker: {wen}<br><span class=small>About the worker: {oen}</span>"
             other = f"<span class=small>Si llama por otra persona: {oes}</span>"
             es = f"A quien trabaja: {wes}<br>{other}"
+            if question.for_escaped is not None:
+                pen, pes = _both(question.for_escaped)
+                en += f"<br><span class=small>To a worker who got away: {pen}</span>"
+                es += f"<br><span class=small>A quien se escapó: {pes}</span>"
         if question.answers:
             to: dict[str, list[str]] = {}  # answers that go the same way on one line
             for a in question.answers:
@@ -133,6 +145,12 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             *(
                 f"<tr><td>{_t(protocol.outcomes[o].title)}</td><td>{n}</td></tr>"
                 for o, n in meta.settle_by.items()
+                if o in protocol.outcomes
+            ),
+            *(
+                f"<tr><td>A call with: {_t(protocol.indicators[o].label)}</td><td>{n}</td></tr>"
+                for o, n in meta.settle_by.items()
+                if o in protocol.indicators
             ),
             "</table></section>",
         ]
@@ -161,10 +179,16 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
         out.append("<table><tr><th>Tell the caller</th><th>Dígale a la persona</th></tr>")
         en, es = _both(outcome.tell_caller)
         out.append(f'<tr><td>{en}</td><td class="es">{es}</td></tr>')
+        if outcome.tell_texter is not None:
+            en, es = _both(outcome.tell_texter)
+            out.append(f'<tr><td><b>By text:</b> {en}</td><td class="es">{es}</td></tr>')
         for kind, words in outcome.instructions.items():
             en, es = _both(words)
-            who = "A worker on the line" if kind == "worker" else "Someone calling about one"
+            who = KIND_WORDS.get(kind, kind)
             out.append(f'<tr><td><b>{who}:</b> {en}</td><td class="es">{es}</td></tr>')
+        if outcome.if_hung_up is not None:
+            out.append(f"<tr><td colspan=2><b>If the caller hung up:</b> {_t(outcome.if_hung_up)}")
+            out.append("</td></tr>")
         out.append(f"</table><p>Steps: {', '.join(map(str, outcome.steps))}</p></section>")
 
     if protocol.additions:
@@ -172,6 +196,8 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
         out += ["<section>", "<h2>Whatever the route</h2><table>"]
         for addition in protocol.additions.values():
             found = ", ".join(protocol.indicators[i].label for i in addition.when)
+            if addition.when_fact is not None:
+                found = found or f"{addition.when_fact.replace('_', ' ')} given"
             out.append(f"<tr><td>{_t(found)}</td><td>add {_t(addition.title)}")
             for name in addition.contacts:
                 out.append(f"<br>{_t(contacts[name].name)}: {numbers(name)}")

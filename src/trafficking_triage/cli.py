@@ -155,12 +155,22 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         metavar="ANSWERS",
         help="a YAML or JSON file mapping question id to answer id (or to the text or number "
         "the caller gave), '-' to read it from standard input, or the mapping itself, such as "
-        "'{location: Main St, language: English, danger_now: yes}'",
+        "'{location: Main St, can_speak_freely: yes, danger_now: yes}'",
     )
     decide.add_argument(
         "--escalate-at",
         metavar="QUESTION",
         help="press the danger-now key when this question comes up",
+    )
+    decide.add_argument(
+        "--hang-up-at",
+        metavar="QUESTION",
+        help="the caller hangs up when this question comes up",
+    )
+    decide.add_argument(
+        "--text",
+        action="store_true",
+        help="a text-to-911 call: yes/no from the first question, typed answers taken",
     )
 
     train = command(
@@ -435,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "agency":
             return agency_init(args.path, args.force)
         if args.command == "decide":
-            return decide(args.answers, args.protocol, args.escalate_at)
+            return decide(args.answers, args.protocol, args.escalate_at, args.hang_up_at, args.text)
         if args.command == "train":
             return run_console(args, training=True)
         if args.command == "records":
@@ -768,7 +778,13 @@ def _names_a_file(spec: str) -> bool:
         return False
 
 
-def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> int:
+def decide(
+    spec: str,
+    protocol_path: Path | None,
+    escalate_at: str | None,
+    hang_up_at: str | None = None,
+    text: bool = False,
+) -> int:
     from .engine import CallError, Unanswered, replay_answers
     from .engine.summary import call_summary
 
@@ -780,7 +796,14 @@ def decide(spec: str, protocol_path: Path | None, escalate_at: str | None) -> in
         return 2
     missing: str | None = None
     try:
-        call = replay_answers(loaded.protocol, answers, escalate_at, loaded.sha256)
+        call = replay_answers(
+            loaded.protocol,
+            answers,
+            escalate_at,
+            loaded.sha256,
+            yes_no=text,
+            hang_up_at=hang_up_at,
+        )
     except Unanswered as stop:
         missing, call = str(stop), stop.call
     except CallError as error:

@@ -33,6 +33,7 @@ def condition_label(when: Condition | None) -> str:
     if when is None:
         return "otherwise"
     parts = [f"{q} = {' or '.join(ids)}" for q, ids in (when.answered or {}).items()]
+    parts += [f"{q} given" for q in when.given or []]
     if when.any_indicator:
         parts.append("found: " + " or ".join(when.any_indicator))
     if when.any_indicator_kind:
@@ -60,8 +61,10 @@ def arrows(protocol: Protocol) -> list[tuple[str, str, str]]:
 
 
 def order(protocol: Protocol) -> list[str]:
-    """Nodes in the order a call meets them (breadth first from the start)."""
-    seen = [protocol.protocol.start]
+    """Nodes in the order a call meets them (breadth first from the start, then from the
+    hang-up rule, which any question can lead to)."""
+    hang_up = protocol.protocol.hang_up
+    seen = [protocol.protocol.start, *([hang_up] if hang_up in protocol.decisions else [])]
     for node in seen:
         for edge in edges(protocol, node):
             if edge.target not in seen:

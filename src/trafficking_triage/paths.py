@@ -52,3 +52,9 @@ def default_data_dir() -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("trafficking-triage", appauthor=False))
+
+
+def earlier_protocol_paths() -> list[Path]:
+    """Earlier versions of the shipped protocol, kept so the records of calls taken with them
+    still replay and review after an upgrade (each file as it shipped, byte for byte)."""
+    return sorted((Path(__file__).resolve().parent / "earlier").glob("*.yaml"))

@@ -152,8 +152,17 @@ def _scorer(store: StoreBase) -> Callable[[CallRow], tuple[str, str]]:
 
 
 def _matching_protocol(row: CallRow, protocol_path: Path | None) -> LoadedProtocol:
-    """The protocol the call was taken with, or a ValueError naming both files' digests."""
+    """The protocol the call was taken with, or a ValueError naming both files' digests.
+    With no --protocol, an earlier shipped version whose bytes match is used."""
     loaded = load_protocol(protocol_path, for_records=True)
+    if loaded.sha256 != row.protocol_sha256 and protocol_path is None:
+        import hashlib
+
+        from .paths import earlier_protocol_paths
+
+        for path in earlier_protocol_paths():
+            if hashlib.sha256(path.read_bytes()).hexdigest() == row.protocol_sha256:
+                return load_protocol(path, for_records=True)
     if loaded.sha256 != row.protocol_sha256:
         raise ValueError(
             f"call {row.id} was taken with protocol {row.protocol_id} {row.protocol_version} "

@@ -388,7 +388,7 @@ def test_a_call_closed_while_the_disk_is_full_is_written_once_it_can_be(
         raise sqlite3.OperationalError("database or disk is full")
 
     monkeypatch.setattr(store, "append", full)
-    session.answer("English")
+    session.answer("yes")
     session.escalate()
     session.close()
     assert session.unsaved_events() > 0
@@ -450,7 +450,7 @@ def test_a_call_that_could_not_be_begun_is_written_after_the_console_moved_on(
     session.answer("Elm")
     assert session.unsaved_events() == len(first.events) + 2
     monkeypatch.setattr(session.store, "begin", real_begin)
-    session.answer("English")
+    session.answer("yes")
     assert session.unsaved_events() == 0 and session.records_trouble is None
     rows = RecordStore(tmp_path).rows()
     assert sorted(row.status for row in rows) == ["completed", "open"]
@@ -479,7 +479,7 @@ def test_the_timer_writes_a_call_closed_on_a_full_disk_once_and_changes_no_scree
     call = session.start()
     session.answer("Motel")
     monkeypatch.setattr(store, fails, full)
-    session.answer("English")
+    session.answer("yes")
     session.escalate()
     session.close()
     assert session.records_trouble == "the disk is full" and session.unsaved_events() > 0

@@ -46,7 +46,7 @@ async def test_settings_fill_in_the_contacts_and_are_recorded(tmp_path: Path) ->
     app = with_settings(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         assert "NOT CONFIGURED" not in text_of(app)
-        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", "y", "y", "f2")
         await pilot.pause()
         text = text_of(app)
         assert "Det. A. Rivera" in text and "phone 555-0100" in text and "radio SVU 12" in text
@@ -62,7 +62,7 @@ async def test_without_settings_the_start_warns_and_the_outcome_says_not_configu
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         assert "NOT CONFIGURED: point of contact, tip line" in text_of(app)
-        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", "y", "y", "f2")
         await pilot.pause()
         assert text_of(app).count("NOT CONFIGURED") == 2  # point of contact and supervisor
 
@@ -76,7 +76,7 @@ def question_of(app: TriageApp) -> str:
 async def test_f4_steps_through_english_spanish_and_both(tmp_path: Path) -> None:
     app = with_settings(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter")
+        await pilot.press(*"Main", "enter", "y")
         assert question_of(app) == "Is anyone in danger right now?"
         await pilot.press("f4")
         spanish = question_of(app)
@@ -106,7 +106,7 @@ async def test_an_unset_tip_line_says_what_to_do_instead() -> None:
 
     app = build_app()
     async with app.run_test(size=(100, 40)) as pilot:
-        await answer_with_keys(pilot, answers_for("witness_specific", employer_housing="yes"))
+        await answer_with_keys(pilot, answers_for("witness_specific", free_to_leave="no"))
         await pilot.pause()
         text = text_of(app)
         assert "ANONYMOUS TIP LINE" in text and "NOT CONFIGURED" in text
@@ -121,7 +121,7 @@ async def test_an_injury_brings_medical_help_and_first_aid_words_where_allowed(
     path.write_text(SETTINGS + ("first_aid: true\n" if first_aid else ""))
     app = build_app(agency=path)
     async with app.run_test(size=(100, 40)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter", "n", "y")  # no danger; someone hurt
+        await pilot.press(*"Main", "enter", "y", "n", "y")  # no danger; someone hurt
         await pilot.pause()
         panel = text_of(app)
         assert "ROUTE SETTLED: OFFICER TO THE SCENE" in panel
@@ -151,7 +151,7 @@ async def test_the_header_shows_the_incident_and_the_language_as_f4_switches_it(
         assert " ES " in header_of(app)  # at once, not at the next tick of the clock
         await pilot.press("f4")
         assert " ES+EN " in header_of(app)
-        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", "y", "y", "f2")
         await pilot.pause()
         # The outcome screen's longer line makes room by shortening the program's name.
         header = header_of(app)
@@ -167,7 +167,7 @@ async def test_a_radio_alert_naming_the_incident_says_when_there_is_none(tmp_pat
     ):
         app = build_app(agency=path, context=context)
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
+            await pilot.press(*"Main", "enter", "y", "y", "f2")
             await pilot.pause()
             text = text_of(app)
             assert f"Possible labor trafficking at Main, {said}" in text, text
@@ -187,7 +187,7 @@ async def test_the_cad_context_belongs_to_the_first_call_only() -> None:
     """The CAD launched the console for one incident: the next call is another one."""
     app = build_app(context={"incident": "26-1130-0042", "location": "12 Main St"})
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter", *"En", "enter", "y", "f2")  # the location as CAD gave it
+        await pilot.press("enter", "y", "y", "f2")  # the location as CAD gave it
         await pilot.pause()
         first = app.session.call
         assert first is not None and first.facts()["location"] == "12 Main St"

@@ -75,7 +75,7 @@ async def test_f9_switches_yes_no_mode_on_and_off_and_it_is_recorded() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         # No danger, no one hurt, no weapon, no boss near, can talk: at who is calling.
-        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "n", "n", "n", "y", "f9")
+        await pilot.press(*"Motel", "enter", "y", "n", "n", "n", "n", "y", "f9")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.yes_no_only()
@@ -91,7 +91,7 @@ async def test_f9_switches_yes_no_mode_on_and_off_and_it_is_recorded() -> None:
 async def test_danger_now_then_the_questions_go_on_and_the_call_closes(tmp_path: Path) -> None:
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "n", "f2")
+        await pilot.press(*"Motel", "enter", "y", "n", "n", "f2")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen) and app.screen.by_f2
         assert "the danger-now key (F2) was pressed" in screen_text(app)
@@ -124,7 +124,7 @@ async def test_danger_now_then_the_questions_go_on_and_the_call_closes(tmp_path:
 async def test_escape_right_after_danger_now_takes_it_back() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "n", "f2")
+        await pilot.press(*"Motel", "enter", "y", "n", "n", "f2")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen)
         await pilot.press("escape")
@@ -139,7 +139,7 @@ async def test_the_danger_now_key_leads_the_key_line_and_is_never_cut() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(
-            *"Motel", "enter", *"En", "enter", "y"
+            *"Motel", "enter", "y", "y"
         )  # settled: the ROUTE key joins the line
         await pilot.pause()
         first = str(app.screen.query_one(KeyHints).render()).splitlines()[0]
@@ -154,7 +154,7 @@ async def test_f4_over_a_question_asked_first_leaves_the_question_up() -> None:
     the `y` meant for it answered the call's question instead."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "n", "tab", "up", "enter")
+        await pilot.press(*"Motel", "enter", "y", "n", "n", "tab", "up", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("f4", "n")
@@ -172,7 +172,7 @@ async def test_f4_over_a_question_asked_first_leaves_the_question_up() -> None:
 async def test_back_after_ending_the_questions_returns_to_them_with_every_answer() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6", "e", "y")
+        await pilot.press(*"Motel", "enter", "y", "y", "f6", "e", "y")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.state.route is not None
@@ -186,7 +186,7 @@ async def test_back_after_ending_the_questions_returns_to_them_with_every_answer
 async def test_danger_now_from_the_note_dialog_keeps_the_note_and_over_a_question_too() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "f8", *"two men at the door", "f2")
+        await pilot.press(*"Motel", "enter", "y", "f8", *"two men at the door", "f2")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.state.escalated is not None
@@ -194,7 +194,7 @@ async def test_danger_now_from_the_note_dialog_keeps_the_note_and_over_a_questio
         assert isinstance(app.screen, OutcomeScreen)
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "tab", "up", "enter")
+        await pilot.press(*"Motel", "enter", "y", "n", "tab", "up", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("f2")
@@ -208,7 +208,7 @@ async def test_danger_now_from_the_note_dialog_keeps_the_note_and_over_a_questio
 async def test_escape_on_the_questions_after_danger_now_goes_to_the_previous_question() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "f2", "f6", "escape")
+        await pilot.press(*"Motel", "enter", "y", "n", "f2", "f6", "escape")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.state.escalated is not None  # still dispatched
@@ -221,7 +221,7 @@ async def test_escape_right_after_danger_now_on_a_route_screen_opened_by_f6() ->
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         # Danger now: settled.
-        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6")
+        await pilot.press(*"Motel", "enter", "y", "y", "f6")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen) and app.screen.by_f6
         await pilot.press("f2", "escape")
@@ -238,7 +238,7 @@ async def test_escape_on_a_route_screen_opened_by_f6_never_takes_back_an_earlier
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(
-            *"Motel", "enter", *"En", "enter", "n", "f2"
+            *"Motel", "enter", "y", "n", "f2"
         )  # F2 at the weapons question
         await pilot.pause()
         await pilot.press("f6")  # on with the questions

@@ -32,7 +32,7 @@ ROUTES = [
     ("officer", short(answers_for("victim_inside", threats="yes")), "OFFICER TO THE SCENE"),
     (
         "tip_line",
-        short(answers_for("witness_specific", employer_housing="yes")),
+        short(answers_for("witness_specific", free_to_leave="no")),
         "ANONYMOUS TIP LINE",
     ),
     ("hotline", short(answers_for("general_concern")), "NATIONAL HUMAN TRAFFICKING HOTLINE"),
@@ -94,7 +94,7 @@ async def test_closing_with_open_steps_asks_and_records_them() -> None:
 async def test_escape_and_backspace_go_back_one_question() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main St", "enter", *"En", "enter", "n", "n")
+        await pilot.press(*"Main St", "enter", "y", "n", "n")
         await pilot.pause()
         assert app.session.call is not None and app.session.call.state.prompt is not None
         assert app.session.call.state.prompt.question == "weapons"
@@ -118,7 +118,7 @@ async def test_escape_and_backspace_go_back_one_question() -> None:
 async def test_going_back_through_the_trail_says_what_falls_away() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main St", "enter", *"En", "enter", "n", "n", "n", "n")
+        await pilot.press(*"Main St", "enter", "y", "n", "n", "n", "n")
         await pilot.pause()
         assert app.session.call is not None
         assert len(app.session.call.state.answers) == 6
@@ -164,7 +164,7 @@ async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(
-            *"Main", "enter", *"En", "enter", "n", "n", "n", "n", "y", "3", "n", "n", "y", "f2"
+            *"Main", "enter", "y", "n", "n", "n", "n", "y", "3", "n", "n", "y", "f2"
         )
         await pilot.pause()
         assert app.session.call is not None
@@ -178,7 +178,7 @@ async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         # The boss near: yes/no only from here; who is calling, asked as yes/no: yes.
-        await pilot.press(*"Main", "enter", *"En", "enter", "n", "n", "n", "y", "n", "y")
+        await pilot.press(*"Main", "enter", "y", "n", "n", "n", "y", "n", "y")
         await pilot.pause()
         assert "YES/NO ONLY" in screen_text(app)
         # All the screening, then the fact questions in their yes/no forms only.
@@ -220,7 +220,7 @@ async def test_markup_typed_into_an_answer_is_shown_not_obeyed() -> None:
 async def test_quitting_mid_call_asks_first(key: str) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter")
+        await pilot.press(*"Main", "enter", "y")
         await pilot.press(key)
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
@@ -243,7 +243,7 @@ async def test_resizing_never_crashes_and_says_when_too_small(
 ) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter")
+        await pilot.press(*"Main", "enter", "y")
         await pilot.resize_terminal(*size)
         for _ in range(10):  # the breakpoint classes follow the resize within a few refreshes
             await pilot.pause()
@@ -289,7 +289,7 @@ async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_orde
 async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await press_in_one_burst(pilot, *"Main", "enter", *"En", "enter", "n", "n", "y")
+        await press_in_one_burst(pilot, *"Main", "enter", "y", "n", "n", "y")
         assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main"),
@@ -314,7 +314,7 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
         first = app.session.call
         await press_in_one_burst(
             pilot,
-            *["enter", "f2", "c", "y", "enter", *"Next", "enter", *"En", "enter", "n", "n", "y"],
+            *["enter", "f2", "c", "y", "enter", *"Next", "enter", "y", "n", "n", "y"],
             gap=gap,
         )
         assert first is not None and first.state.closed is not None
@@ -337,7 +337,7 @@ async def test_a_burst_through_quitting_and_the_trail_keeps_every_key(gap: float
     at once: each key meets the screen the key before it opened."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        keys = [*"Main", "enter", *"En", "enter", "n", "ctrl+q", "n", "n", "y"]
+        keys = [*"Main", "enter", "y", "n", "ctrl+q", "n", "n", "y"]
         keys += ["tab", "up", "up", "up", "up", "enter", "y"]
         await press_in_one_burst(pilot, *keys, gap=gap)
         assert isinstance(app.screen, CallScreen)
@@ -413,7 +413,7 @@ async def test_a_resize_leaves_the_highlighted_answer_alone() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(
-            *"Motel", "enter", *"En", "enter", "down"
+            *"Motel", "enter", "y", "down"
         )  # "No" highlighted on "danger now"
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
@@ -426,7 +426,7 @@ async def test_a_resize_leaves_the_highlighted_answer_alone() -> None:
 async def test_a_resize_leaves_the_trail_where_it_was() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "n", "tab", "up", "up")
+        await pilot.press(*"Motel", "enter", "y", "n", "tab", "up", "up")
         trail = app.screen.query_one(Trail)
         assert app.screen.focused is trail and trail.highlighted == 0
         await pilot.resize_terminal(100, 30)
@@ -472,7 +472,7 @@ async def test_typing_after_a_too_small_window_under_the_reference_is_not_lost(
             await pilot.press("escape")
             await pilot.pause()
         assert not isinstance(app.screen, ReferenceScreen)
-        await pilot.press(*"Motel 6", "enter", *"En", "enter")
+        await pilot.press(*"Motel 6", "enter", "y")
         await pilot.pause()
         assert app.session.call is not None
         assert [given.value for given in app.session.call.state.answers] == ["Motel 6", "En"]
@@ -516,7 +516,7 @@ async def test_the_trail_after_a_resize_is_drawn_as_if_started_at_that_size(
 ) -> None:
     """The lists keep their rendered lines through a resize that keeps their width (see
     SteadyOptionList); after any resize they must look exactly as freshly drawn."""
-    keys = (*"Motel", "enter", *"En", "enter", *"nnnny4", *"n" * 6)
+    keys = (*"Motel", "enter", "y", *"nnnny4", *"n" * 6)
 
     async def trail_lines(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
         app = build_app()
@@ -542,7 +542,7 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
     just given must still show at its foot."""
     app = build_app()
     async with app.run_test(size=size) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter")
+        await pilot.press(*"Motel", "enter", "y")
         hidden = []
         for number, key in enumerate("nnnny4" + "n" * 10, start=3):
             await pilot.press(key)
@@ -587,7 +587,7 @@ async def test_a_crash_report_never_shows_what_the_caller_said(
     monkeypatch.setattr(app.session, "escalate", crash)
     with pytest.raises(RuntimeError, match="boom 13"):
         async with app.run_test(size=(80, 24)) as pilot:
-            await pilot.press(*"Zebra Lane 42", "enter", *"En", "enter", "f2")
+            await pilot.press(*"Zebra Lane 42", "enter", "y", "f2")
             await pilot.pause()
     report = capsys.readouterr().err
     assert "RuntimeError" in report and "boom 13" in report
@@ -602,7 +602,7 @@ async def test_keys_behind_a_confirmed_quit_start_no_other_call(tmp_path: Any, g
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter")
+        await pilot.press(*"Main", "enter", "y")
         await press_in_one_burst(pilot, "ctrl+q", "y", "enter", *"Elm", "enter", gap=gap)
     rows = RecordStore(tmp_path).rows()
     assert [row.status for row in rows] == ["abandoned"]

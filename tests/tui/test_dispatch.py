@@ -60,7 +60,7 @@ async def test_the_route_shows_as_soon_as_it_settles_and_the_questions_go_on(
 async def test_f6_opens_the_settled_route_and_escape_returns_with_nothing_undone() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "y")
+        await pilot.press(*"Motel", "enter", "y", "y")
         call = app.session.call
         assert call is not None and call.state.settled is not None
         await pilot.press("f6")
@@ -82,7 +82,7 @@ async def test_f6_opens_the_settled_route_and_escape_returns_with_nothing_undone
 async def test_going_back_before_the_settling_answer_takes_the_panel_away() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "y")
+        await pilot.press(*"Motel", "enter", "y", "y")
         assert "ROUTE SETTLED" in panel(app)
         await pilot.press("escape")
         await pilot.pause()
@@ -99,7 +99,7 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         # Danger now; no one hurt; a weapon: yes.
-        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "n", "y")
+        await pilot.press(*"Motel", "enter", "y", "y", "n", "y")
         await pilot.pause()
         assert app.session.recorder is not None
         call_id = app.session.recorder.call_id
@@ -116,7 +116,7 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
 async def test_the_questions_can_be_ended_from_the_settled_route_screen() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6")
+        await pilot.press(*"Motel", "enter", "y", "y", "f6")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen) and app.screen.early
         await pilot.press("e")
@@ -142,7 +142,7 @@ async def test_every_key_of_the_settled_route_screen_fits_its_line_at_80_columns
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f6")
+        await pilot.press(*"Motel", "enter", "y", "y", "f6")
         await pilot.pause()
         line = str(app.screen.query_one(KeyHints).render())
         assert "…" not in line and "f2 DANGER NOW" in line and "e End questions" in line
@@ -200,7 +200,7 @@ async def test_at_80x24_the_route_who_to_call_and_why_are_in_view_without_scroll
 async def test_a_wide_terminal_gives_the_checklist_its_step_names_in_full() -> None:
     app = build_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "y", "f2")
+        await pilot.press(*"Motel", "enter", "y", "y", "f2")
         await pilot.pause()
         checklist = app.screen.query_one("#outcome-checklist", Static)
         lines = str(checklist.render()).splitlines()
@@ -216,7 +216,7 @@ async def test_the_route_says_why_in_the_words_put_to_this_caller() -> None:
     general form ("Can you — or the worker — ..."); the route's why quotes what was asked."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", *"nnnny4nn")
+        await pilot.press(*"Motel", "enter", "y", *"nnnny4nn")
         call = app.session.call
         assert call is not None and call.state.settled is not None
         await pilot.press("f6")

@@ -23,7 +23,7 @@ def crashed_call(directory: Path) -> str:
     store = RecordStore(directory)
     call = Call.start(LOADED.protocol, LOADED.sha256, console="c9", clock=frozen_clock)
     recorder = Recorder(store, call)
-    for value in ["Motel on Route 9", "English", "no", "no", "no"]:
+    for value in ["Motel on Route 9", "yes", "no", "no", "no"]:
         recorder.call.answer(value)
     recorder.finish()
     store.close()
@@ -37,7 +37,7 @@ def app_with(directory: Path):  # type: ignore[no-untyped-def]
 async def test_each_answer_is_in_the_records_before_the_next_question(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter", "n")
+        await pilot.press(*"Main", "enter", "y", "n")
         assert app.session.recorder is not None
         stored = RecordStore(tmp_path).events(app.session.recorder.call_id)
         assert [e.kind for e in stored] == [
@@ -84,7 +84,7 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
 ) -> None:
     app = app_with(tmp_path / "data")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter")
+        await pilot.press(*"Main", "enter", "y")
         assert app.session.store is not None
         assert "SAVE ELSEWHERE" not in str(app.screen.query_one(KeyHints).render())
 
@@ -120,7 +120,7 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
 async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
     app = app_with(tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter", "y", "f2")
+        await pilot.press(*"Main", "enter", "y", "y", "f2")
         await pilot.pause()  # the outcome screen is up before its keys are used
         await pilot.press("x")
         await pilot.pause()
@@ -138,7 +138,7 @@ async def test_every_key_of_the_outcome_screen_fits_its_line(tmp_path: Path, wid
     danger-now key first, a second line for those that do not fit, none cut."""
     app = app_with(tmp_path)
     async with app.run_test(size=(width, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", *"En", "enter", "f2")
+        await pilot.press(*"Motel", "enter", "y", "f2")
         await pilot.pause()
         text = str(app.screen.query_one(KeyHints).render())
     keys = ["f2 DANGER NOW", "esc Back", "f6 Questions", "e End questions", "c Close call"]
@@ -159,7 +159,7 @@ async def test_keys_right_behind_saving_elsewhere_answer_the_question(
     waits until the call screen is back, and answers its question."""
     app = app_with(tmp_path / "data")
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Main", "enter", *"En", "enter")
+        await pilot.press(*"Main", "enter", "y")
 
         def full(*_args: object, **_kwargs: object) -> None:
             raise sqlite3.OperationalError("database or disk is full")

@@ -19,9 +19,21 @@ def start(loaded: LoadedProtocol) -> Call:
     return Call.start(loaded.protocol, loaded.sha256)
 
 
+REACHED_BY = {
+    "callback": {"callback_safe": "yes"},
+    "someone_with_you": {"caller_type": "other"},
+    "works_there": {"caller_type": "witness_specific"},
+    "where_now": {"caller_type": "escaped_victim"},
+    "stay_anonymous": {"caller_type": "witness_specific"},
+    "how_known": {"caller_type": "witness_specific"},
+}
+"""Answers that lead to a question only some callers are asked."""
+
+
 def to_question(loaded: LoadedProtocol, question: str, **answers: str) -> Call:
     """The shipped call, answered with `answers` (default: no to every yes/no question) until
     `question` is asked."""
+    answers = {**REACHED_BY.get(question, {}), **answers}
     call = start(loaded)
     while call.state.prompt is not None and call.state.prompt.question != question:
         prompt = call.state.prompt
@@ -91,7 +103,7 @@ def test_the_dispatcher_switches_yes_no_mode_either_way(shipped: LoadedProtocol)
     assert call.switch_yes_no() is True
     prompt = call.state.prompt
     assert prompt is not None and prompt.yes_no_form  # asked again, as yes/no
-    assert local(prompt.text, "en") == "Is this happening to you yourself?"
+    assert local(prompt.text, "en") == "Are you the one who needs help?"
     assert call.switch_yes_no() is False
     prompt = call.state.prompt
     assert prompt is not None and not prompt.yes_no_form
@@ -116,7 +128,7 @@ def test_switching_yes_no_on_never_passes_over_the_question_on_screen(
     call.switch_yes_no(False)
     call.switch_yes_no(True)
     call.answer("12 Main St")
-    assert call.facts()["location"] == "12 Main St" and call.state.skipped == ["language"]
+    assert call.facts()["location"] == "12 Main St" and call.state.skipped == []
     while call.state.prompt is not None:
         call.answer("no" if call.state.prompt.kind == "choice" or call.yes_no_only() else "x")
     assert "language" in call.state.skipped and "location" not in call.state.skipped
@@ -144,17 +156,31 @@ def test_questions_about_the_worker_are_worded_for_who_is_on_the_line(
         assert call.state.prompt is not None
         return local(call.state.prompt.text, "en")
 
-    assert words("victim_inside") == "Can you leave or quit the job if you want to?"
-    assert words("witness_specific") == "Can the worker leave or quit the job if they want to?"
-    assert words("escaped_victim") == "Can you leave or quit the job if you want to?"
-    about = "Can the worker leave or quit the job if they want to?"
+    assert words("victim_inside") == "Can you leave or quit the job whenever you want?"
+    about = "Could the worker leave or quit the job whenever they wanted?"
+    assert words("witness_specific") == about
+    past = "While you worked there, could you have quit whenever you wanted?"
+    assert words("escaped_victim") == past  # a worker who got away: in the past tense
+    assert words("survivor_past") == past
     assert words("helping_escaped") == about
     assert words("other") == about  # "something else": never "you, or the worker"
     call = to_question(shipped, "caller_type")
-    call.not_answered("declined")  # screened as "other"
+    call.not_answered("declined")  # screened as "other", and asked who is with them
     while call.state.prompt is not None and call.state.prompt.question != "free_to_leave":
         call.answer("yes")
     assert call.state.prompt is not None and local(call.state.prompt.text, "en") == about
+    assert call.caller_kind() == "at_scene"
+    # A witness who works there too is asked about themselves.
+    call = to_question(
+        shipped,
+        "free_to_leave",
+        caller_type="witness_specific",
+        works_there="yes",
+        can_speak_freely="yes",
+    )
+    assert call.caller_kind() == "worker"
+    assert call.state.prompt is not None
+    assert local(call.state.prompt.text, "en") == "Can you leave or quit the job whenever you want?"
 
 
 def test_danger_now_then_questions_after_dispatch(shipped: LoadedProtocol) -> None:
@@ -165,7 +191,7 @@ def test_danger_now_then_questions_after_dispatch(shipped: LoadedProtocol) -> No
     assert settled is not None and settled.question == "weapons"
     call.answer("yes")  # weapons: asked after dispatch, recorded
     call.not_answered("unknown")
-    assert [g.question for g in call.state.answers][-2:] == ["weapons", "controller_nearby"]
+    assert [g.question for g in call.state.answers][-2:] == ["weapons", "held_now"]
     call.end_questioning()
     route = call.state.route
     assert route is not None and route.outcome == "officer" and route.escalated
@@ -173,7 +199,7 @@ def test_danger_now_then_questions_after_dispatch(shipped: LoadedProtocol) -> No
 
 
 def test_replay_with_danger_now_ends_at_the_officer(shipped: LoadedProtocol) -> None:
-    answers = {"location": "Main St", "language": "English"}
+    answers = {"location": "Main St", "can_speak_freely": "yes"}
     call = replay_answers(shipped.protocol, answers, escalate_at="danger_now")
     assert call.state.route is not None and call.state.route.outcome == "officer"
     with pytest.raises(Unanswered):
@@ -232,16 +258,19 @@ def test_back_takes_back_the_last_thing_done_ending_the_questions_too(
     assert call.back() == []
     assert call.state.prompt is not None and call.state.prompt.question == "weapons"
     assert [g.question for g in call.state.answers] == asked
-    # Ended on the hotline route, then F2 on the reached route, then Back twice.
+    # Ended on the tip-line route, then F2 on the reached route, then Back twice.
     call = to_question(
-        shipped, "interpreter_needed", caller_type="general_concern", can_speak_freely="yes"
+        shipped,
+        "interpreter_needed",
+        caller_type="general_concern",
+        can_speak_freely="yes",
     )
-    assert call.state.settled is not None and call.state.settled.outcome == "hotline"
+    assert call.state.settled is not None and call.state.settled.outcome == "tip_line"
     call.end_questioning()
     call.escalate()
     assert call.state.route is not None and call.state.route.outcome == "officer"
     call.back()  # the danger-now key taken back: the ended route again, questions still ended
-    assert call.state.route is not None and call.state.route.outcome == "hotline"
+    assert call.state.route is not None and call.state.route.outcome == "tip_line"
     assert call.state.prompt is None
     call.back()  # the ending taken back
     assert call.state.prompt is not None and call.state.prompt.question == "interpreter_needed"
@@ -281,11 +310,11 @@ def test_no_answer_never_reads_as_an_answer(shipped: LoadedProtocol) -> None:
 def test_decide_and_cases_can_say_the_caller_did_not_know_or_declined(
     shipped: LoadedProtocol,
 ) -> None:
-    answers = {"location": "(does not know)", "language": "(declined to say)"}
+    answers = {"location": "(does not know)", "can_speak_freely": "(declined to say)"}
     with pytest.raises(Unanswered) as stopped:
         replay_answers(shipped.protocol, answers)
     said = [(g.question, g.unanswered) for g in stopped.value.call.state.answers]
-    assert said == [("location", "unknown"), ("language", "declined")]
+    assert said == [("location", "unknown"), ("can_speak_freely", "declined")]
 
 
 @pytest.mark.parametrize("question", list(load_protocol().protocol.questions))
@@ -293,21 +322,22 @@ def test_decide_and_cases_can_say_the_caller_did_not_know_or_declined(
 def test_each_shipped_question_takes_no_answer_and_the_call_goes_on(
     shipped: LoadedProtocol, question: str, how: str
 ) -> None:
-    witness = {"caller_type": "witness_specific"} if question == "stay_anonymous" else {}
-    call = to_question(shipped, question, can_speak_freely="yes", **witness)
+    call = to_question(shipped, question, can_speak_freely="yes")
     assert call.state.prompt is not None and call.state.prompt.question == question
     call.not_answered(how)  # type: ignore[arg-type]
     assert last_answer(call).unanswered == how
     assert call.state.prompt is None or call.state.prompt.question != question
 
 
-def test_a_record_from_before_the_questions_went_on_after_danger_now_folds_as_it_did(
-    shipped: LoadedProtocol,
-) -> None:
+def test_a_record_from_before_the_questions_went_on_after_danger_now_folds_as_it_did() -> None:
     """Written by the program before: the danger-now key ended the questions, and any Back
-    took the key away. Such a record folds the same today (the route it had, and had not)."""
+    took the key away. Such a record folds the same today (the route it had, and had not),
+    with the protocol it was taken with."""
     from datetime import UTC, datetime
 
+    from trafficking_triage.paths import earlier_protocol_paths
+
+    shipped = load_protocol(earlier_protocol_paths()[0], for_records=True)
     from trafficking_triage.engine.events import CallStarted, Escalated, WentBack
 
     at = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
@@ -336,7 +366,7 @@ def test_replay_agrees_when_back_took_a_reached_route_away(
 
     store = RecordStore(tmp_path)
     recorder = Recorder(store, start(shipped))
-    for value in ["Main St", "English", "yes"]:
+    for value in ["Main St", "yes", "yes"]:
         recorder.call.answer(value)
     recorder.call.end_questioning()
     recorder.call.back()

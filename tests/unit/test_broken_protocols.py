@@ -126,6 +126,19 @@ def problems_of(name: str) -> list[str]:
             ],
         ),
         (
+            "hang_up.yaml",
+            [
+                "hang_up.yaml:10:12: protocol.hang_up: a caller who hangs up can be led to the"
+                " question 'location' (the hang-up rule must lead only to decisions and"
+                " outcomes) [hang-up]",
+                "hang_up.yaml:67:24: decisions.hung_up.rules[0].when.given[0]: 'free_to_leave'"
+                " is a choice question: 'given' is for typed answers (test a choice question's"
+                " answers with 'answered') [misplaced-key]",
+                "hang_up.yaml:97:10: safety.order: the order must name every outcome once"
+                " (missing: hotline) [safety-order]",
+            ],
+        ),
+        (
             "failing_case.yaml",
             [
                 "failing_case.yaml:91:13: cases[1].expect: case 'Free' reaches 'hotline',"
@@ -151,7 +164,7 @@ def test_missing_language_names_every_text() -> None:
 
 def test_every_broken_fixture_is_covered() -> None:
     """A new fixture without an expected message would test nothing."""
-    source = Path(__file__).read_text()
+    source = "".join(test.read_text() for test in Path(__file__).parent.glob("test_*.py"))
     for path in BROKEN.glob("*.yaml"):
         assert f'"{path.name}"' in source, path.name
 
@@ -211,8 +224,8 @@ def test_a_broken_settle_by_promise_gets_its_exact_message(
         f"{BROKEN / 'settle_late.yaml'}:11:24: protocol.settle_by.officer: a call can settle on"
         " 'officer' only at question 5, later than question 4 as promised (ask the questions"
         " that decide this route earlier) [settle-late]",
-        f"{BROKEN / 'settle_late.yaml'}:11:49: protocol.settle_by.nowhere: no outcome called"
-        " 'nowhere' [dangling-reference]",
+        f"{BROKEN / 'settle_late.yaml'}:11:49: protocol.settle_by.nowhere: no outcome or"
+        " indicator called 'nowhere' [dangling-reference]",
         "2 problems found",
     ]
 
@@ -225,10 +238,19 @@ def test_validate_says_where_each_case_and_scenario_settled(
     assert main(["validate"]) == 0
     out = capsys.readouterr().out
     assert (
-        "  case 'Immediate danger at a farm labor camp': officer, settled at question 3 of 6" in out
-    )
-    assert "  scenario whispering_victim: officer, settled at question 10 of 23" in out
-    assert out.rstrip().endswith(
+        "  case 'Someone in danger at a farm labor camp, followed to the end of the questions':"
+        " officer, settled at question 3 of 23"
+    ) in out
+    assert (
+        "  case 'The caller hangs up at the fifth question': officer, settled at question 4 of 4"
+    ) in out
+    assert "  scenario whispering_victim: officer, settled at question 11 of 23" in out
+    assert (
         "latest question at which each route settles, over every way through:"
-        " officer 17 (promised by 17), tip_line 20 (promised by 20), hotline 20 (promised by 20)"
+        " officer 20 (promised by 20), tip_line 19 (promised by 20), hotline 20 (promised by 20),"
+        " immediate_danger 3 (promised by 3), someone_injured 4 (promised by 4),"
+        " weapons_present 5 (promised by 5), held_now 6 (promised by 6)"
+    ) in out
+    assert out.rstrip().endswith(
+        "  a known place (location) with a sign of force, fraud, coercion never ends on hotline"
     )

@@ -71,7 +71,7 @@ def test_an_event_sent_again_after_a_lost_reply_is_written_once(
     assert len(store.events(recorder.call_id)) == 2
     # Another event at a number already taken is another console writing this call: refused.
     store._next[recorder.call_id] -= 1
-    call.answer("English")
+    call.answer("yes")
     assert not recorder.saved and recorder.troubled
     assert "a second console is writing this call" in said[-1]
     assert [e.kind for e in store.events(recorder.call_id)].count("question_answered") == 1
@@ -88,7 +88,7 @@ def test_a_server_gone_mid_call_says_not_saved_and_writes_everything_once_back(
     call_id = session.recorder.call_id
     postgres.stop()
     try:
-        session.answer("English")
+        session.answer("yes")
         session.answer("no")
         assert session.records_trouble == (
             "the center's database cannot be reached (No such file or directory)"
@@ -256,7 +256,7 @@ def test_store_copy_brings_a_consoles_records_in_once(
     # The open call went on at its console; the next copy brings only what is new.
     resumed = Call(shipped.protocol, local.events(ids[2]))
     local.hold(ids[2])
-    Recorder(local, resumed, ids[2]).call.answer("English")
+    Recorder(local, resumed, ids[2]).call.answer("yes")
     assert main(base) == 0  # its console still holds it: left for the next copy
     assert capsys.readouterr().out.endswith(
         "left 1 call a running console holds: copy again once it is closed\n"
@@ -335,7 +335,7 @@ def test_a_dropped_connection_is_made_again_unseen_and_the_call_held_again(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
             " WHERE application_name = 'trafficking-triage'"
         )
-    call.answer("English")
+    call.answer("yes")
     assert said == [] and recorder.saved
     other = PostgresStore(center)
     assert other.unfinished() == [] and not other.hold(recorder.call_id)
@@ -390,10 +390,10 @@ def test_a_call_taken_by_another_console_while_the_connection_was_down_is_said(
         )
     other = PostgresStore(center)
     assert other.hold(lost.call_id)  # its lock went with the session: an orphan now
-    b.answer("English")  # the first console reconnects: b is another console's now
+    b.answer("yes")  # the first console reconnects: b is another console's now
     assert said and f"call {lost.call_id} was taken by another console" in said[-1]
     assert not first.holds(lost.call_id) and first.holds(kept.call_id)
-    a.answer("English")  # a is still this console's
+    a.answer("yes")  # a is still this console's
     assert kept.saved and not other.hold(kept.call_id)
     assert [e.kind for e in other.events(lost.call_id)].count("question_answered") == 1
     assert [e.kind for e in other.events(kept.call_id)].count("question_answered") == 2
@@ -424,7 +424,7 @@ def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
         assert question is not None and "not saved" in question[0]
     finally:
         postgres.start()
-    session.answer("English")
+    session.answer("yes")
     assert session.records_trouble is None and session.unsaved_events() == 0
     stored = PostgresStore(center, read_only=True)
     rows = {row.status: row for row in stored.rows()}
@@ -456,7 +456,7 @@ def test_a_database_that_does_not_answer_says_not_saved_and_holds_no_key_for_lon
         tries: list[object] = []
         real = PostgresStore._try
         monkeypatch.setattr(PostgresStore, "_try", lambda s, w: tries.append(w) or real(s, w))
-        call.answer("English")  # paused: not tried, so no second wait
+        call.answer("yes")  # paused: not tried, so no second wait
         assert tries == [] and not recorder.saved
     assert store._paused_until > time.monotonic()
     store._paused_until = 0.0  # the pause over
@@ -495,7 +495,7 @@ def test_a_connection_dropped_on_this_side_only_gets_its_calls_back(
                 "SELECT count(*) FROM pg_stat_activity WHERE pid = %s", (old_pid,)
             ).fetchone() or (0,)
             assert alive == 1
-        call.answer("English")
+        call.answer("yes")
         assert said == [] and recorder.saved and store.db.info.backend_pid != old_pid
         other = PostgresStore(center)
         assert not other.hold(recorder.call_id) and other.unfinished() == []
@@ -530,7 +530,7 @@ def test_a_restarted_server_is_found_between_answers_and_the_call_held_again(
         session.keep_alive()
         assert session.records_trouble is not None
         assert session.records_trouble.startswith("the center's database cannot be reached")
-        session.answer("English")  # kept in memory
+        session.answer("yes")  # kept in memory
         assert session.unsaved_events() == 1
     finally:
         postgres.start()

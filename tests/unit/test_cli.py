@@ -20,7 +20,8 @@ def test_validate_shipped_protocol_prints_a_summary_line_then_where_routes_settl
 ) -> None:
     assert main(["validate"]) == 0
     out = capsys.readouterr().out.strip().splitlines()
-    assert len(out) == 1 + 1 + 16 + 24 + 1  # summary, heading, cases, scenarios, latest
+    # summary, heading, cases, scenarios, latest, and the three proofs under their heading
+    assert len(out) == 1 + 1 + 22 + 24 + 1 + 4
     assert out[0].startswith("protocol.yaml: ok: ")
     assert "3 outcomes" in out[0] and "paths checked" in out[0] and "cases passed" in out[0]
 
@@ -81,7 +82,7 @@ def test_decide_with_too_few_answers_says_what_is_needed(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     # Not enough to settle the route (answers may stop once it has settled).
-    assert main(["decide", "{location: Main St, language: English}"]) == 1
+    assert main(["decide", "{location: Main St, can_speak_freely: yes}"]) == 1
     captured = capsys.readouterr()
     assert json.loads(captured.out)["route"] is None
     assert "no answer given for 'danger_now'" in captured.err
@@ -357,7 +358,7 @@ def test_a_console_on_a_named_data_directory_that_is_not_there_says_not_saved(
     session.answer("Main St")
     assert not missing.exists() and session.unsaved_events() == 2
     missing.mkdir(parents=True, mode=0o700)  # mounted, or made by the IT person
-    session.answer("English")
+    session.answer("yes")
     assert session.records_trouble is None and session.unsaved_events() == 0
     folder = missing / "training" if training else missing
     [row] = RecordStore(folder).rows(training=training)

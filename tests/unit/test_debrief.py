@@ -55,7 +55,7 @@ def test_an_answer_recorded_otherwise_than_the_caller_said_is_flagged(
 
 
 def test_a_wrong_route_scores_no_time_and_names_routes_by_title(shipped: LoadedProtocol) -> None:
-    chosen, call = played(shipped, "hotel_housekeeper", caller_type="general_concern")
+    chosen, call = played(shipped, "hotel_housekeeper", location="(does not know)")
     result = debrief(chosen, call)
     points, _, detail = line(result, "Route")
     assert points == 0
@@ -147,7 +147,7 @@ def test_times_are_of_the_route_the_call_went_to_not_one_taken_back(
     replies = {q: r.answer for q, r in chosen.caller.replies.items()}
     call = Call.start(shipped.protocol, shipped.sha256)
     call.answer(str(replies["location"]))
-    call.answer(str(replies["language"]))
+    call.answer(str(replies["can_speak_freely"]))
     call.answer("yes")  # danger now, by mistake: the officer route settles
     assert call.dispatch_outcome() == "officer"
     call.tick(2)

@@ -48,20 +48,22 @@ def fixed_call(loaded: LoadedProtocol, language: str = "en") -> Call:
         call.switch_language(language)
     for value in [
         "Roadside motel on Route 9 near exit 12 | room 14",
-        "Spanish",
-        *["no", "no", "no", "no"],  # danger now, injured, weapons, the controller nearby
         "yes",  # can talk freely
+        *["no", "no", "no", "no"],  # danger now, injured, weapons, anyone held
+        "yes",  # a callback is safe
+        "555-0142; if someone else answers, say it is the front desk",
         "witness_specific",
+        "no",  # works there too
         "no",  # a minor
         *["unknown", "no", "no", "no", "no", "unknown"],  # free, ID, threats, harm, sex, debt
         *["no", "yes", "no", "yes", "yes"],  # job, speaks for, paid, housing, hours
+        "Spanish",
         "yes",  # an interpreter
         "4",
         "Night manager, a man about 50",
         "Grey minivan, plate not seen",
         "no",  # stays anonymous: no
         "We stayed there two nights \x1b[31mand saw it\x1b[0m",
-        "555-0142",
     ]:
         call.answer(value)
     call.tick(3)
@@ -120,8 +122,9 @@ def test_records_commands(
 ) -> None:
     store = RecordStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
-    for value in ["Main St", "English", "yes", "no", "no", "no"]:
+    for value in ["Main St", "yes", "yes", "no", "no", "no"]:
         recorder.call.answer(value)
+    recorder.call.end_questioning()  # danger now settled the officer route at question 3
     call_id = recorder.call_id
     data = ["--data-dir", str(tmp_path), "records"]
     assert main([*data, "list"]) == 0
@@ -149,7 +152,7 @@ def test_replay_names_a_changed_protocol(
     args = ["--data-dir", str(tmp_path), "records", "replay", recorder.call_id]
     assert main([*args, "--protocol", str(other)]) == 1
     err = capsys.readouterr().err
-    assert "was taken with protocol labor-trafficking-dispatch 2.0.0" in err
+    assert "was taken with protocol labor-trafficking-dispatch 3.0.0" in err
     assert "Not replayed" in err
 
 
@@ -191,7 +194,7 @@ def test_calls_taken_with_a_protocol_written_before_the_new_call_rules_still_rea
     loaded = load_protocol(old, for_records=True)
     store = RecordStore(tmp_path / "data")
     recorder = Recorder(store, Call.start(loaded.protocol, loaded.sha256))
-    for value in ["Main St", "English", "yes"]:
+    for value in ["Main St", "yes", "yes"]:
         recorder.call.answer(value)
     args = ["--data-dir", str(tmp_path / "data"), "records"]
     assert main([*args, "show", recorder.call_id, "--protocol", str(old)]) == 0
@@ -325,3 +328,35 @@ def test_records_review_says_when_a_record_goes_on_past_what_replays(
     assert main(["records", "list", "--json", "--data-dir", str(tmp_path)]) == 0
     listed = capsys.readouterr().out
     assert "\u009b" not in listed and json.loads(listed)["calls"][0]["dispatcher"].startswith("D")
+
+
+def test_calls_taken_with_protocol_2_still_show_replay_and_review(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """After the upgrade to protocol 3, a record taken with protocol 2.0.0 finds the file it
+    was taken with (shipped inside the program) by its digest, with no --protocol, and
+    replays to the route it had then: danger now ended the questions after the safety ones."""
+    from trafficking_triage.paths import earlier_protocol_paths
+    from trafficking_triage.protocol import load_protocol
+
+    (earlier,) = earlier_protocol_paths()
+    old = load_protocol(earlier, for_records=True)
+    assert old.protocol.protocol.version == "2.0.0"
+    store = RecordStore(tmp_path)
+    recorder = Recorder(store, Call.start(old.protocol, old.sha256))
+    for value in ["Main St", "English", "yes", "no", "no", "no"]:  # the language second
+        recorder.call.answer(value)
+    assert recorder.call.state.route is not None  # reached at once, as protocol 2 did
+    recorder.call.close()
+    recorder.finish()
+    store.close()
+    data = ["--data-dir", str(tmp_path), "records"]
+    assert main([*data, "show", recorder.call_id]) == 0
+    out = capsys.readouterr().out
+    assert "What language are you most comfortable speaking? -> English" in out
+    assert main([*data, "replay", recorder.call_id]) == 0
+    assert "same route: officer" in capsys.readouterr().out
+    assert main([*data, "review", recorder.call_id, "--format", "json"]) == 0
+    found = json.loads(capsys.readouterr().out)
+    assert found["call"]["protocol"] == "labor-trafficking-dispatch 2.0.0"
+    assert found["route"]["title"].startswith("Officer to the scene")

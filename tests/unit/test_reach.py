@@ -115,7 +115,7 @@ def test_on_the_shipped_protocol_the_danger_answer_settles_at_once(
     shipped: LoadedProtocol,
 ) -> None:
     call = walk_to(
-        shipped.protocol, {"location": "Main St", "language": "English", "danger_now": "yes"}
+        shipped.protocol, {"location": "Main St", "can_speak_freely": "yes", "danger_now": "yes"}
     )
     assert call.state.settled is not None
     assert (call.state.settled.outcome, call.state.settled.asked) == ("officer", 3)
@@ -124,7 +124,7 @@ def test_on_the_shipped_protocol_the_danger_answer_settles_at_once(
 
 def test_going_back_unsettles_and_it_settles_again(shipped: LoadedProtocol) -> None:
     call = walk_to(
-        shipped.protocol, {"location": "Main St", "language": "English", "danger_now": "yes"}
+        shipped.protocol, {"location": "Main St", "can_speak_freely": "yes", "danger_now": "yes"}
     )
     call.back("danger_now")
     assert call.state.settled is None and len(call.reachable()) == 3
@@ -137,7 +137,7 @@ def test_the_danger_key_settles_on_the_danger_outcome_and_back_takes_it_back(
     shipped: LoadedProtocol,
 ) -> None:
     call = walk_to(
-        shipped.protocol, {"location": "Main St", "language": "English"}, escalate_at="danger_now"
+        shipped.protocol, {"location": "Main St", "can_speak_freely": "yes"}, escalate_at="danger_now"
     )
     assert call.state.settled is not None
     assert (call.state.settled.outcome, call.state.settled.question) == ("officer", "danger_now")
@@ -335,7 +335,7 @@ def test_the_questions_can_be_ended_once_the_route_has_settled(shipped: LoadedPr
     from trafficking_triage.engine import CallError
 
     call = walk_to(
-        shipped.protocol, {"location": "Main St", "language": "Hmong", "danger_now": "no"}
+        shipped.protocol, {"location": "Main St", "can_speak_freely": "yes", "danger_now": "no"}
     )
     with pytest.raises(CallError, match="has not settled"):
         call.end_questioning()
@@ -343,7 +343,7 @@ def test_the_questions_can_be_ended_once_the_route_has_settled(shipped: LoadedPr
     call.answer("yes")
     ended = call.end_questioning()
     assert ended.question == "injured"
-    assert ended.left[:3] == ["injured", "weapons", "controller_nearby"]
+    assert ended.left[:3] == ["injured", "weapons", "held_now"]
     assert "callback" in ended.left and "danger_now" not in ended.left
     assert call.state.route is not None and call.state.route.outcome == "officer"
     assert call.state.prompt is None

@@ -82,7 +82,7 @@ def test_every_readme_command_works_as_printed(tmp_path: Path) -> None:
     session = open_session(ConsoleOptions(data_dir=data))
     session.start()
     session.answer("Main St")
-    session.answer("English")
+    session.answer("yes")
     session.escalate()
     assert session.recorder is not None
     call_id = session.recorder.call_id

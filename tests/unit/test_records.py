@@ -116,10 +116,10 @@ def test_a_full_disk_keeps_the_call_in_memory_and_recovers(
 
     monkeypatch.setattr(store, "append", full)
     call.answer("Main St")
-    call.answer("English")
+    call.answer("yes")
     assert troubles == ["the disk is full", "the disk is full"]
     assert not recorder.saved and len(recorder.pending) == 2
-    assert [g.question for g in call.state.answers] == ["location", "language"]
+    assert [g.question for g in call.state.answers] == ["location", "can_speak_freely"]
     monkeypatch.setattr(store, "append", real_append)
     call.answer("no")
     assert recorder.saved and recovered == [True]
@@ -153,7 +153,7 @@ KILLED_CALL = textwrap.dedent(
     store = RecordStore(Path(sys.argv[1]))
     call = Call.start(loaded.protocol, loaded.sha256)
     recorder = Recorder(store, call)
-    for value in ["Motel on Route 9", "English", "no", "no", "no", "yes", "no", "yes", "no"]:
+    for value in ["Motel on Route 9", "no", "no", "no", "no", "no", "no", "yes", "no", "no"]:
         call.answer(value)
     for value in ["no", "no"]:
         call.answer(value)
@@ -179,10 +179,9 @@ def test_a_killed_process_leaves_a_call_that_resumes_with_every_answer(
     call = Call(shipped.protocol, store.events(call_id))
     assert [g.answer or g.value for g in call.state.answers] == [
         "Motel on Route 9",
-        "English",
-        *["no", "no", "no", "yes", "no"],
+        *["no", "no", "no", "no", "no", "no"],  # cannot talk freely; no danger, held, callback
         "victim_inside",  # asked as yes/no: "yes"
-        *["no", "no", "no"],
+        *["no", "no", "no", "no"],  # no minor, no boss near, not free, no ID
     ]
     assert call.state.prompt is not None and call.state.prompt.question == "threats"
     assert call.yes_no_only()

@@ -52,7 +52,7 @@ def take(session: CallSession, answers: dict[str, object]) -> None:
 
 ROUTES = {
     "officer": answers_for("victim_inside", threats="yes"),
-    "tip_line": answers_for("witness_specific", employer_housing="yes"),
+    "tip_line": answers_for("witness_specific", free_to_leave="no"),
     "hotline": answers_for("general_concern"),
 }
 
@@ -90,7 +90,7 @@ def test_refusals_come_back_as_values(tmp_path: Path) -> None:
     refused = session.answer("   ")
     assert isinstance(refused, Refusal) and "empty answer" in refused.message
     assert session.answer("Main St") is None
-    assert session.answer("English") is None
+    assert session.answer("yes") is None
     wrong = session.answer("maybe")
     assert isinstance(wrong, Refusal) and "maybe" not in wrong.message  # never the caller's words
     empty_note = session.note(" ")
@@ -104,11 +104,11 @@ def test_back_escalate_note_and_language(tmp_path: Path) -> None:
     session = session_on(None)
     call = session.start()
     take(
-        session, {"location": "Main St", "language": "English", "danger_now": "no", "injured": "no"}
+        session, {"location": "Main St", "can_speak_freely": "yes", "danger_now": "no", "injured": "no"}
     )
     assert session.would_drop("danger_now") == 1
     assert session.back("danger_now") is None
-    assert [g.question for g in call.state.answers] == ["location", "language"]
+    assert [g.question for g in call.state.answers] == ["location", "can_speak_freely"]
     assert session.note("caller whispering") is None
     assert call.state.notes == ["caller whispering"]
     assert session.switch_language() == "es"
@@ -143,7 +143,7 @@ def test_records_trouble_is_told_once_and_the_recovery_too(tmp_path: Path) -> No
         raise sqlite3.OperationalError("database or disk is full")
 
     store.append = full  # type: ignore[method-assign]
-    take(session, {"location": "Main St", "language": "English", "danger_now": "no"})
+    take(session, {"location": "Main St", "can_speak_freely": "yes", "danger_now": "no"})
     assert session.records_trouble == "the disk is full"
     assert [n.message.split(":")[0] for n in told] == ["NOT SAVED"]
     store.append = real_append  # type: ignore[method-assign]
@@ -228,7 +228,7 @@ KILLED_CONSOLE = textwrap.dedent(
 )
 
 
-FIVE_ANSWERS = ("Motel on Route 9", "English", "no", "no", "no")
+FIVE_ANSWERS = ("Motel on Route 9", "yes", "no", "no", "no")
 
 
 def killed_mid_call(
@@ -256,11 +256,13 @@ def test_a_call_whose_console_was_killed_resumes_where_it_stopped(tmp_path: Path
     found = session.unfinished()
     assert found is not None and found.row.id == call_id
     assert (found.answered, found.not_resumable) == (5, None)
-    assert found.where == ("Is the person who controls the work with you or near you right now?")
+    assert found.where == (
+        "Is anyone there being held or locked in, even only at night, or asking for help?"
+    )
     assert session.resume(found) is None
     assert session.call is not None and session.recorder is not None
     assert session.recorder.call_id == call_id
-    assert session.answer("yes") is None
+    assert session.answer("no") is None
     assert len(RecordStore(tmp_path).events(call_id)) == 7
     assert session_on(tmp_path).unfinished() is None  # held by this session now
     session.shut()
@@ -268,11 +270,12 @@ def test_a_call_whose_console_was_killed_resumes_where_it_stopped(tmp_path: Path
 
 def test_where_an_unfinished_call_stopped_is_worded_as_it_was_read_out(tmp_path: Path) -> None:
     """A witness was on the line: the question about the worker, as it was put to them."""
-    screening = (*["no"] * 4, "yes", "witness_specific", "no", "no")  # ... free to leave: no
-    call_id = killed_mid_call(tmp_path, answers=(*FIVE_ANSWERS[:2], *screening))
+    # ...no one held, no callback, a witness who does not work there, no minor, not free
+    screening = ("no", "no", "witness_specific", "no", "no", "no")
+    call_id = killed_mid_call(tmp_path, answers=(*FIVE_ANSWERS, *screening))
     found = session_on(tmp_path).unfinished()
     assert found is not None and found.row.id == call_id
-    assert found.where == "Does the worker keep hold of their own passport or ID?"
+    assert found.where == "Does the worker keep their own passport or ID?"
 
 
 def test_a_call_whose_console_was_killed_can_be_closed_as_interrupted(tmp_path: Path) -> None:

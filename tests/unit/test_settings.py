@@ -200,12 +200,12 @@ async def test_radio_alerts_are_filled_in_from_what_the_caller_said(tmp_path: Pa
     )
     app = build_app(agency=path, context={"incident": "26-7"})
     async with app.run_test(size=(100, 30)) as pilot:
-        # English; no danger; no one hurt; a weapon: yes.
-        await pilot.press(*"Motel 6", "enter", *"English", "enter", "n", "n", "y")
+        # Can talk freely; no danger; no one hurt; a weapon: yes.
+        await pilot.press(*"Motel 6", "enter", "y", "n", "n", "y")
         await pilot.pause()
         panel = str(app.screen.query_one("#settled", Static).render())
         assert "RADIO At Motel 6, weapons: yes, people: (not known) {CAD}" in panel
-        await pilot.press("n", "n")  # ...no boss near, and cannot talk freely: yes/no only
+        await pilot.press("f9")  # ...then the caller cannot talk freely: yes/no only
         await pilot.pause()
         assert app.session.call is not None and app.session.call.yes_no_only()
         panel = str(app.screen.query_one("#settled", Static).render())

@@ -56,7 +56,7 @@ def test_a_call_is_written_as_it_happens_and_read_back_whole(
     call = start(shipped)
     recorder = Recorder(store, call)
     call.answer("Main St")
-    call.answer("English")
+    call.answer("yes")
     call.escalate()
     other = opened()  # another console, another connection: every event is there already
     events = other.events(recorder.call_id)
@@ -89,7 +89,7 @@ def test_a_live_call_is_held_and_an_orphan_offered_once(
     assert third.unfinished() == [] and not third.hold(found.id)  # taken: offered once
     resumed = Call(shipped.protocol, second.events(found.id))
     Recorder(second, resumed, found.id)
-    resumed.answer("English")
+    resumed.answer("yes")
     assert [e.kind for e in third.events(found.id)].count("question_answered") == 2
 
 
@@ -202,5 +202,5 @@ def test_a_console_killed_mid_call_is_resumed_from_another(
     call = Call(shipped.protocol, store.events(call_id))
     assert call.state.answers[0].value == "Motel on Route 9"
     Recorder(store, call, call_id)
-    call.answer("English")
+    call.answer("yes")
     assert [e.kind for e in opened().events(call_id)][-1] == "question_answered"

@@ -907,7 +907,7 @@ class Call:
         wanted_indicators: set[str] = set()
         wanted_kinds: set[str] = set()
         for condition in conditions:
-            wanted_questions |= set(condition.answered or {})
+            wanted_questions |= set(condition.answered or {}) | set(condition.given or [])
             wanted_indicators |= set(condition.any_indicator or [])
             wanted_kinds |= set(condition.any_indicator_kind or [])
         reasons = []

@@ -209,7 +209,7 @@ class Reach:
         return moves if isinstance(moves, str) else [(child, asked) for child, asked, _ in moves]
 
     def moves(self, state: State) -> str | list[tuple[State, bool, str]]:
-        """`steps`, each with what was said on the way: an answer id, "(typed)", "(does not
+        """`steps`, each with what was said on the way: an answer id, "(answered)", "(does not
         know)" for a typed question left unanswered, or "" where nothing was asked."""
         moves = self._moves(state)
         if isinstance(moves, str):
@@ -236,10 +236,10 @@ class Reach:
             after = State(question.next, yes_no_only, seen, text)
             clause = self.typed_clauses.get(node)
             if passed_over or clause is None or not as_typed:
-                return [(after, not passed_over, "" if passed_over else "(typed)")]
+                return [(after, not passed_over, "" if passed_over else "(answered)")]
             # Answered with what it asks, or "don't know": a rule may tell them apart.
             return [
-                (after._replace(seen=seen | {clause}), True, "(typed)"),
+                (after._replace(seen=seen | {clause}), True, "(answered)"),
                 (after, True, "(does not know)"),
             ]
         answers = question.answers

@@ -76,5 +76,9 @@ def call_summary(loaded: LoadedProtocol, call: Call) -> dict[str, Any]:
                 for reason in route.deciding
             ],
             "contacts": outcome.contacts,
+            "hung_up": call.hung_up(),
+            "tell_caller": [local(words, first) for words in call.caller_words(route.outcome)],
         }
+        if call.hung_up():
+            summary["route"]["next"] = outcome.if_hung_up
     return summary

@@ -47,6 +47,11 @@ class Trail(SteadyOptionList):
             words = closed.text if yes_no_form and closed else call.words_for(question)
             asked = local(words, language)  # as it was read to this caller
             said = answer_words(call, question, answer, value, unanswered)  # type: ignore[arg-type]
+            if yes_no_form and closed and closed.yes is not None and unanswered is None:
+                # The caller said yes or no to the yes/no form: that, not the answer it stands for.
+                meta = call.protocol.protocol
+                label = meta.yes_label if answer == closed.yes else meta.no_label
+                said = local(label, language)
             prompt = Content.assemble((said, "bold"), ("  ← ", "dim"), asked)
             options.append(Option(prompt, id=question))
         if options:
