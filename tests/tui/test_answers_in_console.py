@@ -28,7 +28,7 @@ async def test_dont_know_declined_a_rough_number_and_a_note_are_all_kept(tmp_pat
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f5")  # location: the caller does not know where they are
-        await pilot.press("f7")  # language: declines to say
+        await pilot.press("f7")  # can you talk freely: declines to say
         await pilot.press("f8")
         await pilot.pause()
         assert isinstance(app.screen, NoteScreen)
@@ -40,7 +40,7 @@ async def test_dont_know_declined_a_rough_number_and_a_note_are_all_kept(tmp_pat
         said = [(g.question, g.answer, g.value, g.unanswered) for g in call.state.answers]
         assert said == [
             ("location", None, None, "unknown"),
-            ("language", None, None, "declined"),
+            ("can_speak_freely", "unknown", None, "declined"),
         ]
         text = trail_text(app)
         assert "(does not know)" in text and "(declined to say)" in text
@@ -74,14 +74,14 @@ async def test_a_number_question_keeps_the_words_as_typed() -> None:
 async def test_f9_switches_yes_no_mode_on_and_off_and_it_is_recorded() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        # No danger, no one hurt, no weapon, no boss near, can talk: at who is calling.
-        await pilot.press(*"Motel", "enter", "y", "n", "n", "n", "n", "y", "f9")
+        # Can talk; no danger, no one hurt, no weapon, no one held, no callback: who is calling.
+        await pilot.press(*"Motel", "enter", "y", "n", "n", "n", "n", "n", "f9")
         await pilot.pause()
         call = app.session.call
         assert call is not None and call.yes_no_only()
         assert "YES/NO ONLY" in str(app.screen.query_one("#header").render())
         words = str(app.screen.query_one("#question-words", Static).render())
-        assert "Is this happening to you yourself?" in words  # caller_type's yes/no form
+        assert "Are you the one who needs help?" in words  # caller_type's yes/no form
         await pilot.press("f9")
         await pilot.pause()
         assert not call.yes_no_only()
@@ -138,9 +138,7 @@ async def test_escape_right_after_danger_now_takes_it_back() -> None:
 async def test_the_danger_now_key_leads_the_key_line_and_is_never_cut() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(
-            *"Motel", "enter", "y", "y"
-        )  # settled: the ROUTE key joins the line
+        await pilot.press(*"Motel", "enter", "y", "y")  # settled: the ROUTE key joins the line
         await pilot.pause()
         first = str(app.screen.query_one(KeyHints).render()).splitlines()[0]
         assert first.startswith(" f2 DANGER NOW") and "…" not in first
@@ -162,7 +160,7 @@ async def test_f4_over_a_question_asked_first_leaves_the_question_up() -> None:
         call = app.session.call
         assert call is not None and [g.answer or g.value for g in call.state.answers] == [
             "Motel",
-            "En",
+            "yes",
             "no",
             "no",
         ]
@@ -179,7 +177,11 @@ async def test_back_after_ending_the_questions_returns_to_them_with_every_answer
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert [g.question for g in call.state.answers] == ["location", "language", "danger_now"]
+        assert [g.question for g in call.state.answers] == [
+            "location",
+            "can_speak_freely",
+            "danger_now",
+        ]
         assert call.state.prompt is not None and call.state.prompt.question == "injured"
 
 
@@ -202,7 +204,11 @@ async def test_danger_now_from_the_note_dialog_keeps_the_note_and_over_a_questio
         call = app.session.call
         assert call is not None and call.state.escalated is not None
         assert isinstance(app.screen, OutcomeScreen)
-        assert [g.question for g in call.state.answers] == ["location", "language", "danger_now"]
+        assert [g.question for g in call.state.answers] == [
+            "location",
+            "can_speak_freely",
+            "danger_now",
+        ]
 
 
 async def test_escape_on_the_questions_after_danger_now_goes_to_the_previous_question() -> None:
@@ -214,7 +220,7 @@ async def test_escape_on_the_questions_after_danger_now_goes_to_the_previous_que
         assert call is not None and call.state.escalated is not None  # still dispatched
         assert isinstance(app.screen, CallScreen)
         assert call.state.prompt is not None and call.state.prompt.question == "danger_now"
-        assert [g.question for g in call.state.answers] == ["location", "language"]
+        assert [g.question for g in call.state.answers] == ["location", "can_speak_freely"]
 
 
 async def test_escape_right_after_danger_now_on_a_route_screen_opened_by_f6() -> None:
@@ -237,9 +243,7 @@ async def test_escape_right_after_danger_now_on_a_route_screen_opened_by_f6() ->
 async def test_escape_on_a_route_screen_opened_by_f6_never_takes_back_an_earlier_f2() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(
-            *"Motel", "enter", "y", "n", "f2"
-        )  # F2 at the weapons question
+        await pilot.press(*"Motel", "enter", "y", "n", "f2")  # F2 at the weapons question
         await pilot.pause()
         await pilot.press("f6")  # on with the questions
         await pilot.pause()

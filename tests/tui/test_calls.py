@@ -129,7 +129,10 @@ async def test_going_back_through_the_trail_says_what_falls_away() -> None:
         assert "3 later answers will fall away" in screen_text(app)
         await pilot.press("y")
         await pilot.pause()
-        assert [g.question for g in app.session.call.state.answers] == ["location", "language"]
+        assert [g.question for g in app.session.call.state.answers] == [
+            "location",
+            "can_speak_freely",
+        ]
         assert (
             app.session.call.state.prompt is not None
             and app.session.call.state.prompt.question == "danger_now"
@@ -164,12 +167,17 @@ async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(
-            *"Main", "enter", "y", "n", "n", "n", "n", "y", "3", "n", "n", "y", "f2"
+            *"Main", "enter", "y", "n", "n", "n", "n", "n", "1", "n", "n", "y", "y", "f2"
         )
         await pilot.pause()
         assert app.session.call is not None
         asked = [g.question for g in app.session.call.state.answers]
-        assert asked[-4:] == ["caller_type", "minor_involved", "free_to_leave", "own_documents"]
+        assert asked[-4:] == [
+            "minor_involved",
+            "controller_nearby",
+            "free_to_leave",
+            "own_documents",
+        ]
         escalated = app.session.call.state.escalated
         assert escalated is not None and escalated.escalated_at == "threats"
 
@@ -177,12 +185,12 @@ async def test_keys_pressed_in_a_burst_are_all_answered() -> None:
 async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        # The boss near: yes/no only from here; who is calling, asked as yes/no: yes.
-        await pilot.press(*"Main", "enter", "y", "n", "n", "n", "y", "n", "y")
+        # Cannot talk freely: yes/no only from here; who is calling, asked as yes/no: yes.
+        await pilot.press(*"Main", "enter", "n", "n", "n", "n", "n", "n", "y")
         await pilot.pause()
         assert "YES/NO ONLY" in screen_text(app)
         # All the screening, then the fact questions in their yes/no forms only.
-        await pilot.press(*["n"] * 12)
+        await pilot.press(*["n"] * 13)
         await pilot.pause()
         assert app.session.call is not None and app.session.call.state.prompt is not None
         assert app.session.call.state.prompt.question == "interpreter_needed"
@@ -192,13 +200,13 @@ async def test_a_caller_who_cannot_speak_freely_gets_yes_no_only() -> None:
         assert app.session.call.state.prompt.yes_no_form
         assert "Are other people in the same situation" in screen_text(app)
         assert not app.screen.query_one("#typed", Input).display
-        await pilot.press("y", "n")
+        await pilot.press("y")
         await pilot.pause()
         assert (
             app.session.call.state.route is not None
             and app.session.call.state.route.outcome == "officer"
         )
-        assert app.session.call.state.skipped == ["suspects", "vehicles", "how_known"]
+        assert app.session.call.state.skipped == ["language", "suspects", "vehicles"]
 
 
 async def test_markup_typed_into_an_answer_is_shown_not_obeyed() -> None:
@@ -280,7 +288,7 @@ async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_orde
         await pilot.press("escape")
         await pilot.pause()
         typed = app.screen.query_one("#typed", Input)
-        assert typed.value == ROUTES[2][1]["callback"]  # ready to correct, not retype
+        assert typed.value == ROUTES[2][1]["how_known"]  # ready to correct, not retype
         await press_in_one_burst(pilot, "tab", "up", "up", "up", "enter")
         assert isinstance(app.screen, ConfirmScreen)
         assert "3 later answers will fall away" in screen_text(app)
@@ -293,7 +301,7 @@ async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:
         assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main"),
-            ("language", "En"),
+            ("can_speak_freely", "yes"),
             ("danger_now", "no"),
             ("injured", "no"),
             ("weapons", "yes"),
@@ -319,12 +327,12 @@ async def test_a_burst_across_closing_a_call_and_taking_the_next_keeps_every_key
         )
         assert first is not None and first.state.closed is not None
         assert first.state.route is not None and first.state.route.outcome == "officer"
-        assert first.state.route.escalated_at == "language"
+        assert first.state.route.escalated_at == "can_speak_freely"
         assert [given.value for given in first.state.answers] == ["Main"]
         assert app.session.call is not None and app.session.call is not first
         assert answered(app) == [
             ("location", "Next"),
-            ("language", "En"),
+            ("can_speak_freely", "yes"),
             ("danger_now", "no"),
             ("injured", "no"),
             ("weapons", "yes"),
@@ -361,8 +369,7 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
             events.Paste(" Street, unit"),
             *(events.Key(key, key) for key in " 4"),
             events.Key("enter", "\r"),
-            *(events.Key(key, key) for key in "En"),
-            events.Key("enter", "\r"),
+            events.Key("y", "y"),
             events.Key("n", "n"),
         ]:
             event.set_sender(app)
@@ -373,7 +380,7 @@ async def test_text_pasted_between_typed_keys_lands_in_its_place(gap: float) -> 
         assert app.session.call is not None
         assert answered(app) == [
             ("location", "Main Street, unit 4"),
-            ("language", "En"),
+            ("can_speak_freely", "yes"),
             ("danger_now", "no"),
         ]
 
@@ -412,15 +419,13 @@ async def test_a_resize_leaves_the_highlighted_answer_alone() -> None:
     which answer Enter records."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(
-            *"Motel", "enter", "y", "down"
-        )  # "No" highlighted on "danger now"
+        await pilot.press(*"Motel", "enter", "y", "down")  # "No" highlighted on "danger now"
         await pilot.resize_terminal(100, 30)
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
         assert app.session.call is not None
-        assert [given.answer for given in app.session.call.state.answers] == [None, None, "no"]
+        assert [given.answer for given in app.session.call.state.answers] == [None, "yes", "no"]
 
 
 async def test_a_resize_leaves_the_trail_where_it_was() -> None:
@@ -475,7 +480,7 @@ async def test_typing_after_a_too_small_window_under_the_reference_is_not_lost(
         await pilot.press(*"Motel 6", "enter", "y")
         await pilot.pause()
         assert app.session.call is not None
-        assert [given.value for given in app.session.call.state.answers] == ["Motel 6", "En"]
+        assert [given.value for given in app.session.call.state.answers] == ["Motel 6", None]
 
 
 SIZE_CLASSES = {"-too-narrow", "-compact", "-roomy", "-wide", "-too-short", "-tall-enough"}
@@ -516,7 +521,7 @@ async def test_the_trail_after_a_resize_is_drawn_as_if_started_at_that_size(
 ) -> None:
     """The lists keep their rendered lines through a resize that keeps their width (see
     SteadyOptionList); after any resize they must look exactly as freshly drawn."""
-    keys = (*"Motel", "enter", "y", *"nnnny4", *"n" * 6)
+    keys = (*"Motel", "enter", "y", *"nnnnn1", *"n" * 6)
 
     async def trail_lines(start: tuple[int, int], end: tuple[int, int]) -> list[str]:
         app = build_app()
@@ -544,7 +549,7 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
     async with app.run_test(size=size) as pilot:
         await pilot.press(*"Motel", "enter", "y")
         hidden = []
-        for number, key in enumerate("nnnny4" + "n" * 10, start=3):
+        for number, key in enumerate("nnnnn1" + "n" * 10, start=3):
             await pilot.press(key)
             await pilot.pause()
             trail = app.screen.query_one(Trail)
@@ -561,12 +566,16 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
 @pytest.mark.parametrize("enter", ["enter", "ctrl+j"])
 async def test_keys_typed_as_the_console_opens_reach_the_first_question(enter: str) -> None:
     app = build_app()
-    for key in [*"Main", enter, *"En", enter, "n", "f2"]:
+    for key in [*"Main", enter, "y", "n", "f2"]:
         app.post_message(events.Key(key, key if len(key) == 1 else None))
     async with app.run_test(size=(80, 24)) as pilot:
         for _ in range(10):
             await pilot.pause()
-        assert answered(app) == [("location", "Main"), ("language", "En"), ("danger_now", "no")]
+        assert answered(app) == [
+            ("location", "Main"),
+            ("can_speak_freely", "yes"),
+            ("danger_now", "no"),
+        ]
         route = app.session.call.state.escalated if app.session.call else None
         assert route is not None and route.outcome == "officer" and route.escalated_at == "injured"
 

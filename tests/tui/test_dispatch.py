@@ -23,15 +23,15 @@ def panel(app: Any) -> str:
 
 
 EARLY = [
-    ("danger now", {"location": "Motel", "language": "En", "danger_now": "yes"}, 3),
+    ("danger now", {"location": "Motel", "can_speak_freely": "yes", "danger_now": "yes"}, 3),
     ("someone hurt",
-     {"location": "Motel", "language": "En", "danger_now": "no", "injured": "yes"}, 4),
+     {"location": "Motel", "can_speak_freely": "yes", "danger_now": "no", "injured": "yes"}, 4),
     ("a victim inside who cannot talk, the boss near, not free to leave", {
-        "location": "Motel", "language": "En", "danger_now": "no", "injured": "no",
-        "weapons": "no", "controller_nearby": "yes", "can_speak_freely": "no",
-        "caller_type": "yes", "minor_involved": "no", "free_to_leave": "no",
-    }, 10),
-    ("a child, from a neighbor", answers_for("general_concern", minor_involved="yes"), 9),
+        "location": "Motel", "can_speak_freely": "no", "danger_now": "no", "injured": "no",
+        "weapons": "no", "held_now": "no", "callback_safe": "no", "caller_type": "yes",
+        "minor_involved": "no", "controller_nearby": "yes", "free_to_leave": "no",
+    }, 11),
+    ("a child, from a neighbor", answers_for("general_concern", minor_involved="yes"), 10),
 ]  # fmt: skip
 
 
@@ -72,7 +72,11 @@ async def test_f6_opens_the_settled_route_and_escape_returns_with_nothing_undone
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
-        assert [g.question for g in call.state.answers] == ["location", "language", "danger_now"]
+        assert [g.question for g in call.state.answers] == [
+            "location",
+            "can_speak_freely",
+            "danger_now",
+        ]
         await pilot.press("n")  # the next question (anyone hurt), after dispatch
         await pilot.pause()
         assert [g.question for g in call.state.answers][-1] == "injured"
@@ -212,15 +216,16 @@ async def test_a_wide_terminal_gives_the_checklist_its_step_names_in_full() -> N
 
 
 async def test_the_route_says_why_in_the_words_put_to_this_caller() -> None:
-    """A witness was asked about the worker ("Can the worker leave..."), not the question's
-    general form ("Can you — or the worker — ..."); the route's why quotes what was asked."""
+    """A witness was asked about the worker in the words for them ("Could the worker leave
+    ..."), not the question's general form ("Can the worker leave..."); the route's why
+    quotes what was asked."""
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press(*"Motel", "enter", "y", *"nnnny4nn")
+        await pilot.press(*"Motel", "enter", "y", *"nnnnn6nnn")
         call = app.session.call
         assert call is not None and call.state.settled is not None
         await pilot.press("f6")
         await pilot.pause()
         assert isinstance(app.screen, OutcomeScreen)
         banner = " ".join(str(app.screen.query_one("#route-banner", Static).render()).split())
-        assert '"Can the worker leave or quit the job if they want to?" No' in banner
+        assert '"Could the worker leave or quit the job whenever they wanted?" No' in banner

@@ -59,7 +59,7 @@ async def test_an_unfinished_call_resumes_with_every_answer(tmp_path: Path) -> N
         assert isinstance(app.screen, CallScreen)
         assert app.session.call is not None and len(app.session.call.state.answers) == 5
         assert app.session.call.state.prompt is not None
-        assert app.session.call.state.prompt.question == "controller_nearby"
+        assert app.session.call.state.prompt.question == "held_now"
         await pilot.press("n")
         assert app.session.recorder is not None and app.session.recorder.call_id == call_id
     assert len(RecordStore(tmp_path).events(call_id)) == 7
@@ -134,7 +134,7 @@ async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("width", [80, 100, 160])
 async def test_every_key_of_the_outcome_screen_fits_its_line(tmp_path: Path, width: int) -> None:
-    """Recording, the outcome screen the danger-now key opens offers eleven keys: the
+    """Recording, the outcome screen the danger-now key opens offers twelve keys: the
     danger-now key first, a second line for those that do not fit, none cut."""
     app = app_with(tmp_path)
     async with app.run_test(size=(width, 24)) as pilot:
@@ -142,7 +142,8 @@ async def test_every_key_of_the_outcome_screen_fits_its_line(tmp_path: Path, wid
         await pilot.pause()
         text = str(app.screen.query_one(KeyHints).render())
     keys = ["f2 DANGER NOW", "esc Back", "f6 Questions", "e End questions", "c Close call"]
-    keys += ["x Copy for CAD", "f8 Note", "f9 Yes/no", "^q Quit", "f1 Help", "f4 Language"]
+    keys += ["x Copy for CAD", "f8 Note", "f9 Yes/no", "f10 Hung up", "^q Quit", "f1 Help"]
+    keys += ["f4 Language"]
     lines = text.splitlines()
     assert lines[0].startswith(" f2 DANGER NOW") and "…" not in text
     assert len(lines) == (1 if width == 160 else 2)

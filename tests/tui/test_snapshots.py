@@ -42,10 +42,16 @@ SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
         (80, 24),
         keys(*"Motel on Route 9", "enter", "y", "f3"),
     ),
+    # Cannot talk freely: who is calling, asked as yes/no; a "no" there is followed up.
     (
         "caller_cannot_speak_freely",
         (80, 24),
-        keys(*"Motel", "enter", "y", "n", "n", "n", "y", "n", "y"),
+        keys(*"Motel", "enter", "n", "n", "n", "n", "n", "n"),
+    ),
+    (
+        "someone_there_with_the_caller",
+        (80, 24),
+        keys(*"Motel", "enter", "n", "n", "n", "n", "n", "n", "n"),
     ),
     ("outcome_officer_by_danger_key", (80, 24), keys(*"Motel", "enter", "y", "y", "f2")),
     ("route_settled_panel", (80, 24), keys(*"Motel", "enter", "y", "y")),
@@ -77,12 +83,14 @@ SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
         (80, 24),
         keys(*"Motel", "enter", "y", "n", "f2", "f6"),
     ),
-    # A worker on the line: the question worded for them, the instructions too.
+    # A worker who got away: the question worded for them, in the past tense.
     (
         "question_worded_for_the_worker",
         (80, 24),
-        keys(*"Motel", "enter", "y", "n", "n", "n", "n", "y", "3", "n", "n"),
+        keys(*"Motel", "enter", "y", "n", "n", "n", "n", "n", "2", "n", *"Bus stop", "enter"),
     ),
+    # The caller hung up at the fifth question: the route for what is known, what to do next.
+    ("caller_hung_up", (80, 24), keys(*"Motel", "enter", "y", "n", "n", "f10")),
     ("too_small_50x15", (50, 15), None),
 ]
 

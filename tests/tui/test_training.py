@@ -43,7 +43,7 @@ def test_a_perfect_call_scores_full_marks_and_a_wrong_route_loses_the_route_poin
             call.tick(item.number)
     result = debrief(played, call)
     assert result.score == 100, result.lines
-    wrong = replay_answers(LOADED.protocol, {**answers, "caller_type": "general_concern"})
+    wrong = replay_answers(LOADED.protocol, {**answers, "location": "(does not know)"})
     assert debrief(played, wrong).lines[0].points == 0
 
 

@@ -49,13 +49,15 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return built
 
 
-def test_the_wheel_holds_the_license_the_protocol_and_the_scenarios(wheel: Path) -> None:
+def test_the_wheel_holds_the_license_the_protocols_and_the_scenarios(wheel: Path) -> None:
     from trafficking_triage import __version__
 
     assert wheel.name.startswith(f"trafficking_triage-{__version__}-py3-none-any")
     names = zipfile.ZipFile(wheel).namelist()
     assert "trafficking_triage/protocol.yaml" in names
     assert "trafficking_triage/scenarios/rubric.yaml" in names
+    # Protocol 2 as it shipped, so its calls' records replay after the upgrade.
+    assert "trafficking_triage/earlier/labor-trafficking-dispatch-2.0.0.yaml" in names
     assert sum(n.startswith("trafficking_triage/scenarios/") for n in names) == 25
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
     meta = next(n for n in names if n.endswith(".dist-info/METADATA"))
@@ -152,7 +154,7 @@ def test_the_installed_command_works(installer: str, wheel: Path, tmp_path: Path
     assert "protocol.yaml: ok:" in checked.stdout and "24 scenarios reach their routes" in (
         checked.stdout
     )
-    decided = run("decide", "{location: Main St, language: English, danger_now: 'yes'}")
+    decided = run("decide", "{location: Main St, can_speak_freely: 'yes', danger_now: 'yes'}")
     assert decided.returncode == 0 and json.loads(decided.stdout)["route"]["outcome"] == "officer"
     assert run("records", "list").returncode == 1  # no call yet: said, not a traceback
     drawn = in_a_terminal([command], env, b"Where is this happening")

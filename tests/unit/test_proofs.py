@@ -90,8 +90,11 @@ def protocols(draw: st.DrawFn) -> Protocol:
         if pick == "answered":
             asked = draw(st.sampled_from(["who", *names]))
             ids = [a["id"] for a in questions[asked]["answers"]]
-            return {"answered": {asked: draw(st.lists(st.sampled_from(ids), min_size=1,
-                                                      max_size=2, unique=True))}}
+            return {
+                "answered": {
+                    asked: draw(st.lists(st.sampled_from(ids), min_size=1, max_size=2, unique=True))
+                }
+            }
         if pick == "given":
             return {"given": ["place"]}
         if pick == "any_indicator":
@@ -195,8 +198,7 @@ def brute_force(protocol: Protocol) -> set[str]:
             for q, ids in entry.items()
         )
         sign = any(
-            q in given and given[q].answer != plain_answer(protocol, q)
-            for q in safety.plain_signs
+            q in given and given[q].answer != plain_answer(protocol, q) for q in safety.plain_signs
         )
         if on_line and sign and route != safety.on_the_line_route:
             broken.add("safety-victim")

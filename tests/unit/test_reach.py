@@ -137,7 +137,9 @@ def test_the_danger_key_settles_on_the_danger_outcome_and_back_takes_it_back(
     shipped: LoadedProtocol,
 ) -> None:
     call = walk_to(
-        shipped.protocol, {"location": "Main St", "can_speak_freely": "yes"}, escalate_at="danger_now"
+        shipped.protocol,
+        {"location": "Main St", "can_speak_freely": "yes"},
+        escalate_at="danger_now",
     )
     assert call.state.settled is not None
     assert (call.state.settled.outcome, call.state.settled.question) == ("officer", "danger_now")

@@ -104,7 +104,8 @@ def test_back_escalate_note_and_language(tmp_path: Path) -> None:
     session = session_on(None)
     call = session.start()
     take(
-        session, {"location": "Main St", "can_speak_freely": "yes", "danger_now": "no", "injured": "no"}
+        session,
+        {"location": "Main St", "can_speak_freely": "yes", "danger_now": "no", "injured": "no"},
     )
     assert session.would_drop("danger_now") == 1
     assert session.back("danger_now") is None

@@ -216,8 +216,17 @@ def test_a_caller_in_danger_is_asked_every_question_after_dispatch(
     settled = result.state.settled
     assert settled is not None and settled.outcome == "officer" and settled.asked == 3
     asked = [given.question for given in result.state.answers]
-    for later in ("can_speak_freely", "caller_type", "minor_involved", "controller_nearby",
-                  "free_to_leave", "people_count", "suspects", "vehicles", "callback_safe"):
+    for later in (
+        "can_speak_freely",
+        "caller_type",
+        "minor_involved",
+        "controller_nearby",
+        "free_to_leave",
+        "people_count",
+        "suspects",
+        "vehicles",
+        "callback_safe",
+    ):
         assert later in asked
 
 

@@ -22,6 +22,7 @@ example way through.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -82,7 +83,7 @@ def _more_alarming(protocol: Protocol, safety: Safety) -> list[Finding]:
         order = steps.get(state.node)
         if order is None:
             continue
-        for lower, higher in zip(order, order[1:], strict=False):
+        for lower, higher in itertools.pairwise(order):
             pair = (_after(reach, state, lower), _after(reach, state, higher))
             broken = _worse(reach, pair, rank, topo, checked)
             if broken is None:
@@ -144,7 +145,9 @@ def _worse(
                 if said in by_said:
                     stack.append(((child, by_said[said]), [*trail, (low.node, said)]))
                 else:  # offered to one call only (their modes differ): each on its own
-                    stack += [((child, other), [*trail, (low.node, said)]) for other in by_said.values()]
+                    stack += [
+                        ((child, other), [*trail, (low.node, said)]) for other in by_said.values()
+                    ]
             continue
         # Different questions: the one earlier in the protocol's order can never be asked of
         # the other call, so it takes every answer alone.
@@ -194,7 +197,9 @@ def _ways(protocol: Protocol, safety: Safety) -> list[Finding]:
     from ..protocol.lint import plain_answer
 
     on_line: list[Clause] = [
-        ("answered", qid, frozenset(ids)) for entry in safety.on_the_line for qid, ids in entry.items()
+        ("answered", qid, frozenset(ids))
+        for entry in safety.on_the_line
+        for qid, ids in entry.items()
     ]
     signs: list[Clause] = []
     for qid in safety.plain_signs:
@@ -248,7 +253,8 @@ def _ways(protocol: Protocol, safety: Safety) -> list[Finding]:
                     f"a known place with a sign of {', '.join(safety.credible)} ends on "
                     f"'{last}': {_words(_trail(parents, state))}",
                     "safety-tip",
-                    "a known place and a sign of force, fraud or coercion is at least a credible tip",
+                    "a known place and a sign of force, fraud or coercion is at least a "
+                    "credible tip",
                 )
             )
     return findings
