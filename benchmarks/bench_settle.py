@@ -3,7 +3,9 @@ the same run.
 
 - after one answer on the shipped protocol, once the console has worked the protocol out
   (target: under 2 ms): `Call.reachable()` against recording the answer itself;
-- working the shipped protocol out the first time (done in a worker after the first frame);
+- working the shipped protocol out the first time (done in a worker after the first frame),
+  against the same walk keeping everything it has seen (`Reach(project=False)`), interleaved:
+  what keeping only what the rules ahead can still tell apart buys (min and median ratios);
 - the synthetic protocols of bench_load.py (chains of 1,000 and 10,000 questions), from the
   start: it must finish and grow no worse than linearly (the ratio should be near 10).
 
@@ -46,9 +48,18 @@ def measure() -> dict[str, float]:
     first = (time.perf_counter() - began) * 1000
     reach_for(protocol).outcomes(reach.state(protocol.protocol.start, False, []))
 
+    kept, everything = [], []
+    for _ in range(5):  # interleaved, so a busy moment falls on both alike
+        for project, times in ((True, kept), (False, everything)):
+            began = time.perf_counter()
+            fresh = Reach(protocol, project=project)
+            fresh.outcomes(fresh.state(protocol.protocol.start, False, []))
+            times.append((time.perf_counter() - began) * 1000)
+    ratios = sorted(k / e for k, e in zip(kept, everything, strict=True))
+
     call = Call.start(protocol, loaded.sha256)
-    # Where, the language, danger, hurt, weapons, controller near, can talk, who is calling.
-    for value in ["Main St", "English", "no", "no", "no", "no", "yes", "victim_inside"]:
+    # Where, can talk, danger, hurt, weapons, anyone held, callback, who is calling.
+    for value in ["Main St", "yes", "no", "no", "no", "no", "no", "victim_inside"]:
         call.answer(value)
     check = median_ms(call.reachable, 2000)
 
@@ -72,6 +83,10 @@ def measure() -> dict[str, float]:
         "check": check,
         "answer": answer,
         "first": first,
+        "kept": statistics.median(kept),
+        "everything": statistics.median(everything),
+        "kept_min_ratio": ratios[0],
+        "kept_median_ratio": statistics.median(ratios),
         "chain_1000": chains[1_000],
         "chain_10000": chains[10_000],
     }
@@ -84,6 +99,11 @@ def main() -> int:
         f"(folding the answer into the state: {found['answer']:.3f} ms; target under 2 ms)"
     )
     print(f"working the shipped protocol out the first time: {found['first']:.1f} ms")
+    print(
+        f"keeping what the rules ahead can tell apart: {found['kept']:.1f} ms against "
+        f"{found['everything']:.1f} ms keeping everything (ratio min "
+        f"{found['kept_min_ratio']:.3f}, median {found['kept_median_ratio']:.3f})"
+    )
     print(
         f"1,000-question chain {found['chain_1000']:.1f} ms, 10,000-question chain "
         f"{found['chain_10000']:.1f} ms: {found['chain_10000'] / found['chain_1000']:.1f}x"

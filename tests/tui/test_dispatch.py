@@ -229,3 +229,33 @@ async def test_the_route_says_why_in_the_words_put_to_this_caller() -> None:
         assert isinstance(app.screen, OutcomeScreen)
         banner = " ".join(str(app.screen.query_one("#route-banner", Static).render()).split())
         assert '"Could the worker leave or quit the job whenever they wanted?" No' in banner
+
+
+async def test_f10_records_a_hang_up_and_escape_takes_it_back() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"Motel", "enter", "y", "n", "n", "f10")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.hung_up()
+        assert isinstance(app.screen, OutcomeScreen)
+        text = " ".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+        assert "THE CALLER HUNG UP: WHAT TO DO NEXT" in text
+        assert "caller hung up" in str(app.screen.query_one("#header").render())
+        assert "TELL THE CALLER" not in text  # nobody on the line to tell
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, CallScreen) and not call.hung_up()
+        assert call.state.prompt is not None and call.state.prompt.question == "weapons"
+
+
+async def test_a_text_console_asks_yes_no_from_the_start_but_takes_the_typed_place() -> None:
+    app = build_app(text_calls=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert "YES/NO ONLY" in str(app.screen.query_one("#header").render())
+        await pilot.press(*"4 Ridge Rd", "enter")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.text_call() and call.facts()["location"] == "4 Ridge Rd"
+        assert call.state.prompt is not None and call.state.prompt.question == "can_speak_freely"

@@ -73,10 +73,14 @@ def reach_for(protocol: Protocol) -> Reach:
 
 
 class Reach:
-    def __init__(self, protocol: Protocol, watch: Iterable[Clause] = ()) -> None:
+    def __init__(
+        self, protocol: Protocol, watch: Iterable[Clause] = (), *, project: bool = True
+    ) -> None:
         """`watch`: more clauses to remember on a walk than the rules test (what a proof
-        asks of the ways through; see engine.proofs)."""
+        asks of the ways through; see engine.proofs). `project`: keep of a walk only what can
+        still make a difference (`_project`); off only to check and measure what that buys."""
         self.protocol = protocol
+        self.project = project
         conditions = [
             rule.when
             for decision in protocol.decisions.values()
@@ -142,6 +146,8 @@ class Reach:
         clauses are only ever added), leaving out rules that can no longer hold (a clause not
         met that no question ahead can meet), and the watched clauses. Walks that agree on it
         reach the same outcomes in the same number of questions, so each is worked out once."""
+        if not self.project:
+            return seen
         if node in self.protocol.outcomes:
             return seen & self.watch
         possible = seen | self._meetable.get(node, NOTHING_SEEN)
