@@ -239,7 +239,7 @@ async def test_f10_records_a_hang_up_and_escape_takes_it_back() -> None:
         call = app.session.call
         assert call is not None and call.hung_up()
         assert isinstance(app.screen, OutcomeScreen)
-        text = " ".join(str(w.render()) for w in app.screen.query(Static) if w.display)
+        text = screen_text(app)
         assert "THE CALLER HUNG UP: WHAT TO DO NEXT" in text
         assert "caller hung up" in str(app.screen.query_one("#header").render())
         assert "TELL THE CALLER" not in text  # nobody on the line to tell
