@@ -38,6 +38,7 @@ F8: add a note to the call; F9: yes/no mode on or off
 Escape: back to the previous question (Backspace too, outside a text field)
 Tab: to the trail; Enter there goes back to that question
 F2: DANGER NOW, straight to the officer route, from any screen of a call
+F10: the caller hung up: the route for what is known, and what to do next
 F6: once the route has settled, the route; F6 or Escape comes back
 F3: show or hide why a question is asked
 F4: English, Spanish, or Spanish with English beneath
@@ -47,6 +48,7 @@ ON THE ROUTE SCREEN
 F6: back to the questions, while they go on (after F2 too)
 e: end the questions there (asks first)
 Escape right after F2: takes the danger-now key back
+Escape after F10: the caller is still there: the questions go on
 c: close the call (asks first if steps are open or questions left)
 
 EVERYWHERE
