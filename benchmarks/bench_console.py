@@ -69,9 +69,9 @@ def key_round_trip(session: str, key: str, expect: str) -> float:
 
 
 # The console's header counts the questions, so each answer is seen by its new number. After the
-# typed location and language, the keys answer the safety questions, say the caller can talk,
-# pick "I am just worried", then screen.
-ANSWER_KEYS = ["n", "n", "n", "n", "y", "5", *["n"] * 9]
+# typed location and "the caller can talk", the keys answer the safety questions and the
+# callback, pick "I am worried about someone", say the caller does not work there, then screen.
+ANSWER_KEYS = ["n", "n", "n", "n", "n", "7", "n", *["n"] * 9]
 SETTLE = 0.3
 """Seconds between an answer showing and the next key, for the keys pressed as a dispatcher
 presses them; the others follow at once (a burst)."""
@@ -154,8 +154,7 @@ def _measure(runs: int) -> dict[str, list[float]]:
         tmux("send-keys", "-t", session, "-l", "Main St")
         tmux("send-keys", "-t", session, "Enter")
         wait_for(session, "question 2", time.perf_counter())
-        tmux("send-keys", "-t", session, "-l", "English")
-        tmux("send-keys", "-t", session, "Enter")
+        tmux("send-keys", "-t", session, "y")
         wait_for(session, "question 3", time.perf_counter())
         trips = answer_keys(session, ANSWER_KEYS, lambda i: f"question {i + 4}")
         results["key"] += settled(trips)

@@ -129,6 +129,13 @@ def main(argv: list[str] | None = None) -> int:
         "2 ms",
     )
     row(
+        "settle: working the shipped protocol out",
+        settle["kept"],
+        settle["everything"],
+        "keeping everything a walk saw",
+        "-",
+    )
+    row(
         "settle: 10,000-question chain",
         settle["chain_10000"],
         settle["chain_1000"],

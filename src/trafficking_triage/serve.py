@@ -5,20 +5,79 @@ Every browser tab's websocket starts a console process on the trainer's machine,
 server takes them only from its own page (the Origin a browser sends, on the host and port it
 serves) and only so many at once. A web page elsewhere that the trainer's browser visits is
 refused, and so is a page reached through a name that points at this machine (DNS
-rebinding): the Host must be the one served."""
+rebinding): the Host must be the one served.
+
+Each console is started in a process group of its own, and every one still running is ended
+when `serve` ends, however it ends: ctrl+c, SIGTERM (a service manager), SIGHUP (its terminal
+closed), or an error. A `serve` killed outright cannot; its consoles then find their pipes
+closed and end by themselves (tui/web_link.py). Either way a console's call stays open in the
+records, offered again as an unfinished training call."""
 
 from __future__ import annotations
 
+import asyncio
+import os
 import shlex
+import signal
 import socket
 import sys
+import time
+from asyncio.subprocess import PIPE, Process
 from pathlib import Path
 from typing import Any
 
+import textual_serve.server
 from aiohttp import web
+from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
 TEMPLATES = Path(__file__).parent / "web"
+
+
+CONSOLES: set[int] = set()
+"""The process groups of the consoles started and not yet seen to end."""
+
+
+class GroupedAppService(AppService):
+    """textual-serve's own start of a console (its `_open_app_process`, whose shell command
+    and environment it keeps), in a process group of its own so it can be ended as one."""
+
+    async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        process = await asyncio.create_subprocess_shell(
+            self.command,
+            stdin=PIPE,
+            stdout=PIPE,
+            stderr=PIPE,
+            env=self._build_environment(width=width, height=height),
+            start_new_session=True,
+        )
+        assert process.stdin is not None
+        self._process, self._stdin = process, process.stdin
+        CONSOLES.add(process.pid)
+        return process
+
+
+textual_serve.server.AppService = GroupedAppService  # type: ignore[attr-defined]
+"""The server makes each tab's service by this name (textual-serve <2 pins it)."""
+
+
+async def end_consoles(grace: float = 3.0) -> None:
+    """End every console still running: asked first (SIGTERM: it leaves, its records
+    written, its tab told), then killed if it has not left within `grace` seconds."""
+    for signal_number, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 0.0)):
+        _signal_consoles(signal_number)
+        deadline = time.monotonic() + wait
+        while CONSOLES and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
+            _signal_consoles(0)  # no signal: only whether the group is still there
+
+
+def _signal_consoles(signal_number: int) -> None:
+    for group in list(CONSOLES):
+        try:
+            os.killpg(group, signal_number)
+        except (ProcessLookupError, PermissionError):
+            CONSOLES.discard(group)  # ended
 
 
 class GuardedServer(Server):
@@ -29,6 +88,8 @@ class GuardedServer(Server):
         )  # fmt: skip
         self.max_sessions = max_sessions
         self.sessions = 0
+        self.tabs: set[asyncio.Task[Any]] = set()
+        """Each open tab's websocket handler, ended when the server stops."""
         names = {host, "localhost", "127.0.0.1", "[::1]"} if _local(host) else {host}
         self.hosts = {f"{name}:{port}" for name in names}
 
@@ -53,10 +114,21 @@ class GuardedServer(Server):
         if refused is not None:
             return refused
         self.sessions += 1
+        tab = asyncio.current_task()
+        if tab is not None:
+            self.tabs.add(tab)
         try:
             return await super().handle_websocket(request)
         finally:
             self.sessions -= 1
+            self.tabs.discard(tab)
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """Stopping: end the consoles (their tabs are told), then any tab still open, so the
+        server does not wait on a websocket that will never close."""
+        await end_consoles()
+        for tab in list(self.tabs):
+            tab.cancel()
 
 
 def _local(host: str) -> bool:
@@ -79,9 +151,13 @@ def serve(host: str, port: int, max_sessions: int, console: list[str], presenter
         "(ctrl+c stops)"
     )
     server = GuardedServer(shlex.join(command), host=host, port=port, max_sessions=max_sessions)
+    # A closed terminal (SIGHUP) stops the server as SIGTERM does, so its consoles end too.
+    signal.signal(signal.SIGHUP, lambda *_: os.kill(os.getpid(), signal.SIGTERM))
     try:
         server.serve()
     except OSError as error:  # taken between the check and now
         print(f"serve: cannot listen on {host}:{port} ({error.strerror or error})", file=sys.stderr)
         return 1
+    finally:
+        asyncio.run(end_consoles())  # after an error too; none are left after a clean stop
     return 0

@@ -20,11 +20,13 @@ def run(options: ConsoleOptions) -> int:
     """Open the console and take calls until it is quit; its exit status."""
     global _paused
     from .app import make_app
+    from .web_link import watch
 
     _paused = gc.isenabled()
     gc.disable()
     try:
         app = make_app(options)
+        watch(lambda: app.call_from_thread(app.exit))  # a tab of `serve`: none left to read
         try:
             result = app.run()
         finally:
