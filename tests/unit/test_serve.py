@@ -241,13 +241,15 @@ def test_no_console_outlives_serve_and_their_calls_are_offered_again(
     store.close()
 
 
+PYTHON_M = [sys.executable, "-m", "trafficking_triage"]
+
+
 def served_console(tmp_path: Path) -> subprocess.Popen[bytes]:
     """A console as `serve` starts one for a tab: Textual's web driver, two pipes."""
     import os
 
     return subprocess.Popen(
-        [sys.executable, "-m", "trafficking_triage", "--data-dir", str(tmp_path)]
-        + ["train", "--fresh"],
+        [*PYTHON_M, "--data-dir", str(tmp_path), "train", "--fresh"],
         stdin=subprocess.PIPE,
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
