@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.unit.test_reach import assembled
 from trafficking_triage.engine import CallError, replay_answers
 from trafficking_triage.engine.proofs import alarm_steps, prove
 from trafficking_triage.protocol import LoadedProtocol
@@ -111,51 +112,23 @@ def protocols(draw: st.DrawFn) -> Protocol:
             rules.append({"when": when, "goto": draw(st.sampled_from(OUTCOMES)), "because": "r"})
         rules.append({"goto": draw(st.sampled_from(OUTCOMES)), "because": "else"})
         decided[name] = {"why": "w", "source": "s", "rules": rules}
-    return Protocol.model_validate(
-        {
-            "protocol": {
-                "id": "generated",
-                "version": "1",
-                "title": "Generated",
-                "languages": ["en"],
-                "start": "place",
-                "danger_outcome": "officer",
-            },
-            "sources": {"s": {"title": "Source"}},
-            "steps": [{"number": 1, "title": "Screen", "text": "Ask.", "source": "s"}],
-            "contacts": {},
-            "indicators": {
-                name: {"label": name, "description": "d", "source": "s", "kind": kind}
-                for name, kind in indicators.items()
-            },
-            "questions": {
-                name: {"section": "screening", "text": {"en": name}, "why": "w", "source": "s", **q}
-                for name, q in questions.items()
-            },
-            "decisions": decided,
-            "outcomes": {
-                name: {
-                    "title": name,
-                    "summary": "s",
-                    "contacts": [],
-                    "steps": [1],
-                    "tell_caller": {"en": "t"},
-                    "source": "s",
-                }
-                for name in OUTCOMES
-            },
-            "safety": {
-                "order": OUTCOMES,
-                "alarming": ["coercion", "danger"],
-                "on_the_line": [{"who": ["me"]}],
-                "plain_signs": [
-                    n for n in names if plain_answer_of(questions[n]["answers"]) is not None
-                ][:2],
-                "on_the_line_route": "officer",
-                "known_place": "place",
-                "credible": ["coercion"],
-            },
-        }
+    return assembled(
+        "place",
+        OUTCOMES,
+        {name: {"kind": kind} for name, kind in indicators.items()},
+        questions,
+        decided,
+        safety={
+            "order": OUTCOMES,
+            "alarming": ["coercion", "danger"],
+            "on_the_line": [{"who": ["me"]}],
+            "plain_signs": [
+                n for n in names if plain_answer_of(questions[n]["answers"]) is not None
+            ][:2],
+            "on_the_line_route": "officer",
+            "known_place": "place",
+            "credible": ["coercion"],
+        },
     )
 
 

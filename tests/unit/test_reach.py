@@ -226,6 +226,18 @@ def protocols(draw: st.DrawFn) -> Protocol:
         ]
         rules.append({"goto": draw(st.sampled_from(outcomes)), "because": "else"})
         decided[name] = {"why": "w", "source": "s", "rules": rules}
+    return assembled(names[0], outcomes, indicators, questions, decided)
+
+
+def assembled(
+    start: str,
+    outcomes: list[str],
+    indicators: dict[str, dict[str, Any]],
+    questions: dict[str, dict[str, Any]],
+    decisions: dict[str, Any],
+    **more: Any,
+) -> Protocol:
+    """A generated protocol's parts with the fields every one needs filled in."""
     return Protocol.model_validate(
         {
             "protocol": {
@@ -233,7 +245,7 @@ def protocols(draw: st.DrawFn) -> Protocol:
                 "version": "1",
                 "title": "Generated",
                 "languages": ["en"],
-                "start": names[0],
+                "start": start,
                 "danger_outcome": outcomes[0],
             },
             "sources": {"s": {"title": "Source"}},
@@ -247,7 +259,7 @@ def protocols(draw: st.DrawFn) -> Protocol:
                 name: {"section": "screening", "text": {"en": name}, "why": "w", "source": "s", **q}
                 for name, q in questions.items()
             },
-            "decisions": decided,
+            "decisions": decisions,
             "outcomes": {
                 name: {
                     "title": name,
@@ -259,6 +271,7 @@ def protocols(draw: st.DrawFn) -> Protocol:
                 }
                 for name in outcomes
             },
+            **more,
         }
     )
 

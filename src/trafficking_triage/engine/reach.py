@@ -20,8 +20,8 @@ is no deeper than a short one) and each state is worked out once per protocol.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Generic, NamedTuple, TypeVar
 
 from ..protocol.loader import collector_paused
 
@@ -38,6 +38,16 @@ typed answer given, ("indicator", "", indicator ids) or ("kind", "", indicator k
 Seen = frozenset[Clause]
 """What the decision rules can see of a walk so far: the clauses it has met. Every clause
 stays met once it is (an answer is given once on a walk; indicators are only added)."""
+
+
+Steps = list[tuple["State", bool]]
+T = TypeVar("T")
+
+
+class Done(NamedTuple, Generic[T]):
+    """A state's value, worked out without its children (see `Reach.fold`)."""
+
+    value: T
 
 
 class State(NamedTuple):
@@ -96,7 +106,8 @@ class Reach:
                 self.by_question.setdefault(clause[1], []).append(clause)
         self.watch = frozenset(watch)
         self._outcomes: dict[State, frozenset[str]] = {}
-        self._worst: dict[tuple[State, str], int | None] = {}
+        self._worst: dict[str, dict[State, int | None]] = {}
+        """Per outcome, the latest settle from each state worked out (see `latest_settle`)."""
         self._ahead, self._meetable = self._look_ahead()
 
     def _look_ahead(self) -> tuple[dict[str, tuple[str, ...]], dict[str, Seen]]:
@@ -188,23 +199,44 @@ class Reach:
             return self._walk_outcomes(start)
 
     def _walk_outcomes(self, start: State) -> frozenset[str]:
-        memo = self._outcomes
+        def expand(state: State) -> Done[frozenset[str]] | Steps:
+            steps = self.steps(state)
+            return Done(frozenset({steps})) if isinstance(steps, str) else steps
+
+        def combine(
+            _state: State, steps: Steps, memo: dict[State, frozenset[str]]
+        ) -> frozenset[str]:
+            return frozenset().union(*(memo[child] for child, _asked in steps))
+
+        return self.fold(start, self._outcomes, expand, combine)
+
+    def fold(
+        self,
+        start: State,
+        memo: dict[State, T],
+        expand: Callable[[State], Done[T] | Steps],
+        combine: Callable[[State, Steps, dict[State, T]], T],
+    ) -> T:
+        """`memo[start]`, worked out children first for every state it needs (each once, with
+        no recursion, so a long chain is no deeper than a short one): `expand` gives a state's
+        value when it needs no children (`Done`), else the steps to them; `combine`, its value
+        from theirs."""
         stack = [start]
         while stack:
             state = stack[-1]
             if state in memo:
                 stack.pop()
                 continue
-            steps = self.steps(state)
-            if isinstance(steps, str):
-                memo[state] = frozenset({steps})
+            steps = expand(state)
+            if isinstance(steps, Done):
+                memo[state] = steps.value
                 stack.pop()
                 continue
             waiting = [child for child, _asked in steps if child not in memo]
             if waiting:
                 stack.extend(waiting)
                 continue
-            memo[state] = frozenset().union(*(memo[child] for child, _asked in steps))
+            memo[state] = combine(state, steps, memo)
             stack.pop()
         return memo[start]
 
@@ -274,37 +306,21 @@ class Reach:
             return self._walk_latest(start, outcome)
 
     def _walk_latest(self, start: State, outcome: str) -> int | None:
-        memo = self._worst
-        stack = [start]
-        while stack:
-            state = stack[-1]
-            key = (state, outcome)
-            if key in memo:
-                stack.pop()
-                continue
+        def expand(state: State) -> Done[int | None] | Steps:
             reachable = self.outcomes(state)
             if outcome not in reachable:
-                memo[key] = None
-                stack.pop()
-                continue
+                return Done(None)
             if len(reachable) == 1:
-                memo[key] = 0
-                stack.pop()
-                continue
+                return Done(0)
             steps = self.steps(state)
             assert not isinstance(steps, str)  # more than one outcome: not at one
-            waiting = [child for child, _asked in steps if (child, outcome) not in memo]
-            if waiting:
-                stack.extend(waiting)
-                continue
-            found = [
-                (memo[(child, outcome)] or 0) + asked
-                for child, asked in steps
-                if memo[(child, outcome)] is not None
-            ]
-            memo[key] = max(found)
-            stack.pop()
-        return memo[(start, outcome)]
+            return steps
+
+        def combine(_state: State, steps: Steps, memo: dict[State, int | None]) -> int | None:
+            found = [n + asked for child, asked in steps if (n := memo[child]) is not None]
+            return max(found) if found else None
+
+        return self.fold(start, self._worst.setdefault(outcome, {}), expand, combine)
 
     # -- the rules, on what they can see ---------------------------------------------------
     def _answer(self, question: str, answer_id: str) -> Answer:

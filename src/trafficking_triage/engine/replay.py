@@ -274,32 +274,22 @@ def settling(
 def latest_settle_raising(protocol: Protocol, indicator: str) -> int | None:
     """Over every way through that raises `indicator`, the most questions answered before the
     route settled; None when no way raises it."""
-    from .reach import Reach, State
+    from .reach import Done, Reach, State, Steps
 
-    reach = Reach(protocol, watch=[("indicator", "", frozenset({indicator}))])
     raised = ("indicator", "", frozenset({indicator}))
-    start = State(protocol.protocol.start, False, frozenset())
-    memo: dict[State, int | None] = {}
-    stack = [start]
-    while stack:  # the latest settle over ways from a state that raise it (None: none do)
-        state = stack[-1]
-        if state in memo:
-            stack.pop()
-            continue
+    reach = Reach(protocol, watch=[raised])
+
+    def expand(state: State) -> Done[int | None] | Steps:
         steps = reach.steps(state)
         if isinstance(steps, str):
-            memo[state] = 0 if raised in state.seen else None
-            stack.pop()
-            continue
-        waiting = [child for child, _ in steps if child not in memo]
-        if waiting:
-            stack.extend(waiting)
-            continue
-        if len(reach.outcomes(state)) == 1:
-            found = [memo[child] for child, _ in steps]
-            memo[state] = 0 if any(n is not None for n in found) else None
-        else:
-            counts = [n + asked for child, asked in steps if (n := memo[child]) is not None]
-            memo[state] = max(counts) if counts else None
-        stack.pop()
-    return memo[start]
+            return Done(0 if raised in state.seen else None)
+        return steps
+
+    def combine(state: State, steps: Steps, memo: dict[State, int | None]) -> int | None:
+        found = [n + asked for child, asked in steps if (n := memo[child]) is not None]
+        if not found:
+            return None  # no way on from here raises it
+        return 0 if len(reach.outcomes(state)) == 1 else max(found)  # settled here, or later
+
+    start = State(protocol.protocol.start, False, frozenset())
+    return reach.fold(start, {}, expand, combine)
