@@ -153,3 +153,14 @@ def test_the_radio_alert_names_where_a_worker_who_got_away_is_now(
     assert "The bus shelter at Lakeview and 4th" in line and "18 Lakeview Court" in line
     step = next(item for item in call.checklist() if item.number == 6)
     assert "units to where the worker is now" in step.title
+
+
+def test_records_say_the_caller_hung_up(shipped: LoadedProtocol) -> None:
+    from trafficking_triage.records.export import timeline
+
+    answers = {**ENTRY, "danger_now": "no", "injured": "no"}
+    call = replay_answers(shipped.protocol, answers, hang_up_at="weapons")
+    said = [what for _when, what in timeline(shipped.protocol, call.events)]
+    assert any(
+        what.startswith("the caller hung up at 'weapons'; left unasked: weapons") for what in said
+    )

@@ -206,7 +206,8 @@ def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
             what = f"yes/no mode switched {'on' if event.on else 'off'} by the dispatcher"
         elif isinstance(event, QuestioningEnded):
             left = ", ".join(event.left) or "none"
-            what = f"questions ended by the dispatcher at '{event.question}'; left unasked: {left}"
+            who = "the caller hung up" if event.hung_up else "questions ended by the dispatcher"
+            what = f"{who} at '{event.question}'; left unasked: {left}"
         elif isinstance(event, StepTicked):
             what = f"step {event.step} {'ticked' if event.done else 'unticked'}"
         elif isinstance(event, NoteAdded):

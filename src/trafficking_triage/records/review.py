@@ -66,8 +66,13 @@ def review(
     ]
     for event in call.events:
         if isinstance(event, QuestioningEnded):
+            why = (
+                "left unasked: the caller hung up"
+                if event.hung_up
+                else "left unasked: the questions were ended once settled"
+            )
             skipped += [
-                {"question": q, "why": "left unasked: the questions were ended once settled"}
+                {"question": q, "why": why}
                 for q in event.left
                 if q not in {s["question"] for s in skipped}
             ]
