@@ -99,7 +99,14 @@ def _checked_key(raw: bytes) -> tuple[str, str]:
     digest = hashlib.sha256(raw).hexdigest()
     program = hashlib.sha256(__version__.encode())
     here = Path(__file__).parent
-    for module in ("models.py", "lint.py", "loader.py", "yamlfile.py", "schema_errors.py"):
+    for module in (
+        "models.py",
+        "lint.py",
+        "lint_safety.py",
+        "loader.py",
+        "yamlfile.py",
+        "schema_errors.py",
+    ):
         with contextlib.suppress(OSError):
             program.update((here / module).read_bytes())
     return f"{program.hexdigest()}-{digest}", digest
