@@ -12,7 +12,7 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from .graph import condition_label, order
-from .protocol.texts import local
+from .protocol.texts import CALLER_KIND_WORDS, local
 from .settings.resolve import resolve_contacts
 
 if TYPE_CHECKING:
@@ -36,13 +36,12 @@ td.n { width: 1.6em; font-weight: bold; text-align: right; }
 .warn { font-weight: bold; }
 """
 
-KIND_WORDS = {
-    "worker": "A worker on the line",
-    "escaped": "A worker who got away",
-    "survivor": "A survivor of a past case",
-    "at_scene": "Someone at the scene with the worker",
-    "other": "Someone calling about one",
-}
+class _Blank(dict[str, str]):
+    """A fact a text names, left blank on a printed card to be written in by hand."""
+
+    def __missing__(self, key: str) -> str:
+        return "______"
+
 
 SECTION_NAMES = {
     "safety": "Safety first",
@@ -184,10 +183,11 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             out.append(f'<tr><td><b>By text:</b> {en}</td><td class="es">{es}</td></tr>')
         for kind, words in outcome.instructions.items():
             en, es = _both(words)
-            who = KIND_WORDS.get(kind, kind)
+            who = CALLER_KIND_WORDS[kind]
             out.append(f'<tr><td><b>{who}:</b> {en}</td><td class="es">{es}</td></tr>')
         if outcome.if_hung_up is not None:
-            out.append(f"<tr><td colspan=2><b>If the caller hung up:</b> {_t(outcome.if_hung_up)}")
+            blanks = outcome.if_hung_up.format_map(_Blank())  # on paper: written in by hand
+            out.append(f"<tr><td colspan=2><b>If the caller hung up:</b> {_t(blanks)}")
             out.append("</td></tr>")
         out.append(f"</table><p>Steps: {', '.join(map(str, outcome.steps))}</p></section>")
 

@@ -3,6 +3,8 @@ protocol: the route for what is known, what to do next, and words for a texter."
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.conftest import DATA
@@ -164,3 +166,17 @@ def test_records_say_the_caller_hung_up(shipped: LoadedProtocol) -> None:
     assert any(
         what.startswith("the caller hung up at 'weapons'; left unasked: weapons") for what in said
     )
+
+
+def test_what_to_do_after_a_hang_up_names_only_facts_a_question_fills(tmp_path: Path) -> None:
+    from trafficking_triage.protocol import FileProblems
+
+    text = (Path(__file__).parents[2] / "protocol.yaml").read_text()
+    assert "(safe: {callback_safe}; {callback})" in text
+    path = tmp_path / "p.yaml"
+    path.write_text(text.replace("(safe: {callback_safe}; {callback})", "({callbak})", 1))
+    with pytest.raises(FileProblems) as caught:
+        load_protocol(path, "p.yaml")
+    (problem,) = caught.value.problems
+    assert "outcomes.officer.if_hung_up: no fact called 'callbak'" in str(problem)
+    assert "(did you mean 'callback'?)" in str(problem)

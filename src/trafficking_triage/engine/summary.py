@@ -80,5 +80,5 @@ def call_summary(loaded: LoadedProtocol, call: Call) -> dict[str, Any]:
             "tell_caller": [local(words, first) for words in call.caller_words(route.outcome)],
         }
         if call.hung_up():
-            summary["route"]["next"] = outcome.if_hung_up
+            summary["route"]["next"] = call.hung_up_words(route.outcome)
     return summary

@@ -156,8 +156,11 @@ class Linter(SafetyChecks):
                 for index_given, qid in enumerate(rule.when.given or []):
                     self.typed_question((*base, "given", index_given), qid)
         steps = {step.number for step in p.steps}
+        facts = {q.fact for q in p.questions.values() if q.fact is not None}
         for oid, outcome in p.outcomes.items():
             self.reference(("outcomes", oid, "source"), outcome.source, p.sources, "source")
+            if outcome.if_hung_up is not None:
+                self.radio_placeholders(("outcomes", oid, "if_hung_up"), outcome.if_hung_up, facts)
             for index, contact in enumerate(outcome.contacts):
                 self.reference(("outcomes", oid, "contacts", index), contact, p.contacts, "contact")
             for index, number in enumerate(outcome.steps):

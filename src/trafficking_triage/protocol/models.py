@@ -276,7 +276,8 @@ class Outcome(Strict):
     as well)."""
     if_hung_up: Text | None = None
     """For the dispatcher, when the caller hung up before the questions were done: what to do
-    next on this route."""
+    next on this route. It may name facts in braces ({callback_safe}), filled in with what the
+    caller said, or "not said"."""
 
 
 AgencyAllows = Literal["first_aid"]

@@ -43,6 +43,16 @@ def answer_label(protocol: Protocol, question: str, answer: str | None, display:
     return None
 
 
+CALLER_KIND_WORDS = {
+    "worker": "If the worker is on the line",
+    "escaped": "If the worker got away",
+    "survivor": "If a survivor of a past case",
+    "at_scene": "If with the worker at the scene",
+    "other": "If calling about someone else",
+}
+"""How the screen and the guide cards name each kind of caller an outcome's instructions are
+worded for."""
+
 NO_ANSWER_WORDS = {"unknown": "(does not know)", "declined": "(declined to say)"}
 """How a question the caller gave no answer to reads, wherever the answer would."""
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from ..protocol.texts import local
+from ..protocol.texts import CALLER_KIND_WORDS, local
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -68,15 +68,6 @@ def radio_lines(session: CallSession, call: Call) -> list[Content]:
     return [Content.assemble(("RADIO ", "bold"), alert + quiet) for alert in alerts]
 
 
-KIND_NAMES = {
-    "worker": "If the worker is on the line",
-    "escaped": "If the worker got away",
-    "survivor": "If a survivor of a past case",
-    "at_scene": "If with the worker at the scene",
-    "other": "If calling about someone else",
-}
-
-
 def instruction_lines(
     session: CallSession, call: Call, outcome: str, *, brief: bool = False
 ) -> list[Content]:
@@ -101,7 +92,7 @@ def instruction_lines(
     return [
         *lines,
         *(
-            Content.assemble((f"{KIND_NAMES[name]}: ", "bold"), local(text, language))
+            Content.assemble((f"{CALLER_KIND_WORDS[name]}: ", "bold"), local(text, language))
             for name, text in found.instructions.items()
         ),
         *extra,

@@ -126,22 +126,15 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
         self.refresh_bindings()  # the keys differ once the route is reached
 
     def tell_text(self, target: str) -> Content:
-        """What to tell the caller; once the caller has hung up, what to do next instead,
-        with what they said of a callback and the place."""
+        """What to tell the caller; once the caller has hung up, what to do next instead
+        (the protocol's words, with what the caller said of a callback and the place)."""
         call = self.call
         if not call.hung_up():
             lines = [Content.styled("TELL THE CALLER", "bold")]
             return Content("\n").join(lines + instruction_lines(self.session, call, target))
-        outcome = call.protocol.outcomes[target]
         lines = [Content.styled("THE CALLER HUNG UP: WHAT TO DO NEXT", "bold")]
-        if outcome.if_hung_up is not None:
-            lines.append(Content(outcome.if_hung_up))
-        known = call.facts()
-        for fact in ("callback_safe", "callback", "location", "victim_location"):
-            said = known.get(fact, "not asked" if fact == "callback_safe" else None)
-            if said is not None:
-                lines.append(Content.assemble(("• ", "bold"), fact.replace("_", " "), ": ", said))
-        return Content("\n").join(lines)
+        words = call.hung_up_words(target)
+        return Content("\n").join([*lines, *([Content(words)] if words else [])])
 
     def show_time(self) -> None:
         # A screen still being built, or being taken down after a quick key (F1 then
