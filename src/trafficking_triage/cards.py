@@ -36,6 +36,7 @@ td.n { width: 1.6em; font-weight: bold; text-align: right; }
 .warn { font-weight: bold; }
 """
 
+
 class _Blank(dict[str, str]):
     """A fact a text names, left blank on a printed card to be written in by hand."""
 
