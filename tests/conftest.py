@@ -57,3 +57,15 @@ def center(postgres: Server, request: pytest.FixtureRequest) -> str:
     address = postgres.database(f"t{digest}")
     PostgresStore(address, migrate=True).close()
     return address
+
+
+@pytest.fixture(autouse=True)
+def patient_writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key waits `WRITE_WAIT` (50 ms) for a write; a busy test machine can take longer
+    for a commit, and a test that reads the store just after would find it not written yet.
+    Tests wait as long as it takes, unless marked `console_waits` (the tests of a store that
+    does not answer, which wait as a console does)."""
+    if request.node.get_closest_marker("console_waits") is None:
+        from trafficking_triage.records import worker
+
+        monkeypatch.setattr(worker, "WRITE_WAIT", 30.0)

@@ -12,21 +12,23 @@ returned (the records could not be written, or can again), it calls `on_notice`.
 from __future__ import annotations
 
 import contextlib
-import sqlite3
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal, NamedTuple
+from typing import TYPE_CHECKING, Literal, NamedTuple, TypeVar
 
 from .engine.view import utc_now
-from .files import write_private
+from .files import own_directory, write_private
 from .protocol.texts import display_modes, local
 from .records import CallRow, RecordsError
+from .records import worker as timing
 from .records.base import StoreBase
-from .records.recorder import Recorder
+from .records.recorder import TROUBLE, Recorder
 from .records.store import RecordsUnwritable, cause_of
 from .records.where import is_center, open_store, store_address
+from .records.worker import StoreWorker
 
 if TYPE_CHECKING:
     from .engine import Call
@@ -38,6 +40,10 @@ if TYPE_CHECKING:
     from .training.scenario import Scenario
 
 Severity = Literal["information", "warning", "error"]
+T = TypeVar("T")
+
+PING_EVERY = 3.0
+"""Seconds between two checks that the store is there (`keep_alive`)."""
 
 
 class Refusal(NamedTuple):
@@ -262,7 +268,12 @@ class CallSession:
         """The protocol's contacts with the agency's numbers filled in."""
         self.missing_settings = missing_settings(loaded.protocol, agency)
         """Short names of the agency contacts not set yet (warned of on the call screen)."""
-        self.store = store
+        self.store: StoreBase | None = None
+        self._worker: StoreWorker | None = None
+        """The one thread that talks to the store (so the screen never waits on it)."""
+        if store is not None:
+            self._use(store, console)
+        self._pinged = 0.0
         self.data_dir = data_dir if data_dir is not None else getattr(store, "directory", None)
         self.store_address = store_address
         self.named_data_dir = named_data_dir
@@ -397,10 +408,16 @@ class CallSession:
                 call_id,
                 on_trouble=self._trouble,
                 on_recovered=self._recovered,
+                worker=self._worker,
             )
-        except (OSError, sqlite3.Error, RecordsError) as error:
+        except TROUBLE as error:
             self._trouble(cause_of(error))
             return None
+
+    def _use(self, store: StoreBase, console: str | None) -> None:
+        store.console = console  # on the lease of each call it holds (a center's store)
+        self.store = store
+        self._worker = StoreWorker(store)
 
     def _open_store(self) -> bool:
         """Open the records the console could not open as it started (a full disk, say)."""
@@ -408,7 +425,7 @@ class CallSession:
             return False
         try:
             _must_exist(self.named_data_dir)
-            self.store = open_store(self.store_address, self.data_dir)
+            self._use(open_store(self.store_address, self.data_dir), self.console)
         except RecordsUnwritable as error:
             self._trouble(error.cause)
             return False
@@ -450,6 +467,7 @@ class CallSession:
             current = (
                 self.recorder.saved
                 and self.store is not None
+                and self.recorder.call_id is not None
                 and self.store.holds(self.recorder.call_id)  # not a call another console took
             )
         else:  # closed: what it lacks waits in `unsaved` or `unbegun`; the store answered
@@ -480,28 +498,60 @@ class CallSession:
         never one."""
         if self.store is None or not self.offers_unfinished:
             return None
-        try:
-            for row in self.store.unfinished(training=self.training):
+
+        def first(store: StoreBase) -> tuple[CallRow, list[Event] | None] | None:
+            for row in store.unfinished(training=self.training):
                 # Held from the offer on, so no console opened meanwhile is offered it too;
                 # let go of when it is closed here, or when this console ends.
-                if not self.store.hold(row.id):
+                if not store.hold(row.id):
                     continue  # another console was offered it a moment ago
                 try:
-                    if self.store.row(row.id).status == "open":
-                        return self._replayed(row)
+                    if store.row(row.id).status == "open":
+                        return row, self._events(store, row)
                 except BaseException:
-                    self.store.release(row.id)  # not offered: left to the next console
+                    store.release(row.id)  # not offered: left to the next console
                     raise
-                self.store.release(row.id)
+                store.release(row.id)
             return None
-        except (OSError, sqlite3.Error, RecordsError) as error:
+
+        try:
+            found = self._ask(first)
+        except TROUBLE as error:
             self._trouble(cause_of(error))  # said on screen; a new call starts all the same
             return None
+        if self.store is not None and self.store.anomalies:
+            count = len(self.store.anomalies)
+            self.on_notice(
+                Notice(
+                    f"{count} call record{'s' if count > 1 else ''} in the store cannot be "
+                    f"read and {'were' if count > 1 else 'was'} left out; `records list` names "
+                    "them for the supervisor.",
+                    "Call records",
+                    "warning",
+                    15,
+                )
+            )
+        return self._replayed(*found) if found is not None else None
 
-    def _replayed(self, row: CallRow) -> Unfinished:
+    def _events(self, store: StoreBase, row: CallRow) -> list[Event] | None:
+        """The call's events, to replay; None when they cannot be read or are another
+        protocol's."""
+        if row.protocol_sha256 != self.loaded.sha256:
+            return None
+        try:
+            return store.events(row.id)
+        except ValueError:  # an event that cannot be read
+            return None
+
+    def _ask(self, job: Callable[[StoreBase], T], wait: float | None = None) -> T:
+        """`job(store)` on the records' thread: its answer, or NotAnswering after `wait`
+        seconds (default `READ_WAIT`)."""
+        assert self._worker is not None, "asked only with a store"
+        return self._worker.run(job, timing.READ_WAIT if wait is None else wait)
+
+    def _replayed(self, row: CallRow, events: list[Event] | None) -> Unfinished:
         from .engine import Call, CallError
 
-        assert self.store is not None
         call: Call | None = None
         why: str | None = None
         if row.protocol_sha256 != self.loaded.sha256:
@@ -511,7 +561,9 @@ class CallSession:
             )
         else:
             try:
-                call = Call(self.protocol, self.store.events(row.id), clock=self.clock)
+                if events is None:
+                    raise ValueError("its events cannot be read")
+                call = Call(self.protocol, events, clock=self.clock)
             except (CallError, KeyError, ValueError):  # or an event that cannot be read
                 why = "its events do not replay on this protocol"
         started = call.state.started if call is not None else None
@@ -555,14 +607,18 @@ class CallSession:
         taken = self._take(found, resumable=False)
         if isinstance(taken, Refusal):
             return taken
-        assert self.store is not None
-        store, call_id = self.store, found.row.id
+        call_id, at = found.row.id, self.clock()
+
+        def close(store: StoreBase) -> None:  # `taken` is this job's own replay of the call
+            try:
+                store.close_as(call_id, "interrupted", taken, at=at)
+            finally:
+                store.release(call_id)
+
         try:
-            store.close_as(call_id, "interrupted", taken, at=self.clock())
-        except (OSError, sqlite3.Error, RecordsError) as error:
+            self._ask(close)
+        except TROUBLE as error:
             self._trouble(cause_of(error))
-        finally:
-            store.release(call_id)
         return None
 
     def _take(self, found: Unfinished, resumable: bool = True) -> Call | Refusal | None:
@@ -570,31 +626,33 @@ class CallSession:
         resumed or closed it since it was offered."""
         from .engine import Call, CallError
 
-        store = self.store
-        assert store is not None
         if resumable and found.not_resumable is not None:
             return Refusal(f"This call cannot be resumed here: {found.not_resumable}.")
+        call_id = found.row.id
+
+        def take(store: StoreBase) -> Call | Refusal | None:
+            if not store.hold(call_id):
+                return Refusal("Another console has just taken that call.", title="Unfinished call")
+            try:
+                if store.row(call_id).status != "open":
+                    store.release(call_id)
+                    closed = "Another console has just closed that call."
+                    return Refusal(closed, title="Unfinished call")
+                if found.row.protocol_sha256 != self.loaded.sha256 and not resumable:
+                    return None  # taken with another protocol: closed without replaying it here
+                return Call(self.protocol, store.events(call_id), clock=self.clock)
+            except (CallError, KeyError, ValueError):  # events that do not replay, or unreadable
+                if resumable:
+                    store.release(call_id)
+                    return Refusal("This call cannot be resumed here: its events do not replay.")
+                return None
+            except TROUBLE:
+                store.release(call_id)
+                raise
+
         try:
-            held = store.hold(found.row.id)
-        except (OSError, sqlite3.Error, RecordsError) as error:
-            return Refusal(f"The records cannot be reached: {cause_of(error)}.")
-        if not held:
-            return Refusal("Another console has just taken that call.", title="Unfinished call")
-        try:
-            if store.row(found.row.id).status != "open":
-                store.release(found.row.id)
-                closed = "Another console has just closed that call."
-                return Refusal(closed, title="Unfinished call")
-            if found.row.protocol_sha256 != self.loaded.sha256 and not resumable:
-                return None  # taken with another protocol: closed without replaying it here
-            return Call(self.protocol, store.events(found.row.id), clock=self.clock)
-        except (CallError, KeyError, ValueError):  # events that do not replay, or unreadable
-            if resumable:
-                store.release(found.row.id)
-                return Refusal("This call cannot be resumed here: its events do not replay.")
-            return None
-        except (OSError, sqlite3.Error, RecordsError) as error:
-            store.release(found.row.id)
+            return self._ask(take)
+        except TROUBLE as error:
             return Refusal(f"The records cannot be reached: {cause_of(error)}.")
 
     def close(self) -> Refusal | None:
@@ -653,9 +711,13 @@ class CallSession:
         )
 
     def shut(self) -> None:
+        """The console ends: what waits is given a moment to be written, then the store is
+        closed (a store that does not answer is left to the process's end)."""
         self.finish()
-        if self.store is not None:
-            self.store.close()
+        if self.store is not None and self._worker is not None:
+            with contextlib.suppress(*TROUBLE):
+                self._ask(lambda store: store.close(), wait=2.0)
+            self._worker.stop()
 
     # -- the call's actions -----------------------------------------------------------------
     def answer(self, value: str, question: str | None = None) -> Refusal | None:
@@ -767,28 +829,48 @@ class CallSession:
         to be written: the store checked (a center's server restarted between two answers is
         found now, and this console's calls held again before another console is offered
         them), and what waits written as soon as the store answers, not at the next key."""
-        call, store = self.call, self.store
+        call, worker = self.call, self._worker
         pending = self.records_trouble is not None or bool(self.unsaved or self.unbegun)
-        if store is None or (call is not None and call.state.closed is not None and not pending):
-            return
-        if call is None:  # an unfinished call offered: its lock kept through a restart too
-            with contextlib.suppress(OSError, sqlite3.Error, RecordsError):
-                store.keep_alive()  # trouble is said once there is a call to lose
+        if worker is None or (call is not None and call.state.closed is not None and not pending):
             return
         # Said (a notice, the header's NOT SAVED), but no screen follows: a timer must not
         # take a dialog (saving elsewhere, a question before quitting) from the dispatcher.
         self._quiet = True
         try:
-            store.keep_alive()
+            if not worker.idle:
+                return  # a store still busy (or hung) is not asked again
+            self._pinged = time.monotonic()
+            if call is None:  # an unfinished call offered: its lock kept through a restart too
+                with contextlib.suppress(*TROUBLE):
+                    self._ask(lambda store: store.keep_alive(), timing.WRITE_WAIT)
+                return  # trouble is said once there is a call to lose
+            self._ask(lambda store: store.keep_alive(), timing.WRITE_WAIT)
             if self.recorder is not None and not self.recorder.saved:
                 self.recorder.flush()
             if pending:
                 self._retry(call, store_checked=True)
-        except (OSError, sqlite3.Error, RecordsError) as error:
+        except timing.NotAnswering:
+            return  # slow, not failed (a center far away): events late are said by `tick`
+        except TROUBLE as error:
             if self.records_trouble is None:
                 self._trouble(cause_of(error))
         finally:
             self._quiet = False
+
+    def tick(self) -> None:
+        """The console's timer, four times a second: events the store has not taken in time
+        said NOT SAVED (`Recorder.check`), and `keep_alive` every `PING_EVERY` seconds, or at
+        once while something waits to be written."""
+        self._quiet = True
+        try:
+            for recorder in [*self.unsaved, *([self.recorder] if self.recorder else [])]:
+                recorder.check()
+        finally:
+            self._quiet = False
+        waits = self.records_trouble is not None or bool(self.unsaved or self.unbegun)
+        waits = waits or (self.recorder is not None and not self.recorder.saved)
+        if waits or time.monotonic() - self._pinged >= PING_EVERY:
+            self.keep_alive()
 
     def _trouble(self, cause: str) -> None:
         first = self.records_trouble is None
@@ -861,16 +943,21 @@ class CallSession:
         call, recorder, store = self.call, self.recorder, self.store
         if call is None or recorder is None or store is None or self.data_dir is None:
             return Refusal("This call is not being recorded: nothing to copy.", title="Narrative")
+        call_id = recorder.call_id
+        if call_id is None:
+            return Refusal(
+                "This call is not in the records yet: nothing to copy.", title="Narrative"
+            )
         try:
-            row = store.row(recorder.call_id)
-        except (OSError, sqlite3.Error, RecordsError) as error:
+            row = self._ask(lambda store: store.row(call_id))
+        except TROUBLE as error:
             why = f"Could not read the call's record: {cause_of(error)}."
             return Refusal(why, title="Narrative")
         text = narrative(row, call)
         folder = self.data_dir / "exports"
-        path = folder / f"{recorder.call_id}.txt"
+        path = folder / f"{call_id}.txt"
         try:
-            folder.mkdir(mode=0o700, exist_ok=True)
+            own_directory(folder)
             write_private(path, text, replace=True)
         except OSError as error:
             return Refusal(

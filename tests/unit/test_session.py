@@ -298,7 +298,13 @@ def offered_to_two(tmp_path: Path) -> tuple[str, CallSession, Unfinished, CallSe
     first, second = session_on(tmp_path), session_on(tmp_path)
     assert first.store is not None and second.store is not None
     [row] = first.store.unfinished()
-    return call_id, first, first._replayed(row), second, second._replayed(row)
+    return (
+        call_id,
+        first,
+        first._replayed(row, first.store.events(row.id)),
+        second,
+        second._replayed(row, second.store.events(row.id)),
+    )
 
 
 def test_an_orphan_is_offered_to_one_console_at_a_time(tmp_path: Path) -> None:

@@ -73,7 +73,7 @@ class TriageApp(PrivateCrashReport, App[int]):
 
     def on_mount(self) -> None:
         self.set_interval(1.0, self.show_time)
-        self.set_interval(3.0, self.session.keep_alive)
+        self.set_interval(0.25, self.session.tick)
         self.session.listen(lambda notice: show(self, notice))
         self.offer_or_start()
 
