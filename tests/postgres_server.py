@@ -12,6 +12,7 @@ import contextlib
 import glob
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -72,6 +73,27 @@ class Server:
     def stop(self) -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", "fast", "-w", "stop")
 
+    def processes(self) -> list[int]:
+        """The server's processes: the postmaster first, then every one it started."""
+        main = int((self.data / "postmaster.pid").read_text().split()[0])
+        children = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                with contextlib.suppress(OSError):
+                    fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+                    if int(fields[1]) == main:
+                        children.append(int(entry.name))
+        return [main, *children]
+
+    def pause(self) -> None:
+        """Stop every process of the server (SIGSTOP): connections stay open, nothing answers."""
+        for pid in self.processes():
+            os.kill(pid, signal.SIGSTOP)
+
+    def resume(self) -> None:
+        for pid in self.processes():
+            os.kill(pid, signal.SIGCONT)
+
     def database(self, name: str) -> str:
         """A new empty database on the server, and its address."""
         import psycopg
@@ -103,6 +125,8 @@ class HalfOpenProxy:
         self.listener.listen()
         self.near: list[socket.socket] = []
         self.far: list[socket.socket] = []
+        self.flowing = threading.Event()
+        self.flowing.set()
         threading.Thread(target=self._accept, daemon=True).start()
 
     def address(self, url: str) -> str:
@@ -125,16 +149,24 @@ class HalfOpenProxy:
             for a, b in ((near, far), (far, near)):
                 threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
 
-    @staticmethod
-    def _pump(source: object, sink: object) -> None:
+    def _pump(self, source: object, sink: object) -> None:
         while True:
             try:
                 data = source.recv(65536)  # type: ignore[attr-defined]
                 if not data:
                     return
+                self.flowing.wait()  # a network that swallows packets: held, not sent
                 sink.sendall(data)  # type: ignore[attr-defined]
             except OSError:
                 return
+
+    def stall(self) -> None:
+        """Stop forwarding (both ways), every connection left open: a network that swallows
+        what is sent, or a server that stopped answering."""
+        self.flowing.clear()
+
+    def flow(self) -> None:
+        self.flowing.set()
 
     def drop(self) -> None:
         import socket
@@ -146,6 +178,7 @@ class HalfOpenProxy:
         self.near.clear()
 
     def close(self) -> None:
+        self.flow()
         self.drop()
         for far in self.far:
             far.close()

@@ -16,8 +16,9 @@ from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, default_data_dir
 from .records.base import StoreBase
-from .records.export import as_json, markdown, narrative, row_fields, safe, safe_json, timeline
+from .records.export import as_json, markdown, narrative, row_fields, safe_json, timeline
 from .records.where import open_store, store_address
+from .shown import safe
 
 
 def run_records(args: argparse.Namespace) -> int:
@@ -36,26 +37,10 @@ def run_records(args: argparse.Namespace) -> int:
     store = open_store(address, folder, read_only=True)
     try:
         if args.action == "list":
-            rows = [
-                row
-                for row in store.rows(training=args.training, status=args.status)
-                if (args.since is None or local_day(row.started_at) >= args.since)
-                and (args.until is None or local_day(row.started_at) <= args.until)
-                and (args.route is None or row.route == args.route)
-                and (args.console is None or row.console == args.console)
-                and (args.dispatcher is None or row.dispatcher == args.dispatcher)
-            ]
-            if args.json:
-                return list_json(store, rows, args.training)
-            if not rows and args.route is not None:  # a route misspelt, or never reached
-                routes = sorted({r.route for r in store.rows(training=args.training) if r.route})
-                if args.route not in routes:
-                    print(
-                        f"no call has route {args.route!r} (routes recorded: "
-                        f"{', '.join(routes) or 'none'})"
-                    )
-                    return 0
-            return list_calls(store, rows, args.training)
+            listed = list_records(store, args)
+            for anomaly in store.anomalies:  # a damaged or hand-made row: said, not fatal
+                print(f"ANOMALY: {anomaly}", file=sys.stderr)
+            return listed
         if args.action == "show":
             return show(store, args.id, args.protocol)
         if args.action == "export":
@@ -69,6 +54,31 @@ def run_records(args: argparse.Namespace) -> int:
         return 1
     finally:
         store.close()
+
+
+def list_records(store: StoreBase, args: argparse.Namespace) -> int:
+    """`records list`, its filters applied; every row that can be read, the others in
+    `store.anomalies`."""
+    rows = [
+        row
+        for row in store.rows(training=args.training, status=args.status)
+        if (args.since is None or local_day(row.started_at) >= args.since)
+        and (args.until is None or local_day(row.started_at) <= args.until)
+        and (args.route is None or row.route == args.route)
+        and (args.console is None or row.console == args.console)
+        and (args.dispatcher is None or row.dispatcher == args.dispatcher)
+    ]
+    if args.json:
+        return list_json(store, rows, args.training)
+    if not rows and args.route is not None:  # a route misspelt, or never reached
+        routes = sorted({r.route for r in store.rows(training=args.training) if r.route})
+        if args.route not in routes:
+            print(
+                f"no call has route {safe(repr(args.route))} (routes recorded: "
+                f"{', '.join(safe(route) for route in routes) or 'none'})"
+            )
+            return 0
+    return list_calls(store, rows, args.training)
 
 
 def _settings_store() -> str | None:
@@ -109,7 +119,10 @@ def list_calls(store: StoreBase, rows: list[CallRow], training: bool) -> int:
     more = " SCENARIO                  SCORE" if scored else " CONSOLE    DISPATCHER"
     print((heading + more).rstrip())
     for row in rows:
-        line = f"{row.id:<12} {stamp(row.started_at)}  {row.route or '-':<10} {row.status:<11}"
+        line = (
+            f"{safe(row.id):<12} {stamp(row.started_at)}  {safe(row.route or '-'):<10}"
+            f" {safe(row.status):<11}"
+        )
         if scored is not None:
             scenario, score = scored(row)
             line += f" {scenario:<25} {score}"

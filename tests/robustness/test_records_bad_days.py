@@ -313,6 +313,9 @@ def test_a_record_written_on_after_its_close_is_shown_and_exported_whole(
     call.answer("Motel 6")
     call.close("interrupted")
     late = QuestionAnswered(at=call.clock(), question="danger_now", answer="yes")
+    with pytest.raises(sqlite3.IntegrityError, match="no event is added after its close"):
+        store.append(recorder.call_id, late, None)  # refused now
+    store.db.execute("DROP TRIGGER no_event_after_close")  # as a file of version 1.0 could be
     store.append(recorder.call_id, late, None)
     recorder.finish()
     data = ["--data-dir", str(tmp_path), "records"]

@@ -9,11 +9,11 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from ..engine import Call
-    from ..engine.events import CloseReason, Event
+    from ..engine.events import CallStarted, CloseReason, Event
     from .store import CallRow
 
 COLUMNS = (
@@ -21,6 +21,25 @@ COLUMNS = (
     " protocol_version, protocol_sha256, training"
 )
 """A call's row, in the order `call_row` reads it: the same table in both stores."""
+
+
+class Written(NamedTuple):
+    """What a store writes of a call, taken on the screen's thread at one moment: its start,
+    its events so far, and the route it had then. The records' thread writes it while the
+    call goes on (see worker.py)."""
+
+    started: CallStarted
+    events: tuple[Event, ...]
+    route: str | None
+
+
+def written(call: Call | Written) -> Written:
+    if isinstance(call, Written):
+        return call
+    started = call.state.started
+    assert started is not None, "a call is recorded from its start"
+    route = call.state.route.outcome if call.state.route is not None else None
+    return Written(started, tuple(call.events), route)
 
 
 def rows_query(training: bool | None, status: str | None, mark: str) -> tuple[str, list[Any]]:
@@ -39,12 +58,66 @@ def rows_query(training: bool | None, status: str | None, mark: str) -> tuple[st
     return query + " ORDER BY started_at DESC, id DESC", args
 
 
+class BadRow(ValueError):
+    """A call's row that this program would not have written (damaged, or changed by hand):
+    reported, never a reason to stop reading the others."""
+
+
 def call_row(values: Sequence[Any]) -> CallRow:
-    """A call's row as read from either store (times as ISO text or as datetimes)."""
+    """A call's row as read from either store (times as ISO text or as datetimes). Raises
+    BadRow, naming the row (its id escaped) and the column, for one that cannot be read."""
+    try:
+        return _call_row(values)
+    except (TypeError, ValueError, OverflowError) as error:
+        from ..shown import safe
+
+        shown = safe(str(values[0]))[:80] if values else "?"
+        raise BadRow(f"call record {shown} cannot be read: {error}") from None
+
+
+def read_events(call_id: str, bodies: Sequence[Any]) -> list[Event]:
+    """A call's events from their stored JSON; BadRow, naming the call and the event's
+    number (never what it holds), for one this program cannot read: damaged, written by a
+    newer program, or by hand."""
+    from pydantic import ValidationError
+
+    from ..engine.events import EVENT
+
+    events = []
+    for number, body in enumerate(bodies):
+        try:
+            events.append(EVENT.validate_json(body))
+        except (ValidationError, ValueError, TypeError) as error:
+            from ..shown import safe
+
+            why = "not readable"
+            if isinstance(error, ValidationError) and error.errors():
+                first = error.errors()[0]
+                where = ".".join(str(part) for part in first.get("loc", ()))
+                why = f"{first.get('type', 'invalid')}{' at ' + where if where else ''}"
+            raise BadRow(
+                f"call record {safe(call_id)[:80]}: event {number} cannot be read ({safe(why)})"
+            ) from None
+    return events
+
+
+def _context(value: Any) -> dict[str, str]:
+    found = value if isinstance(value, dict) else json.loads(str(value))
+    if not isinstance(found, dict):
+        raise ValueError("its context is not a table of names and values")
+    return {str(name): str(text) for name, text in found.items()}
+
+
+def _call_row(values: Sequence[Any]) -> CallRow:
     from .store import CallRow
 
     def when(value: Any) -> datetime:
-        return value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+        if isinstance(value, datetime):
+            return value
+        try:
+            return datetime.fromisoformat(str(value))
+        except ValueError:
+            raise ValueError("its time is not a time") from None
 
     (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = values
     return CallRow(
@@ -55,7 +128,7 @@ def call_row(values: Sequence[Any]) -> CallRow:
         route=str(route) if route else None,
         console=str(console) if console else None,
         dispatcher=str(dispatcher) if dispatcher else None,
-        context=json.loads(str(context)),
+        context=_context(context) if context is not None else {},
         protocol_id=str(pid),
         protocol_version=str(pver),
         protocol_sha256=str(psha),
@@ -69,22 +142,39 @@ class StoreBase:
     by the system when the console dies (an OS file lock for SQLite, a session advisory lock
     for PostgreSQL), so an open call nobody holds is one whose console is gone."""
 
+    console: str | None = None
+    """The console writing (a center's store puts it on the lease of each call it holds)."""
+
     where: str
     """The store named for messages (a file, or a database and its host; never a password)."""
 
     # -- implemented by each store ----------------------------------------------------------
-    def begin(self, call: Call) -> str:
+    def begin(self, call: Call | Written) -> str:
         """Give the call its id (its lock taken first) and write its row and every event it
         has so far, in one transaction."""
         raise NotImplementedError
 
-    def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
-        """Commit one event before returning."""
+    def append(self, call_id: str, event: Event, call: Call | Written | None = None) -> None:
+        """Commit one event before returning; with `call`, the call's route (as it is, or
+        as it was as the event happened) written too."""
         raise NotImplementedError
 
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
-        """Calls, newest first; `training=None` gives real and training calls alike."""
+        """Calls, newest first; `training=None` gives real and training calls alike. A row
+        that cannot be read is left out and said in `anomalies`."""
         raise NotImplementedError
+
+    anomalies: list[str] = []
+    """What the last `rows` could not read (a damaged or hand-made row), to be reported."""
+
+    def _readable(self, found: Sequence[Sequence[Any]]) -> list[CallRow]:
+        rows, self.anomalies = [], []
+        for values in found:
+            try:
+                rows.append(call_row(values))
+            except BadRow as error:
+                self.anomalies.append(str(error))
+        return rows
 
     def row(self, call_id: str) -> CallRow:
         raise NotImplementedError

@@ -20,7 +20,7 @@ import re
 import time
 from typing import TYPE_CHECKING, Any
 
-from .base import COLUMNS, StoreBase, call_row, rows_query
+from .base import COLUMNS, StoreBase, Written, call_row, read_events, rows_query, written
 from .store import (
     SCHEMA_VERSION,
     CallRow,
@@ -63,30 +63,106 @@ MIGRATIONS = [
     );
     CREATE INDEX calls_started ON calls(started_at);
     """,
+    # 2: the database checks what it holds (so one bad row cannot stop a console), and a
+    # lease says which console holds each open call: its role, its name, when it last said
+    # so. A context that is not JSON is kept, as text, under "unreadable".
+    """
+    CREATE FUNCTION pg_temp.as_json(given text) RETURNS jsonb LANGUAGE plpgsql AS $$
+    BEGIN
+        RETURN CASE WHEN jsonb_typeof(given::jsonb) = 'object' THEN given::jsonb
+               ELSE jsonb_build_object('unreadable', given) END;
+    EXCEPTION WHEN others THEN
+        RETURN jsonb_build_object('unreadable', given);
+    END $$;
+    ALTER TABLE calls ALTER COLUMN context DROP DEFAULT;
+    ALTER TABLE calls ALTER COLUMN context TYPE jsonb USING pg_temp.as_json(context);
+    ALTER TABLE calls ALTER COLUMN context SET DEFAULT '{}';
+    ALTER TABLE calls ADD COLUMN holder TEXT, ADD COLUMN holder_console TEXT,
+        ADD COLUMN renewed_at TIMESTAMPTZ;
+    ALTER TABLE calls ADD CONSTRAINT calls_checked CHECK (
+        id ~ '^[A-Za-z0-9_-]{1,64}$'
+        AND status IN ('open', 'completed', 'interrupted', 'abandoned')
+        AND (route IS NULL OR route ~ '^[a-z][a-z0-9_]{0,63}$')
+        AND jsonb_typeof(context) = 'object'
+        AND coalesce(console, '') !~ '[[:cntrl:]]'
+        AND coalesce(dispatcher, '') !~ '[[:cntrl:]]'
+        AND protocol_sha256 ~ '^[0-9a-f]{64}$'
+    ) NOT VALID;
+    ALTER TABLE events ADD CONSTRAINT events_checked CHECK (
+        seq >= 0 AND kind ~ '^[a-z_]{1,40}$'
+    ) NOT VALID;
+    CREATE INDEX calls_open ON calls(started_at) WHERE status = 'open';
+    """,
 ]
 
+LEASE_GRACE = 60
+"""Seconds a console's hold on a call outlasts its last word (its store check, every 3 s):
+longer than a server's restart and a console's reconnect, so a console whose connection broke
+takes its calls back before any other console is offered them. A console that died lets go
+of its calls after it (sooner to the same console started again)."""
+
 # Made again by every `store init` (not a migration: nothing to keep in it). What the roles
-# may do is the owner's grant; this holds for every role: a call closed stays closed, and what
-# its close recorded is never changed, so no console can make a closed call look open (and so
-# an orphan to take) or rewrite its route in the center's list.
+# may do is the owner's grant; this holds for every role:
+# - a call closed stays closed, every column of it, and no event is added after its close;
+# - an open call is changed, and its events added, only by the role that holds it (which
+#   takes it by changing its row: a call held by another role only once that role has not
+#   renewed its hold for LEASE_GRACE seconds). Each console signs in as a role of its own.
+# The lease's times are the server's own clock.
 GUARD = """
-CREATE OR REPLACE FUNCTION trafficking_triage_closed_stays() RETURNS trigger
+CREATE OR REPLACE FUNCTION trafficking_triage_calls_guard() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    IF OLD.status <> 'open' AND (
-        NEW.status IS DISTINCT FROM OLD.status
-        OR (OLD.route IS NOT NULL AND NEW.route IS DISTINCT FROM OLD.route)
-        OR (OLD.ended_at IS NOT NULL AND NEW.ended_at IS DISTINCT FROM OLD.ended_at)
-    ) THEN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'open' THEN
+            RAISE EXCEPTION 'a call is written open, then closed'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        NEW.holder := current_user;
+        NEW.renewed_at := now();
+        RETURN NEW;
+    END IF;
+    IF OLD.status <> 'open' THEN
         RAISE EXCEPTION 'call % is closed: it is not changed', OLD.id
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
+    IF OLD.holder IS DISTINCT FROM current_user AND OLD.holder IS NOT NULL
+        AND OLD.renewed_at > now() - interval 'GRACE seconds' THEN
+        RAISE EXCEPTION 'call % is held by another console', OLD.id USING ERRCODE = 'TT001';
+    END IF;
+    IF NEW.holder IS NULL AND OLD.holder IS NOT DISTINCT FROM current_user THEN
+        NEW.holder_console := NULL;  -- let go of by its holder
+        NEW.renewed_at := NULL;
+        RETURN NEW;
+    END IF;
+    NEW.holder := current_user;
+    NEW.renewed_at := now();
     RETURN NEW;
 END $$;
-DROP TRIGGER IF EXISTS closed_stays ON calls;
-CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
-    FOR EACH ROW EXECUTE FUNCTION trafficking_triage_closed_stays();
-"""
+CREATE OR REPLACE FUNCTION trafficking_triage_events_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    found_status text;
+    found_holder text;
+BEGIN
+    SELECT status, holder INTO found_status, found_holder FROM calls
+        WHERE id = NEW.call_id FOR SHARE;
+    IF found_status IS DISTINCT FROM 'open' THEN
+        RAISE EXCEPTION 'call % is closed: no event is added after its close', NEW.call_id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF found_holder IS DISTINCT FROM current_user THEN
+        RAISE EXCEPTION 'call % is held by another console', NEW.call_id USING ERRCODE = 'TT001';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP FUNCTION IF EXISTS trafficking_triage_closed_stays() CASCADE;
+DROP TRIGGER IF EXISTS calls_guard ON calls;
+CREATE TRIGGER calls_guard BEFORE INSERT OR UPDATE ON calls
+    FOR EACH ROW EXECUTE FUNCTION trafficking_triage_calls_guard();
+DROP TRIGGER IF EXISTS events_guard ON events;
+CREATE TRIGGER events_guard BEFORE INSERT ON events
+    FOR EACH ROW EXECUTE FUNCTION trafficking_triage_events_guard();
+""".replace("GRACE", str(LEASE_GRACE))
 
 _VERSION_TABLE = "trafficking_triage_schema"
 _MIGRATION_LOCK = 0x7472_6961_6765  # one key: consoles starting together migrate once
@@ -301,15 +377,48 @@ class PostgresStore(StoreBase):
         return ended
 
     def _take_again(self, call_ids: list[str]) -> list[str]:
-        """Take these calls' locks on the new connection: the ones another session holds."""
-        lost = []
-        for call_id in call_ids:
-            (taken,) = self.db.execute(
-                "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
-            ).fetchone() or (False,)
-            if not taken:
-                lost.append(call_id)
-        return lost
+        """Take these calls' locks (and leases) on the new connection: the ones another
+        session holds."""
+        return [call_id for call_id in call_ids if not self._lock_and_claim(self.db, call_id)]
+
+    def _lock_and_claim(self, db: psycopg.Connection[Any], call_id: str) -> bool:
+        """The call's advisory lock (held while this connection lives), then its lease."""
+        (taken,) = db.execute(
+            "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
+        ).fetchone() or (False,)
+        if taken and self._claim(db, call_id):
+            return True
+        if taken:
+            db.execute("SELECT pg_advisory_unlock(%s)", (_lock_key(call_id),))
+        return False
+
+    def _claim(self, db: psycopg.Connection[Any], call_id: str) -> bool:
+        """With the call's lock: its lease, if this console may take it: a call of this
+        console (its role and name: the same console started again, or its connection made
+        again), or one whose holder has been silent for LEASE_GRACE seconds. A new call's
+        id (no row yet) and a closed call have nothing to take."""
+        import psycopg
+
+        row = db.execute(
+            "SELECT status, holder = current_user AND holder_console IS NOT DISTINCT FROM %s,"
+            " renewed_at > now() - make_interval(secs => %s), holder IS NULL"
+            " FROM calls WHERE id = %s",
+            (self.console, LEASE_GRACE, call_id),
+        ).fetchone()
+        if row is None or row[0] != "open":
+            return True
+        _status, mine, fresh, free = row
+        if fresh and not (mine or free):
+            return False
+        try:
+            db.execute(  # the trigger writes the role and the server's time
+                "UPDATE calls SET holder_console = %s WHERE id = %s", (self.console, call_id)
+            )
+        except psycopg.Error as error:
+            if getattr(error, "sqlstate", None) == "TT001":  # renewed a moment ago
+                return False
+            raise
+        return True
 
     def _run(self, work: Any) -> Any:
         """Run `work(connection)`. A connection lost on the way (or a write the server
@@ -343,6 +452,10 @@ class PostgresStore(StoreBase):
                 raise RecordsRefused(f"{self.where} refused: {_state(error)}") from None
             except psycopg.Error as error:  # a read-only standby after a failover, say
                 cause = f"the center's database refused the write ({_state(error)})"
+                if getattr(error, "sqlstate", None) == "TT001":  # the guard (see GUARD)
+                    cause = "another console holds this call in the center's database"
+                elif "is closed" in str(error):
+                    cause = "the call is closed in the center's database: nothing is added to it"
                 raise RecordsUnwritable(cause, f"{self.where}: {cause}") from None
         raise RecordsUnwritable(_UNREACHABLE, f"{self.where} cannot be reached")
 
@@ -389,9 +502,7 @@ class PostgresStore(StoreBase):
                     db.execute(f"CREATE TABLE {_VERSION_TABLE} (version INTEGER NOT NULL)")
                     db.execute(f"INSERT INTO {_VERSION_TABLE} VALUES (0)")  # noqa: S608
                 for number in range(now, SCHEMA_VERSION):
-                    for statement in MIGRATIONS[number].split(";"):
-                        if statement.strip():
-                            db.execute(statement)
+                    db.execute(MIGRATIONS[number])  # one string, its statements in order
                 db.execute(f"UPDATE {_VERSION_TABLE} SET version = %s", (SCHEMA_VERSION,))  # noqa: S608
 
         now = self._run(version)
@@ -417,7 +528,32 @@ class PostgresStore(StoreBase):
             ) from None
 
     def keep_alive(self) -> None:
-        self._run(lambda db: db.execute("SELECT 1"))
+        """The store checked, and the hold on each call this console holds renewed (its
+        lease): another console is offered none of them while it is fresh. A call found
+        taken meanwhile (this console silent for longer than the grace) is said."""
+        held = sorted(self._locks)
+
+        def renew(db: psycopg.Connection[Any]) -> list[str]:
+            if not held:
+                db.execute("SELECT 1")
+                return []
+            with db.transaction():
+                db.execute(
+                    "UPDATE calls SET renewed_at = now() WHERE id = ANY(%s) AND status = 'open'"
+                    " AND holder = current_user",
+                    (held,),
+                )
+                lost = db.execute(
+                    "SELECT id FROM calls WHERE id = ANY(%s) AND status = 'open'"
+                    " AND holder IS DISTINCT FROM current_user",
+                    (held,),
+                ).fetchall()
+            return [str(call_id) for (call_id,) in lost]
+
+        lost = self._run(renew)
+        if lost:
+            self._locks.difference_update(lost)
+            raise RecordsError(f"call {', '.join(lost)} was taken by another console")
 
     def close(self) -> None:
         for call_id in list(self._locks):
@@ -425,10 +561,10 @@ class PostgresStore(StoreBase):
         self.db.close()
 
     # -- writing ----------------------------------------------------------------------------
-    def begin(self, call: Call) -> str:
+    def begin(self, call: Call | Written) -> str:
 
-        started = call.state.started
-        assert started is not None, "a call is recorded from its start"
+        call = written(call)
+        started = call.started
         first = call.events[0].model_dump_json()
         for _attempt in range(20):
             # Begun again after a lost reply, a call keeps the id it was given: its row may
@@ -476,8 +612,8 @@ class PostgresStore(StoreBase):
         return (
             db.execute(
                 "INSERT INTO calls (id, started_at, console, dispatcher, context, protocol_id,"
-                " protocol_version, protocol_sha256, training) VALUES"
-                " (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                " protocol_version, protocol_sha256, training, holder_console) VALUES"
+                " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
                 (
                     call_id,
                     started.at,
@@ -488,13 +624,19 @@ class PostgresStore(StoreBase):
                     started.protocol_version,
                     started.protocol_sha256,
                     started.training,
+                    self.console,
                 ),
             ).rowcount
             == 1
         )
 
     def _insert_event(
-        self, db: psycopg.Connection[Any], call_id: str, seq: int, event: Event, call: Call | None
+        self,
+        db: psycopg.Connection[Any],
+        call_id: str,
+        seq: int,
+        event: Event,
+        call: Call | Written | None,
     ) -> None:
         """Inside a transaction: event `seq` of the call. Already there (the reply to an
         earlier commit was lost) it must be this very event; anything else is another console
@@ -502,12 +644,12 @@ class PostgresStore(StoreBase):
         from ..engine.events import CallClosed
 
         body = event.model_dump_json()
-        written = db.execute(
+        inserted = db.execute(
             "INSERT INTO events (call_id, seq, at, kind, body) VALUES (%s, %s, %s, %s, %s)"
             " ON CONFLICT (call_id, seq) DO NOTHING",
             (call_id, seq, event.at, event.kind, body),
         ).rowcount
-        if not written:
+        if not inserted:
             (there,) = db.execute(
                 "SELECT body FROM events WHERE call_id = %s AND seq = %s", (call_id, seq)
             ).fetchone() or (None,)
@@ -516,7 +658,7 @@ class PostgresStore(StoreBase):
                     f"event {seq} of call {call_id} is already written, and is another: a "
                     "second console is writing this call; nothing was written"
                 )
-        route = call.state.route.outcome if call is not None and call.state.route else None
+        route = written(call).route if call is not None else None
         if isinstance(event, CallClosed):
             db.execute(
                 "UPDATE calls SET status = %s, ended_at = %s, route = coalesce(%s, route)"
@@ -526,7 +668,7 @@ class PostgresStore(StoreBase):
         elif call is not None:
             db.execute("UPDATE calls SET route = %s WHERE id = %s", (route, call_id))
 
-    def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
+    def append(self, call_id: str, event: Event, call: Call | Written | None = None) -> None:
         if call_id not in self._locks:
             raise RecordsError(
                 f"this console no longer holds call {call_id}: another console took it"
@@ -581,14 +723,24 @@ class PostgresStore(StoreBase):
                     "UPDATE calls SET route = %s WHERE id = %s AND status = 'open'",
                     (row.route, row.id),
                 )
+                there = [
+                    body
+                    for (body,) in db.execute(
+                        "SELECT body FROM events WHERE call_id = %s ORDER BY seq", (row.id,)
+                    )
+                ]
                 for seq, event in enumerate(events):
-                    self._insert_event(db, row.id, seq, event, None)
+                    if seq >= len(there):  # the guard refuses any event after a close
+                        self._insert_event(db, row.id, seq, event, None)
+                    elif there[seq] != event.model_dump_json():
+                        raise RecordsError(
+                            f"event {seq} of call {row.id} in the center is another: not copied"
+                        )
                 # Its route and close as the console has them; a call closed in the center
                 # (an orphan closed there) is never opened again, nor its route changed.
                 db.execute(
-                    "UPDATE calls SET route = coalesce(route, %s),"
-                    " status = CASE WHEN status = 'open' THEN %s ELSE status END,"
-                    " ended_at = coalesce(ended_at, %s) WHERE id = %s",
+                    "UPDATE calls SET route = coalesce(route, %s), status = %s,"
+                    " ended_at = coalesce(ended_at, %s) WHERE id = %s AND status = 'open'",
                     (row.route, row.status, row.ended_at, row.id),
                 )
                 return max(0, len(events) - have)
@@ -598,7 +750,7 @@ class PostgresStore(StoreBase):
     # -- reading ----------------------------------------------------------------------------
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
         query, args = rows_query(training, status, "%s")
-        return [call_row(r) for r in self._run(lambda db: db.execute(query, args).fetchall())]
+        return self._readable(self._run(lambda db: db.execute(query, args).fetchall()))
 
     def row(self, call_id: str) -> CallRow:
         query = f"SELECT {COLUMNS} FROM calls WHERE id = %s"  # noqa: S608
@@ -608,24 +760,18 @@ class PostgresStore(StoreBase):
         return call_row(found)
 
     def events(self, call_id: str) -> list[Event]:
-        from ..engine.events import EVENT
-
         found = self._run(
             lambda db: db.execute(
                 "SELECT body FROM events WHERE call_id = %s ORDER BY seq", (call_id.upper(),)
             ).fetchall()
         )
-        return [EVENT.validate_json(body) for (body,) in found]
+        return read_events(call_id, [body for (body,) in found])
 
     # -- who holds a call -------------------------------------------------------------------
     def hold(self, call_id: str) -> bool:
         if call_id in self._locks:
             return True
-        (taken,) = self._run(
-            lambda db: db.execute(
-                "SELECT pg_try_advisory_lock(%s)", (_lock_key(call_id),)
-            ).fetchone()
-        )
+        taken = self._run(lambda db: self._lock_and_claim(db, call_id))
         if taken:
             self._locks.add(call_id)
         return bool(taken)
@@ -640,6 +786,11 @@ class PostgresStore(StoreBase):
         self._next.pop(call_id, None)
         if not (self.db.closed or self.db.broken):  # a lost connection let go of it already
             try:
+                self.db.execute(  # an open call let go of: another console may take it now
+                    "UPDATE calls SET holder = NULL WHERE id = %s AND status = 'open'"
+                    " AND holder = current_user",
+                    (call_id,),
+                )
                 self.db.execute("SELECT pg_advisory_unlock(%s)", (_lock_key(call_id),))
             except Exception:
                 return

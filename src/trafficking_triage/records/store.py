@@ -23,15 +23,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
-from ..files import private_directory
+from ..files import own_directory, private_directory
 from ..paths import DATA_ENV
-from .base import COLUMNS, StoreBase, call_row, rows_query
+from .base import COLUMNS, StoreBase, Written, call_row, read_events, rows_query, written
 
 if TYPE_CHECKING:
     from ..engine import Call
     from ..engine.events import CallStarted, Event
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 DB_NAME = "calls.sqlite3"
 
 # Each migration takes the database from version N-1 to N; index 0 builds version 1.
@@ -60,6 +60,30 @@ MIGRATIONS = [
         PRIMARY KEY (call_id, seq)
     );
     CREATE INDEX calls_started ON calls(started_at);
+    """,
+    # 2: the file checks what it is given, as the center's database does: a call's row as
+    # this program writes it, a closed call never changed, no event after a close. (One
+    # console writes its own file; these stop a program's mistake, and damage read back is
+    # still shown as it is.)
+    """
+    CREATE TRIGGER calls_checked BEFORE INSERT ON calls
+    WHEN NOT (
+        json_valid(NEW.context) AND json_type(NEW.context) = 'object'
+        AND NEW.status = 'open' AND length(NEW.id) BETWEEN 1 AND 64
+        AND NEW.id NOT GLOB '*[^A-Za-z0-9_-]*'
+    )
+    BEGIN SELECT RAISE(ABORT, 'a call row this program would not write'); END;
+    CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
+    WHEN OLD.status <> 'open'
+    BEGIN SELECT RAISE(ABORT, 'the call is closed: it is not changed'); END;
+    CREATE TRIGGER open_checked BEFORE UPDATE ON calls
+    WHEN NEW.status NOT IN ('open', 'completed', 'interrupted', 'abandoned')
+        OR (NEW.route IS NOT NULL AND (NEW.route = '' OR NEW.route GLOB '*[^a-z0-9_]*'))
+    BEGIN SELECT RAISE(ABORT, 'a call row this program would not write'); END;
+    CREATE TRIGGER no_event_after_close BEFORE INSERT ON events
+    WHEN (SELECT status FROM calls WHERE id = NEW.call_id) IS NOT 'open'
+    BEGIN SELECT RAISE(ABORT, 'the call is closed: no event is added after its close'); END;
+    CREATE INDEX calls_open ON calls(started_at) WHERE status = 'open';
     """,
 ]
 
@@ -154,6 +178,8 @@ def cause_of(error: BaseException) -> str:
         return "writing there is not permitted"
     if number == errno.EDQUOT or "quota" in text:
         return "the disk quota is used up"
+    if number == errno.ELOOP:
+        return "a symbolic link stands where a folder of the records should be"
     if isinstance(error, RecordsUnwritable):
         return error.cause
     if isinstance(error, RecordsError):
@@ -230,7 +256,10 @@ class RecordStore(StoreBase):
 
     def _connect(self, target: str) -> sqlite3.Connection:
         if not self.read_only:
-            return sqlite3.connect(target, timeout=10, isolation_level=None)
+            # A console's writes run on its records thread (worker.py), one at a time.
+            return sqlite3.connect(
+                target, timeout=10, isolation_level=None, check_same_thread=False
+            )
         try:
             db = sqlite3.connect(target, timeout=10, isolation_level=None, uri=True)
             try:
@@ -329,9 +358,13 @@ class RecordStore(StoreBase):
             if version >= SCHEMA_VERSION:
                 return
             for number in range(version, SCHEMA_VERSION):
-                for statement in MIGRATIONS[number].split(";"):
-                    if statement.strip():
-                        self.db.execute(statement)
+                statement = ""
+                for part in MIGRATIONS[number].split(";"):
+                    statement += part + ";"
+                    if sqlite3.complete_statement(statement):  # a trigger holds ";" too
+                        if statement.strip(" \n;"):
+                            self.db.execute(statement)
+                        statement = ""
             self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
     @contextlib.contextmanager
@@ -351,12 +384,12 @@ class RecordStore(StoreBase):
         self.db.close()
 
     # -- writing ----------------------------------------------------------------------------
-    def begin(self, call: Call) -> str:
+    def begin(self, call: Call | Written) -> str:
         """Give the call its id and write its row and every event it has so far. The call's
         lock is taken before its row is visible to other consoles, so none of them ever finds
         it unfinished while this console runs."""
-        started = call.state.started
-        assert started is not None, "a call is recorded from its start"
+        call = written(call)
+        started = call.started
         for _attempt in range(20):
             call_id = new_call_id(started.at)
             if not self.hold(call_id):
@@ -392,7 +425,7 @@ class RecordStore(StoreBase):
             ),
         )
 
-    def _insert_event(self, call_id: str, event: Event, call: Call | None) -> None:
+    def _insert_event(self, call_id: str, event: Event, call: Call | Written | None) -> None:
         """Inside a write transaction: the event's number is read under the write lock, so
         a write that fails leaves no gap, and two writers never take the same number."""
         from ..engine.events import CallClosed
@@ -404,7 +437,7 @@ class RecordStore(StoreBase):
             "INSERT INTO events (call_id, seq, at, kind, body) VALUES (?, ?, ?, ?, ?)",
             (call_id, seq, event.at.isoformat(), event.kind, event.model_dump_json()),
         )
-        route = call.state.route.outcome if call is not None and call.state.route else None
+        route = written(call).route if call is not None else None
         if isinstance(event, CallClosed):
             self.db.execute(  # a close written alone keeps the route the call had
                 "UPDATE calls SET status = ?, ended_at = ?, route = coalesce(?, route)"
@@ -414,7 +447,7 @@ class RecordStore(StoreBase):
         elif call is not None:
             self.db.execute("UPDATE calls SET route = ? WHERE id = ?", (route, call_id))
 
-    def append(self, call_id: str, event: Event, call: Call | None = None) -> None:
+    def append(self, call_id: str, event: Event, call: Call | Written | None = None) -> None:
         """Commit one event (with full durability) before returning."""
         with self._transaction():
             self._insert_event(call_id, event, call)
@@ -422,7 +455,7 @@ class RecordStore(StoreBase):
     # -- reading ----------------------------------------------------------------------------
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
         query, args = rows_query(training, status, "?")
-        return [call_row(r) for r in self.db.execute(query, args).fetchall()]
+        return self._readable(self.db.execute(query, args).fetchall())
 
     def row(self, call_id: str) -> CallRow:
         query = f"SELECT {COLUMNS} FROM calls WHERE id = ?"  # noqa: S608
@@ -433,12 +466,10 @@ class RecordStore(StoreBase):
         return call_row(found)
 
     def events(self, call_id: str) -> list[Event]:
-        from ..engine.events import EVENT
-
         rows = self.db.execute(
             "SELECT body FROM events WHERE call_id = ? ORDER BY seq", (call_id.upper(),)
         ).fetchall()
-        return [EVENT.validate_json(body) for (body,) in rows]
+        return read_events(call_id, [body for (body,) in rows])
 
     # -- who holds a call -------------------------------------------------------------------
     # An open call whose console is still running must not be offered to another console that
@@ -455,7 +486,7 @@ class RecordStore(StoreBase):
         except ImportError:  # pragma: no cover - not on POSIX: no cross-console guard
             return True
         locks = self.directory / "live"
-        locks.mkdir(mode=0o700, exist_ok=True)
+        own_directory(locks)  # never through a symbolic link: OSError, said as trouble
         path = locks / f"{call_id}.lock"
         descriptor = os.open(path, os.O_CREAT | os.O_RDWR | getattr(os, "O_NOFOLLOW", 0), 0o600)
         try:
