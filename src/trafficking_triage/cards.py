@@ -12,8 +12,9 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from .graph import condition_label, order
-from .protocol.texts import CALLER_KIND_WORDS, local
+from .protocol.texts import CALLER_KIND_WORDS, fill_in, local
 from .settings.resolve import resolve_contacts
+from .shown import safe
 
 if TYPE_CHECKING:
     from .protocol import Protocol
@@ -37,13 +38,6 @@ td.n { width: 1.6em; font-weight: bold; text-align: right; }
 """
 
 
-class _Blank(dict[str, str]):
-    """A fact a text names, left blank on a printed card to be written in by hand."""
-
-    def __missing__(self, key: str) -> str:
-        return "______"
-
-
 SECTION_NAMES = {
     "safety": "Safety first",
     "caller": "Who is calling",
@@ -53,7 +47,7 @@ SECTION_NAMES = {
 
 
 def _t(text: str) -> str:
-    return escape(text, quote=True)
+    return escape(safe(text), quote=True)  # never a control character from a file raw
 
 
 def _both(text: dict[str, str]) -> tuple[str, str]:
@@ -187,7 +181,7 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             who = CALLER_KIND_WORDS[kind]
             out.append(f'<tr><td><b>{who}:</b> {en}</td><td class="es">{es}</td></tr>')
         if outcome.if_hung_up is not None:
-            blanks = outcome.if_hung_up.format_map(_Blank())  # on paper: written in by hand
+            blanks = fill_in(outcome.if_hung_up, {}, "______")  # on paper: written in by hand
             out.append(f"<tr><td colspan=2><b>If the caller hung up:</b> {_t(blanks)}")
             out.append("</td></tr>")
         out.append(f"</table><p>Steps: {', '.join(map(str, outcome.steps))}</p></section>")

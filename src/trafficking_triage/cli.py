@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .protocol.problems import FileProblems
+from .protocol.problems import FileProblems, Problem
+from .records.base import BadRow
 from .records.store import DB_NAME, RecordsError
 
 if TYPE_CHECKING:
@@ -27,7 +28,33 @@ if TYPE_CHECKING:
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    return build_parser().parse_args(argv)
+    """The command line; any text in it that is not UTF-8 (a CAD launching the console with
+    Latin-1 bytes, say) has each bad byte as U+FFFD, shown and recorded as such: Python keeps
+    such bytes as lone surrogates, which no file or screen can take. Paths keep their bytes."""
+    args = build_parser().parse_args(argv)
+    for name, value in vars(args).items():
+        if isinstance(value, str):
+            setattr(args, name, as_text(value))
+    return args
+
+
+def _port(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= 65535:
+        raise argparse.ArgumentTypeError("a port is a whole number from 1 to 65535")
+    return number
+
+
+def as_text(value: str) -> str:
+    """`value` with every undecodable byte (a lone surrogate) as U+FFFD."""
+    try:
+        data = value.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no byte made
+        data = value.encode("utf-8", "surrogatepass")
+    return data.decode("utf-8", "replace")
 
 
 # Each shared option is declared once, here, and works before the command and after it
@@ -217,7 +244,7 @@ def _add_commands(parser: argparse.ArgumentParser) -> None:
         ),
     )
     serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on")
     serve.add_argument("--presenter", action="store_true", help="show why and source too")
     serve.add_argument(
         "--max-sessions",
@@ -468,6 +495,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except RecordsError as error:
         print(f"trafficking-triage: {error}", file=sys.stderr)
         return 1
+    except BadRow as error:  # one call's row, read alone (records show ID)
+        print(f"trafficking-triage: {error}", file=sys.stderr)
+        return 1
+    except OSError as error:  # a file or folder named on the command line, as the system says
+        from .shown import safe
+
+        named = safe(str(error.filename))
+        named = named if len(named) <= 120 else named[:60] + "..." + named[-40:]
+        print(f"trafficking-triage: {named}: {error.strerror or error}", file=sys.stderr)
+        return 1
 
 
 def _load(path: Path | None) -> LoadedProtocol:
@@ -479,7 +516,7 @@ def _load(path: Path | None) -> LoadedProtocol:
 def validate(path: Path | None, agency: Path | None = None, scenarios: Path | None = None) -> int:
     from .engine import check_cases
     from .engine.replay import Walk, settling
-    from .training.scenario import load_scenarios, scenario_files, scripted_answers
+    from .training.scenario import scenario_files, scenario_problems, scripted_answers
 
     loaded = _load(path)
     p = loaded.protocol
@@ -489,14 +526,10 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
         for case in p.cases
     ]
     folder = scenarios if scenarios is not None else loaded.path.parent / "scenarios"
-    problems = []
+    problems: list[Problem] = []
     scenario_line = None
     if folder.is_dir():
-        try:
-            found = load_scenarios(folder, loaded)
-        except FileProblems as error:
-            problems += error.problems
-            found = []
+        found, problems = scenario_problems(folder, loaded)  # and the rubric, as `train`
         for scenario in found:
             name, replies = f"scenario {scenario.id}", scripted_answers(scenario, p)
             walks.append((name, replies, scenario.escalate_at, scenario.yes_no_from_start, None))
@@ -651,13 +684,17 @@ def store_command(args: argparse.Namespace) -> int:
     target = open_store(args.to, Path())
     try:
         assert isinstance(target, PostgresStore)
-        calls = added = live = 0
+        calls = added = live = skipped = 0
         for row in reversed(source.rows(training=False)):  # oldest first; real calls only
             if row.status == "open" and not source.hold(row.id):
                 live += 1  # its console is taking it now: the next copy brings it
                 continue
             try:
                 more = target.copy_call(row, source.events(row.id))
+            except BadRow as error:  # that call only: said, and the others copied
+                print(f"not copied: {error}", file=sys.stderr)
+                skipped += 1
+                continue
             finally:
                 source.release(row.id)
             calls += bool(more)
@@ -671,6 +708,10 @@ def store_command(args: argparse.Namespace) -> int:
                 f"left {_count(live, 'call')} a running console holds: copy again once "
                 f"{'it is' if live == 1 else 'they are'} closed"
             )
+        for anomaly in source.anomalies:
+            print(f"not copied: {anomaly}", file=sys.stderr)
+        if skipped or source.anomalies:
+            return 1
     finally:
         source.close()
         target.close()
@@ -695,9 +736,17 @@ def export_protocol(target: Path) -> int:
         )
         return 1
     try:
+        # Whatever the umask: only their owner may change files that decide a route (the
+        # console refuses a protocol others can change, as it refuses such settings).
+        made = [d for d in (target, target / "scenarios") if not d.exists()]
         (target / "scenarios").mkdir(parents=True, exist_ok=True)
+        for folder in made:
+            os.chmod(folder, 0o755)  # noqa: S103 - readable by all, written by its owner
         for source, to in files:
-            with open(to, "xb") as out:  # never through a link, never over a file
+            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+            descriptor = os.open(to, flags, 0o644)  # never through a link, never over a file
+            os.fchmod(descriptor, 0o644)
+            with os.fdopen(descriptor, "wb") as out:
                 out.write(source.read_bytes())
     except OSError as error:
         print(f"protocol export: cannot write {target}: {error.strerror or error}", file=sys.stderr)
@@ -878,14 +927,21 @@ def _cad_context(args: argparse.Namespace) -> dict[str, str]:
 
     found: dict[str, str] = {}
     if raw := os.environ.get(CONTEXT_ENV):
-        found |= _context_map(raw, f"${CONTEXT_ENV}")
+        found |= _context_map(as_text(raw), f"${CONTEXT_ENV}")
     if args.context_file is not None:
         path = Path(args.context_file)
+        from .files import read_regular
+        from .shown import safe
+
         try:
             mode = path.stat().st_mode & 0o077
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise ConsoleError(f"--context-file {path} cannot be read ({error})") from None
+            text = read_regular(path).decode("utf-8")
+        except OSError as error:
+            raise ConsoleError(
+                f"--context-file {safe(str(path))} cannot be read ({error.strerror})"
+            ) from None
+        except (UnicodeDecodeError, ValueError):
+            raise ConsoleError(f"--context-file {safe(str(path))} is not UTF-8 text") from None
         if mode:
             raise ConsoleError(
                 f"--context-file {path} can be read by other users: it holds what the CAD knows "
@@ -911,7 +967,7 @@ def _context_map(text: str, where: str) -> dict[str, str]:
             data = loader.get_single_data()
         finally:
             loader.dispose()
-    except yaml.YAMLError:
+    except (yaml.YAMLError, RecursionError):  # nested thousands deep, say
         data = None
     if not isinstance(data, dict):
         raise ConsoleError(f"{where}: not a mapping of {', '.join(CAD_KEYS)}")

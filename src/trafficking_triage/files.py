@@ -65,3 +65,47 @@ def private_directory(path: Path) -> None:
         except FileExistsError:
             continue  # made at the same moment by another console
         os.chmod(directory, 0o700)  # a umask may have taken bits away; never adds any to others
+
+
+LARGEST_READ = 4 * 1024 * 1024
+"""Bytes at most in any file the program reads (protocols, settings, scenarios, answers, a
+CAD's context): the shipped protocol is about 100 KB."""
+
+
+def read_regular(path: Path, limit: int = LARGEST_READ) -> bytes:
+    """A regular file's bytes. Anything else (a FIFO, a device such as /dev/zero, a socket)
+    is refused at once rather than waited on or read forever, and so is a file longer than
+    `limit`: OSError, with a message that says which."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+    descriptor = os.open(path, flags)  # non-blocking: opening a FIFO does not wait
+    try:
+        found = os.fstat(descriptor)
+        if stat.S_ISDIR(found.st_mode):
+            raise IsADirectoryError(errno.EISDIR, "is a directory, not a file", str(path))
+        if not stat.S_ISREG(found.st_mode):
+            raise OSError(errno.EINVAL, "is not a regular file (a pipe or a device)", str(path))
+        if found.st_size > limit:
+            raise OSError(errno.EFBIG, f"is larger than {limit // (1024 * 1024)} MB", str(path))
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:  # grew while read
+        raise OSError(errno.EFBIG, f"is larger than {limit // (1024 * 1024)} MB", str(path))
+    return data
+
+
+def own_directory(path: Path) -> None:
+    """`path` as a private folder of the program's own (exports/, live/, training/): made
+    owner-only if missing; a symbolic link there is refused (OSError ELOOP), never followed
+    to wherever it points, and so is anything that is not a folder."""
+    try:
+        path.mkdir(mode=0o700)
+        os.chmod(path, 0o700)  # whatever the umask
+    except FileExistsError:
+        pass
+    found = os.lstat(path)
+    if stat.S_ISLNK(found.st_mode):
+        raise OSError(errno.ELOOP, "is a symbolic link: the program never follows one", str(path))
+    if not stat.S_ISDIR(found.st_mode):
+        raise NotADirectoryError(errno.ENOTDIR, "is not a folder", str(path))

@@ -40,7 +40,15 @@ dispatch floor's store never holds a training call to offer."""
 
 
 def records_dir(data_dir: Path, training: bool) -> Path:
-    """Where the calls are kept: training calls in their own store inside the data directory."""
+    """Where the calls are kept: training calls in their own store inside the data directory
+    (a symbolic link there is refused, never followed: RecordsError)."""
+    if training and (data_dir / TRAINING).is_symlink():
+        from .records.store import RecordsError
+
+        raise RecordsError(
+            f"{data_dir / TRAINING} is a symbolic link: training calls are never kept through "
+            "one. It was left as it is."
+        )
     return data_dir / TRAINING if training else data_dir
 
 

@@ -16,6 +16,7 @@ records, offered again as an unfinished training call."""
 from __future__ import annotations
 
 import asyncio
+import logging
 import os
 import shlex
 import signal
@@ -43,6 +44,7 @@ class GroupedAppService(AppService):
     and environment it keeps), in a process group of its own so it can be ended as one."""
 
     async def _open_app_process(self, width: int = 80, height: int = 24) -> Process:
+        width, height = _clamped(width, height)
         process = await asyncio.create_subprocess_shell(
             self.command,
             stdin=PIPE,
@@ -55,6 +57,27 @@ class GroupedAppService(AppService):
         self._process, self._stdin = process, process.stdin
         CONSOLES.add(process.pid)
         return process
+
+    async def set_terminal_size(self, width: int, height: int) -> None:
+        await super().set_terminal_size(*_clamped(width, height))
+
+
+LARGEST = (400, 200)
+"""Columns and rows a tab may ask for at most: a page asking for 99,999,999,999 columns
+would have the console build a screen of that size."""
+
+
+def _clamped(width: object, height: object) -> tuple[int, int]:
+    """A size a browser sent, as a console can take it (2x2 to LARGEST)."""
+
+    def number(value: object, default: int, most: int) -> int:
+        try:
+            given = int(str(value))
+        except (TypeError, ValueError, OverflowError):
+            return default
+        return max(2, min(given, most))
+
+    return number(width, 80, LARGEST[0]), number(height, 24, LARGEST[1])
 
 
 textual_serve.server.AppService = GroupedAppService  # type: ignore[attr-defined]
@@ -97,8 +120,10 @@ class GuardedServer(Server):
         """Why this websocket is not taken (a response to send instead), or None."""
         if request.host not in self.hosts:
             return web.Response(status=403, text="not a host this server serves")
-        origin = request.headers.get("Origin")
-        if origin is not None and origin not in {
+        if len(request.headers.getall("Host", [])) != 1:
+            return web.Response(status=400, text="one Host header, please")
+        # Every browser sends an Origin with a websocket; only a program leaves it out.
+        if request.headers.get("Origin") not in {
             f"http://{request.host}",
             f"https://{request.host}",
         }:
@@ -129,6 +154,23 @@ class GuardedServer(Server):
         await end_consoles()
         for tab in list(self.tabs):
             tab.cancel()
+
+
+class _OneLine(logging.Filter):
+    """A request the server could not read (a duplicate Host header, a malformed line) is
+    one line in the log: never a traceback with what the request held in it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.exc_info:
+            error = record.exc_info[1]
+            said = getattr(error, "message", None) or type(error).__name__
+            record.msg = f"{record.getMessage()}: {said}"
+            record.args = ()
+            record.exc_info = record.exc_text = None
+        return True
+
+
+logging.getLogger("aiohttp.server").addFilter(_OneLine())
 
 
 def _local(host: str) -> bool:

@@ -59,7 +59,7 @@ def start_serving(tmp_path: Path, port: int, *extra: str) -> subprocess.Popen[by
     command = [sys.executable, "-m", "trafficking_triage", "--data-dir", str(tmp_path)]
     server = subprocess.Popen(
         [*command, "serve", "--port", str(port), *extra],
-        stdout=subprocess.DEVNULL,
+        stdout=(tmp_path / "serve.log").open("wb"),  # the server's log
         stderr=subprocess.PIPE,
     )
     deadline = time.monotonic() + 20
@@ -96,15 +96,44 @@ def test_serve_takes_websockets_only_from_its_own_page_and_only_so_many(tmp_path
             rebound = await status(
                 session, {"Origin": "http://evil.example", "Host": "evil.example"}
             )
+            no_origin = await status(session, {})  # a program, not a browser's page
             async with session.ws_connect(url, headers=own):  # the trainer's own tab
                 second = await status(session, own)
-            return [evil, rebound, second]
+            return [evil, rebound, no_origin, second]
+
+    def twice_the_host() -> str:
+        with socket.create_connection(("127.0.0.1", port)) as raw:
+            raw.sendall(
+                f"GET /ws HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nHost: evil:1\r\n\r\n".encode()
+            )
+            return raw.recv(200).decode(errors="replace").splitlines()[0]
 
     try:
-        assert asyncio.run(attempts()) == [403, 403, 503]
+        assert asyncio.run(attempts()) == [403, 403, 403, 503]
+        assert " 400 " in twice_the_host()
     finally:
         server.terminate()
         server.wait(timeout=10)
+    logged = (tmp_path / "serve.log").read_text(errors="replace")
+    assert "Duplicate 'Host' header" in logged and "Traceback" not in logged
+
+
+@pytest.mark.parametrize(
+    ("asked", "given"),
+    [
+        (("99999999999", "24"), (400, 24)),
+        ((80, 99999999999), (80, 200)),
+        (("-5", "0"), (2, 2)),
+        (("wide", None), (80, 24)),
+        ((120, 40), (120, 40)),
+    ],
+)
+def test_a_tab_never_grows_a_console_past_a_screen(
+    asked: tuple[object, object], given: tuple[int, int]
+) -> None:
+    from trafficking_triage.serve import _clamped
+
+    assert _clamped(*asked) == given
 
 
 def test_serve_on_a_port_in_use_says_so_and_serves_nothing(tmp_path: Path) -> None:

@@ -44,13 +44,6 @@ from .reach import reach_for
 from .view import ChecklistItem, Choice, Prompt, StepStatus, utc_now
 
 
-class _Said(dict[str, str]):
-    """Facts for filling in a text: what the caller did not say reads as such."""
-
-    def __missing__(self, key: str) -> str:
-        return "not said"
-
-
 class CallError(Exception):
     """An action the call cannot take now (a wrong answer id, back with nothing to go back to)."""
 
@@ -395,7 +388,9 @@ class Call:
         """What to do next on `outcome` once the caller hung up (the outcome's `if_hung_up`),
         with the facts it names filled in from what the caller said."""
         words = self.protocol.outcomes[outcome].if_hung_up
-        return words.format_map(_Said(self.facts())) if words is not None else None
+        from ..protocol.texts import fill_in
+
+        return fill_in(words, self.facts()) if words is not None else None
 
     def text_call(self) -> bool:
         """A text-to-911 call (see `CallStarted.text_call`)."""

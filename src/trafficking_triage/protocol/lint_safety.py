@@ -22,12 +22,12 @@ class SafetyChecks:
 
     def radio_placeholders(self, path: Path, text: str, facts: Collection[str]) -> None:
         """A radio line names in braces only facts a question fills in."""
-        import string
+        from .texts import placeholders
 
         try:
-            named = [f for _, f, _, _ in string.Formatter().parse(text) if f is not None]
-        except ValueError:
-            self.add(path, "a brace that opens no placeholder", "placeholder", "write {{ or }}")
+            named = placeholders(text)
+        except ValueError as error:
+            self.add(path, str(error), "placeholder")
             return
         for name in named:
             self.reference(path, name, facts, "fact")

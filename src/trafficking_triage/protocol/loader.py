@@ -71,10 +71,16 @@ def load_protocol(
     name = (
         name if name is not None else (path.name if path == default_protocol_path() else str(path))
     )
+    if path != default_protocol_path():  # the shipped one is the program's, as its code is
+        from .yamlfile import refuse_shared
+
+        refuse_shared(path, name, "anyone could change the questions and routes", "shared-protocol")
     if raw is None:
+        from ..files import read_regular
+
         try:
-            raw = path.read_bytes()
-        except OSError:
+            raw = read_regular(path)
+        except (OSError, ValueError):
             raw = None  # read_text says why, as for every file
     key = _checked_key(raw) if raw is not None and checked is not None else None
     if key is not None and checked is not None:

@@ -51,10 +51,12 @@ class Problem(NamedTuple):
     hint: str | None = None
 
     def __str__(self) -> str:
+        from ..shown import safe  # a file's name, keys and words: never raw on a terminal
+
         where = f"{self.file}:{self.line}:{self.column}"
         what = f"{self.path}: {self.message}" if self.path else self.message
         hint = f" ({self.hint})" if self.hint else ""
-        return f"{where}: {what}{hint} [{self.rule}]"
+        return safe(f"{where}: {what}{hint} [{self.rule}]")
 
 
 class FileProblems(Exception):

@@ -72,3 +72,44 @@ def said(
     if value is not None:
         return value
     return answer_label(protocol, question, answer, display) or answer or ""
+
+
+def placeholders(text: str) -> list[str]:
+    """The names a text fills in from a call, in braces ("{location}"); ValueError, saying
+    why, for a brace that opens none, or a placeholder with more than a name in it: a
+    format ("{location:>99}"), a conversion ("{location!r}"), an attribute or an index. A
+    radio line is words and names, so a settings file can never make the console format a
+    number, grow a line to a gigabyte or reach into an object."""
+    import string
+
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        raise ValueError("a brace that opens no placeholder (write {{ or }} for a brace)") from None
+    names = []
+    for _literal, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if spec or conversion or not name.isidentifier():
+            raise ValueError(
+                f"a placeholder is a name in braces, and nothing more: {{{name}}} "
+                "(no format, conversion, attribute or index)"
+            )
+        names.append(name)
+    return names
+
+
+def fill_in(text: str, values: Mapping[str, str], missing: str = "not said") -> str:
+    """`text` with each placeholder's value (`missing` for a name without one); anything in
+    a placeholder beyond its name is ignored (`placeholders` refuses it as a file loads)."""
+    import string
+
+    out = []
+    for literal, name, _spec, _conversion in string.Formatter().parse(text):
+        out.append(literal)
+        if name is not None:
+            try:
+                out.append(values[name])  # a mapping may say itself what a missing name reads
+            except KeyError:
+                out.append(missing)
+    return "".join(out)

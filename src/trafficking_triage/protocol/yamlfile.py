@@ -27,8 +27,11 @@ def _mark(mark: yaml.Mark | None) -> Mark:
     return (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
 
 
+_LONGEST_NUMBER = 40
+
+
 class _NumberTooLong(yaml.constructor.ConstructorError):
-    """A whole number with more digits than Python reads (4,300): no protocol needs one."""
+    """A whole number longer than any a protocol or setting needs."""
 
 
 class _PositionLoader(_SafeLoader):
@@ -40,11 +43,12 @@ class _PositionLoader(_SafeLoader):
         self.duplicates: list[tuple[int, object, Mark, Mark]] = []
 
     def _construct_int(self, node: yaml.ScalarNode) -> int:
-        try:
-            return int(super().construct_yaml_int(node))
-        except ValueError:
-            problem = "a number too long to read (more than 4,300 digits)"
-            raise _NumberTooLong(None, None, problem, node.start_mark) from None
+        # Any form: decimal, and hex, binary, octal and base-60 (1:30:00), which Python reads
+        # without its 4,300-digit guard (base 60 slowly): no setting needs a long number.
+        if len(str(node.value)) > _LONGEST_NUMBER:
+            problem = f"a number too long to read (more than {_LONGEST_NUMBER} characters)"
+            raise _NumberTooLong(None, None, problem, node.start_mark)
+        return int(super().construct_yaml_int(node))
 
     def _construct_map(self, node: yaml.MappingNode) -> Iterator[dict[Any, Any]]:
         data: dict[Any, Any] = {}
@@ -100,11 +104,38 @@ def _problem(file: str, mark: Mark, message: str, rule: str, hint: str | None = 
     return Problem(file, mark[0], mark[1], "", message, rule, hint)
 
 
+def refuse_shared(path: FilePath, name: str, because: str, rule: str) -> None:
+    """A file that decides what dispatchers do (a protocol, settings, scenarios, a rubric)
+    and that other users can change is refused: FileProblems saying so, and how to mend it."""
+    import stat
+
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except (OSError, ValueError):
+        return  # read_text says why it cannot be read
+    if mode & 0o022:
+        raise FileProblems(
+            [
+                Problem(
+                    name,
+                    1,
+                    1,
+                    "",
+                    f"other users can change this file (mode {mode:o}): {because}",
+                    rule,
+                    "make it private (chmod 600) or writable by its owner only (chmod 644)",
+                )
+            ]
+        )
+
+
 def read_text(path: FilePath, name: str, raw: bytes | None = None) -> tuple[str, bytes]:
     """The file's text and bytes, or a FileProblems saying why it cannot be read. `raw`:
     the bytes already read from it (the console reads them once, then checks them)."""
+    from ..files import read_regular
+
     try:
-        raw = path.read_bytes() if raw is None else raw
+        raw = read_regular(path) if raw is None else raw
     except FileNotFoundError:
         raise FileProblems([_problem(name, (0, 0), "no such file", "unreadable")]) from None
     except IsADirectoryError:
@@ -115,6 +146,8 @@ def read_text(path: FilePath, name: str, raw: bytes | None = None) -> tuple[str,
         raise FileProblems(
             [_problem(name, (0, 0), f"cannot be read: {error.strerror}", "unreadable")]
         ) from None
+    except ValueError:  # a path the system cannot take (a NUL in it)
+        raise FileProblems([_problem(name, (0, 0), "not a usable path", "unreadable")]) from None
     try:
         return raw.decode("utf-8-sig"), raw
     except UnicodeDecodeError as error:

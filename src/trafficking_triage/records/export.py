@@ -31,39 +31,10 @@ from ..engine.events import (
 )
 from ..protocol import Protocol
 from ..protocol.texts import local, said
+from ..shown import hidden, markdown_text, safe
 from .store import CallRow
 
 WIDTH = 80
-
-
-BIDI_CONTROLS = frozenset(
-    "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
-)
-"""Characters that reorder the text around them when shown (a right-to-left override can make
-a line read differently from what is stored): never passed through raw."""
-
-
-def _hidden(char: str) -> bool:
-    """A character with an effect rather than a look: DEL, the C1 controls, an override."""
-    return 127 <= ord(char) < 160 or char in BIDI_CONTROLS
-
-
-def _unsafe(char: str) -> bool:
-    return ord(char) < 32 or _hidden(char)
-
-
-def safe(text: str) -> str:
-    """Printable text: control characters (ESC and the C1 controls among them) and
-    bidirectional overrides become visible escapes."""
-    out = []
-    for char in text:
-        if char == "\n":
-            out.append(" / ")
-        elif _unsafe(char):
-            out.append(f"\\x{ord(char):02x}" if ord(char) < 256 else f"\\u{ord(char):04x}")
-        else:
-            out.append(char)
-    return "".join(out)
 
 
 def _fence(text: str) -> str:
@@ -226,13 +197,13 @@ def markdown(
 ) -> str:
     pipe = "\\|"  # a | inside a table cell must be escaped
     rows = "\n".join(
-        f"| {when} | {what.replace('|', pipe)} |"
+        f"| {when} | {markdown_text(what).replace('|', pipe)} |"
         for when, what in timeline(call.protocol, [*call.events, *leftover])
     )
     text = narrative(row, call, anomaly=anomaly)
     fence = _fence(text)
     return (
-        f"# Call {row.id}\n\n{fence}\n{text}{fence}\n\n"
+        f"# Call {markdown_text(row.id)}\n\n{fence}\n{text}{fence}\n\n"
         f"## Timeline (local time)\n\n| time | what happened |\n|---|---|\n{rows}\n"
     )
 
@@ -283,4 +254,4 @@ def safe_json(data: object) -> str:
     """JSON with C1 controls and bidirectional overrides as JSON escapes: the same text once
     parsed, but never raw in a terminal or an editor that shows the file."""
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    return "".join(f"\\u{ord(c):04x}" if _hidden(c) else c for c in text) + "\n"
+    return "".join(f"\\u{ord(c):04x}" if hidden(c) else c for c in text) + "\n"

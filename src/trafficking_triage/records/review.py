@@ -20,8 +20,9 @@ from ..engine.events import (
     WentBack,
 )
 from ..protocol.texts import local
+from ..shown import markdown_text, safe
 from ..training.debrief import routed
-from .export import _asked, _said, safe, safe_json
+from .export import _asked, _said, safe_json
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -209,7 +210,8 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
     out += ["", f"{head}Score {score['points']} / {score['out_of']}"]
     for line in score["lines"]:
         out.append(f"{item}{line['label']}: {line['points']} / {line['out_of']}, {line['detail']}")
-    return "\n".join(safe(line) for line in out) + "\n"
+    shown = markdown_text if markdown else safe  # the caller's words: never markup
+    return "\n".join(shown(line) for line in out) + "\n"
 
 
 def as_json(found: dict[str, Any]) -> str:

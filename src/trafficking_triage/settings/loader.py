@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -12,7 +11,7 @@ from pydantic import ValidationError
 from ..protocol.loader import locate
 from ..protocol.problems import FileProblems, Problem
 from ..protocol.schema_errors import findings_from
-from ..protocol.yamlfile import parse_yaml, read_text
+from ..protocol.yamlfile import parse_yaml, read_text, refuse_shared
 from .models import DEFAULT_COUNTRY, AgencySettings
 
 
@@ -29,34 +28,11 @@ class LoadedSettings:
     sha256: str
 
 
-def _refuse_shared(path: Path, name: str) -> None:
-    """Settings that other users can change decide whom dispatchers call: refused."""
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        return  # read_text says why it cannot be read
-    if mode & 0o022:
-        raise FileProblems(
-            [
-                Problem(
-                    name,
-                    1,
-                    1,
-                    "",
-                    f"other users can change this file (mode {mode:o}): anyone could change "
-                    "the numbers dispatchers call",
-                    "shared-settings",
-                    "make it private (chmod 600) or writable by its owner only (chmod 644)",
-                )
-            ]
-        )
-
-
 def load_settings(path: Path, name: str | None = None, raw: bytes | None = None) -> LoadedSettings:
     """The settings, or a FileProblems listing every problem in the file. `raw`: the file's
     bytes, if already read."""
     name = name if name is not None else str(path)
-    _refuse_shared(path, name)
+    refuse_shared(path, name, "anyone could change the numbers dispatchers call", "shared-settings")
     text, raw = read_text(path, name, raw)
     data, positions, problems = parse_yaml(text, name)
     if not isinstance(data, dict):

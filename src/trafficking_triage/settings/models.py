@@ -125,14 +125,12 @@ the shipped protocol) and what the CAD passed in (incident)."""
 
 
 def _radio_alert(value: str) -> str:
-    import string
+    from ..protocol.texts import placeholders
 
     try:
-        named = [field for _, field, _, _ in string.Formatter().parse(value) if field is not None]
-    except ValueError:
-        raise PydanticCustomError(
-            "placeholder", "a brace that opens no placeholder (write {{ or }} for a brace)"
-        ) from None
+        named = placeholders(value)
+    except ValueError as error:
+        raise PydanticCustomError("placeholder", str(error)) from None
     for name in named:
         if name not in RADIO_PLACEHOLDERS:
             raise PydanticCustomError(

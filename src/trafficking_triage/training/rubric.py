@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from ..protocol.loader import locate
 from ..protocol.problems import FileProblems
 from ..protocol.schema_errors import findings_from
-from ..protocol.yamlfile import parse_yaml, read_text
+from ..protocol.yamlfile import parse_yaml, read_text, refuse_shared
 
 RUBRIC_FILE = "rubric.yaml"
 
@@ -22,19 +22,19 @@ class Rubric(BaseModel):
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
-    route: Points = Field(default=40, ge=0)
+    route: Points = Field(default=40, ge=0, le=100)
     """The call reached the route the scenario expects."""
-    indicators: Points = Field(default=20, ge=0)
+    indicators: Points = Field(default=20, ge=0, le=100)
     """The share of the expected indicators found."""
-    safety_first: Points = Field(default=10, ge=0)
+    safety_first: Points = Field(default=10, ge=0, le=100)
     """No safety question came after the screening had begun."""
-    as_said: Points = Field(default=10, ge=0)
+    as_said: Points = Field(default=10, ge=0, le=100)
     """The share of choice answers recorded as the caller gave them."""
-    steps: Points = Field(default=10, ge=0)
+    steps: Points = Field(default=10, ge=0, le=100)
     """The share of the route's steps ticked."""
-    time_to_route: Points = Field(default=5, ge=0)
+    time_to_route: Points = Field(default=5, ge=0, le=100)
     """The route settled within the scenario's time target (only when it is the right one)."""
-    time_to_dispatch: Points = Field(default=5, ge=0)
+    time_to_dispatch: Points = Field(default=5, ge=0, le=100)
     """The settled route acted on (a step of it ticked) within the time target."""
 
     @model_validator(mode="after")
@@ -52,6 +52,7 @@ def load_rubric(folder: Path) -> Rubric:
     if not path.is_file():
         return Rubric()
     name = str(path)
+    refuse_shared(path, name, "anyone could change how trainees are scored", "shared-file")
     text, _ = read_text(path, name)
     data, positions, problems = parse_yaml(text, name)
     if problems:

@@ -16,7 +16,7 @@ from ..protocol.loader import LoadedProtocol, locate
 from ..protocol.models import Id, Protocol, Text
 from ..protocol.problems import FileProblems, Finding, Problem, did_you_mean
 from ..protocol.schema_errors import findings_from
-from ..protocol.yamlfile import parse_yaml, read_text
+from ..protocol.yamlfile import parse_yaml, read_text, refuse_shared
 
 
 class Strict(BaseModel):
@@ -67,6 +67,7 @@ class Scenario(Strict):
 def load_scenario(path: Path, loaded: LoadedProtocol) -> Scenario:
     """The scenario, checked against the protocol; a FileProblems lists every problem."""
     name = str(path)
+    refuse_shared(path, name, "anyone could change what trainees are taught", "shared-file")
     text, _ = read_text(path, name)
     data, positions, problems = parse_yaml(text, name)
     try:
@@ -185,21 +186,22 @@ def load_scenarios(folder: Path, loaded: LoadedProtocol) -> list[Scenario]:
     return found
 
 
-def scenario_problems(folder: Path, loaded: LoadedProtocol) -> tuple[int, list[Problem]]:
-    """For `validate`: how many scenarios `folder` has, and every problem they have."""
+def scenario_problems(folder: Path, loaded: LoadedProtocol) -> tuple[list[Scenario], list[Problem]]:
+    """For `validate`: what `train` loads from `folder` (its scenarios, and the rubric
+    beside them), and every problem they have."""
     from .rubric import load_rubric
 
-    count = len(scenario_files(folder))
     problems: list[Problem] = []
     try:
         load_rubric(folder)
     except FileProblems as error:
         problems += error.problems
+    found: list[Scenario] = []
     try:
-        load_scenarios(folder, loaded)
+        found = load_scenarios(folder, loaded)
     except FileProblems as error:
         problems += error.problems
-    return count, problems
+    return found, problems
 
 
 def scenario_files(folder: Path) -> list[Path]:

@@ -33,7 +33,9 @@ def run(options: ConsoleOptions) -> int:
             app.session.shut()
     finally:
         resume_collector()
-    return result if isinstance(result, int) else 0
+    if isinstance(result, int):
+        return result
+    return app.return_code or 0  # 1 after a crash (Textual's own report shown)
 
 
 def resume_collector() -> None:

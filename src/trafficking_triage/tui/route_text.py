@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from textual.content import Content
 
-from ..protocol.texts import CALLER_KIND_WORDS, local
+from ..protocol.texts import CALLER_KIND_WORDS, fill_in, local
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -59,11 +59,11 @@ def radio_lines(session: CallSession, call: Call) -> list[Content]:
     warning on each when the caller cannot talk freely."""
     settings = session.settings
     facts = _Said(call.facts())
-    alerts = [a.format_map(facts) for a in settings.settings.radio_alerts] if settings else []
+    alerts = [fill_in(a, facts) for a in settings.settings.radio_alerts] if settings else []
     for name in call.additions():
         radio = session.protocol.additions[name].radio
         if radio is not None:
-            alerts.append(radio.format_map(facts))
+            alerts.append(fill_in(radio, facts))
     quiet = "; caller cannot talk: do not call back" if call.yes_no_only() else ""
     return [Content.assemble(("RADIO ", "bold"), alert + quiet) for alert in alerts]
 

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual import events
-from textual.widgets import Input
+from .one_line import OneLineInput
 
 
-class AnswerInput(Input):
+class AnswerInput(OneLineInput):
+    """A paste of several lines arrives whole, its lines joined by spaces (OneLineInput)."""
+
     def __init__(self, answer: Callable[[str, str | None], None], **options: Any) -> None:
         super().__init__(**options)
         self.answer = answer
@@ -23,16 +24,3 @@ class AnswerInput(Input):
     async def action_submit(self) -> None:
         if self.value.strip():
             self.answer(self.value, self.question)
-
-    def _on_paste(self, event: events.Paste) -> None:
-        # Textual's field keeps only the first line of a paste; an address copied from the
-        # CAD over two lines must arrive whole, so the lines are joined.
-        event.stop()
-        event.prevent_default()  # Textual's own handling would paste the first line again
-        text = " ".join(line for line in event.text.splitlines() if line.strip())
-        if not text:
-            return
-        if self.selection.is_empty:
-            self.insert_text_at_cursor(text)
-        else:
-            self.replace(text, *self.selection)

@@ -7,10 +7,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from textual.widgets import Input
+from .one_line import OneLineInput
 
 
-class SubmitField(Input):
+class SubmitField(OneLineInput):
+    joiner = " / "
+    """A note or a path pasted over several lines keeps every line, joined as the exports
+    show a line break."""
+
     def __init__(self, value: str, *, on_submit: Callable[[str], None], **options: Any) -> None:
         super().__init__(value, **options)
         self.on_submit = on_submit
