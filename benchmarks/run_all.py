@@ -201,9 +201,10 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if paired_line:
         lines += [paired_line, ""]
-    notes = ROOT / "benchmarks" / "NOTES.md"
-    if notes.exists():
-        lines += [notes.read_text().rstrip(), ""]
+    for kept in ("NOTES.md", "suite.md"):  # suite.md: bench_suite.py, run on its own
+        notes = ROOT / "benchmarks" / kept
+        if notes.exists():
+            lines += [notes.read_text().rstrip(), ""]
     (ROOT / "BENCHMARKS.md").write_text("\n".join(lines))
     print("\n".join(lines))
     return 0

@@ -25,6 +25,38 @@ def minimal() -> LoadedProtocol:
     return load_protocol(DATA / "minimal.yaml", "minimal.yaml")
 
 
+SLOW = (
+    "tests/unit/test_serve.py",
+    "tests/unit/test_browser.py",
+    "tests/unit/test_install.py",
+    "tests/unit/test_readme_commands.py",
+    "tests/robustness/test_monkey.py",
+    "tests/robustness/test_fuzz_commands.py",
+    "tests/robustness/test_hung_store.py",
+    "tests/robustness/test_center_attacks.py::test_a_restart_never_offers",
+    "tests/tui/test_training.py",
+    "tests/tui/test_calls.py",
+    "tests/tui/test_snapshots.py",
+    "tests/tui/test_dispatch.py",
+    "tests/unit/test_random_walks.py::test_random_walk_ends_at_an_outcome",
+    "tests/unit/test_proofs.py::test_generated_protocols_against_brute_force",
+    "tests/unit/test_reach.py::test_what_a_walk_keeps",
+    "tests/unit/test_stores.py::test_eight_consoles",
+)
+"""The tests that take seconds each (whole calls by keys, servers, installs, generated input):
+marked `slow`, so `-m "not slow"` runs the rest in a minute before a commit."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Marks: `postgres` on every test that uses the PostgreSQL server (`-m "not postgres"`
+    runs without one), `slow` on those in SLOW."""
+    for item in items:
+        if "postgres" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+        if item.nodeid.startswith(SLOW):
+            item.add_marker(pytest.mark.slow)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # Screens and records show local times with their offset; pin a zone that is not UTC (US
     # Central, written out so no zone database is needed) so pictures and texts are the same on
@@ -45,18 +77,24 @@ def postgres() -> Iterator[Server]:
         server.remove()
 
 
-@pytest.fixture
-def center(postgres: Server, request: pytest.FixtureRequest) -> str:
-    """The address of a new database for one test, its call tables made by its owner (as
-    `store init` does: consoles never make them)."""
-    import hashlib
-
+@pytest.fixture(scope="session")
+def center_template(postgres: Server) -> str:
+    """A database with the call tables made by its owner (as `store init` does: consoles
+    never make them), copied for each test: a copy is quicker than making the tables."""
     from trafficking_triage.records.postgres import PostgresStore
 
-    digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
-    address = postgres.database(f"t{digest}")
+    address = postgres.database("made_by_store_init")
     PostgresStore(address, migrate=True).close()
-    return address
+    return "made_by_store_init"
+
+
+@pytest.fixture
+def center(postgres: Server, center_template: str, request: pytest.FixtureRequest) -> str:
+    """The address of a new database for one test, as `store init` leaves it."""
+    import hashlib
+
+    digest = hashlib.sha256(request.node.nodeid.encode()).hexdigest()[:16]
+    return postgres.database(f"t{digest}", template=center_template)
 
 
 @pytest.fixture(autouse=True)

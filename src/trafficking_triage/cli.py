@@ -449,7 +449,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(shtab.complete(build_parser(), shell=args.shell), end="")
             return 0
         if args.command == "graph":
-            from .graph import FORMATS, svg
+            from .reports.graph import FORMATS, svg
 
             protocol = _load(args.protocol).protocol
             try:
@@ -460,7 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sys.stdout.write(drawn)
             return 0
         if args.command == "cards":
-            from .cards import cards
+            from .reports.cards import cards
             from .settings.loader import load_settings
 
             agency = _settings_file(args)  # as the console finds it
@@ -525,7 +525,7 @@ def validate(path: Path | None, agency: Path | None = None, scenarios: Path | No
         (f"case '{case.name}'", case.answers, case.escalate_at, case.text_call, case.hang_up_at)
         for case in p.cases
     ]
-    folder = scenarios if scenarios is not None else loaded.path.parent / "scenarios"
+    folder = scenarios if scenarios is not None else loaded.scenarios
     problems: list[Problem] = []
     scenario_line = None
     if folder.is_dir():
@@ -603,10 +603,13 @@ def _missing_data_dir(named: Path | None) -> str | None:
         how = f"${DATA_ENV} ({named})"
     else:
         return None
-    if named.is_dir():
+    from .paths import missing_directory
+
+    what = missing_directory(named)
+    if what is None:
         return None
-    if named.exists():
-        return f"{how} is not a directory"
+    if what == "is not a directory":
+        return f"{how} {what}"
     return (
         f"{how}: no such directory; check the name, or make it first "
         f"(mkdir -m 700 {shlex.quote(str(named))})"
@@ -724,8 +727,10 @@ def export_protocol(target: Path) -> int:
 
     protocol = default_protocol_path()
     files = [(protocol, target / protocol.name)]
-    scenarios = protocol.parent / "scenarios"
-    files += [(s, target / "scenarios" / s.name) for s in sorted(scenarios.glob("*.yaml"))]
+    from .protocol.loader import SCENARIOS
+
+    scenarios = protocol.parent / SCENARIOS
+    files += [(s, target / SCENARIOS / s.name) for s in sorted(scenarios.glob("*.yaml"))]
     there = [str(to) for _, to in files if to.exists() or to.is_symlink()]
     if there:
         print(
@@ -738,8 +743,8 @@ def export_protocol(target: Path) -> int:
     try:
         # Whatever the umask: only their owner may change files that decide a route (the
         # console refuses a protocol others can change, as it refuses such settings).
-        made = [d for d in (target, target / "scenarios") if not d.exists()]
-        (target / "scenarios").mkdir(parents=True, exist_ok=True)
+        made = [d for d in (target, target / SCENARIOS) if not d.exists()]
+        (target / SCENARIOS).mkdir(parents=True, exist_ok=True)
         for folder in made:
             os.chmod(folder, 0o755)  # noqa: S103 - readable by all, written by its owner
         for source, to in files:
@@ -751,7 +756,7 @@ def export_protocol(target: Path) -> int:
     except OSError as error:
         print(f"protocol export: cannot write {target}: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"written: {files[0][1]} and {len(files) - 1} files in {target / 'scenarios'}")
+    print(f"written: {files[0][1]} and {len(files) - 1} files in {target / SCENARIOS}")
     print(f"check an edit with:  trafficking-triage validate {shlex.quote(str(files[0][1]))}")
     print(f"use it with:         trafficking-triage --protocol {shlex.quote(str(files[0][1]))}")
     return 0

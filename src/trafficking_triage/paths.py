@@ -39,19 +39,6 @@ TRAINING = "training"
 dispatch floor's store never holds a training call to offer."""
 
 
-def records_dir(data_dir: Path, training: bool) -> Path:
-    """Where the calls are kept: training calls in their own store inside the data directory
-    (a symbolic link there is refused, never followed: RecordsError)."""
-    if training and (data_dir / TRAINING).is_symlink():
-        from .records.store import RecordsError
-
-        raise RecordsError(
-            f"{data_dir / TRAINING} is a symbolic link: training calls are never kept through "
-            "one. It was left as it is."
-        )
-    return data_dir / TRAINING if training else data_dir
-
-
 def default_data_dir() -> Path:
     """`TRAFFICKING_TRIAGE_DATA`, else the platform's data directory for this program."""
     override = os.environ.get(DATA_ENV)
@@ -66,3 +53,11 @@ def earlier_protocol_paths() -> list[Path]:
     """Earlier versions of the shipped protocol, kept so the records of calls taken with them
     still replay and review after an upgrade (each file as it shipped, byte for byte)."""
     return sorted((Path(__file__).resolve().parent / "earlier").glob("*.yaml"))
+
+
+def missing_directory(named: Path) -> str | None:
+    """What is wrong with a data directory someone named (it is used, never made): "does not
+    exist" or "is not a directory"; None when it is one."""
+    if named.is_dir():
+        return None
+    return "is not a directory" if named.exists() else "does not exist"

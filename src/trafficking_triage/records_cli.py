@@ -16,15 +16,15 @@ from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, default_data_dir
 from .records.base import StoreBase
-from .records.export import as_json, markdown, narrative, row_fields, safe_json, timeline
 from .records.where import open_store, store_address
+from .reports.export import as_json, markdown, narrative, row_fields, safe_json, timeline
 from .shown import safe
 
 
 def run_records(args: argparse.Namespace) -> int:
     """Every records command only reads: the store is opened read-only (nothing created or
     changed, a read-only disk is fine)."""
-    from .paths import records_dir
+    from .records.where import records_dir
 
     base = args.data_dir or default_data_dir()
     folder = records_dir(base, args.training)
@@ -142,7 +142,7 @@ def _scorer(store: StoreBase) -> Callable[[CallRow], tuple[str, str]]:
     from .training.scenario import load_scenarios
 
     loaded = load_protocol(None, for_records=True)
-    folder = loaded.path.parent / "scenarios"
+    folder = loaded.scenarios
     try:
         scenarios = {s.id: s for s in load_scenarios(folder, loaded)} if folder.is_dir() else {}
         rubric = load_rubric(folder)
@@ -221,7 +221,7 @@ def review_call(store: StoreBase, call_id: str, form: str, protocol_path: Path |
     """The QA review of one call, scored as the debrief scores (a training call with its
     scenario, from the scenarios beside the protocol it was taken with)."""
     from .protocol.problems import FileProblems
-    from .records import review
+    from .reports import review
     from .training.debrief import debrief
     from .training.rubric import load_rubric
     from .training.scenario import load_scenarios
@@ -237,7 +237,7 @@ def review_call(store: StoreBase, call_id: str, form: str, protocol_path: Path |
     started = call.state.started
     name = started.scenario if started is not None else None
     played, rubric = None, None
-    folder = loaded.path.parent / "scenarios"
+    folder = loaded.scenarios
     if name is not None and folder.is_dir():
         try:
             played = next((s for s in load_scenarios(folder, loaded) if s.id == name), None)

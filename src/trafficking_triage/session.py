@@ -159,7 +159,7 @@ def open_session(options: ConsoleOptions) -> CallSession:
     center = settings.settings.store if settings is not None else None
     address = None if options.training else store_address(options.store, center)
     if options.data_dir is not None:
-        from .paths import records_dir
+        from .records.where import records_dir
 
         data_dir = records_dir(options.data_dir, options.training)
         try:
@@ -199,8 +199,10 @@ def open_session(options: ConsoleOptions) -> CallSession:
 
 def _must_exist(named: Path | None) -> None:
     """A data directory someone named is used, never made: missing, it is said."""
-    if named is not None and not named.is_dir():
-        what = "is not a directory" if named.exists() else "does not exist"
+    from .paths import missing_directory
+
+    what = missing_directory(named) if named is not None else None
+    if what is not None:
         cause = f"the data directory {named} {what} (check the name, or make it)"
         raise RecordsUnwritable(cause, cause)
 
@@ -230,7 +232,7 @@ def _scenario_folder(options: ConsoleOptions, loaded: LoadedProtocol) -> Path:
     wanted = options.scenario
     if wanted is not None and Path(wanted).is_file():
         return Path(wanted).parent
-    return options.scenarios or loaded.path.parent / "scenarios"
+    return options.scenarios or loaded.scenarios
 
 
 class CallSession:
@@ -287,8 +289,9 @@ class CallSession:
         """The display the next call starts in (en, es, es+en)."""
         self.scenarios = scenarios or []
         self.rubric = rubric
-        self.offers_unfinished = resume
         """The debrief's weights (training only; None: the defaults)."""
+        self.offers_unfinished = resume
+        """At the first call, an unfinished call is offered to resume or close."""
         self.training = training or bool(self.scenarios)
         self.scenario: Scenario | None = self.scenarios[0] if len(self.scenarios) == 1 else None
         """The training scenario being played; None until one is picked."""
@@ -305,11 +308,11 @@ class CallSession:
         self._quiet = False
         """Records trouble found by the timer (`keep_alive`): said, with no screen change."""
         self.unsaved: list[Recorder] = []
+        """Closed calls whose last events could not be written yet: tried again after every
+        action."""
         self.unbegun: list[Call] = []
         """Closed calls that could not be begun in the records at all: begun, in full, after
         every action until they are."""
-        """Closed calls whose last events could not be written yet: tried again after every
-        action."""
         self.records_trouble: str | None = None
         """Why the call records cannot be written right now; None while all is saved."""
         self.on_change: Callable[[], None] = lambda: None
@@ -914,7 +917,7 @@ class CallSession:
 
     def save_elsewhere(self, path: Path) -> Refusal | Notice:
         """Every event of the call, as JSON, to a new owner-only file (never over another)."""
-        from .records.export import as_json
+        from .reports.export import as_json
 
         call = self.call
         if call is None:
@@ -938,7 +941,7 @@ class CallSession:
     def narrative(self) -> Copied | Refusal:
         """The call as plain text for the CAD remarks, saved to a private file under the
         records: the text (for the clipboard) and what to tell the dispatcher."""
-        from .records.export import narrative
+        from .reports.export import narrative
 
         call, recorder, store = self.call, self.recorder, self.store
         if call is None or recorder is None or store is None or self.data_dir is None:

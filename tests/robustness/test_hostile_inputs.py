@@ -65,7 +65,7 @@ def test_a_console_that_crashes_exits_non_zero(monkeypatch: pytest.MonkeyPatch) 
         run = functools.partialmethod(App.run, headless=True)  # type: ignore[assignment]
 
     monkeypatch.setattr("trafficking_triage.tui.app.make_app", lambda _options: Crashes())
-    monkeypatch.setattr(launch, "resume_collector", lambda: None)
+    monkeypatch.setattr(launch.collector, "resume", lambda: None)
     assert launch.run(ConsoleOptions()) == 1
 
 

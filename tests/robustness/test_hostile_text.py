@@ -12,8 +12,8 @@ from textual.widgets import Static
 from tests.tui.conftest import LOADED, build_app
 from trafficking_triage.engine import Call
 from trafficking_triage.records import RecordStore
-from trafficking_triage.records.export import as_json, markdown, narrative
 from trafficking_triage.records.recorder import Recorder
+from trafficking_triage.reports.export import as_json, markdown, narrative
 
 HOSTILE = [
     "x" * 100_000,

@@ -41,8 +41,12 @@ def scenario_folder(folder: Path, *names: str) -> Path:
     return folder
 
 
-async def answer_with_keys(pilot: Pilot[int], answers: Mapping[str, object]) -> None:
-    """Answer each question as a dispatcher would: number keys, or typing and Enter."""
+async def answer_with_keys(
+    pilot: Pilot[int], answers: Mapping[str, object], *, letter_by_letter: bool = False
+) -> None:
+    """Answer each question as a dispatcher would: number keys, or words and Enter. The words
+    arrive as a paste (as from the CAD), one event, unless `letter_by_letter` (a few tests
+    type every letter; tests/tui/test_calls.py types throughout)."""
     app = pilot.app
     assert isinstance(app, TriageApp)
     while app.session.call is not None and app.session.call.state.prompt is not None:
@@ -53,8 +57,12 @@ async def answer_with_keys(pilot: Pilot[int], answers: Mapping[str, object]) -> 
         if prompt.choices:
             ids = [choice.id for choice in prompt.choices]
             await pilot.press(str(ids.index(value) + 1))
-        else:
+        elif letter_by_letter:
             await pilot.press(*value, "enter")
+        else:
+            app.post_message(events.Paste(value))  # as the terminal sends a paste
+            await pilot.pause()
+            await pilot.press("enter")
 
 
 def answered(app: TriageApp) -> list[tuple[str, str | None]]:

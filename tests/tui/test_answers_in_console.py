@@ -10,7 +10,7 @@ from textual.widgets import Static
 from tests.tui.conftest import build_app
 from tests.tui.test_calls import screen_text
 from trafficking_triage.records import RecordStore
-from trafficking_triage.records.export import markdown
+from trafficking_triage.reports.export import markdown
 from trafficking_triage.tui.screens.call_screen import CallScreen
 from trafficking_triage.tui.screens.confirm_screen import ConfirmScreen
 from trafficking_triage.tui.screens.note_screen import NoteScreen

@@ -49,7 +49,7 @@ async def test_a_whole_call_to_each_route(
 ) -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await answer_with_keys(pilot, answers)
+        await answer_with_keys(pilot, answers, letter_by_letter=True)
         assert app.session.call is not None and app.session.call.state.route is not None
         assert app.session.call.state.route.outcome == outcome
         assert isinstance(app.screen, OutcomeScreen)

@@ -98,7 +98,7 @@ async def test_going_back_before_the_settling_answer_takes_the_panel_away() -> N
 
 async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -> None:
     from trafficking_triage.records import RecordStore
-    from trafficking_triage.records.export import markdown
+    from trafficking_triage.reports.export import markdown
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -82,7 +82,7 @@ def test_a_typed_fact_not_said_is_not_filled_in(shipped: LoadedProtocol) -> None
     call = start(shipped)
     call.not_answered("declined")
     assert "location" not in call.facts()
-    from trafficking_triage.records.export import timeline
+    from trafficking_triage.reports.export import timeline
 
     assert timeline(shipped.protocol, call.events)[1][1].endswith("-> (declined to say)")
 

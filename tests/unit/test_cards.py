@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from trafficking_triage.cards import cards
 from trafficking_triage.cli import main
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.protocol.texts import local
+from trafficking_triage.reports.cards import cards
 from trafficking_triage.settings.loader import load_settings
 
 DATA = Path(__file__).parent.parent / "data"

@@ -17,8 +17,8 @@ from trafficking_triage.cli import main
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import CallRow, RecordStore
-from trafficking_triage.records.export import as_json, markdown, narrative
 from trafficking_triage.records.recorder import Recorder
+from trafficking_triage.reports.export import as_json, markdown, narrative
 from trafficking_triage.shown import safe
 
 GOLDEN = Path(__file__).parent.parent / "data" / "golden"
@@ -210,7 +210,7 @@ def test_calls_taken_with_a_protocol_written_before_the_new_call_rules_still_rea
 def test_a_qa_review_of_a_real_call_matches_golden(
     form: str, golden: str, shipped: LoadedProtocol
 ) -> None:
-    from trafficking_triage.records import review
+    from trafficking_triage.reports import review
     from trafficking_triage.training.debrief import debrief
 
     call = fixed_call(shipped)
@@ -230,7 +230,7 @@ def test_a_qa_review_of_a_real_call_matches_golden(
 def test_a_qa_review_gives_what_to_tell_the_caller_as_read_out_then_in_english(
     shipped: LoadedProtocol,
 ) -> None:
-    from trafficking_triage.records import review
+    from trafficking_triage.reports import review
     from trafficking_triage.training.debrief import debrief
 
     call = fixed_call(shipped)

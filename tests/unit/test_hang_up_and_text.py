@@ -158,7 +158,7 @@ def test_the_radio_alert_names_where_a_worker_who_got_away_is_now(
 
 
 def test_records_say_the_caller_hung_up(shipped: LoadedProtocol) -> None:
-    from trafficking_triage.records.export import timeline
+    from trafficking_triage.reports.export import timeline
 
     answers = {**ENTRY, "danger_now": "no", "injured": "no"}
     call = replay_answers(shipped.protocol, answers, hang_up_at="weapons")

@@ -32,7 +32,7 @@ EXAMPLE_ID = "261122-K7QM"
 NOT_RUN = (
     re.compile(r"^python3 -m venv "),  # setting up: .ci/run and test_install.py
     re.compile(r"^(uv tool|pipx) install "),  # test_install.py, with the wheel
-    re.compile(r"^\.venv/bin/(pytest|ruff|mypy)\b"),  # CI runs them
+    re.compile(r"^\.venv/bin/(pytest|ruff|mypy|lint-imports)\b"),  # CI runs them
 )
 
 SCREENS = {None: b"Where is this happening", "train": b"TRAINING"}

@@ -853,7 +853,8 @@ class Call:
     def _next_for(self, given: Given) -> str:
         question = self.protocol.questions[given.question]
         if question.kind == "choice":
-            answer = next(a for a in question.answers if a.id == given.answer)
+            assert given.answer is not None, "a choice is answered by an answer's id"
+            answer = question.answer(given.answer)
             assert answer.next is not None  # guaranteed by the linter
             return answer.next
         assert question.next is not None

@@ -51,11 +51,10 @@ def alarm_steps(protocol: Protocol, safety: Safety) -> dict[str, list[str]]:
     for qid, question in protocol.questions.items():
         if not question.yes_no:
             continue
-        by_id = {answer.id: answer for answer in question.answers}
         raising = [
             key
             for key in ("yes", "no")
-            if (name := by_id[key].indicator) is not None
+            if (name := question.answer(key).indicator) is not None
             and protocol.indicators[name].kind in safety.alarming
         ]
         if len(raising) != 1:

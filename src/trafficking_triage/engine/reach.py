@@ -324,7 +324,7 @@ class Reach:
 
     # -- the rules, on what they can see ---------------------------------------------------
     def _answer(self, question: str, answer_id: str) -> Answer:
-        return next(a for a in self.protocol.questions[question].answers if a.id == answer_id)
+        return self.protocol.questions[question].answer(answer_id)
 
     def _see(self, seen: Seen, question: str, answer: Answer) -> Seen:
         met = [c for c in self.by_question.get(question, ()) if answer.id in c[2]]

@@ -118,8 +118,7 @@ def plain_answer(protocol: Protocol, qid: str) -> str | None:
     question = protocol.questions[qid]
     if not question.yes_no:
         return None
-    by_id = {answer.id: answer for answer in question.answers}
-    raising = [key for key in ("yes", "no") if by_id[key].indicator is not None]
+    raising = [key for key in ("yes", "no") if question.answer(key).indicator is not None]
     if len(raising) != 1:
         return None
     return "no" if raising == ["yes"] else "yes"

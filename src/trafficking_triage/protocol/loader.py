@@ -17,16 +17,24 @@ import hashlib
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .. import __version__
 from ..paths import default_protocol_path
 from .models import Protocol
 from .problems import FileProblems, Finding, Positions, Problem, render_path
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+M = TypeVar("M", bound="BaseModel")
+
+SCENARIOS = "scenarios"
+"""The folder beside a protocol file that holds its training scenarios and rubric."""
 
 
 @dataclass
@@ -40,6 +48,11 @@ class LoadedProtocol:
     positions: Positions | None = field(repr=False)
     """Where each key sits in the file; None when it was loaded from a checked copy (the file
     is then read again, should a problem need a line)."""
+
+    @property
+    def scenarios(self) -> Path:
+        """The protocol's training scenarios (and the rubric): the folder beside its file."""
+        return self.path.parent / SCENARIOS
 
     def problem(self, finding: Finding) -> Problem:
         if self.positions is None:
@@ -180,10 +193,7 @@ def parse_protocol(
 def _parse_protocol(
     text: str, digest: str, path: Path, name: str, for_records: bool
 ) -> LoadedProtocol:
-    from pydantic import ValidationError
-
     from .lint import Linter
-    from .schema_errors import findings_from
     from .yamlfile import parse_yaml
 
     data, positions, problems = parse_yaml(text, name)
@@ -214,12 +224,7 @@ def _parse_protocol(
                 )
             ]
         )
-    try:
-        protocol = Protocol.model_validate(data)
-    except ValidationError as error:
-        findings = findings_from(Protocol, error)
-        problems += [locate(name, data, positions, finding) for finding in findings]
-        raise FileProblems(sorted(problems, key=_order)) from None
+    protocol = validated(Protocol, data, positions, name, problems)
     linter = Linter(protocol)
     found = linter.run()
     if for_records:
@@ -228,6 +233,28 @@ def _parse_protocol(
     if problems:
         raise FileProblems(sorted(problems, key=_order))
     return LoadedProtocol(protocol, path, name, digest, linter.paths, data, positions)
+
+
+def validated(
+    model: type[M],
+    data: Any,
+    positions: Positions,
+    name: str,
+    problems: Sequence[Problem] = (),
+    context: dict[str, Any] | None = None,
+) -> M:
+    """`data` (read from the YAML file `name`) as `model`: the one way a protocol, settings, a
+    scenario or a rubric becomes a model. FileProblems, in line order, with `problems` (found
+    already) and every one the model finds, each at its line and key path."""
+    from pydantic import ValidationError
+
+    from .schema_errors import findings_from
+
+    try:
+        return model.model_validate(data, context=context)
+    except ValidationError as error:
+        found = [locate(name, data, positions, f) for f in findings_from(model, error)]
+        raise FileProblems(sorted([*problems, *found], key=_order)) from None
 
 
 def _order(problem: Problem) -> tuple[int, int]:

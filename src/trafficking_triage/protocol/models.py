@@ -224,6 +224,13 @@ class Question(Strict):
     def yes_no(self) -> bool:
         return self.kind == "choice" and yes_no([answer.id for answer in self.answers])
 
+    def answer(self, answer_id: str) -> Answer:
+        """The answer with this id (KeyError for none: the lint checks every id named)."""
+        for answer in self.answers:
+            if answer.id == answer_id:
+                return answer
+        raise KeyError(answer_id)
+
     @property
     def unknown_answer(self) -> str | None:
         """The answer a "does not know" or "declines to say" goes the way of (choice only)."""

@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 
+from ..paths import TRAINING
 from .base import StoreBase
 from .store import RecordsError, RecordStore
 
@@ -71,3 +72,14 @@ def open_store(address: str | None, data_dir: Path, *, read_only: bool = False) 
 
     # Consoles never make or change a center's tables: its owner does (`store init`).
     return PostgresStore(address, read_only=read_only)
+
+
+def records_dir(data_dir: Path, training: bool) -> Path:
+    """Where the calls are kept: training calls in their own store inside the data directory
+    (a symbolic link there is refused, never followed: RecordsError)."""
+    if training and (data_dir / TRAINING).is_symlink():
+        raise RecordsError(
+            f"{data_dir / TRAINING} is a symbolic link: training calls are never kept through "
+            "one. It was left as it is."
+        )
+    return data_dir / TRAINING if training else data_dir

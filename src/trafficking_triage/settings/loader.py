@@ -6,11 +6,8 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from ..protocol.loader import locate
+from ..protocol.loader import validated
 from ..protocol.problems import FileProblems, Problem
-from ..protocol.schema_errors import findings_from
 from ..protocol.yamlfile import parse_yaml, read_text, refuse_shared
 from .models import DEFAULT_COUNTRY, AgencySettings
 
@@ -53,11 +50,7 @@ def load_settings(path: Path, name: str | None = None, raw: bytes | None = None)
     country = agency.get("country") if isinstance(agency, dict) else None
     if not isinstance(country, str) or not _known_country(country):
         country = DEFAULT_COUNTRY  # a country that is not one is reported by its own check
-    try:
-        settings = AgencySettings.model_validate(data, context={"country": country})
-    except ValidationError as error:
-        problems += [locate(name, data, positions, f) for f in findings_from(AgencySettings, error)]
-        raise FileProblems(sorted(problems, key=lambda p: (p.line, p.column))) from None
+    settings = validated(AgencySettings, data, positions, name, problems, {"country": country})
     if problems:
         raise FileProblems(problems)
     return LoadedSettings(settings, path, hashlib.sha256(raw).hexdigest())

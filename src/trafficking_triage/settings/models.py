@@ -190,6 +190,12 @@ class AgencySettings(Strict):
     first_aid: bool = False
     """Whether dispatchers may read the protocol's first-aid words to a caller with someone
     hurt (many centers allow only a medical dispatch protocol's instructions)."""
+
+    @property
+    def allows(self) -> frozenset[str]:
+        """What the protocol's additions may need the agency to allow (`allowed_if`)."""
+        return frozenset({"first_aid"}) if self.first_aid else frozenset()
+
     radio_alerts: list[RadioAlert] = Field(default_factory=list)
     """The wording of radio alerts; the RADIO_PLACEHOLDERS in braces are filled in from the
     call."""

@@ -5,11 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from ..protocol.loader import locate
+from ..protocol.loader import validated
 from ..protocol.problems import FileProblems
-from ..protocol.schema_errors import findings_from
 from ..protocol.yamlfile import parse_yaml, read_text, refuse_shared
 
 RUBRIC_FILE = "rubric.yaml"
@@ -57,8 +56,4 @@ def load_rubric(folder: Path) -> Rubric:
     data, positions, problems = parse_yaml(text, name)
     if problems:
         raise FileProblems(problems)
-    try:
-        return Rubric.model_validate(data or {})
-    except ValidationError as error:
-        found = [locate(name, data, positions, f) for f in findings_from(Rubric, error)]
-        raise FileProblems(found) from None
+    return validated(Rubric, data or {}, positions, name)

@@ -8,14 +8,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field
 
 from ..engine.call import CallError
 from ..engine.replay import Unanswered, check_walk, replay_answers
-from ..protocol.loader import LoadedProtocol, locate
+from ..protocol.loader import LoadedProtocol, locate, validated
 from ..protocol.models import Id, Protocol, Text
 from ..protocol.problems import FileProblems, Finding, Problem, did_you_mean
-from ..protocol.schema_errors import findings_from
 from ..protocol.yamlfile import parse_yaml, read_text, refuse_shared
 
 
@@ -70,11 +69,7 @@ def load_scenario(path: Path, loaded: LoadedProtocol) -> Scenario:
     refuse_shared(path, name, "anyone could change what trainees are taught", "shared-file")
     text, _ = read_text(path, name)
     data, positions, problems = parse_yaml(text, name)
-    try:
-        scenario = Scenario.model_validate(data)
-    except ValidationError as error:
-        problems += [locate(name, data, positions, f) for f in findings_from(Scenario, error)]
-        raise FileProblems(sorted(problems, key=lambda p: (p.line, p.column))) from None
+    scenario = validated(Scenario, data, positions, name, problems)
     problems += [locate(name, data, positions, f) for f in check_scenario(scenario, loaded)]
     if problems:
         raise FileProblems(problems)

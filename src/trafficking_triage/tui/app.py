@@ -15,9 +15,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from ..session import CallSession, ConsoleOptions, open_session
+from . import collector
 from .crash import PrivateCrashReport
 from .key_turns import KeyDone, KeyTurns
-from .launch import resume_collector
 from .notices import show
 from .screens.call_screen import CallScreen
 from .screens.confirm_screen import ConfirmScreen
@@ -78,7 +78,7 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.offer_or_start()
 
     def on_ready(self) -> None:
-        resume_collector()  # the first frame is out (see launch)
+        collector.resume()  # the first frame is out
         self.run_worker(self.session.prepare, thread=True, name="prepare")
 
     def offer_or_start(self) -> None:

@@ -79,7 +79,7 @@ def instruction_lines(
     kind = call.caller_kind()
     language = call.state.language
     settings = session.settings
-    allowed = {"first_aid"} if settings is not None and settings.settings.first_aid else set()
+    allowed = settings.settings.allows if settings is not None else frozenset()
     extra = [
         Content(local(addition.tell_caller, language))
         for addition in (call.protocol.additions[name] for name in call.additions())

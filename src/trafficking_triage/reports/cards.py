@@ -11,14 +11,14 @@ from __future__ import annotations
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..protocol.texts import CALLER_KIND_WORDS, fill_in, local
+from ..settings.resolve import resolve_contacts
+from ..shown import safe
 from .graph import condition_label, order
-from .protocol.texts import CALLER_KIND_WORDS, fill_in, local
-from .settings.resolve import resolve_contacts
-from .shown import safe
 
 if TYPE_CHECKING:
-    from .protocol import Protocol
-    from .settings.models import AgencySettings
+    from ..protocol import Protocol
+    from ..settings.models import AgencySettings
 
 STYLE = """
 @page { size: letter landscape; margin: 10mm; }
@@ -187,7 +187,7 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
         out.append(f"</table><p>Steps: {', '.join(map(str, outcome.steps))}</p></section>")
 
     if protocol.additions:
-        allowed = {"first_aid"} if settings is not None and settings.first_aid else set()
+        allowed = settings.allows if settings is not None else frozenset()
         out += ["<section>", "<h2>Whatever the route</h2><table>"]
         for addition in protocol.additions.values():
             found = ", ".join(protocol.indicators[i].label for i in addition.when)

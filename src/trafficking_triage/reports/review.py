@@ -26,8 +26,8 @@ from .export import _asked, _said, safe_json
 
 if TYPE_CHECKING:
     from ..engine import Call
+    from ..records.store import CallRow
     from ..training.debrief import Debrief
-    from .store import CallRow
 
 
 def review(

@@ -31,8 +31,8 @@ from ..engine.events import (
 )
 from ..protocol import Protocol
 from ..protocol.texts import local, said
+from ..records.store import CallRow
 from ..shown import hidden, markdown_text, safe
-from .store import CallRow
 
 WIDTH = 80
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import textwrap
 from collections import defaultdict
 
-from .protocol import Protocol
-from .protocol.lint import edges
-from .protocol.models import Condition
+from ..protocol import Protocol
+from ..protocol.lint import edges
+from ..protocol.models import Condition
 
 WRAP = 24
 """Characters a line of a label may hold before it wraps."""
