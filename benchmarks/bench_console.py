@@ -167,7 +167,7 @@ def _measure(runs: int) -> dict[str, list[float]]:
 def seed_records(directory: Path) -> None:
     """A data directory as a console in service has it: the records database, with a
     finished call in it (and no unfinished one, which would be offered first)."""
-    from trafficking_triage.session import ConsoleOptions, open_session
+    from trafficking_triage.console import ConsoleOptions, open_session
 
     # Made first, as a console in service finds it: the protocol is remembered as checked
     # only in a directory that exists (a console's very first launch makes it afterwards).

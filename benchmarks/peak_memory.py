@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 
 async def console() -> None:
-    from trafficking_triage.session import ConsoleOptions
+    from trafficking_triage.console import ConsoleOptions
     from trafficking_triage.tui.app import make_app
 
     app = make_app(ConsoleOptions(blink=False))

@@ -29,7 +29,7 @@ CONSOLE = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from trafficking_triage.session import ConsoleOptions, open_session
+    from trafficking_triage.console import ConsoleOptions, open_session
     session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1])))
     session.start()
     session.note("first")
@@ -161,9 +161,9 @@ def hung(kind: str, seconds: float) -> Waits:
     """A console's keys with its store answering, then with it hung for `seconds`: SQLite
     with its file held locked by another program, PostgreSQL with its server stopped
     (SIGSTOP). Then every event is checked written, in order."""
+    from trafficking_triage.console import ConsoleOptions, open_session
     from trafficking_triage.records.postgres import PostgresStore
     from trafficking_triage.records.store import RecordStore
-    from trafficking_triage.session import ConsoleOptions, open_session
 
     sys.path.insert(0, str(ROOT))
     from tests.postgres_server import Server

@@ -35,7 +35,7 @@ KEYS = [*"Bright Linen, building C", "enter", "2", "2", "2", "2", "2", "2", "1"]
 
 def draw() -> str:
     """The console's picture, as SVG text."""
-    from trafficking_triage.session import ConsoleOptions
+    from trafficking_triage.console import ConsoleOptions
     from trafficking_triage.tui.app import make_app
 
     async def run(agency: Path) -> str:

@@ -882,8 +882,8 @@ def decide(
 def run_console(args: argparse.Namespace, training: bool = False) -> int:
     """The bare command and `train`: the console, on the files the command line names (the
     protocol and settings checked before any screen is drawn)."""
+    from .console import ConsoleError, ConsoleOptions
     from .paths import default_data_dir
-    from .session import ConsoleError, ConsoleOptions
 
     try:
         cad = _cad_context(args)
@@ -928,7 +928,7 @@ def _cad_context(args: argparse.Namespace) -> dict[str, str]:
     """What the CAD passed in: from $TRAFFICKING_TRIAGE_CONTEXT (a JSON or YAML mapping), then
     from --context-file (an owner-only file), then from the flags (which other users of the
     machine can read in the process list: for training). Later sources win."""
-    from .session import ConsoleError
+    from .console import ConsoleError
 
     found: dict[str, str] = {}
     if raw := os.environ.get(CONTEXT_ENV):
@@ -961,7 +961,7 @@ def _context_map(text: str, where: str) -> dict[str, str]:
     """A CAD context mapping, checked; a message never repeats a value (a caller's location)."""
     import yaml
 
-    from .session import ConsoleError
+    from .console import ConsoleError
 
     try:
         # The base loader reads every value as text: a callback "+15551234567" or an

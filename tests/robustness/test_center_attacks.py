@@ -14,8 +14,8 @@ import pytest
 from tests.postgres_server import Server
 from tests.unit.test_center_store import make_readme_roles
 from trafficking_triage.cli import main
+from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.records.postgres import PostgresStore
-from trafficking_triage.session import CallSession, ConsoleOptions, open_session
 
 
 def as_role(center: str, role: str) -> str:

@@ -18,8 +18,8 @@ from textual.widgets import Input
 
 from tests.tui.conftest import build_app
 from trafficking_triage.cli import main
+from trafficking_triage.console import ConsoleOptions
 from trafficking_triage.records import RecordStore
-from trafficking_triage.session import ConsoleOptions
 
 BAD = "\udce9"
 """A Latin-1 é, as Python hands over a byte of a command line that is not UTF-8."""
@@ -113,8 +113,8 @@ async def test_a_symbolic_link_for_the_programs_own_folders_is_never_followed(
     (data / folder).symlink_to(elsewhere)
     options: dict[str, Any] = {"data_dir": data, "training": folder == "training"}
     if folder == "training":
+        from trafficking_triage.console import open_session
         from trafficking_triage.records.store import RecordsError
-        from trafficking_triage.session import open_session
 
         with pytest.raises(RecordsError, match="is a symbolic link"):
             open_session(ConsoleOptions(**options))

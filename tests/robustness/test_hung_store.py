@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tests.postgres_server import HalfOpenProxy, Server
+from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.records.postgres import PostgresStore
 from trafficking_triage.records.store import RecordStore
-from trafficking_triage.session import CallSession, ConsoleOptions, open_session
 
 pytestmark = pytest.mark.console_waits
 

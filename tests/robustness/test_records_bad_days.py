@@ -16,12 +16,12 @@ from typing import Any
 import pytest
 
 from trafficking_triage.cli import main
+from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError, RecordStore
 from trafficking_triage.records.recorder import Recorder
 from trafficking_triage.records.store import RecordsDamaged, RecordsUnwritable
-from trafficking_triage.session import CallSession, ConsoleOptions, open_session
 
 
 class FailingCommit:
@@ -342,7 +342,7 @@ def no_traceback_out(capsys: pytest.CaptureFixture[str]) -> str:
 BUSY_CONSOLE = """
 import sys
 from pathlib import Path
-from trafficking_triage.session import CallSession, ConsoleOptions, open_session
+from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1])))
 for _ in range(int(sys.argv[2])):
     session.start()

@@ -12,8 +12,8 @@ from typing import Any
 from textual import events
 from textual.pilot import Pilot
 
+from trafficking_triage.console import ConsoleOptions
 from trafficking_triage.protocol import load_protocol
-from trafficking_triage.session import ConsoleOptions
 from trafficking_triage.tui.app import TriageApp, make_app
 
 LOADED = load_protocol()

@@ -14,6 +14,7 @@ import pytest
 
 from tests.postgres_server import Server
 from trafficking_triage.cli import main
+from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError, RecordStore
@@ -22,7 +23,6 @@ from trafficking_triage.records.postgres import PostgresStore, describe
 from trafficking_triage.records.recorder import Recorder
 from trafficking_triage.records.store import MIGRATIONS, SCHEMA_VERSION, RecordsUnwritable
 from trafficking_triage.records.where import open_store
-from trafficking_triage.session import CallSession, ConsoleOptions, open_session
 
 ROOT = Path(__file__).resolve().parents[2]
 

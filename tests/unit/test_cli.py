@@ -342,8 +342,8 @@ def test_a_console_on_a_named_data_directory_that_is_not_there_says_not_saved(
     """A mistyped name, or a share not mounted yet: the console opens (a dispatcher still
     takes the call), says NOT SAVED and why, never makes the directory, and writes the call
     there in full once it exists."""
+    from trafficking_triage.console import ConsoleOptions, open_session
     from trafficking_triage.records import RecordStore
-    from trafficking_triage.session import ConsoleOptions, open_session
 
     missing = tmp_path / "share" / "records"
     options = ConsoleOptions(

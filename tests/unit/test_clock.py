@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from trafficking_triage.clock import iso, local_day, stamp, time_of_day
-from trafficking_triage.session import ConsoleOptions, open_session
+from trafficking_triage.console import ConsoleOptions, open_session
 
 
 @pytest.mark.parametrize(

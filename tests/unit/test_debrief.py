@@ -115,7 +115,7 @@ def test_records_list_training_shows_the_scenario_and_the_score(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from trafficking_triage.cli import main
-    from trafficking_triage.session import ConsoleOptions, open_session
+    from trafficking_triage.console import ConsoleOptions, open_session
 
     session = open_session(
         ConsoleOptions(data_dir=tmp_path, training=True, scenario="anonymous_tipster")
@@ -178,7 +178,7 @@ def test_a_safety_answer_corrected_by_going_back_is_not_out_of_order(
 
 def test_a_training_call_resumes_only_where_its_scenario_is_loaded(tmp_path: Path) -> None:
     from tests.unit.test_session import killed_mid_call, session_on
-    from trafficking_triage.session import Refusal
+    from trafficking_triage.console import Refusal
 
     killed_mid_call(tmp_path, "hotel_housekeeper")
     other = session_on(tmp_path, training=True, scenario="text_to_911")

@@ -248,7 +248,7 @@ def test_a_qa_review_gives_what_to_tell_the_caller_as_read_out_then_in_english(
 def test_records_review_scores_a_training_call_as_the_debrief_did(
     tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from trafficking_triage.session import ConsoleOptions, open_session
+    from trafficking_triage.console import ConsoleOptions, open_session
     from trafficking_triage.training.debrief import debrief
 
     session = open_session(

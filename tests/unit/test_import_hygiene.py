@@ -22,7 +22,7 @@ CORE = [
     "trafficking_triage.reports.graph",
     "trafficking_triage.training.scenario",
     "trafficking_triage.training.debrief",
-    "trafficking_triage.session",
+    "trafficking_triage.console",
     "trafficking_triage.files",
 ]
 

@@ -77,7 +77,7 @@ def test_every_readme_command_works_as_printed(tmp_path: Path) -> None:
     }
 
     # A call to show, export, replay and review, recorded where the commands look.
-    from trafficking_triage.session import ConsoleOptions, open_session
+    from trafficking_triage.console import ConsoleOptions, open_session
 
     session = open_session(ConsoleOptions(data_dir=data))
     session.start()

@@ -17,10 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.unit.test_shipped_protocol import call as answers_for
-from trafficking_triage.engine import replay_answers
-from trafficking_triage.protocol import LoadedProtocol
-from trafficking_triage.records import RecordStore
-from trafficking_triage.session import (
+from trafficking_triage.console import (
     CallSession,
     ConsoleError,
     ConsoleOptions,
@@ -29,6 +26,9 @@ from trafficking_triage.session import (
     Unfinished,
     open_session,
 )
+from trafficking_triage.engine import replay_answers
+from trafficking_triage.protocol import LoadedProtocol
+from trafficking_triage.records import RecordStore
 
 FROZEN = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -213,7 +213,7 @@ KILLED_CONSOLE = textwrap.dedent(
     """
     import os, signal, sys
     from pathlib import Path
-    from trafficking_triage.session import ConsoleOptions, open_session
+    from trafficking_triage.console import ConsoleOptions, open_session
     training = len(sys.argv) > 2
     options = ConsoleOptions(
         data_dir=Path(sys.argv[1]), console="c9", training=training,

@@ -294,7 +294,7 @@ def test_without_the_driver_a_center_store_still_validates_and_a_password_is_ref
     path.write_text('agency:\n  name: Example County 911\nstore: "postgresql://u:pw@h/db"\n')
     with pytest.raises(FileProblems, match="holds a password"):
         load_settings(path, "agency.yaml")
-    from trafficking_triage.session import ConsoleOptions, open_session
+    from trafficking_triage.console import ConsoleOptions, open_session
 
     data = tmp_path / "data"
     data.mkdir(mode=0o700)

@@ -1,6 +1,6 @@
 """The dispatcher console's App: takes the keys in turn, keeps the screens in line with the
 call session, and holds the keys that work on every screen. The call itself lives in the
-session (`trafficking_triage.session`); the screens render it and call its actions.
+session (`trafficking_triage.console`); the screens render it and call its actions.
 
 `make_app` is the one way to build it, for the command and the tests alike.
 """
@@ -14,7 +14,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
-from ..session import CallSession, ConsoleOptions, open_session
+from ..console import CallSession, ConsoleOptions, open_session
 from . import collector
 from .crash import PrivateCrashReport
 from .key_turns import KeyDone, KeyTurns

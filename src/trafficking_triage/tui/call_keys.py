@@ -10,7 +10,7 @@ from textual.binding import Binding
 if TYPE_CHECKING:
     from textual.app import App
 
-    from ..session import CallSession
+    from ..console import CallSession
 
 CALL_KEYS = [
     Binding("f8", "note", "Note", id="note"),

@@ -5,7 +5,7 @@ for the bare command and `train`.
 
 from __future__ import annotations
 
-from ..session import ConsoleOptions
+from ..console import ConsoleOptions
 from . import collector
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual.dom import DOMNode
 
-from ..session import Notice, Refusal
+from ..console import Notice, Refusal
 
 
 def show(node: DOMNode, told: Refusal | Notice | None) -> None:

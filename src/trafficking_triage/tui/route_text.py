@@ -10,8 +10,8 @@ from textual.content import Content
 from ..protocol.texts import CALLER_KIND_WORDS, fill_in, local
 
 if TYPE_CHECKING:
+    from ..console import CallSession
     from ..engine import Call
-    from ..session import CallSession
 
 
 def contact_lines(

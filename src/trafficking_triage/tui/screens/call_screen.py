@@ -28,9 +28,9 @@ from .confirm_screen import ConfirmScreen
 from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
+    from ...console import CallSession
     from ...engine import Call
     from ...engine.events import NoAnswer
-    from ...session import CallSession
 
 
 class CallScreen(CallKeys, SizedScreen[None]):

@@ -16,8 +16,8 @@ from ..widgets.too_small import TooSmall
 from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
+    from ...console import CallSession
     from ...engine import Call
-    from ...session import CallSession
 
 
 def screen_after(session: CallSession) -> SizedScreen[None]:

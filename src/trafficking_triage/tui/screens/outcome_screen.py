@@ -18,7 +18,7 @@ from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
-from ...session import Refusal
+from ...console import Refusal
 from ..call_keys import CALL_KEYS, CallKeys
 from ..notices import show
 from ..route_text import contact_lines, instruction_lines, radio_lines
@@ -31,8 +31,8 @@ from .confirm_screen import ConfirmScreen
 from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
+    from ...console import CallSession
     from ...engine import Call
-    from ...session import CallSession
 
 
 class OutcomeScreen(CallKeys, SizedScreen[None]):

@@ -23,8 +23,8 @@ from .sized_screen import SizedScreen
 if TYPE_CHECKING:
     from textual.app import App
 
+    from ...console import CallSession
     from ...protocol import Protocol
-    from ...session import CallSession
     from ...settings.models import Resource
 
 KEYS = """\

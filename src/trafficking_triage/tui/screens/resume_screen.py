@@ -17,7 +17,7 @@ from ..widgets.too_small import TooSmall
 from .sized_screen import SizedScreen
 
 if TYPE_CHECKING:
-    from ...session import Unfinished
+    from ...console import Unfinished
 
 ResumeChoice = Literal["resume", "interrupted"]
 

@@ -17,7 +17,7 @@ from ..notices import show
 from ..widgets.submit_field import SubmitField
 
 if TYPE_CHECKING:
-    from ...session import CallSession
+    from ...console import CallSession
 
 
 class SaveElsewhereScreen(ModalScreen[None]):
