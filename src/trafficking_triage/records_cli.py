@@ -65,8 +65,8 @@ def list_records(store: StoreBase, args: argparse.Namespace) -> int:
         if (args.since is None or local_day(row.started_at) >= args.since)
         and (args.until is None or local_day(row.started_at) <= args.until)
         and (args.route is None or row.route == args.route)
-        and (args.console is None or row.console == args.console)
-        and (args.dispatcher is None or row.dispatcher == args.dispatcher)
+        and (args.taken_at is None or row.console == args.taken_at)
+        and (args.taken_by is None or row.dispatcher == args.taken_by)
     ]
     if args.json:
         return list_json(store, rows, args.training)

@@ -231,7 +231,8 @@ def test_the_cad_context_can_come_from_the_environment_or_a_private_file(
 ) -> None:
     """Flags show in the process list to every user; the environment and an owner-only file
     do not. Later sources win: the environment, the file, then the flags."""
-    from trafficking_triage.cli import _cad_context, build_parser
+    from trafficking_triage.cli import build_parser
+    from trafficking_triage.cli.console_cmds import _cad_context
 
     monkeypatch.setenv("TRAFFICKING_TRIAGE_CONTEXT", '{"location": "12 Main St", "incident": 7}')
     context = tmp_path / "call.yaml"
@@ -275,7 +276,8 @@ def test_a_cad_context_that_cannot_be_used_is_a_message_that_repeats_no_value(
 def test_cad_context_values_stay_as_the_cad_wrote_them(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trafficking_triage.cli import _cad_context, build_parser
+    from trafficking_triage.cli import build_parser
+    from trafficking_triage.cli.console_cmds import _cad_context
 
     monkeypatch.setenv(
         "TRAFFICKING_TRIAGE_CONTEXT", "{callback: +15551234567, incident: 0123, location: 12:30}"
@@ -436,3 +438,39 @@ def test_bash_completion_completes_commands_actions_and_options(
     ):
         assert main(["completion", shell]) == 0
         assert said in capsys.readouterr().out
+
+
+def test_the_cads_console_and_the_lists_filter_are_separate_fields() -> None:
+    """`--console A records list` kept A as this console's name only by luck of argparse's
+    defaults before: the list's own --console (and --dispatcher) filter fields of their own."""
+    from trafficking_triage.cli import parse_args
+
+    named = parse_args(["--console", "A", "--dispatcher", "D1", "records", "list"])
+    assert (named.console, named.dispatcher, named.taken_at, named.taken_by) == (
+        "A",
+        "D1",
+        None,
+        None,
+    )
+    both = parse_args(["--console", "A", "records", "list", "--console", "B", "--dispatcher", "D2"])
+    assert (both.console, both.taken_at, both.taken_by) == ("A", "B", "D2")
+
+
+def test_every_command_runs_by_the_function_its_parser_names() -> None:
+    from trafficking_triage.cli import parse_args
+
+    for argv in (
+        [],
+        ["validate"],
+        ["decide", "{}"],
+        ["train"],
+        ["serve"],
+        ["graph"],
+        ["cards"],
+        ["protocol", "export", "x"],
+        ["completion", "bash"],
+        ["store", "init"],
+        ["agency", "validate"],
+        ["records", "list"],
+    ):
+        assert callable(parse_args(argv).run), argv

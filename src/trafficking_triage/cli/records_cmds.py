@@ -1,0 +1,93 @@
+"""`records list|show|export|replay|review`: the parsers; the commands themselves are in
+records_cli.py (they only read the records)."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any
+
+from .parser import Command, _day, _shared, option
+
+
+def add(command: Command) -> None:
+    from ..records_cli import run_records
+
+    records = command(
+        "records",
+        help="list, show, export and replay call records",
+        description="Call records kept in the data directory (see --data-dir).",
+    )
+    records.set_defaults(run=run_records)
+    actions = records.add_subparsers(dest="action", metavar="ACTION", required=True)
+
+    def action(name: str, *shared: str, **options: Any) -> argparse.ArgumentParser:
+        return actions.add_parser(
+            name, parents=[_shared("--data-dir", "--store", *shared)], **options
+        )
+
+    listing = action("list", help="calls, newest first: id, start, route, status")
+    listing.add_argument(
+        "--since",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="calls started on or after this day (local time, as listed)",
+    )
+    listing.add_argument(
+        "--until",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="calls started on or before this day (local time, as listed)",
+    )
+    listing.add_argument("--route", help="calls that reached this outcome (its id)")
+    # Fields of their own: the CAD's --console and --dispatcher, given before the command,
+    # name this console; these filter the list (one would overwrite the other).
+    listing.add_argument(
+        "--console", dest="taken_at", help="calls taken at this console (its name)"
+    )
+    listing.add_argument("--dispatcher", dest="taken_by", help="calls taken by this dispatcher")
+    listing.add_argument(
+        "--status", choices=["open", "completed", "abandoned", "interrupted"], help="by status"
+    )
+    listing.add_argument("--json", action="store_true", help="one JSON document, for tools")
+    show = action("show", "--protocol", help="the timeline of one call")
+    option(show, "id")
+    export = action("export", "--protocol", help="one call as narrative, markdown or json")
+    option(export, "id")
+    export.add_argument(
+        "--format",
+        choices=["narrative", "markdown", "json"],
+        default="narrative",
+        help="narrative: plain text for a CAD remarks field",
+    )
+    export.add_argument(
+        "--output",
+        type=Path,
+        help="write to this new file (owner-only) instead of standard output",
+    )
+    option(export, "--force", help="replace the --output file if it exists")
+    replay = action(
+        "replay",
+        "--protocol",
+        help="rebuild a call from its events and check it reaches the same route",
+    )
+    option(replay, "id")
+    review = action(
+        "review",
+        "--protocol",
+        help="a QA review of one call against the protocol, scored as the training debrief",
+    )
+    option(review, "id")
+    review.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="text for the terminal, markdown for a review meeting, json",
+    )
+    for parser in (listing, show, export, replay, review):
+        parser.add_argument(
+            "--training",
+            action="store_true",
+            help="training calls (kept apart from real ones, in the data directory's "
+            "training folder)",
+        )
