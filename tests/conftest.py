@@ -51,7 +51,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Marks: `postgres` on every test that uses the PostgreSQL server (`-m "not postgres"`
     runs without one), `slow` on those in SLOW."""
     for item in items:
-        if "postgres" in getattr(item, "fixturenames", ()):
+        if "postgres" in getattr(item, "fixturenames", ()) or "[postgresql" in item.nodeid:
             item.add_marker(pytest.mark.postgres)
         if item.nodeid.startswith(SLOW):
             item.add_marker(pytest.mark.slow)

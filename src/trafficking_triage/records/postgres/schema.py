@@ -1,0 +1,146 @@
+"""The center's tables: the migrations (the same versions as the embedded store's), and
+the guard `store init` makes again each time (closed calls, other consoles' calls)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
+
+# Each migration takes the database from version N-1 to N, as the embedded store's do.
+MIGRATIONS = [
+    """
+    CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        started_at TIMESTAMPTZ NOT NULL,
+        ended_at TIMESTAMPTZ,
+        status TEXT NOT NULL DEFAULT 'open',
+        route TEXT,
+        console TEXT,
+        dispatcher TEXT,
+        context TEXT NOT NULL DEFAULT '{}',
+        protocol_id TEXT NOT NULL,
+        protocol_version TEXT NOT NULL,
+        protocol_sha256 TEXT NOT NULL,
+        training BOOLEAN NOT NULL DEFAULT FALSE
+    );
+    CREATE TABLE events (
+        call_id TEXT NOT NULL REFERENCES calls(id),
+        seq INTEGER NOT NULL,
+        at TIMESTAMPTZ NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (call_id, seq)
+    );
+    CREATE INDEX calls_started ON calls(started_at);
+    """,
+    # 2: the database checks what it holds (so one bad row cannot stop a console), and a
+    # lease says which console holds each open call: its role, its name, when it last said
+    # so. A context that is not JSON is kept, as text, under "unreadable".
+    """
+    CREATE FUNCTION pg_temp.as_json(given text) RETURNS jsonb LANGUAGE plpgsql AS $$
+    BEGIN
+        RETURN CASE WHEN jsonb_typeof(given::jsonb) = 'object' THEN given::jsonb
+               ELSE jsonb_build_object('unreadable', given) END;
+    EXCEPTION WHEN others THEN
+        RETURN jsonb_build_object('unreadable', given);
+    END $$;
+    ALTER TABLE calls ALTER COLUMN context DROP DEFAULT;
+    ALTER TABLE calls ALTER COLUMN context TYPE jsonb USING pg_temp.as_json(context);
+    ALTER TABLE calls ALTER COLUMN context SET DEFAULT '{}';
+    ALTER TABLE calls ADD COLUMN holder TEXT, ADD COLUMN holder_console TEXT,
+        ADD COLUMN renewed_at TIMESTAMPTZ;
+    ALTER TABLE calls ADD CONSTRAINT calls_checked CHECK (
+        id ~ '^[A-Za-z0-9_-]{1,64}$'
+        AND status IN ('open', 'completed', 'interrupted', 'abandoned')
+        AND (route IS NULL OR route ~ '^[a-z][a-z0-9_]{0,63}$')
+        AND jsonb_typeof(context) = 'object'
+        AND coalesce(console, '') !~ '[[:cntrl:]]'
+        AND coalesce(dispatcher, '') !~ '[[:cntrl:]]'
+        AND protocol_sha256 ~ '^[0-9a-f]{64}$'
+    ) NOT VALID;
+    ALTER TABLE events ADD CONSTRAINT events_checked CHECK (
+        seq >= 0 AND kind ~ '^[a-z_]{1,40}$'
+    ) NOT VALID;
+    CREATE INDEX calls_open ON calls(started_at) WHERE status = 'open';
+    """,
+]
+
+
+LEASE_GRACE = 60
+"""Seconds a console's hold on a call outlasts its last word (its store check, every 3 s):
+longer than a server's restart and a console's reconnect, so a console whose connection broke
+takes its calls back before any other console is offered them. A console that died lets go
+of its calls after it (sooner to the same console started again)."""
+
+
+# Made again by every `store init` (not a migration: nothing to keep in it). What the roles
+# may do is the owner's grant; this holds for every role:
+# - a call closed stays closed, every column of it, and no event is added after its close;
+# - an open call is changed, and its events added, only by the role that holds it (which
+#   takes it by changing its row: a call held by another role only once that role has not
+#   renewed its hold for LEASE_GRACE seconds). Each console signs in as a role of its own.
+# The lease's times are the server's own clock.
+GUARD = """
+CREATE OR REPLACE FUNCTION trafficking_triage_calls_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        IF NEW.status <> 'open' THEN
+            RAISE EXCEPTION 'a call is written open, then closed'
+                USING ERRCODE = 'integrity_constraint_violation';
+        END IF;
+        NEW.holder := current_user;
+        NEW.renewed_at := now();
+        RETURN NEW;
+    END IF;
+    IF OLD.status <> 'open' THEN
+        RAISE EXCEPTION 'call % is closed: it is not changed', OLD.id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF OLD.holder IS DISTINCT FROM current_user AND OLD.holder IS NOT NULL
+        AND OLD.renewed_at > now() - interval 'GRACE seconds' THEN
+        RAISE EXCEPTION 'call % is held by another console', OLD.id USING ERRCODE = 'TT001';
+    END IF;
+    IF NEW.holder IS NULL AND OLD.holder IS NOT DISTINCT FROM current_user THEN
+        NEW.holder_console := NULL;  -- let go of by its holder
+        NEW.renewed_at := NULL;
+        RETURN NEW;
+    END IF;
+    NEW.holder := current_user;
+    NEW.renewed_at := now();
+    RETURN NEW;
+END $$;
+CREATE OR REPLACE FUNCTION trafficking_triage_events_guard() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+    found_status text;
+    found_holder text;
+BEGIN
+    SELECT status, holder INTO found_status, found_holder FROM calls
+        WHERE id = NEW.call_id FOR SHARE;
+    IF found_status IS DISTINCT FROM 'open' THEN
+        RAISE EXCEPTION 'call % is closed: no event is added after its close', NEW.call_id
+            USING ERRCODE = 'integrity_constraint_violation';
+    END IF;
+    IF found_holder IS DISTINCT FROM current_user THEN
+        RAISE EXCEPTION 'call % is held by another console', NEW.call_id USING ERRCODE = 'TT001';
+    END IF;
+    RETURN NEW;
+END $$;
+DROP FUNCTION IF EXISTS trafficking_triage_closed_stays() CASCADE;
+DROP TRIGGER IF EXISTS calls_guard ON calls;
+CREATE TRIGGER calls_guard BEFORE INSERT OR UPDATE ON calls
+    FOR EACH ROW EXECUTE FUNCTION trafficking_triage_calls_guard();
+DROP TRIGGER IF EXISTS events_guard ON events;
+CREATE TRIGGER events_guard BEFORE INSERT ON events
+    FOR EACH ROW EXECUTE FUNCTION trafficking_triage_events_guard();
+""".replace("GRACE", str(LEASE_GRACE))
+
+
+_VERSION_TABLE = "trafficking_triage_schema"
+
+
+_MIGRATION_LOCK = 0x7472_6961_6765  # one key: consoles starting together migrate once
