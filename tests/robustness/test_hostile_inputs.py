@@ -114,7 +114,7 @@ async def test_a_symbolic_link_for_the_programs_own_folders_is_never_followed(
     options: dict[str, Any] = {"data_dir": data, "training": folder == "training"}
     if folder == "training":
         from trafficking_triage.console import open_session
-        from trafficking_triage.records.store import RecordsError
+        from trafficking_triage.records.api import RecordsError
 
         with pytest.raises(RecordsError, match="is a symbolic link"):
             open_session(ConsoleOptions(**options))

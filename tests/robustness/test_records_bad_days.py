@@ -20,8 +20,8 @@ from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError, RecordStore
+from trafficking_triage.records.api import RecordsDamaged, RecordsUnwritable
 from trafficking_triage.records.recorder import Recorder
-from trafficking_triage.records.store import RecordsDamaged, RecordsUnwritable
 
 
 class FailingCommit:

@@ -18,10 +18,11 @@ from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError, RecordStore
+from trafficking_triage.records.api import RecordsUnwritable
 from trafficking_triage.records.postgres import MIGRATIONS as PG_MIGRATIONS
 from trafficking_triage.records.postgres import PostgresStore, describe
 from trafficking_triage.records.recorder import Recorder
-from trafficking_triage.records.store import MIGRATIONS, SCHEMA_VERSION, RecordsUnwritable
+from trafficking_triage.records.store import MIGRATIONS, SCHEMA_VERSION
 from trafficking_triage.records.where import open_store
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -61,7 +61,7 @@ def test_records_list_days_and_times_are_local(
 def test_a_call_past_midnight_says_the_day_it_ended(shipped: object) -> None:
     from trafficking_triage.engine import Call
     from trafficking_triage.protocol import LoadedProtocol
-    from trafficking_triage.records.store import CallRow
+    from trafficking_triage.records.api import CallRow
     from trafficking_triage.reports.export import narrative
 
     assert isinstance(shipped, LoadedProtocol)

@@ -10,8 +10,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..protocol.problems import FileProblems
-from ..records.base import BadRow
-from ..records.store import RecordsError
+from ..records.api import BadRow, RecordsError
 from .parser import parse_args
 from .protocol_cmds import _count
 

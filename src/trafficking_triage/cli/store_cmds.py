@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ..records.base import BadRow
+from ..records.api import BadRow
 from ..records.store import DB_NAME
 from .parser import Command, _shared
 from .protocol_cmds import _count

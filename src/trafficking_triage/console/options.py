@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from ..engine.view import utc_now
 from ..protocol.texts import display_modes
 from ..records import RecordsError
+from ..records.api import RecordsUnwritable
 from ..records.base import StoreBase
-from ..records.store import RecordsUnwritable
 from ..records.where import is_center, open_store, store_address
 
 if TYPE_CHECKING:

@@ -2,6 +2,7 @@
 store or a center's PostgreSQL database. No Textual."""
 
 from ..paths import default_data_dir
-from .store import CallRow, RecordsError, RecordStore
+from .api import CallRow, RecordsError
+from .store import RecordStore
 
 __all__ = ["CallRow", "RecordStore", "RecordsError", "default_data_dir"]

@@ -9,28 +9,19 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import TYPE_CHECKING, Any
+
+from .api import BadRow, CallRow, Written
 
 if TYPE_CHECKING:
     from ..engine import Call
-    from ..engine.events import CallStarted, CloseReason, Event
-    from .store import CallRow
+    from ..engine.events import CloseReason, Event
 
 COLUMNS = (
     "id, started_at, ended_at, status, route, console, dispatcher, context, protocol_id,"
     " protocol_version, protocol_sha256, training"
 )
 """A call's row, in the order `call_row` reads it: the same table in both stores."""
-
-
-class Written(NamedTuple):
-    """What a store writes of a call, taken on the screen's thread at one moment: its start,
-    its events so far, and the route it had then. The records' thread writes it while the
-    call goes on (see worker.py)."""
-
-    started: CallStarted
-    events: tuple[Event, ...]
-    route: str | None
 
 
 def written(call: Call | Written) -> Written:
@@ -56,11 +47,6 @@ def rows_query(training: bool | None, status: str | None, mark: str) -> tuple[st
     if where:
         query += " WHERE " + " AND ".join(where)
     return query + " ORDER BY started_at DESC, id DESC", args
-
-
-class BadRow(ValueError):
-    """A call's row that this program would not have written (damaged, or changed by hand):
-    reported, never a reason to stop reading the others."""
 
 
 def call_row(values: Sequence[Any]) -> CallRow:
@@ -109,8 +95,6 @@ def _context(value: Any) -> dict[str, str]:
 
 
 def _call_row(values: Sequence[Any]) -> CallRow:
-    from .store import CallRow
-
     def when(value: Any) -> datetime:
         if isinstance(value, datetime):
             return value
@@ -228,3 +212,10 @@ class StoreBase:
             finally:
                 self.release(row.id)
         return found
+
+
+if TYPE_CHECKING:
+    from .api import Store
+
+    def _every_store_is_one(store: StoreBase) -> Store:
+        return store  # mypy checks here that StoreBase has all of api.Store

@@ -17,8 +17,9 @@ from concurrent.futures import TimeoutError as Late
 from typing import TYPE_CHECKING
 
 from . import worker as timing
-from .base import Written, written
-from .store import RecordsError, cause_of
+from .api import RecordsError, Written
+from .base import written
+from .store import cause_of
 
 if TYPE_CHECKING:
     from ..engine import Call

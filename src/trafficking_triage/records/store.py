@@ -21,11 +21,12 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..files import own_directory, private_directory
 from ..paths import DATA_ENV
-from .base import COLUMNS, StoreBase, Written, call_row, read_events, rows_query, written
+from .api import CallRow, RecordsDamaged, RecordsError, RecordsUnwritable, Written
+from .base import COLUMNS, StoreBase, call_row, read_events, rows_query, written
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -89,39 +90,6 @@ MIGRATIONS = [
 
 # Letters and digits that cannot be confused when read out over a radio (no 0/O, 1/I/L, 5/S).
 _ID_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
-
-
-class RecordsError(Exception):
-    """The record store cannot be used; the message says why and where, never what was said."""
-
-
-class RecordsUnwritable(RecordsError):
-    """The records cannot be written now (a full disk, a read-only disk, no permission): a
-    console still takes calls, unsaved, and writes them once it can."""
-
-    def __init__(self, cause: str, message: str) -> None:
-        super().__init__(message)
-        self.cause = cause
-
-
-class RecordsDamaged(RecordsError):
-    """The records file is damaged or not one of ours: it is left untouched."""
-
-
-class CallRow(NamedTuple):
-    # A named tuple: a dataclass takes a millisecond to define, before the first question shows.
-    id: str
-    started_at: datetime
-    ended_at: datetime | None
-    status: str
-    route: str | None
-    console: str | None
-    dispatcher: str | None
-    context: dict[str, str]
-    protocol_id: str
-    protocol_version: str
-    protocol_sha256: str
-    training: bool
 
 
 def _private_directory(directory: Path) -> None:

@@ -13,8 +13,9 @@ import re
 from pathlib import Path
 
 from ..paths import TRAINING
+from .api import RecordsError
 from .base import StoreBase
-from .store import RecordsError, RecordStore
+from .store import RecordStore
 
 STORE_ENV = "TRAFFICKING_TRIAGE_STORE"
 

@@ -17,7 +17,7 @@ from concurrent.futures import Future
 from concurrent.futures import TimeoutError as Late
 from typing import TYPE_CHECKING, TypeVar
 
-from .store import RecordsUnwritable
+from .api import RecordsUnwritable
 
 if TYPE_CHECKING:
     from .base import StoreBase

@@ -31,7 +31,7 @@ from ..engine.events import (
 )
 from ..protocol import Protocol
 from ..protocol.texts import local, said
-from ..records.store import CallRow
+from ..records.api import CallRow
 from ..shown import hidden, markdown_text, safe
 
 WIDTH = 80

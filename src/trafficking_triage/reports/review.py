@@ -26,7 +26,7 @@ from .export import _asked, _said, safe_json
 
 if TYPE_CHECKING:
     from ..engine import Call
-    from ..records.store import CallRow
+    from ..records.api import CallRow
     from ..training.debrief import Debrief
 
 

@@ -7,9 +7,7 @@ import hashlib
 import re
 from typing import TYPE_CHECKING
 
-from ..store import (
-    RecordsError,
-)
+from ..api import RecordsError
 
 if TYPE_CHECKING:
     pass

@@ -6,13 +6,9 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
+from ..api import RecordsDamaged, RecordsError, RecordsUnwritable
 from ..base import StoreBase
-from ..store import (
-    SCHEMA_VERSION,
-    RecordsDamaged,
-    RecordsError,
-    RecordsUnwritable,
-)
+from ..store import SCHEMA_VERSION
 
 if TYPE_CHECKING:
     import psycopg

@@ -17,13 +17,9 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from ..base import COLUMNS, Written, call_row, read_events, rows_query, written
-from ..store import (
-    CallRow,
-    RecordsError,
-    RecordsUnwritable,
-    new_call_id,
-)
+from ..api import CallRow, RecordsError, RecordsUnwritable, Written
+from ..base import COLUMNS, call_row, read_events, rows_query, written
+from ..store import new_call_id
 
 if TYPE_CHECKING:
     import psycopg
