@@ -185,7 +185,7 @@ def test_a_call_begun_while_its_first_write_fails_is_written_later(
     ],
 )
 def test_the_message_names_the_real_cause(error: Exception, cause: str) -> None:
-    from trafficking_triage.records.store import cause_of
+    from trafficking_triage.records.api import cause_of
 
     assert cause in cause_of(error)
 

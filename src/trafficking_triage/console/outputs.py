@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..files import own_directory, write_private
+from ..records.api import cause_of
 from ..records.recorder import TROUBLE
-from ..records.store import cause_of
 
 if TYPE_CHECKING:
     pass

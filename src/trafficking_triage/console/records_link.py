@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, TypeVar
 
 from ..records import RecordsError
 from ..records import worker as timing
-from ..records.api import RecordsUnwritable
+from ..records.api import RecordsUnwritable, cause_of
 from ..records.base import StoreBase
 from ..records.recorder import TROUBLE, Recorder
-from ..records.store import cause_of
 from ..records.where import is_center, open_store
 from ..records.worker import StoreWorker
 

@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING
 
 from ..protocol.texts import local
 from ..records import CallRow
+from ..records.api import cause_of
 from ..records.base import StoreBase
 from ..records.recorder import TROUBLE
-from ..records.store import cause_of
 
 if TYPE_CHECKING:
     from ..engine import Call

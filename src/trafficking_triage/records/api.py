@@ -4,6 +4,7 @@ postgres package) implements it on base.StoreBase; nothing outside records/ need
 
 from __future__ import annotations
 
+import errno
 from datetime import datetime
 from typing import TYPE_CHECKING, NamedTuple, Protocol
 
@@ -81,3 +82,26 @@ class Store(Protocol):
     def close(self) -> None: ...
     def unfinished(self, *, training: bool = False) -> list[CallRow]: ...
     def close_as(self, call_id: str, how: CloseReason, call: Call | None, at: datetime) -> None: ...
+
+
+def cause_of(error: BaseException) -> str:
+    """What went wrong with writing, in words safe to show: never what was being written."""
+    number = getattr(error, "errno", None)
+    text = str(error).lower()
+    if number == errno.ENOSPC or "full" in text or "no space" in text:
+        return "the disk is full"
+    if number == errno.EROFS or "readonly" in text or "read-only" in text:
+        return "the disk is read-only"
+    if number in {errno.EACCES, errno.EPERM} or "permission" in text:
+        return "writing there is not permitted"
+    if number == errno.EDQUOT or "quota" in text:
+        return "the disk quota is used up"
+    if number == errno.ELOOP:
+        return "a symbolic link stands where a folder of the records should be"
+    if isinstance(error, RecordsUnwritable):
+        return error.cause
+    if isinstance(error, RecordsError):
+        return str(error)  # written for people, and never with what a caller said
+    if "locked" in text:
+        return "another program has held the records file locked for ten seconds"
+    return f"the records file cannot be written ({type(error).__name__})"

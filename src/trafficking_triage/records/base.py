@@ -49,6 +49,17 @@ def rows_query(training: bool | None, status: str | None, mark: str) -> tuple[st
     return query + " ORDER BY started_at DESC, id DESC", args
 
 
+# Letters and digits that cannot be confused when read out over a radio (no 0/O, 1/I/L, 5/S).
+_ID_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
+
+
+def new_call_id(now: datetime) -> str:
+    import secrets  # here: only a call being recorded needs it, not opening the store
+
+    suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(4))
+    return f"{now.astimezone():%y%m%d}-{suffix}"  # the local day, as every time is shown
+
+
 def call_row(values: Sequence[Any]) -> CallRow:
     """A call's row as read from either store (times as ISO text or as datetimes). Raises
     BadRow, naming the row (its id escaped) and the column, for one that cannot be read."""

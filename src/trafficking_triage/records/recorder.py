@@ -17,9 +17,8 @@ from concurrent.futures import TimeoutError as Late
 from typing import TYPE_CHECKING
 
 from . import worker as timing
-from .api import RecordsError, Written
+from .api import RecordsError, Written, cause_of
 from .base import written
-from .store import cause_of
 
 if TYPE_CHECKING:
     from ..engine import Call

@@ -11,7 +11,6 @@ logs what a caller said: errors name files and causes, never call contents.
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import sqlite3
@@ -19,77 +18,23 @@ import stat
 import tempfile
 import time
 from collections.abc import Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..files import own_directory, private_directory
 from ..paths import DATA_ENV
-from .api import CallRow, RecordsDamaged, RecordsError, RecordsUnwritable, Written
-from .base import COLUMNS, StoreBase, call_row, read_events, rows_query, written
+from .api import CallRow, RecordsDamaged, RecordsError, RecordsUnwritable, Written, cause_of
+from .base import COLUMNS, StoreBase, call_row, new_call_id, read_events, rows_query, written
 
 if TYPE_CHECKING:
     from ..engine import Call
     from ..engine.events import CallStarted, Event
 
-SCHEMA_VERSION = 2
+from .sqlite_schema import MIGRATIONS as MIGRATIONS  # the version each one brings
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The schema of this program's records, the same number in both stores."""
 DB_NAME = "calls.sqlite3"
-
-# Each migration takes the database from version N-1 to N; index 0 builds version 1.
-MIGRATIONS = [
-    """
-    CREATE TABLE calls (
-        id TEXT PRIMARY KEY,
-        started_at TEXT NOT NULL,
-        ended_at TEXT,
-        status TEXT NOT NULL DEFAULT 'open',
-        route TEXT,
-        console TEXT,
-        dispatcher TEXT,
-        context TEXT NOT NULL DEFAULT '{}',
-        protocol_id TEXT NOT NULL,
-        protocol_version TEXT NOT NULL,
-        protocol_sha256 TEXT NOT NULL,
-        training INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE events (
-        call_id TEXT NOT NULL REFERENCES calls(id),
-        seq INTEGER NOT NULL,
-        at TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (call_id, seq)
-    );
-    CREATE INDEX calls_started ON calls(started_at);
-    """,
-    # 2: the file checks what it is given, as the center's database does: a call's row as
-    # this program writes it, a closed call never changed, no event after a close. (One
-    # console writes its own file; these stop a program's mistake, and damage read back is
-    # still shown as it is.)
-    """
-    CREATE TRIGGER calls_checked BEFORE INSERT ON calls
-    WHEN NOT (
-        json_valid(NEW.context) AND json_type(NEW.context) = 'object'
-        AND NEW.status = 'open' AND length(NEW.id) BETWEEN 1 AND 64
-        AND NEW.id NOT GLOB '*[^A-Za-z0-9_-]*'
-    )
-    BEGIN SELECT RAISE(ABORT, 'a call row this program would not write'); END;
-    CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
-    WHEN OLD.status <> 'open'
-    BEGIN SELECT RAISE(ABORT, 'the call is closed: it is not changed'); END;
-    CREATE TRIGGER open_checked BEFORE UPDATE ON calls
-    WHEN NEW.status NOT IN ('open', 'completed', 'interrupted', 'abandoned')
-        OR (NEW.route IS NOT NULL AND (NEW.route = '' OR NEW.route GLOB '*[^a-z0-9_]*'))
-    BEGIN SELECT RAISE(ABORT, 'a call row this program would not write'); END;
-    CREATE TRIGGER no_event_after_close BEFORE INSERT ON events
-    WHEN (SELECT status FROM calls WHERE id = NEW.call_id) IS NOT 'open'
-    BEGIN SELECT RAISE(ABORT, 'the call is closed: no event is added after its close'); END;
-    CREATE INDEX calls_open ON calls(started_at) WHERE status = 'open';
-    """,
-]
-
-# Letters and digits that cannot be confused when read out over a radio (no 0/O, 1/I/L, 5/S).
-_ID_ALPHABET = "ACDEFGHJKMNPQRTUVWXY234679"
 
 
 def _private_directory(directory: Path) -> None:
@@ -132,36 +77,6 @@ def _private_file(path: Path) -> None:
         return
     os.fchmod(descriptor, 0o600)  # a umask may have taken bits away; never adds any
     os.close(descriptor)
-
-
-def cause_of(error: BaseException) -> str:
-    """What went wrong with writing, in words safe to show: never what was being written."""
-    number = getattr(error, "errno", None)
-    text = str(error).lower()
-    if number == errno.ENOSPC or "full" in text or "no space" in text:
-        return "the disk is full"
-    if number == errno.EROFS or "readonly" in text or "read-only" in text:
-        return "the disk is read-only"
-    if number in {errno.EACCES, errno.EPERM} or "permission" in text:
-        return "writing there is not permitted"
-    if number == errno.EDQUOT or "quota" in text:
-        return "the disk quota is used up"
-    if number == errno.ELOOP:
-        return "a symbolic link stands where a folder of the records should be"
-    if isinstance(error, RecordsUnwritable):
-        return error.cause
-    if isinstance(error, RecordsError):
-        return str(error)  # written for people, and never with what a caller said
-    if "locked" in text:
-        return "another program has held the records file locked for ten seconds"
-    return f"the records file cannot be written ({type(error).__name__})"
-
-
-def new_call_id(now: datetime) -> str:
-    import secrets  # here: only a call being recorded needs it, not opening the store
-
-    suffix = "".join(secrets.choice(_ID_ALPHABET) for _ in range(4))
-    return f"{now.astimezone():%y%m%d}-{suffix}"  # the local day, as every time is shown
 
 
 class RecordStore(StoreBase):

@@ -18,8 +18,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..api import CallRow, RecordsError, RecordsUnwritable, Written
-from ..base import COLUMNS, call_row, read_events, rows_query, written
-from ..store import new_call_id
+from ..base import COLUMNS, call_row, new_call_id, read_events, rows_query, written
 
 if TYPE_CHECKING:
     import psycopg

@@ -1,0 +1,55 @@
+"""The embedded store's tables, one migration per schema version (the center's store has the
+same versions: postgres/schema.py)."""
+
+# Each migration takes the database from version N-1 to N; index 0 builds version 1.
+MIGRATIONS = [
+    """
+    CREATE TABLE calls (
+        id TEXT PRIMARY KEY,
+        started_at TEXT NOT NULL,
+        ended_at TEXT,
+        status TEXT NOT NULL DEFAULT 'open',
+        route TEXT,
+        console TEXT,
+        dispatcher TEXT,
+        context TEXT NOT NULL DEFAULT '{}',
+        protocol_id TEXT NOT NULL,
+        protocol_version TEXT NOT NULL,
+        protocol_sha256 TEXT NOT NULL,
+        training INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE events (
+        call_id TEXT NOT NULL REFERENCES calls(id),
+        seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        body TEXT NOT NULL,
+        PRIMARY KEY (call_id, seq)
+    );
+    CREATE INDEX calls_started ON calls(started_at);
+    """,
+    # 2: the file checks what it is given, as the center's database does: a call's row as
+    # this program writes it, a closed call never changed, no event after a close. (One
+    # console writes its own file; these stop a program's mistake, and damage read back is
+    # still shown as it is.)
+    """
+    CREATE TRIGGER calls_checked BEFORE INSERT ON calls
+    WHEN NOT (
+        json_valid(NEW.context) AND json_type(NEW.context) = 'object'
+        AND NEW.status = 'open' AND length(NEW.id) BETWEEN 1 AND 64
+        AND NEW.id NOT GLOB '*[^A-Za-z0-9_-]*'
+    )
+    BEGIN SELECT RAISE(ABORT, 'a call row this program would not write'); END;
+    CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
+    WHEN OLD.status <> 'open'
+    BEGIN SELECT RAISE(ABORT, 'the call is closed: it is not changed'); END;
+    CREATE TRIGGER open_checked BEFORE UPDATE ON calls
+    WHEN NEW.status NOT IN ('open', 'completed', 'interrupted', 'abandoned')
+        OR (NEW.route IS NOT NULL AND (NEW.route = '' OR NEW.route GLOB '*[^a-z0-9_]*'))
+    BEGIN SELECT RAISE(ABORT, 'a call row this program would not write'); END;
+    CREATE TRIGGER no_event_after_close BEFORE INSERT ON events
+    WHEN (SELECT status FROM calls WHERE id = NEW.call_id) IS NOT 'open'
+    BEGIN SELECT RAISE(ABORT, 'the call is closed: no event is added after its close'); END;
+    CREATE INDEX calls_open ON calls(started_at) WHERE status = 'open';
+    """,
+]
