@@ -67,9 +67,10 @@ def private_directory(path: Path) -> None:
         os.chmod(directory, 0o700)  # a umask may have taken bits away; never adds any to others
 
 
-LARGEST_READ = 4 * 1024 * 1024
+LARGEST_READ = 32 * 1024 * 1024
 """Bytes at most in any file the program reads (protocols, settings, scenarios, answers, a
-CAD's context): the shipped protocol is about 100 KB."""
+CAD's context): the shipped protocol is about 100 KB, a generated protocol of 50,000
+questions (benchmarks/bench_load.py) about 18 MB."""
 
 
 def read_regular(path: Path, limit: int = LARGEST_READ) -> bytes:
