@@ -22,12 +22,27 @@ from trafficking_triage.records.where import open_store
 Opener = Callable[[], StoreBase]
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-def address(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    """The store's address: a data directory's embedded store, or a new database."""
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
+def address(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The store's address: a data directory's embedded store, a new database, or a store in
+    this process's memory (the interface whole, with no file and no server)."""
     if request.param == "sqlite":
-        return f"sqlite://{tmp_path / 'data'}"
-    return str(request.getfixturevalue("center"))
+        yield f"sqlite://{tmp_path / 'data'}"
+    elif request.param == "postgresql":
+        yield str(request.getfixturevalue("center"))
+    else:
+        from trafficking_triage.records.memory import MemoryStore
+
+        name = f"t{id(request)}"
+        yield f"memory:{name}"
+        MemoryStore.forget(name)
+
+
+def in_other_processes(address: str) -> None:
+    """A store in memory is one process's: the tests of consoles in processes of their own
+    (killed, or eight writing at once) do not apply to it."""
+    if address.startswith("memory:"):
+        pytest.skip("a store in memory lives in one process; these consoles are processes")
 
 
 @pytest.fixture
@@ -168,6 +183,7 @@ def consoles(address: str, count: int, events: int) -> list[subprocess.Popen[str
 def test_eight_consoles_writing_500_events_each_at_once_lose_repeat_and_mix_nothing(
     address: str, opened: Opener
 ) -> None:
+    in_other_processes(address)
     running = consoles(address, 8, 500)
     ids = [p.stdout.readline().strip() for p in running]  # type: ignore[union-attr]
     for process in running:
@@ -188,6 +204,7 @@ def test_eight_consoles_writing_500_events_each_at_once_lose_repeat_and_mix_noth
 def test_a_console_killed_mid_call_is_resumed_from_another(
     address: str, opened: Opener, shipped: LoadedProtocol
 ) -> None:
+    in_other_processes(address)
     [process] = consoles(address, 1, 0)
     assert process.stdout is not None and process.stdin is not None
     call_id = process.stdout.readline().strip()
@@ -204,3 +221,40 @@ def test_a_console_killed_mid_call_is_resumed_from_another(
     Recorder(store, call, call_id)
     call.answer("yes")
     assert [e.kind for e in opened().events(call_id)][-1] == "question_answered"
+
+
+def test_eight_consoles_in_threads_writing_to_one_store_in_memory_mix_nothing(
+    shipped: LoadedProtocol,
+) -> None:
+    """The memory store's own form of the eight consoles: threads of one process, each a
+    console with its own store object on the shared store."""
+    from trafficking_triage.records.memory import MemoryStore
+
+    ids: list[str] = [""] * 8
+    barrier = threading.Barrier(8)
+
+    def console(n: int) -> None:
+        store = MemoryStore("eight")
+        recorder = Recorder(store, start(shipped, f"console{n}"))
+        ids[n] = str(recorder.call_id)
+        barrier.wait()
+        for i in range(500):
+            recorder.call.note(f"console{n} note {i}")
+        recorder.call.close("completed")
+
+    try:
+        threads = [threading.Thread(target=console, args=(n,)) for n in range(8)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        store = MemoryStore("eight")
+        for n, call_id in enumerate(ids):
+            notes = [e.text for e in store.events(call_id) if e.kind == "note_added"]  # type: ignore[union-attr]
+            assert notes == [f"console{n} note {i}" for i in range(500)]
+            assert (store.row(call_id).status, store.row(call_id).console) == (
+                "completed",
+                f"console{n}",
+            )
+    finally:
+        MemoryStore.forget("eight")

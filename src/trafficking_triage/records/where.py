@@ -27,12 +27,14 @@ def store_address(flag: str | None, settings: str | None = None) -> str | None:
 
 def is_center(address: str | None) -> bool:
     """The address names a PostgreSQL database."""
-    return address is not None and not address.startswith("sqlite:")
+    return address is not None and not address.startswith(("sqlite:", "memory:"))
 
 
 def address_problem(address: str) -> str | None:
     """What is wrong with a store's address as written, or None: checked by `agency
     validate` as by every console, before anything is opened."""
+    if address.startswith("memory:"):
+        return None  # tests' and demonstrations' store: gone with the process
     if address.startswith("sqlite:"):
         if not address.removeprefix("sqlite://").startswith("/"):
             return (
@@ -69,6 +71,10 @@ def open_store(address: str | None, data_dir: Path, *, read_only: bool = False) 
         raise RecordsError(problem)
     if address.startswith("sqlite:"):
         return RecordStore(Path(address.removeprefix("sqlite://")), read_only=read_only)
+    if address.startswith("memory:"):
+        from .memory import MemoryStore
+
+        return MemoryStore(address.removeprefix("memory:"))
     from .postgres import PostgresStore
 
     # Consoles never make or change a center's tables: its owner does (`store init`).
