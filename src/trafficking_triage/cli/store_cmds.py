@@ -34,7 +34,6 @@ def store_command(args: argparse.Namespace) -> int:
         made.close()
         return 0
     from ..records import RecordStore
-    from ..records.postgres import PostgresStore
 
     if not is_center(args.to):
         print("store copy: --to names the center's PostgreSQL database", file=sys.stderr)
@@ -46,7 +45,6 @@ def store_command(args: argparse.Namespace) -> int:
     source = RecordStore(directory, read_only=True)
     target = open_store(args.to, Path())
     try:
-        assert isinstance(target, PostgresStore)
         calls = added = live = skipped = 0
         for row in reversed(source.rows(training=False)):  # oldest first; real calls only
             if row.status == "open" and not source.hold(row.id):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from .api import BadRow, CallRow, Written
+from .api import BadRow, CallRow, RecordsError, Written
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -197,6 +197,11 @@ class StoreBase:
         center's connection made again if it broke while nothing was written (a restarted
         server), its calls held again at once. Raises RecordsError (or RecordsUnwritable)
         as a write would. The embedded store has nothing to check."""
+
+    def copy_call(self, row: CallRow, events: list[Event]) -> int:
+        """Copy a call from another store (`store copy`): its row if new, then each event not
+        here yet. Returns the events added. Only a center's store takes copies."""
+        raise RecordsError(f"{self.where} takes no copies: only a center's database does")
 
     # -- the same for every store -----------------------------------------------------------
     def close_as(self, call_id: str, how: CloseReason, call: Call | None, at: datetime) -> None:
