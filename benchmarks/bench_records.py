@@ -1,7 +1,7 @@
 """Committing one call event, against a bare sqlite3 insert and commit with the same durability.
 
 Both write to a fresh database in the same directory, in WAL mode with synchronous=FULL, one
-transaction per row; the event side goes through RecordStore.append (JSON of the event, the
+transaction per row; the event side goes through SqliteStore.append (JSON of the event, the
 event row, the call row's route). Prints the medians and their ratio (target: at most 1.5x).
 
     python benchmarks/bench_records.py [--events 500] [--dir DIR]
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import load_protocol
-from trafficking_triage.records import RecordStore
+from trafficking_triage.records import SqliteStore
 from trafficking_triage.records.base import StoreBase
 
 
@@ -44,7 +44,7 @@ def bare(directory: Path, count: int) -> list[float]:
 
 
 def ours(directory: Path, count: int) -> list[float]:
-    return time_appends(RecordStore(directory / "ours"), count)
+    return time_appends(SqliteStore(directory / "ours"), count)
 
 
 def time_appends(store: StoreBase, count: int) -> list[float]:
@@ -74,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
         mine = statistics.median(ours(directory, args.events)) * 1000
     print(f"{'':24} {'median ms':>10}")
     print(f"{'bare sqlite3 commit':24} {base:>10.3f}")
-    print(f"{'RecordStore.append':24} {mine:>10.3f}")
+    print(f"{'SqliteStore.append':24} {mine:>10.3f}")
     print(f"{'ratio':24} {mine / base:>9.2f}x")
     return 0
 

@@ -52,10 +52,10 @@ WRITER = textwrap.dedent(
     from pathlib import Path
     from trafficking_triage.engine import Call
     from trafficking_triage.protocol import load_protocol
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
     from trafficking_triage.records.recorder import Recorder
     loaded = load_protocol()
-    store = RecordStore(Path(sys.argv[1]))
+    store = SqliteStore(Path(sys.argv[1]))
     recorder = Recorder(store, Call.start(loaded.protocol, loaded.sha256))
     print(recorder.call_id, flush=True)
     for n in range(int(sys.argv[3])):
@@ -67,7 +67,7 @@ WRITER = textwrap.dedent(
 
 def kills(count: int) -> tuple[int, int, int]:
     """(kills, notes acknowledged before a kill, notes lost)."""
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
 
     rng = random.Random(1)
     acked_total = lost = 0
@@ -86,7 +86,7 @@ def kills(count: int) -> tuple[int, int, int]:
                     acked = int(line.split()[1])
             os.kill(console.pid, signal.SIGKILL)
             console.wait()
-            notes = [e for e in RecordStore(Path(data)).events(call_id) if e.kind == "note_added"]
+            notes = [e for e in SqliteStore(Path(data)).events(call_id) if e.kind == "note_added"]
             acked_total += acked
             lost += max(0, acked - len(notes))
     return count, acked_total, lost
@@ -94,7 +94,7 @@ def kills(count: int) -> tuple[int, int, int]:
 
 def writers(count: int, events: int) -> tuple[int, int, int, int]:
     """(events written, lost, duplicated, out of order or mixed) with `count` writers."""
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
 
     with tempfile.TemporaryDirectory() as data:
         procs = [
@@ -111,7 +111,7 @@ def writers(count: int, events: int) -> tuple[int, int, int, int]:
             ids[f"w{i}"] = proc.stdout.readline().strip()
         for proc in procs:
             assert proc.wait() == 0
-        store = RecordStore(Path(data))
+        store = SqliteStore(Path(data))
         lost = duplicated = mixed = written = 0
         for writer, call_id in ids.items():
             texts = [getattr(e, "text", None) for e in store.events(call_id)[1:]]
@@ -163,7 +163,7 @@ def hung(kind: str, seconds: float) -> Waits:
     (SIGSTOP). Then every event is checked written, in order."""
     from trafficking_triage.console import ConsoleOptions, open_session
     from trafficking_triage.records.postgres import PostgresStore
-    from trafficking_triage.records.store import RecordStore
+    from trafficking_triage.records.store import SqliteStore
 
     sys.path.insert(0, str(ROOT))
     from tests.postgres_server import Server
@@ -197,7 +197,7 @@ def hung(kind: str, seconds: float) -> Waits:
                 session.tick()
                 time.sleep(0.05)
             assert session.call is not None and session.recorder is not None
-            reader = PostgresStore(address, read_only=True) if address else RecordStore(Path(data))
+            reader = PostgresStore(address, read_only=True) if address else SqliteStore(Path(data))
             stored = [e.model_dump_json() for e in reader.events(session.recorder.call_id)]
             reader.close()
             mine = [e.model_dump_json() for e in session.call.events]

@@ -184,11 +184,11 @@ def damaged_store(folder: Path, rng: random.Random) -> list[str]:
     """A data directory with three calls, then each damaged one way: the ids."""
     from trafficking_triage.engine import Call
     from trafficking_triage.protocol import load_protocol
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
     from trafficking_triage.records.recorder import Recorder
 
     loaded = load_protocol()
-    store = RecordStore(folder)
+    store = SqliteStore(folder)
     ids = []
     for _ in range(3):
         call = Call.start(loaded.protocol, loaded.sha256, console="c1", dispatcher="d1")

@@ -19,7 +19,7 @@ from textual.widgets import Input
 from tests.tui.conftest import build_app
 from trafficking_triage.cli import main
 from trafficking_triage.console import ConsoleOptions
-from trafficking_triage.records import RecordStore
+from trafficking_triage.records import SqliteStore
 
 BAD = "\udce9"
 """A Latin-1 é, as Python hands over a byte of a command line that is not UTF-8."""
@@ -44,7 +44,7 @@ async def test_bytes_that_are_not_utf8_from_a_cad_are_kept_as_replacement_charac
         assert app.session.unsaved_events() == 0
         assert app.session.recorder is not None
         call_id = app.session.recorder.call_id
-    row = RecordStore(data, read_only=True).row(str(call_id))
+    row = SqliteStore(data, read_only=True).row(str(call_id))
     assert (row.console, row.dispatcher, row.context["incident"]) == (
         "C\ufffd",
         "D\ufffd",
@@ -152,7 +152,7 @@ def test_markup_typed_into_a_call_is_text_in_markdown(
     from trafficking_triage.records.recorder import Recorder
 
     loaded = load_protocol()
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     call = Call.start(loaded.protocol, loaded.sha256)
     recorder = Recorder(store, call)
     call.answer("<script>alert(1)</script>")

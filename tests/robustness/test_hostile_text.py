@@ -11,7 +11,7 @@ from textual.widgets import Static
 
 from tests.tui.conftest import LOADED, build_app
 from trafficking_triage.engine import Call
-from trafficking_triage.records import RecordStore
+from trafficking_triage.records import SqliteStore
 from trafficking_triage.records.recorder import Recorder
 from trafficking_triage.reports.export import as_json, markdown, narrative
 
@@ -29,7 +29,7 @@ HOSTILE = [
     "text", HOSTILE, ids=["long", "emoji", "rtl", "escapes", "controls", "markup"]
 )
 def test_stored_exactly_and_exported_safely(tmp_path: Path, text: str) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     call = Call.start(LOADED.protocol, LOADED.sha256)
     recorder = Recorder(store, call)
     call.answer(text)
@@ -80,7 +80,7 @@ async def test_a_hundred_thousand_characters_on_screen() -> None:
 def test_exports_escape_overrides_and_c1_controls_and_keep_the_fence_closed(
     tmp_path: Path,
 ) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     call = Call.start(LOADED.protocol, LOADED.sha256)
     recorder = Recorder(store, call)
     typed = "room 12 \u202eevil\u202c next \x9b2J " + "`" * 3 + " tail " + "`" * 7

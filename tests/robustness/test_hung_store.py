@@ -16,7 +16,7 @@ import pytest
 from tests.postgres_server import HalfOpenProxy, Server
 from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.records.postgres import PostgresStore
-from trafficking_triage.records.store import RecordStore
+from trafficking_triage.records.store import SqliteStore
 
 pytestmark = pytest.mark.console_waits
 
@@ -88,7 +88,7 @@ def test_a_records_file_held_locked_holds_no_key(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
     session = open_session(ConsoleOptions(data_dir=data))
-    assert isinstance(session.store, RecordStore)
+    assert isinstance(session.store, SqliteStore)
     path = session.store.path
 
     def hang() -> Callable[[], None]:
@@ -98,7 +98,7 @@ def test_a_records_file_held_locked_holds_no_key(tmp_path: Path) -> None:
 
     waited = work_through_a_hang(session, hang)
     assert max(waited) < KEY_BOUND
-    all_written_in_order(session, lambda: RecordStore(data, read_only=True))
+    all_written_in_order(session, lambda: SqliteStore(data, read_only=True))
 
 
 def test_a_stopped_server_holds_no_key(postgres: Server, center: str, tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ from trafficking_triage.cli import main
 from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
-from trafficking_triage.records import RecordsError, RecordStore
+from trafficking_triage.records import RecordsError, SqliteStore
 from trafficking_triage.records.api import RecordsDamaged, RecordsUnwritable
 from trafficking_triage.records.recorder import Recorder
 
@@ -44,7 +44,7 @@ class FailingCommit:
 def test_a_failed_commit_leaves_no_gap_in_the_event_numbers(
     tmp_path: Path, shipped: LoadedProtocol
 ) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     recorder.call.answer("Main St")
     real = store.db
@@ -60,7 +60,7 @@ def test_a_failed_commit_leaves_no_gap_in_the_event_numbers(
 
 def damaged_store(directory: Path, shipped: LoadedProtocol, calls: int = 40) -> Path:
     """A records file with many calls and garbage written over a page in its middle."""
-    store = RecordStore(directory)
+    store = SqliteStore(directory)
     for _ in range(calls):
         recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
         for value in ["Main St " * 40, "no", "no", "no"]:
@@ -82,7 +82,7 @@ def test_a_damaged_page_is_found_as_the_store_opens_and_the_file_left_alone(
     path = damaged_store(tmp_path, shipped)
     before = path.read_bytes()
     with pytest.raises(RecordsDamaged, match=r"are damaged \(SQLite's check found .* untouched"):
-        RecordStore(tmp_path)
+        SqliteStore(tmp_path)
     for command in (["list"], ["show", "260101-AAAA"], ["export", "260101-AAAA"]):
         assert main(["--data-dir", str(tmp_path), "records", *command]) == 1
         err = capsys.readouterr().err
@@ -93,7 +93,7 @@ def test_a_damaged_page_is_found_as_the_store_opens_and_the_file_left_alone(
 def test_reading_commands_change_nothing_in_the_data_directory(
     tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     recorder.call.answer("Main St")
     recorder.finish()
@@ -110,14 +110,14 @@ def test_reading_commands_change_nothing_in_the_data_directory(
 def unwritable_records(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[bool]]:
     """Opening the records fails as on a full disk until the list holds True."""
     space = [False]
-    real_init = RecordStore.__init__
+    real_init = SqliteStore.__init__
 
-    def init(self: RecordStore, directory: Path, **options: Any) -> None:
+    def init(self: SqliteStore, directory: Path, **options: Any) -> None:
         if not space[0]:
             raise RecordsUnwritable("the disk is full", "the records cannot be written")
         real_init(self, directory, **options)
 
-    monkeypatch.setattr(RecordStore, "__init__", init)
+    monkeypatch.setattr(SqliteStore, "__init__", init)
     yield space
 
 
@@ -138,7 +138,7 @@ def test_the_console_opens_on_a_full_disk_and_writes_the_call_once_it_can(
         assert session.records_trouble is None
         assert told[-1] == "Call records are being written again."
         assert session.recorder is not None
-        stored = RecordStore(tmp_path).events(session.recorder.call_id)
+        stored = SqliteStore(tmp_path).events(session.recorder.call_id)
         assert [e.kind for e in stored] == [e.kind for e in call.events]  # the whole call
         assert len(stored) == 4
 
@@ -170,7 +170,7 @@ def test_a_call_begun_while_its_first_write_fails_is_written_later(
     monkeypatch.setattr(session.store, "begin", real_begin)
     session.answer("no")
     assert session.recorder is not None and session.records_trouble is None
-    stored = RecordStore(tmp_path).events(session.recorder.call_id)
+    stored = SqliteStore(tmp_path).events(session.recorder.call_id)
     assert [e.kind for e in stored] == [e.kind for e in call.events]
 
 
@@ -195,7 +195,7 @@ def test_a_data_directory_others_can_write_is_refused_and_left_as_it_is(tmp_path
     shared.mkdir()
     shared.chmod(0o1777)
     with pytest.raises(RecordsError, match="can be written by other users"):
-        RecordStore(shared)
+        SqliteStore(shared)
     assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
     assert list(shared.iterdir()) == []
 
@@ -203,18 +203,18 @@ def test_a_data_directory_others_can_write_is_refused_and_left_as_it_is(tmp_path
 def test_records_others_can_read_are_refused_and_left_as_they_are(
     tmp_path: Path, shipped: LoadedProtocol
 ) -> None:
-    RecordStore(tmp_path).close()
+    SqliteStore(tmp_path).close()
     db = tmp_path / "calls.sqlite3"
     db.chmod(0o666)
     with pytest.raises(RecordsError, match="can be read or written by other users"):
-        RecordStore(tmp_path)
+        SqliteStore(tmp_path)
     assert stat.S_IMODE(db.stat().st_mode) == 0o666
 
 
 def test_directories_made_for_the_records_are_private_whatever_the_umask(tmp_path: Path) -> None:
     old = os.umask(0)
     try:
-        RecordStore(tmp_path / "home" / ".local" / "share" / "trafficking-triage").close()
+        SqliteStore(tmp_path / "home" / ".local" / "share" / "trafficking-triage").close()
     finally:
         os.umask(old)
     for made in (
@@ -232,7 +232,7 @@ def test_a_link_where_the_records_file_should_be_is_refused(tmp_path: Path) -> N
     (tmp_path / "data").mkdir(mode=0o700)
     (tmp_path / "data" / "calls.sqlite3").symlink_to(target)
     with pytest.raises(RecordsError, match="symbolic link"):
-        RecordStore(tmp_path / "data")
+        SqliteStore(tmp_path / "data")
     assert not target.exists()
 
 
@@ -240,7 +240,7 @@ def test_a_link_where_the_records_file_should_be_is_refused(tmp_path: Path) -> N
 def test_export_to_a_place_it_cannot_write_is_a_message(
     where: str, tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = RecordStore(tmp_path / "data")
+    store = SqliteStore(tmp_path / "data")
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     (tmp_path / "folder").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "victim.txt")
@@ -255,7 +255,7 @@ def test_export_to_a_place_it_cannot_write_is_a_message(
 def test_export_never_replaces_a_file_unless_told(
     tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = RecordStore(tmp_path / "data")
+    store = SqliteStore(tmp_path / "data")
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     kept = tmp_path / "kept.txt"
     kept.write_text("someone's notes")
@@ -271,7 +271,7 @@ def test_export_never_replaces_a_file_unless_told(
 def test_a_call_id_with_escapes_is_shown_escaped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    RecordStore(tmp_path).close()
+    SqliteStore(tmp_path).close()
     assert main(["--data-dir", str(tmp_path), "records", "show", "\x1b[2J\x1b]0;pwned\x07"]) == 1
     err = capsys.readouterr().err
     assert "\x1b" not in err and "\\x1b[2J" in err
@@ -282,7 +282,7 @@ def test_records_on_a_read_only_disk_are_read_all_the_same(
 ) -> None:
     """Reading a WAL database needs side files SQLite cannot make on a read-only disk; the
     store then reads the file as one that cannot change."""
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     recorder.finish()
     store.close()
@@ -296,7 +296,7 @@ def test_records_on_a_read_only_disk_are_read_all_the_same(
         return real_connect(target, *args, **options)
 
     monkeypatch.setattr(sqlite3, "connect", read_only_disk)
-    assert [row.id for row in RecordStore(tmp_path, read_only=True).rows()] == [recorder.call_id]
+    assert [row.id for row in SqliteStore(tmp_path, read_only=True).rows()] == [recorder.call_id]
     assert opened[-1].endswith("?mode=ro&immutable=1")
 
 
@@ -307,7 +307,7 @@ def test_a_record_written_on_after_its_close_is_shown_and_exported_whole(
     interrupted while the other kept answering."""
     from trafficking_triage.engine.events import QuestionAnswered
 
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     call = recorder.call
     call.answer("Motel 6")
@@ -359,13 +359,13 @@ def test_a_live_call_is_never_offered_to_another_console(tmp_path: Path) -> None
     import subprocess
     import sys
 
-    RecordStore(tmp_path).close()
+    SqliteStore(tmp_path).close()
     busy = subprocess.Popen(
         [sys.executable, "-c", BUSY_CONSOLE, str(tmp_path), "150"],
         stdout=subprocess.PIPE,
         text=True,
     )
-    looking = RecordStore(tmp_path)
+    looking = SqliteStore(tmp_path)
     offered: set[str] = set()
     looks = 0
     while busy.poll() is None:
@@ -401,9 +401,9 @@ def test_a_call_closed_while_the_disk_is_full_is_written_once_it_can_be(
     session.start()  # the next call's first action writes the last one's events
     session.answer("Elm")
     assert session.unsaved_events() == 0 and session.records_trouble is None
-    stored = RecordStore(tmp_path).events(call_id)
+    stored = SqliteStore(tmp_path).events(call_id)
     assert [e.kind for e in stored] == [e.kind for e in call.events]
-    assert RecordStore(tmp_path).row(call_id).status == "completed"
+    assert SqliteStore(tmp_path).row(call_id).status == "completed"
 
 
 def test_closing_a_call_taken_with_another_protocol_replays_nothing_and_keeps_its_route(
@@ -426,7 +426,7 @@ def test_closing_a_call_taken_with_another_protocol_replays_nothing_and_keeps_it
     found = second.unfinished()
     assert found is not None and found.not_resumable is not None
     assert second.close_unfinished(found) is None
-    row = RecordStore(tmp_path / "d").row(call_id)
+    row = SqliteStore(tmp_path / "d").row(call_id)
     assert row.status == "interrupted"
 
 
@@ -455,10 +455,10 @@ def test_a_call_that_could_not_be_begun_is_written_after_the_console_moved_on(
     monkeypatch.setattr(session.store, "begin", real_begin)
     session.answer("yes")
     assert session.unsaved_events() == 0 and session.records_trouble is None
-    rows = RecordStore(tmp_path).rows()
+    rows = SqliteStore(tmp_path).rows()
     assert sorted(row.status for row in rows) == ["completed", "open"]
     [done] = [row for row in rows if row.status == "completed"]
-    assert [e.kind for e in RecordStore(tmp_path).events(done.id)] == [e.kind for e in first.events]
+    assert [e.kind for e in SqliteStore(tmp_path).events(done.id)] == [e.kind for e in first.events]
     session.shut()
 
 
@@ -496,7 +496,7 @@ def test_the_timer_writes_a_call_closed_on_a_full_disk_once_and_changes_no_scree
         session.keep_alive()
     assert session.unsaved_events() == 0 and session.records_trouble is None
     assert said == ["Call records are being written again."] and changes == []
-    [row] = RecordStore(tmp_path).rows()
+    [row] = SqliteStore(tmp_path).rows()
     assert row.status == "completed"
-    stored = RecordStore(tmp_path).events(row.id)
+    stored = SqliteStore(tmp_path).events(row.id)
     assert [e.kind for e in stored] == [e.kind for e in call.events]

@@ -9,7 +9,7 @@ from textual.widgets import Static
 
 from tests.tui.conftest import build_app
 from tests.tui.test_calls import screen_text
-from trafficking_triage.records import RecordStore
+from trafficking_triage.records import SqliteStore
 from trafficking_triage.reports.export import markdown
 from trafficking_triage.tui.screens.call_screen import CallScreen
 from trafficking_triage.tui.screens.confirm_screen import ConfirmScreen
@@ -50,7 +50,7 @@ async def test_dont_know_declined_a_rough_number_and_a_note_are_all_kept(tmp_pat
         assert call.state.notes == ["[bold]boss[/bold] shouting"]
         assert app.session.recorder is not None
         call_id = app.session.recorder.call_id
-    exported = markdown(RecordStore(tmp_path).row(call_id), call)
+    exported = markdown(SqliteStore(tmp_path).row(call_id), call)
     assert "-> (does not know)" in exported and "-> (declined to say)" in exported
     assert "note: [bold]boss[/bold] shouting" in exported
 
@@ -113,8 +113,8 @@ async def test_danger_now_then_the_questions_go_on_and_the_call_closes(tmp_path:
         assert call.state.closed is not None
         route = call.state.route
         assert route is not None and route.outcome == "officer" and route.escalated
-    (row,) = RecordStore(tmp_path).rows()
-    events = RecordStore(tmp_path).events(row.id)
+    (row,) = SqliteStore(tmp_path).rows()
+    events = SqliteStore(tmp_path).events(row.id)
     kinds = [e.kind for e in events]
     assert kinds.index("escalated") < kinds.index("questioning_ended") < kinds.index("call_closed")
     text = markdown(row, call)

@@ -607,24 +607,24 @@ async def test_a_crash_report_never_shows_what_the_caller_said(
 async def test_keys_behind_a_confirmed_quit_start_no_other_call(tmp_path: Any, gap: float) -> None:
     """Enter right behind the quit's "y" once met the closed call's screen and opened a new
     call as the console closed: the next console offered it as unfinished."""
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main", "enter", "y")
         await press_in_one_burst(pilot, "ctrl+q", "y", "enter", *"Elm", "enter", gap=gap)
-    rows = RecordStore(tmp_path).rows()
+    rows = SqliteStore(tmp_path).rows()
     assert [row.status for row in rows] == ["abandoned"]
 
 
 async def test_quitting_before_anything_is_said_asks_nothing_and_keeps_nothing(
     tmp_path: Any,
 ) -> None:
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
 
     app = build_app(data_dir=tmp_path)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("f4", "ctrl+q")
         await pilot.pause()
         assert not app.is_running
-    assert RecordStore(tmp_path).rows(training=None) == []
+    assert SqliteStore(tmp_path).rows(training=None) == []

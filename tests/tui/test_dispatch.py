@@ -97,7 +97,7 @@ async def test_going_back_before_the_settling_answer_takes_the_panel_away() -> N
 
 
 async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -> None:
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
     from trafficking_triage.reports.export import markdown
 
     app = build_app(data_dir=tmp_path)
@@ -107,7 +107,7 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
         await pilot.pause()
         assert app.session.recorder is not None
         call_id = app.session.recorder.call_id
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     kinds = [e.kind for e in store.events(call_id)]
     assert kinds.index("route_settled") < len(kinds) - 1
     assert kinds[kinds.index("route_settled") + 1] == "question_answered"  # after dispatch

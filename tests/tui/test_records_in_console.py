@@ -10,7 +10,7 @@ import pytest
 
 from tests.tui.conftest import LOADED, build_app, frozen_clock, press_in_one_burst
 from trafficking_triage.engine import Call
-from trafficking_triage.records import RecordStore
+from trafficking_triage.records import SqliteStore
 from trafficking_triage.records.recorder import Recorder
 from trafficking_triage.tui.screens.call_screen import CallScreen
 from trafficking_triage.tui.screens.resume_screen import ResumeScreen
@@ -20,7 +20,7 @@ from trafficking_triage.tui.widgets.key_hints import KeyHints
 
 def crashed_call(directory: Path) -> str:
     """An open call whose console is gone, as a kill -9 leaves it."""
-    store = RecordStore(directory)
+    store = SqliteStore(directory)
     call = Call.start(LOADED.protocol, LOADED.sha256, console="c9", clock=frozen_clock)
     recorder = Recorder(store, call)
     for value in ["Motel on Route 9", "yes", "no", "no", "no"]:
@@ -39,7 +39,7 @@ async def test_each_answer_is_in_the_records_before_the_next_question(tmp_path: 
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main", "enter", "y", "n")
         assert app.session.recorder is not None
-        stored = RecordStore(tmp_path).events(app.session.recorder.call_id)
+        stored = SqliteStore(tmp_path).events(app.session.recorder.call_id)
         assert [e.kind for e in stored] == [
             "call_started",
             "question_answered",
@@ -62,7 +62,7 @@ async def test_an_unfinished_call_resumes_with_every_answer(tmp_path: Path) -> N
         assert app.session.call.state.prompt.question == "held_now"
         await pilot.press("n")
         assert app.session.recorder is not None and app.session.recorder.call_id == call_id
-    assert len(RecordStore(tmp_path).events(call_id)) == 7
+    assert len(SqliteStore(tmp_path).events(call_id)) == 7
 
 
 async def test_an_unfinished_call_can_be_closed_as_interrupted(tmp_path: Path) -> None:
@@ -74,9 +74,9 @@ async def test_an_unfinished_call_can_be_closed_as_interrupted(tmp_path: Path) -
         await pilot.pause()
         assert isinstance(app.screen, CallScreen)
         assert app.session.call is not None and app.session.call.state.answers == []  # a new call
-    row = RecordStore(tmp_path).row(call_id)
+    row = SqliteStore(tmp_path).row(call_id)
     assert row.status == "interrupted"
-    assert len(RecordStore(tmp_path).events(call_id)) == 7  # 6 kept + the closing
+    assert len(SqliteStore(tmp_path).events(call_id)) == 7  # 6 kept + the closing
 
 
 async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(

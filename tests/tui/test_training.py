@@ -17,7 +17,7 @@ from tests.tui.conftest import (
     scenario_folder,
 )
 from trafficking_triage.engine import replay_answers
-from trafficking_triage.records import RecordStore
+from trafficking_triage.records import SqliteStore
 from trafficking_triage.training.debrief import debrief
 from trafficking_triage.training.scenario import Scenario, load_scenario, scenario_problems
 from trafficking_triage.tui.screens.debrief_screen import DebriefScreen
@@ -65,8 +65,8 @@ async def test_a_training_call_end_to_end(tmp_path: Path) -> None:
         text = str(app.screen.query_one("#debrief Static", Static).render())
         for label in ("Route", "Indicators", "Safety first", "Steps", "Time to route", "SCORE"):
             assert label in text
-    assert RecordStore(tmp_path).rows(training=None) == []  # not among real calls
-    assert len(RecordStore(tmp_path / "training").rows(training=True)) == 1
+    assert SqliteStore(tmp_path).rows(training=None) == []  # not among real calls
+    assert len(SqliteStore(tmp_path / "training").rows(training=True)) == 1
 
 
 async def test_train_without_a_scenario_offers_the_list(tmp_path: Path) -> None:

@@ -281,10 +281,10 @@ def test_back_takes_back_the_last_thing_done_ending_the_questions_too(
 def test_a_call_left_after_danger_now_keeps_the_officer_route_on_replay(
     shipped: LoadedProtocol, how: str, tmp_path: Path
 ) -> None:
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
     from trafficking_triage.records.recorder import Recorder
 
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, start(shipped))
     recorder.call.answer("Main St")
     recorder.call.escalate()
@@ -361,10 +361,10 @@ def test_replay_agrees_when_back_took_a_reached_route_away(
     """The questions ended, the ending taken back, the call then left: the route written
     down is no longer the call's, and `records replay` says they agree."""
     from trafficking_triage.cli import main
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
     from trafficking_triage.records.recorder import Recorder
 
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, start(shipped))
     for value in ["Main St", "yes", "yes"]:
         recorder.call.answer(value)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from trafficking_triage.engine.events import CallStarted, QuestionAnswered
-from trafficking_triage.records import RecordStore
+from trafficking_triage.records import SqliteStore
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 DRIVER = shutil.which("chromedriver")
@@ -92,7 +92,7 @@ def test_the_picker_renders_in_chromium_and_a_typed_answer_lands(
         def calls() -> list[object]:
             if not (training / "calls.sqlite3").is_file():
                 return []
-            store = RecordStore(training, read_only=True)
+            store = SqliteStore(training, read_only=True)
             try:
                 return list(store.rows(training=True))
             finally:
@@ -111,7 +111,7 @@ def test_the_picker_renders_in_chromium_and_a_typed_answer_lands(
         [row] = calls()
 
         def answered() -> list[str]:
-            store = RecordStore(training, read_only=True)
+            store = SqliteStore(training, read_only=True)
             try:
                 events = store.events(row.id)  # type: ignore[attr-defined]
             finally:
@@ -119,7 +119,7 @@ def test_the_picker_renders_in_chromium_and_a_typed_answer_lands(
             return [e.value or "" for e in events if isinstance(e, QuestionAnswered)]
 
         assert wait_for(answered) == ["Bright Linen, building C"]
-        store = RecordStore(training, read_only=True)
+        store = SqliteStore(training, read_only=True)
         started = store.events(row.id)[0]  # type: ignore[attr-defined]
         store.close()
         assert isinstance(started, CallStarted) and started.training

@@ -17,7 +17,7 @@ from trafficking_triage.cli import main
 from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
-from trafficking_triage.records import RecordsError, RecordStore
+from trafficking_triage.records import RecordsError, SqliteStore
 from trafficking_triage.records.api import RecordsUnwritable
 from trafficking_triage.records.postgres import MIGRATIONS as PG_MIGRATIONS
 from trafficking_triage.records.postgres import PostgresStore, describe
@@ -214,7 +214,7 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
     assert reading.unfinished() is None
     reading.shut()
     # The console role copies a console's own records in.
-    local = RecordStore(tmp_path / "local")
+    local = SqliteStore(tmp_path / "local")
     Recorder(local, start(shipped)).call.close("abandoned")
     local.close()
     copy = ["store", "copy", "--data-dir", str(tmp_path / "local"), "--to", console]
@@ -236,7 +236,7 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
 def test_store_copy_brings_a_consoles_records_in_once(
     center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    local = RecordStore(tmp_path)
+    local = SqliteStore(tmp_path)
     ids = []
     for n in range(3):
         call = start(shipped, console=f"c{n}")
@@ -326,7 +326,7 @@ def test_records_read_a_whole_center(
     monkeypatch.setenv("TRAFFICKING_TRIAGE_STORE", center)
     assert main(["records", "list", "--json"]) == 0
     assert len(json.loads(capsys.readouterr().out)["calls"]) == 3
-    RecordStore(tmp_path).close()
+    SqliteStore(tmp_path).close()
     assert main(["records", "list", "--data-dir", str(tmp_path)]) == 0
     assert capsys.readouterr().out == "no calls recorded\n"
 

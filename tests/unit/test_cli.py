@@ -345,7 +345,7 @@ def test_a_console_on_a_named_data_directory_that_is_not_there_says_not_saved(
     takes the call), says NOT SAVED and why, never makes the directory, and writes the call
     there in full once it exists."""
     from trafficking_triage.console import ConsoleOptions, open_session
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
 
     missing = tmp_path / "share" / "records"
     options = ConsoleOptions(
@@ -363,8 +363,8 @@ def test_a_console_on_a_named_data_directory_that_is_not_there_says_not_saved(
     session.answer("yes")
     assert session.records_trouble is None and session.unsaved_events() == 0
     folder = missing / "training" if training else missing
-    [row] = RecordStore(folder).rows(training=training)
-    assert len(RecordStore(folder).events(row.id)) == len(call.events)
+    [row] = SqliteStore(folder).rows(training=training)
+    assert len(SqliteStore(folder).events(row.id)) == len(call.events)
     session.shut()
 
 

@@ -16,7 +16,7 @@ import pytest
 from trafficking_triage.cli import main
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
-from trafficking_triage.records import CallRow, RecordStore
+from trafficking_triage.records import CallRow, SqliteStore
 from trafficking_triage.records.recorder import Recorder
 from trafficking_triage.reports.export import as_json, markdown, narrative
 from trafficking_triage.shown import safe
@@ -121,7 +121,7 @@ def test_safe_shows_control_characters() -> None:
 def test_records_commands(
     tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     for value in ["Main St", "yes", "yes", "no", "no", "no"]:
         recorder.call.answer(value)
@@ -147,7 +147,7 @@ def test_records_commands(
 def test_replay_names_a_changed_protocol(
     tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     other = Path(__file__).parent.parent / "data" / "minimal.yaml"
     args = ["--data-dir", str(tmp_path), "records", "replay", recorder.call_id]
@@ -158,7 +158,7 @@ def test_replay_names_a_changed_protocol(
 
 
 def test_an_unknown_id_is_a_message(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    RecordStore(tmp_path).close()
+    SqliteStore(tmp_path).close()
     assert main(["--data-dir", str(tmp_path), "records", "show", "260101-AAAA"]) == 1
     assert "no call record with id 260101-AAAA" in capsys.readouterr().err
 
@@ -193,7 +193,7 @@ def test_calls_taken_with_a_protocol_written_before_the_new_call_rules_still_rea
         load_protocol(old)
     assert {p.rule for p in refused.value.problems} == {"no-unknown", "closed-form"}
     loaded = load_protocol(old, for_records=True)
-    store = RecordStore(tmp_path / "data")
+    store = SqliteStore(tmp_path / "data")
     recorder = Recorder(store, Call.start(loaded.protocol, loaded.sha256))
     for value in ["Main St", "yes", "yes"]:
         recorder.call.answer(value)
@@ -283,7 +283,7 @@ def test_records_review_scores_a_training_call_as_the_debrief_did(
 def test_records_review_names_the_protocol_a_call_needs(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     call = Call.start(load_protocol_for_test().protocol, "f" * 64)
     recorder = Recorder(store, call)
     call.answer("Main St")
@@ -305,7 +305,7 @@ def test_records_review_says_when_a_record_goes_on_past_what_replays(
 ) -> None:
     from trafficking_triage.engine.events import NoteAdded, StepTicked
 
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     call = Call.start(shipped.protocol, shipped.sha256, dispatcher="D\u009b31m-7\u202e")
     recorder = Recorder(store, call)
     call.answer("Main St")
@@ -344,7 +344,7 @@ def test_calls_taken_with_protocol_2_still_show_replay_and_review(
     (earlier,) = earlier_protocol_paths()
     old = load_protocol(earlier, for_records=True)
     assert old.protocol.protocol.version == "2.0.0"
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(old.protocol, old.sha256))
     for value in ["Main St", "English", "yes", "no", "no", "no"]:  # the language second
         recorder.call.answer(value)

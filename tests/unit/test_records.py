@@ -16,7 +16,7 @@ import pytest
 
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
-from trafficking_triage.records import RecordsError, RecordStore
+from trafficking_triage.records import RecordsError, SqliteStore
 from trafficking_triage.records.recorder import Recorder
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,13 +33,13 @@ def start(loaded: LoadedProtocol, **context: str) -> Call:
 
 
 def test_every_event_is_stored_as_it_happens(tmp_path: Path, shipped: LoadedProtocol) -> None:
-    store = RecordStore(tmp_path / "data")
+    store = SqliteStore(tmp_path / "data")
     call = start(shipped, incident="INC-1")
     recorder = Recorder(store, call)
     call.answer("Main St")
     call.answer("no")
     # A second connection (another process, in effect) sees every event already.
-    other = RecordStore(tmp_path / "data")
+    other = SqliteStore(tmp_path / "data")
     events = other.events(recorder.call_id)
     assert [e.kind for e in events] == ["call_started", "question_answered", "question_answered"]
     row = other.row(recorder.call_id)
@@ -49,7 +49,7 @@ def test_every_event_is_stored_as_it_happens(tmp_path: Path, shipped: LoadedProt
 
 
 def test_files_are_private(tmp_path: Path, shipped: LoadedProtocol) -> None:
-    store = RecordStore(tmp_path / "data")
+    store = SqliteStore(tmp_path / "data")
     Recorder(store, start(shipped)).call.answer("x")
     assert mode(tmp_path / "data") == 0o700
     for name in ("calls.sqlite3", "calls.sqlite3-wal", "calls.sqlite3-shm"):
@@ -59,7 +59,7 @@ def test_files_are_private(tmp_path: Path, shipped: LoadedProtocol) -> None:
 
 
 def test_call_ids_are_readable_and_unique(tmp_path: Path, shipped: LoadedProtocol) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     ids = {Recorder(store, start(shipped)).call_id for _ in range(50)}
     assert len(ids) == 50
     for call_id in ids:
@@ -69,13 +69,13 @@ def test_call_ids_are_readable_and_unique(tmp_path: Path, shipped: LoadedProtoco
 
 
 def test_a_newer_schema_is_refused_and_left_untouched(tmp_path: Path) -> None:
-    RecordStore(tmp_path).close()
+    SqliteStore(tmp_path).close()
     db = tmp_path / "calls.sqlite3"
     with sqlite3.connect(db) as connection:
         connection.execute("PRAGMA user_version = 99")
     before = db.read_bytes()
     with pytest.raises(RecordsError, match="written by a newer version"):
-        RecordStore(tmp_path)
+        SqliteStore(tmp_path)
     assert db.read_bytes() == before
 
 
@@ -84,7 +84,7 @@ def test_a_corrupt_file_gets_a_message_and_is_not_overwritten(tmp_path: Path) ->
     db.write_bytes(b"this is not a database, but it may be someone's only copy" * 100)
     before = db.read_bytes()
     with pytest.raises(RecordsError, match=r"are damaged .* left untouched"):
-        RecordStore(tmp_path)
+        SqliteStore(tmp_path)
     assert db.read_bytes() == before
 
 
@@ -96,13 +96,13 @@ def test_an_unwritable_directory_is_a_clear_message(tmp_path: Path) -> None:
         locked.mkdir(mode=0o500)
         target = locked / "data"
     with pytest.raises(RecordsError, match="cannot be written"):
-        RecordStore(target)
+        SqliteStore(target)
 
 
 def test_a_full_disk_keeps_the_call_in_memory_and_recovers(
     tmp_path: Path, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     call = start(shipped)
     troubles: list[str] = []
     recovered: list[bool] = []
@@ -129,14 +129,14 @@ def test_a_full_disk_keeps_the_call_in_memory_and_recovers(
 def test_unfinished_calls_are_those_no_running_console_holds(
     tmp_path: Path, shipped: LoadedProtocol
 ) -> None:
-    mine = RecordStore(tmp_path)
+    mine = SqliteStore(tmp_path)
     live = Recorder(mine, start(shipped))
     crashed = Recorder(mine, start(shipped))
     crashed.finish()  # as if its process had died: the lock is gone, the call still open
     closed = Recorder(mine, start(shipped))
     closed.call.close()
     closed.finish()
-    other = RecordStore(tmp_path)
+    other = SqliteStore(tmp_path)
     assert [row.id for row in other.unfinished()] == [crashed.call_id]
     assert live.call_id not in [row.id for row in other.unfinished()]
 
@@ -147,10 +147,10 @@ KILLED_CALL = textwrap.dedent(
     from pathlib import Path
     from trafficking_triage.engine import Call
     from trafficking_triage.protocol import load_protocol
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
     from trafficking_triage.records.recorder import Recorder
     loaded = load_protocol()
-    store = RecordStore(Path(sys.argv[1]))
+    store = SqliteStore(Path(sys.argv[1]))
     call = Call.start(loaded.protocol, loaded.sha256)
     recorder = Recorder(store, call)
     for value in ["Motel on Route 9", "no", "no", "no", "no", "no", "no", "yes", "no", "no"]:
@@ -173,7 +173,7 @@ def test_a_killed_process_leaves_a_call_that_resumes_with_every_answer(
     call_id = process.stdout.readline().strip()
     process.kill()  # SIGKILL: no cleanup of any kind
     process.wait()
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     [row] = store.unfinished()
     assert row.id == call_id
     call = Call(shipped.protocol, store.events(call_id))
@@ -193,10 +193,10 @@ FOUR_CONSOLES = textwrap.dedent(
     from pathlib import Path
     from trafficking_triage.engine import Call
     from trafficking_triage.protocol import load_protocol
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
     from trafficking_triage.records.recorder import Recorder
     loaded = load_protocol()
-    store = RecordStore(Path(sys.argv[1]))
+    store = SqliteStore(Path(sys.argv[1]))
     call = Call.start(loaded.protocol, loaded.sha256, console=sys.argv[2])
     recorder = Recorder(store, call)
     for n in range(200):
@@ -220,7 +220,7 @@ def test_four_consoles_appending_at_once_lose_and_mix_nothing(tmp_path: Path) ->
     outputs = [p.communicate(timeout=120) for p in processes]
     assert [p.returncode for p in processes] == [0, 0, 0, 0], [err for _, err in outputs]
     ids = [out.strip() for out, _ in outputs]
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     for n, call_id in enumerate(ids):
         events = store.events(call_id)
         notes = [e.text for e in events if e.kind == "note_added"]  # type: ignore[union-attr]
@@ -237,7 +237,7 @@ def test_consoles_opening_a_new_directory_together_all_open_it(tmp_path: Path) -
     def open_store(directory: Path, ready: threading.Barrier) -> None:
         ready.wait()
         try:
-            RecordStore(directory).close()
+            SqliteStore(directory).close()
         except RecordsError as error:
             refused.append(str(error))
 
@@ -253,7 +253,7 @@ def test_consoles_opening_a_new_directory_together_all_open_it(tmp_path: Path) -
 
 
 def test_json_events_round_trip(tmp_path: Path, shipped: LoadedProtocol) -> None:
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     recorder = Recorder(store, start(shipped))
     recorder.call.answer("\x1b[31mred\x1b[0m 🚨 שלום")
     body = store.db.execute("SELECT body FROM events WHERE seq = 1").fetchone()[0]

@@ -231,7 +231,7 @@ def test_no_console_outlives_serve_and_their_calls_are_offered_again(
     calls they held stay open, offered again as unfinished."""
     import threading
 
-    from trafficking_triage.records import RecordStore
+    from trafficking_triage.records import SqliteStore
 
     port = free_port()
     server = start_serving(tmp_path, port)
@@ -245,7 +245,7 @@ def test_no_console_outlives_serve_and_their_calls_are_offered_again(
         consoles: set[int] = set()
         while time.monotonic() < deadline:
             consoles = {pid for pid in family(server.pid) if running(pid)}
-            store = RecordStore(training) if (training / "calls.sqlite3").exists() else None
+            store = SqliteStore(training) if (training / "calls.sqlite3").exists() else None
             begun = len(store.rows(training=None)) if store is not None else 0
             if store is not None:
                 store.close()
@@ -265,7 +265,7 @@ def test_no_console_outlives_serve_and_their_calls_are_offered_again(
         if server.poll() is None:
             server.kill()
             server.wait()
-    store = RecordStore(training)
+    store = SqliteStore(training)
     assert len(store.unfinished(training=True)) == 2  # nobody holds them: offered again
     store.close()
 

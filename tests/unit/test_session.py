@@ -28,7 +28,7 @@ from trafficking_triage.console import (
 )
 from trafficking_triage.engine import replay_answers
 from trafficking_triage.protocol import LoadedProtocol
-from trafficking_triage.records import RecordStore
+from trafficking_triage.records import SqliteStore
 
 FROZEN = datetime(2026, 3, 14, 9, 30, tzinfo=UTC)
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
@@ -76,7 +76,7 @@ def test_a_whole_call_to_each_route_is_recorded(route: str, tmp_path: Path) -> N
     actions = {"question_answered", "step_ticked", "call_closed"}
     assert len(changes) >= sum(e.kind in actions for e in call.events)  # told of every one
     session.shut()
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     (row,) = store.rows()
     assert (row.status, row.route) == ("completed", route)
     assert [e.kind for e in store.events(row.id)] == [e.kind for e in call.events]
@@ -127,7 +127,7 @@ def test_abandoning_keeps_the_call(tmp_path: Path) -> None:
     take(session, {"location": "Main St"})
     session.abandon()
     session.shut()
-    (row,) = RecordStore(tmp_path).rows()
+    (row,) = SqliteStore(tmp_path).rows()
     assert row.status == "abandoned"
 
 
@@ -152,7 +152,7 @@ def test_records_trouble_is_told_once_and_the_recovery_too(tmp_path: Path) -> No
     assert session.records_trouble is None
     assert told[-1].message == "Call records are being written again."
     assert session.recorder is not None
-    stored = RecordStore(tmp_path).events(session.recorder.call_id)
+    stored = SqliteStore(tmp_path).events(session.recorder.call_id)
     assert session.call is not None and len(stored) == len(session.call.events)
 
 
@@ -264,7 +264,7 @@ def test_a_call_whose_console_was_killed_resumes_where_it_stopped(tmp_path: Path
     assert session.call is not None and session.recorder is not None
     assert session.recorder.call_id == call_id
     assert session.answer("no") is None
-    assert len(RecordStore(tmp_path).events(call_id)) == 7
+    assert len(SqliteStore(tmp_path).events(call_id)) == 7
     assert session_on(tmp_path).unfinished() is None  # held by this session now
     session.shut()
 
@@ -285,7 +285,7 @@ def test_a_call_whose_console_was_killed_can_be_closed_as_interrupted(tmp_path: 
     found = session.unfinished()
     assert found is not None
     assert session.close_unfinished(found) is None
-    store = RecordStore(tmp_path)
+    store = SqliteStore(tmp_path)
     assert store.row(call_id).status == "interrupted"
     assert [e.kind for e in store.events(call_id)][-1] == "call_closed"
     assert session.unfinished() is None
@@ -325,10 +325,10 @@ def test_two_consoles_offered_one_call_resume_and_close_exactly_once(tmp_path: P
     assert first.resume(found_first) is None
     lost = second.close_unfinished(found_second)
     assert isinstance(lost, Refusal) and "Another console has just taken" in lost.message
-    assert RecordStore(tmp_path).row(call_id).status == "open"
+    assert SqliteStore(tmp_path).row(call_id).status == "open"
     first.abandon()
     first.shut()
-    assert RecordStore(tmp_path).row(call_id).status == "abandoned"
+    assert SqliteStore(tmp_path).row(call_id).status == "abandoned"
 
 
 def test_a_console_that_resumes_a_call_closed_meanwhile_is_told(tmp_path: Path) -> None:
@@ -337,7 +337,7 @@ def test_a_console_that_resumes_a_call_closed_meanwhile_is_told(tmp_path: Path) 
     lost = first.resume(found_first)
     assert isinstance(lost, Refusal) and "closed that call" in lost.message
     assert first.call is None
-    events = RecordStore(tmp_path).events(call_id)
+    events = SqliteStore(tmp_path).events(call_id)
     assert [e.kind for e in events].count("call_closed") == 1
 
 
@@ -360,7 +360,7 @@ def test_a_killed_training_call_is_never_offered_to_the_dispatch_console(tmp_pat
     dispatch floor's console on the same data directory never sees that call; the next
     training console offers it, with its scenario."""
     call_id = killed_mid_call(tmp_path, "hotel_housekeeper")
-    assert RecordStore(tmp_path).rows(training=None) == []  # nothing in the floor's store
+    assert SqliteStore(tmp_path).rows(training=None) == []  # nothing in the floor's store
     dispatch = session_on(tmp_path)
     assert dispatch.unfinished() is None
     dispatch.start()
@@ -469,13 +469,13 @@ def test_a_call_is_kept_from_the_first_thing_said_or_done_on_it(
     acts[action]()
     session.abandon()  # the dispatcher quits
     session.shut()
-    rows = RecordStore(tmp_path).rows(training=None)
+    rows = SqliteStore(tmp_path).rows(training=None)
     if not kept:
         assert rows == []
         return
     [row] = rows
     assert row.status == "abandoned"
-    kinds = [event.kind for event in RecordStore(tmp_path).events(row.id)]
+    kinds = [event.kind for event in SqliteStore(tmp_path).events(row.id)]
     assert kinds[0] == "call_started" and kinds[-1] == "call_closed"
 
 
@@ -488,11 +488,11 @@ def test_a_console_killed_before_anything_was_said_leaves_nothing_to_offer(
     # Killed here: no abandon, no shut. The next console finds nothing to resume.
     second = session_on(tmp_path)
     assert second.unfinished() is None
-    assert RecordStore(tmp_path).rows(training=None) == []
+    assert SqliteStore(tmp_path).rows(training=None) == []
     # Once something is said, the call is kept from its first event, the language too.
     first.answer("Main St")
     assert first.recorder is not None
-    kinds = [event.kind for event in RecordStore(tmp_path).events(first.recorder.call_id)]
+    kinds = [event.kind for event in SqliteStore(tmp_path).events(first.recorder.call_id)]
     assert kinds == ["call_started", "language_switched", "question_answered"]
     first.shut()
     second.shut()

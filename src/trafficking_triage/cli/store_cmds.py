@@ -33,7 +33,7 @@ def store_command(args: argparse.Namespace) -> int:
         print(f"{made.where}: call tables ready")
         made.close()
         return 0
-    from ..records import RecordStore
+    from ..records import SqliteStore
 
     if not is_center(args.to):
         print("store copy: --to names the center's PostgreSQL database", file=sys.stderr)
@@ -42,7 +42,7 @@ def store_command(args: argparse.Namespace) -> int:
     if not (directory / DB_NAME).is_file():  # a console that kept no records of its own
         print(f"nothing to copy: no call records in {directory}")
         return 0
-    source = RecordStore(directory, read_only=True)
+    source = SqliteStore(directory, read_only=True)
     target = open_store(args.to, Path())
     try:
         calls = added = live = skipped = 0

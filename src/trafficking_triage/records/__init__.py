@@ -3,6 +3,6 @@ store or a center's PostgreSQL database. No Textual."""
 
 from ..paths import default_data_dir
 from .api import CallRow, RecordsError
-from .store import RecordStore
+from .store import SqliteStore
 
-__all__ = ["CallRow", "RecordStore", "RecordsError", "default_data_dir"]
+__all__ = ["CallRow", "RecordsError", "SqliteStore", "default_data_dir"]

@@ -64,7 +64,7 @@ def _private_directory(directory: Path) -> None:
 
 def _private_file(path: Path) -> None:
     """Create `path` readable by its owner only, before anything is written into it; a
-    symbolic link there is refused (see `RecordStore._refuse_shared` for a file that exists)."""
+    symbolic link there is refused (see `SqliteStore._refuse_shared` for a file that exists)."""
     try:
         descriptor = os.open(path, os.O_CREAT | os.O_EXCL | os.O_RDWR | os.O_NOFOLLOW, 0o600)
     except FileExistsError:
@@ -79,7 +79,7 @@ def _private_file(path: Path) -> None:
     os.close(descriptor)
 
 
-class RecordStore(StoreBase):
+class SqliteStore(StoreBase):
     """The embedded store: one SQLite file in a console's private data directory."""
 
     def __init__(self, directory: Path, *, read_only: bool = False) -> None:

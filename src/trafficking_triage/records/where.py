@@ -15,7 +15,7 @@ from pathlib import Path
 from ..paths import TRAINING
 from .api import RecordsError
 from .base import StoreBase
-from .store import RecordStore
+from .store import SqliteStore
 
 STORE_ENV = "TRAFFICKING_TRIAGE_STORE"
 
@@ -65,12 +65,12 @@ def address_problem(address: str) -> str | None:
 def open_store(address: str | None, data_dir: Path, *, read_only: bool = False) -> StoreBase:
     """The store at `address`, or the embedded one in `data_dir` when there is none."""
     if address is None:
-        return RecordStore(data_dir, read_only=read_only)
+        return SqliteStore(data_dir, read_only=read_only)
     problem = address_problem(address)
     if problem is not None:
         raise RecordsError(problem)
     if address.startswith("sqlite:"):
-        return RecordStore(Path(address.removeprefix("sqlite://")), read_only=read_only)
+        return SqliteStore(Path(address.removeprefix("sqlite://")), read_only=read_only)
     if address.startswith("memory:"):
         from .memory import MemoryStore
 
