@@ -601,3 +601,32 @@ def test_an_offered_call_stays_this_consoles_through_a_restart(
     other.close()
     assert session.resume(found) is None
     session.shut()
+
+
+def test_a_center_of_schema_1_is_brought_to_2_keeping_every_row(postgres: Server) -> None:
+    """`store init` over a center's database of version 1.0, one row of it not JSON: every
+    row is kept, the one that is not JSON with its text under "unreadable", and read."""
+    from trafficking_triage.records.postgres import MIGRATIONS as PG
+
+    address = postgres.database("schema_one")
+    with psycopg.connect(address, autocommit=True) as db:
+        db.execute(PG[0])  # type: ignore[arg-type]
+        db.execute("CREATE TABLE trafficking_triage_schema (version INTEGER NOT NULL)")
+        db.execute("INSERT INTO trafficking_triage_schema VALUES (1)")
+        for call_id, context, status in (
+            ("261101-AAAA", "{not json", "open"),
+            ("261101-CCCC", '{"location": "12 Main St"}', "completed"),
+        ):
+            db.execute(
+                "INSERT INTO calls (id, started_at, context, protocol_id, protocol_version,"
+                " protocol_sha256, status) VALUES (%s, now(), %s, 'p', '1', %s, %s)",
+                (call_id, context, "0" * 64, status),
+            )
+    PostgresStore(address, migrate=True).close()
+    store = PostgresStore(address, read_only=True)
+    rows = {row.id: row for row in store.rows(training=None)}
+    assert store.anomalies == []
+    assert rows["261101-AAAA"].context == {"unreadable": "{not json"}
+    assert rows["261101-CCCC"].context == {"location": "12 Main St"}
+    assert rows["261101-CCCC"].status == "completed"
+    store.close()
