@@ -255,3 +255,17 @@ async def test_escape_on_a_route_screen_opened_by_f6_never_takes_back_an_earlier
         call = app.session.call
         assert call is not None and call.state.escalated is not None  # still dispatched
         assert isinstance(app.screen, CallScreen)
+
+
+async def test_the_timers_firing_as_the_console_ends_do_nothing() -> None:
+    """The clock (each second) and a records notice (the store check) may fire after the last
+    screen is gone, as the console quits: they find no screen and do nothing, never a crash."""
+    from trafficking_triage.console import Notice
+    from trafficking_triage.tui.notices import show
+
+    app = build_app()
+    async with app.run_test(size=(80, 24)):
+        pass
+    assert app.screen_stack == []
+    app.show_time()
+    show(app, Notice("Call records are being written again.", "Call records"))

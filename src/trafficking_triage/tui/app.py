@@ -1,9 +1,7 @@
 """The dispatcher console's App: takes the keys in turn, keeps the screens in line with the
 call session, and holds the keys that work on every screen. The call itself lives in the
-session (`trafficking_triage.console`); the screens render it and call its actions.
-
-`make_app` is the one way to build it, for the command and the tests alike.
-"""
+session (`trafficking_triage.console`); the screens render it and call its actions. `make_app`
+is the one way to build it, for the command and the tests alike."""
 
 from __future__ import annotations
 
@@ -134,8 +132,9 @@ class TriageApp(PrivateCrashReport, App[int]):
             self.pop_screen()
 
     def show_time(self) -> None:
-        if isinstance(self.screen, CallScreen | OutcomeScreen):
-            self.screen.show_time()
+        for screen in self.screen_stack[-1:]:  # none left as the console ends: nothing to do
+            if isinstance(screen, CallScreen | OutcomeScreen):
+                screen.show_time()
 
     # -- keys that work everywhere ---------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:

@@ -10,7 +10,7 @@ from ..console import Notice, Refusal
 
 
 def show(node: DOMNode, told: Refusal | Notice | None) -> None:
-    if told is None:
+    if told is None or not node.app.screen_stack:  # none left as the console ends
         return
     seconds = told.seconds if isinstance(told, Notice) else None
     node.app.notify(
