@@ -176,7 +176,7 @@ class RecordsLink(SessionState):
 
     def unsaved_events(self) -> int:
         """Events of this console's calls not yet in the records (the disk is full, say)."""
-        recorders = [*self.unsaved, *([self.recorder] if self.recorder else [])]
+        recorders = self._recorders()
         unbegun = [*self.unbegun]
         if self._begins_later(self.call) and self.call not in unbegun:
             assert self.call is not None
@@ -200,7 +200,7 @@ class RecordsLink(SessionState):
         found now, and this console's calls held again before another console is offered
         them), and what waits written as soon as the store answers, not at the next key."""
         call, worker = self.call, self._worker
-        pending = self.records_trouble is not None or bool(self.unsaved or self.unbegun)
+        pending = self._behind()
         if worker is None or (call is not None and call.state.closed is not None and not pending):
             return
         # Said (a notice, the header's NOT SAVED), but no screen follows: a timer must not
@@ -233,14 +233,22 @@ class RecordsLink(SessionState):
         once while something waits to be written."""
         self._quiet = True
         try:
-            for recorder in [*self.unsaved, *([self.recorder] if self.recorder else [])]:
+            for recorder in self._recorders():
                 recorder.check()
         finally:
             self._quiet = False
-        waits = self.records_trouble is not None or bool(self.unsaved or self.unbegun)
-        waits = waits or (self.recorder is not None and not self.recorder.saved)
+        waits = self._behind() or (self.recorder is not None and not self.recorder.saved)
         if waits or time.monotonic() - self._pinged >= PING_EVERY:
             self.keep_alive()
+
+    def _recorders(self) -> list[Recorder]:
+        """Every recorder with this console's calls: the closed calls' still writing, then
+        the call under way's."""
+        return [*self.unsaved, *([self.recorder] if self.recorder else [])]
+
+    def _behind(self) -> bool:
+        """The records are behind: trouble said, or closed calls not all written or begun."""
+        return self.records_trouble is not None or bool(self.unsaved or self.unbegun)
 
     def _trouble(self, cause: str) -> None:
         first = self.records_trouble is None

@@ -307,7 +307,7 @@ class CallSession(UnfinishedCalls, Outputs):
         except CallError as refusal:
             self.on_change()
             return Refusal(str(refusal))
-        if self.records_trouble is not None or self.unsaved or self.unbegun:
+        if self._behind():
             self._retry(call)
         if call.state.closed is not None:
             self.finish()
