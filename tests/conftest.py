@@ -107,3 +107,11 @@ def patient_writes(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPat
         from trafficking_triage.records import worker
 
         monkeypatch.setattr(worker, "WRITE_WAIT", 30.0)
+
+
+def disk_full() -> Exception:
+    """What a store raises (records/api.py) when its disk is full: for a store's method
+    replaced in a test. A store's own translation is tested in test_records_bad_days."""
+    from trafficking_triage.records.api import RecordsUnwritable
+
+    return RecordsUnwritable("the disk is full", "the call records cannot be written (full)")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sqlite3
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -15,6 +14,7 @@ from .engine.events import CallStarted, Event, RouteReached, WentBack
 from .files import write_private
 from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, default_data_dir
+from .records.api import RecordsDamaged
 from .records.base import StoreBase
 from .records.where import open_store, store_address
 from .reports.export import as_json, markdown, narrative, row_fields, safe_json, timeline
@@ -48,9 +48,9 @@ def run_records(args: argparse.Namespace) -> int:
         if args.action == "review":
             return review_call(store, args.id, args.format, args.protocol)
         return replay(store, args.id, args.protocol)
-    except sqlite3.DatabaseError as error:
+    except RecordsDamaged as error:
         # The quick check as the store opened found nothing; a page read now did.
-        print(f"records: the call records in {store.where} are damaged ({error})", file=sys.stderr)
+        print(f"records: {error}", file=sys.stderr)
         return 1
     finally:
         store.close()

@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import disk_full
 from trafficking_triage.cli import main
 from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.engine import Call
@@ -153,7 +154,7 @@ def begin_on_a_full_disk(
     real_begin = session.store.begin
 
     def full(call: Call) -> str:
-        raise sqlite3.OperationalError("database or disk is full")
+        raise disk_full()
 
     monkeypatch.setattr(session.store, "begin", full)
     return session, real_begin
@@ -188,6 +189,42 @@ def test_the_message_names_the_real_cause(error: Exception, cause: str) -> None:
     from trafficking_triage.records.api import cause_of
 
     assert cause in cause_of(error)
+
+
+@pytest.mark.parametrize(
+    ("error", "raised", "said"),
+    [
+        (sqlite3.OperationalError("database or disk is full"), "RecordsUnwritable", "disk is full"),
+        (sqlite3.OperationalError("database is locked"), "RecordsUnwritable", "held the records"),
+        (OSError(28, "No space left on device"), "RecordsUnwritable", "disk is full"),
+        (sqlite3.DatabaseError("database disk image is malformed"), "RecordsDamaged", "damaged"),
+        (sqlite3.OperationalError("file is not a database"), "RecordsDamaged", "damaged"),
+        (sqlite3.IntegrityError("call is closed"), "RecordsError", "refused the write"),
+        (sqlite3.InterfaceError("bad parameter"), "RecordsError", "cannot be used"),
+    ],
+)
+def test_a_stores_driver_errors_come_out_as_the_stores_own(
+    tmp_path: Path, shipped: LoadedProtocol, error: Exception, raised: str, said: str
+) -> None:
+    """Whoever uses a store catches RecordsError alone: SQLite's and the system's errors
+    never leave the store (records/api.py)."""
+    from trafficking_triage.records import api
+
+    store = SqliteStore(tmp_path)
+    call = Call.start(shipped.protocol, shipped.sha256)
+    call.answer("Main St")
+    call_id = store.begin(call)
+
+    def fails(*_args: object) -> None:
+        raise error
+
+    store._insert_event = fails  # type: ignore[method-assign]
+    with pytest.raises(api.RecordsError) as caught:
+        store.append(call_id, call.events[-1], call)
+    assert type(caught.value).__name__ == raised
+    assert said in api.cause_of(caught.value) + str(caught.value)
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    store.close()
 
 
 def test_a_data_directory_others_can_write_is_refused_and_left_as_it_is(tmp_path: Path) -> None:
@@ -313,7 +350,9 @@ def test_a_record_written_on_after_its_close_is_shown_and_exported_whole(
     call.answer("Motel 6")
     call.close("interrupted")
     late = QuestionAnswered(at=call.clock(), question="danger_now", answer="yes")
-    with pytest.raises(sqlite3.IntegrityError, match="no event is added after its close"):
+    with pytest.raises(
+        RecordsError, match=r"refused the write: .*no event is added after its close"
+    ):
         store.append(recorder.call_id, late, None)  # refused now
     store.db.execute("DROP TRIGGER no_event_after_close")  # as a file of version 1.0 could be
     store.append(recorder.call_id, late, None)
@@ -343,6 +382,7 @@ BUSY_CONSOLE = """
 import sys
 from pathlib import Path
 from trafficking_triage.console import CallSession, ConsoleOptions, open_session
+from tests.conftest import disk_full
 session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1])))
 for _ in range(int(sys.argv[2])):
     session.start()
@@ -388,7 +428,7 @@ def test_a_call_closed_while_the_disk_is_full_is_written_once_it_can_be(
     real_append = store.append
 
     def full(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database or disk is full")
+        raise disk_full()
 
     monkeypatch.setattr(store, "append", full)
     session.answer("yes")
@@ -475,7 +515,7 @@ def test_the_timer_writes_a_call_closed_on_a_full_disk_once_and_changes_no_scree
     real = getattr(store, fails)
 
     def full(*args: object, **kwargs: object) -> object:
-        raise sqlite3.OperationalError("database or disk is full")
+        raise disk_full()
 
     if fails == "begin":
         monkeypatch.setattr(store, "begin", full)

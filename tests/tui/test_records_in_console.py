@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import disk_full
 from tests.tui.conftest import LOADED, build_app, frozen_clock, press_in_one_burst
 from trafficking_triage.engine import Call
 from trafficking_triage.records import SqliteStore
@@ -89,7 +89,7 @@ async def test_a_full_disk_is_told_and_the_call_saved_elsewhere(
         assert "SAVE ELSEWHERE" not in str(app.screen.query_one(KeyHints).render())
 
         def full(*args: object, **kwargs: object) -> None:
-            raise sqlite3.OperationalError("database or disk is full")
+            raise disk_full()
 
         monkeypatch.setattr(app.session.store, "append", full)
         await pilot.press("n")
@@ -163,7 +163,7 @@ async def test_keys_right_behind_saving_elsewhere_answer_the_question(
         await pilot.press(*"Main", "enter", "y")
 
         def full(*_args: object, **_kwargs: object) -> None:
-            raise sqlite3.OperationalError("database or disk is full")
+            raise disk_full()
 
         monkeypatch.setattr(app.session.store, "append", full)
         await pilot.press("n")

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import disk_full
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError, SqliteStore
@@ -112,7 +113,7 @@ def test_a_full_disk_keeps_the_call_in_memory_and_recovers(
     real_append = store.append
 
     def full(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database or disk is full")
+        raise disk_full()
 
     monkeypatch.setattr(store, "append", full)
     call.answer("Main St")

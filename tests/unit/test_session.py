@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sqlite3
 import stat
 import subprocess
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import disk_full
 from tests.unit.test_shipped_protocol import call as answers_for
 from trafficking_triage.console import (
     CallSession,
@@ -141,7 +141,7 @@ def test_records_trouble_is_told_once_and_the_recovery_too(tmp_path: Path) -> No
     real_append = store.append
 
     def full(*args: object, **kwargs: object) -> None:
-        raise sqlite3.OperationalError("database or disk is full")
+        raise disk_full()
 
     store.append = full  # type: ignore[method-assign]
     take(session, {"location": "Main St", "can_speak_freely": "yes", "danger_now": "no"})

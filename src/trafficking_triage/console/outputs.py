@@ -7,8 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..files import own_directory, write_private
-from ..records.api import cause_of
-from ..records.recorder import TROUBLE
+from ..records.api import RecordsError, cause_of
 
 if TYPE_CHECKING:
     pass
@@ -66,7 +65,7 @@ class Outputs(RecordsLink):
             )
         try:
             row = self._ask(lambda store: store.row(call_id))
-        except TROUBLE as error:
+        except RecordsError as error:
             why = f"Could not read the call's record: {cause_of(error)}."
             return Refusal(why, title="Narrative")
         text = narrative(row, call)

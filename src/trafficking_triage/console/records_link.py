@@ -14,7 +14,7 @@ from ..records import RecordsError
 from ..records import worker as timing
 from ..records.api import RecordsUnwritable, cause_of
 from ..records.base import StoreBase
-from ..records.recorder import TROUBLE, Recorder
+from ..records.recorder import Recorder
 from ..records.where import is_center, open_store
 from ..records.worker import StoreWorker
 
@@ -67,7 +67,7 @@ class RecordsLink(SessionState):
                 on_recovered=self._recovered,
                 worker=self._worker,
             )
-        except TROUBLE as error:
+        except RecordsError as error:
             self._trouble(cause_of(error))
             return None
 
@@ -190,7 +190,7 @@ class RecordsLink(SessionState):
         closed (a store that does not answer is left to the process's end)."""
         self.finish()
         if self.store is not None and self._worker is not None:
-            with contextlib.suppress(*TROUBLE):
+            with contextlib.suppress(RecordsError):
                 self._ask(lambda store: store.close(), wait=2.0)
             self._worker.stop()
 
@@ -211,7 +211,7 @@ class RecordsLink(SessionState):
                 return  # a store still busy (or hung) is not asked again
             self._pinged = time.monotonic()
             if call is None:  # an unfinished call offered: its lock kept through a restart too
-                with contextlib.suppress(*TROUBLE):
+                with contextlib.suppress(RecordsError):
                     self._ask(lambda store: store.keep_alive(), timing.WRITE_WAIT)
                 return  # trouble is said once there is a call to lose
             self._ask(lambda store: store.keep_alive(), timing.WRITE_WAIT)
@@ -221,7 +221,7 @@ class RecordsLink(SessionState):
                 self._retry(call, store_checked=True)
         except timing.NotAnswering:
             return  # slow, not failed (a center far away): events late are said by `tick`
-        except TROUBLE as error:
+        except RecordsError as error:
             if self.records_trouble is None:
                 self._trouble(cause_of(error))
         finally:

@@ -7,9 +7,8 @@ from typing import TYPE_CHECKING
 
 from ..protocol.texts import local
 from ..records import CallRow
-from ..records.api import cause_of
+from ..records.api import RecordsError, cause_of
 from ..records.base import StoreBase
-from ..records.recorder import TROUBLE
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -47,7 +46,7 @@ class UnfinishedCalls(RecordsLink):
 
         try:
             found = self._ask(first)
-        except TROUBLE as error:
+        except RecordsError as error:
             self._trouble(cause_of(error))  # said on screen; a new call starts all the same
             return None
         if self.store is not None and self.store.anomalies:
@@ -142,7 +141,7 @@ class UnfinishedCalls(RecordsLink):
 
         try:
             self._ask(close)
-        except TROUBLE as error:
+        except RecordsError as error:
             self._trouble(cause_of(error))
         return None
 
@@ -171,11 +170,11 @@ class UnfinishedCalls(RecordsLink):
                     store.release(call_id)
                     return Refusal("This call cannot be resumed here: its events do not replay.")
                 return None
-            except TROUBLE:
+            except RecordsError:
                 store.release(call_id)
                 raise
 
         try:
             return self._ask(take)
-        except TROUBLE as error:
+        except RecordsError as error:
             return Refusal(f"The records cannot be reached: {cause_of(error)}.")

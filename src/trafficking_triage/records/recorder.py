@@ -8,7 +8,6 @@ hangs keeps the events queued here, and the screen goes on.
 
 from __future__ import annotations
 
-import sqlite3
 import threading
 import time
 from collections.abc import Callable
@@ -25,9 +24,6 @@ if TYPE_CHECKING:
     from ..engine.events import Event
     from .base import StoreBase
     from .worker import StoreWorker
-
-TROUBLE = (sqlite3.Error, OSError, RecordsError)
-"""What a store raises when it cannot be used now (its cause is safe to show)."""
 
 
 class Recorder:
@@ -116,7 +112,7 @@ class Recorder:
         try:
             job(self.store)
             done.set_result(None)
-        except TROUBLE as error:
+        except RecordsError as error:
             done.set_exception(error)
         return done
 
@@ -125,7 +121,7 @@ class Recorder:
             future.result(timeout=timing.WRITE_WAIT)
         except Late:
             return  # still writing: `check` tells
-        except TROUBLE as error:
+        except RecordsError as error:
             if raising:
                 raise
             self._troubled(cause_of(error))
@@ -159,7 +155,7 @@ class Recorder:
                 with self._lock:
                     self.pending.pop(0)
                     self.waiting_since = time.monotonic() if self.pending else None
-        except TROUBLE as error:
+        except RecordsError as error:
             # The cause (disk full, no permission) is safe to show; the event never is.
             with self._lock:
                 self.error = cause_of(error)

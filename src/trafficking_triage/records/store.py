@@ -17,9 +17,10 @@ import sqlite3
 import stat
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from ..files import own_directory, private_directory
 from ..paths import DATA_ENV
@@ -31,6 +32,27 @@ if TYPE_CHECKING:
     from ..engine.events import CallStarted, Event
 
 from .sqlite_schema import MIGRATIONS as MIGRATIONS  # the version each one brings
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def _in_our_words(
+    method: Callable[Concatenate[SqliteStore, _P], _R],
+) -> Callable[Concatenate[SqliteStore, _P], _R]:
+    """The store's own errors (api.py) for SQLite's and the system's: whoever uses a store
+    catches RecordsError alone, and never needs to know which database it has."""
+
+    def said(self: SqliteStore, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.Error as error:
+            raise self._as_records_error(error) from None
+        except OSError as error:
+            raise RecordsUnwritable(cause_of(error), self._unwritable(error)) from None
+
+    return wraps(method)(said)  # type: ignore[return-value]  # the same signature
+
 
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema of this program's records, the same number in both stores."""
@@ -172,6 +194,15 @@ class SqliteStore(StoreBase):
             f"--data-dir or {DATA_ENV}."
         )
 
+    def _as_records_error(self, error: sqlite3.Error) -> RecordsError:
+        if isinstance(error, sqlite3.IntegrityError):  # our triggers' rules, in our words
+            return RecordsError(f"the call records in {self.path} refused the write: {error}")
+        if isinstance(error, sqlite3.OperationalError) and not _damage(error):
+            return RecordsUnwritable(cause_of(error), self._unwritable(error))
+        if isinstance(error, sqlite3.DatabaseError):
+            return self._damaged(error)
+        return RecordsError(f"the call records in {self.path} cannot be used ({error})")
+
     def _damaged(self, error: BaseException) -> RecordsDamaged:
         return RecordsDamaged(
             f"the call records in {self.path} are damaged ({error}). The file was left "
@@ -261,12 +292,14 @@ class SqliteStore(StoreBase):
                 self.db.execute("ROLLBACK")
             raise
 
+    @_in_our_words
     def close(self) -> None:
         for call_id in list(self._locks):
             self.release(call_id)
         self.db.close()
 
     # -- writing ----------------------------------------------------------------------------
+    @_in_our_words
     def begin(self, call: Call | Written) -> str:
         """Give the call its id and write its row and every event it has so far. The call's
         lock is taken before its row is visible to other consoles, so none of them ever finds
@@ -330,16 +363,19 @@ class SqliteStore(StoreBase):
         elif call is not None:
             self.db.execute("UPDATE calls SET route = ? WHERE id = ?", (route, call_id))
 
+    @_in_our_words
     def append(self, call_id: str, event: Event, call: Call | Written | None = None) -> None:
         """Commit one event (with full durability) before returning."""
         with self._transaction():
             self._insert_event(call_id, event, call)
 
     # -- reading ----------------------------------------------------------------------------
+    @_in_our_words
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
         query, args = rows_query(training, status, "?")
         return self._readable(self.db.execute(query, args).fetchall())
 
+    @_in_our_words
     def row(self, call_id: str) -> CallRow:
         query = f"SELECT {COLUMNS} FROM calls WHERE id = ?"  # noqa: S608
         found = self.db.execute(query, (call_id.upper(),)).fetchone()
@@ -348,6 +384,7 @@ class SqliteStore(StoreBase):
             raise RecordsError(f"no call record with id {ascii(call_id)[1:-1]}")
         return call_row(found)
 
+    @_in_our_words
     def events(self, call_id: str) -> list[Event]:
         rows = self.db.execute(
             "SELECT body FROM events WHERE call_id = ? ORDER BY seq", (call_id.upper(),)
@@ -359,6 +396,7 @@ class SqliteStore(StoreBase):
     # shares the directory. The running console holds an OS lock on a file named after the
     # call; the OS drops it when the process dies, however it dies, so an open call that
     # nobody holds is one whose console is gone.
+    @_in_our_words
     def hold(self, call_id: str) -> bool:
         """Take the call's lock (kept until `release`); False if another running console
         holds it. Taking a lock this store holds already is a no-op."""
@@ -383,6 +421,7 @@ class SqliteStore(StoreBase):
     def holds(self, call_id: str) -> bool:
         return call_id in self._locks
 
+    @_in_our_words
     def release(self, call_id: str) -> None:
         """Let go of the call's lock. The lock file stays: another console may have it open
         at this moment, and a file removed under it would let a third console take the same
