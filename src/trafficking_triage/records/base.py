@@ -17,12 +17,6 @@ if TYPE_CHECKING:
     from ..engine import Call
     from ..engine.events import CloseReason, Event
 
-COLUMNS = (
-    "id, started_at, ended_at, status, route, console, dispatcher, context, protocol_id,"
-    " protocol_version, protocol_sha256, training"
-)
-"""A call's row, in the order `call_row` reads it: the same table in both stores."""
-
 
 def written(call: Call | Written) -> Written:
     if isinstance(call, Written):
@@ -31,22 +25,6 @@ def written(call: Call | Written) -> Written:
     assert started is not None, "a call is recorded from its start"
     route = call.state.route.outcome if call.state.route is not None else None
     return Written(started, tuple(call.events), route)
-
-
-def rows_query(training: bool | None, status: str | None, mark: str) -> tuple[str, list[Any]]:
-    """The query for `StoreBase.rows`, with the driver's parameter mark (? or %s)."""
-    query = f"SELECT {COLUMNS} FROM calls"  # noqa: S608 - column names only, values are bound
-    where: list[str] = []
-    args: list[Any] = []
-    if training is not None:
-        where.append(f"training = {mark}")
-        args.append(training)
-    if status is not None:
-        where.append(f"status = {mark}")
-        args.append(status)
-    if where:
-        query += " WHERE " + " AND ".join(where)
-    return query + " ORDER BY started_at DESC, id DESC", args
 
 
 # Letters and digits that cannot be confused when read out over a radio (no 0/O, 1/I/L, 5/S).

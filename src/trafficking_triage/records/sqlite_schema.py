@@ -1,33 +1,11 @@
 """The embedded store's tables, one migration per schema version (the center's store has the
 same versions: postgres/schema.py)."""
 
+from .sql import SQLITE, tables
+
 # Each migration takes the database from version N-1 to N; index 0 builds version 1.
 MIGRATIONS = [
-    """
-    CREATE TABLE calls (
-        id TEXT PRIMARY KEY,
-        started_at TEXT NOT NULL,
-        ended_at TEXT,
-        status TEXT NOT NULL DEFAULT 'open',
-        route TEXT,
-        console TEXT,
-        dispatcher TEXT,
-        context TEXT NOT NULL DEFAULT '{}',
-        protocol_id TEXT NOT NULL,
-        protocol_version TEXT NOT NULL,
-        protocol_sha256 TEXT NOT NULL,
-        training INTEGER NOT NULL DEFAULT 0
-    );
-    CREATE TABLE events (
-        call_id TEXT NOT NULL REFERENCES calls(id),
-        seq INTEGER NOT NULL,
-        at TEXT NOT NULL,
-        kind TEXT NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (call_id, seq)
-    );
-    CREATE INDEX calls_started ON calls(started_at);
-    """,
+    tables(SQLITE),
     # 2: the file checks what it is given, as the center's database does: a call's row as
     # this program writes it, a closed call never changed, no event after a close. (One
     # console writes its own file; these stop a program's mistake, and damage read back is

@@ -11,7 +11,6 @@ logs what a caller said: errors name files and causes, never call contents.
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sqlite3
 import stat
@@ -24,8 +23,10 @@ from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
 
 from ..files import own_directory, private_directory
 from ..paths import DATA_ENV
+from . import sql
 from .api import CallRow, RecordsDamaged, RecordsError, RecordsUnwritable, Written, cause_of
-from .base import COLUMNS, StoreBase, call_row, new_call_id, read_events, rows_query, written
+from .base import StoreBase, call_row, new_call_id, read_events, written
+from .sql import SQLITE
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -325,21 +326,7 @@ class SqliteStore(StoreBase):
         raise RecordsError("could not find a free call id")  # pragma: no cover
 
     def _insert_row(self, call_id: str, started: CallStarted) -> None:
-        self.db.execute(
-            "INSERT INTO calls (id, started_at, console, dispatcher, context, protocol_id,"
-            " protocol_version, protocol_sha256, training) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (
-                call_id,
-                started.at.isoformat(),
-                started.console,
-                started.dispatcher,
-                json.dumps(started.context, ensure_ascii=False),
-                started.protocol_id,
-                started.protocol_version,
-                started.protocol_sha256,
-                int(started.training),
-            ),
-        )
+        self.db.execute(sql.insert_call(SQLITE), sql.started_values(SQLITE, call_id, started))
 
     def _insert_event(self, call_id: str, event: Event, call: Call | Written | None) -> None:
         """Inside a write transaction: the event's number is read under the write lock, so
@@ -350,18 +337,17 @@ class SqliteStore(StoreBase):
             "SELECT coalesce(max(seq) + 1, 0) FROM events WHERE call_id = ?", (call_id,)
         ).fetchone()
         self.db.execute(
-            "INSERT INTO events (call_id, seq, at, kind, body) VALUES (?, ?, ?, ?, ?)",
+            sql.insert_event(SQLITE),
             (call_id, seq, event.at.isoformat(), event.kind, event.model_dump_json()),
         )
         route = written(call).route if call is not None else None
         if isinstance(event, CallClosed):
-            self.db.execute(  # a close written alone keeps the route the call had
-                "UPDATE calls SET status = ?, ended_at = ?, route = coalesce(?, route)"
-                " WHERE id = ?",
+            self.db.execute(
+                sql.close_call(SQLITE),
                 (event.how, event.at.isoformat(), route, call_id),
             )
         elif call is not None:
-            self.db.execute("UPDATE calls SET route = ? WHERE id = ?", (route, call_id))
+            self.db.execute(sql.set_route(SQLITE), (route, call_id))
 
     @_in_our_words
     def append(self, call_id: str, event: Event, call: Call | Written | None = None) -> None:
@@ -372,13 +358,12 @@ class SqliteStore(StoreBase):
     # -- reading ----------------------------------------------------------------------------
     @_in_our_words
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
-        query, args = rows_query(training, status, "?")
+        query, args = sql.calls(SQLITE, training, status)
         return self._readable(self.db.execute(query, args).fetchall())
 
     @_in_our_words
     def row(self, call_id: str) -> CallRow:
-        query = f"SELECT {COLUMNS} FROM calls WHERE id = ?"  # noqa: S608
-        found = self.db.execute(query, (call_id.upper(),)).fetchone()
+        found = self.db.execute(sql.one_call(SQLITE), (call_id.upper(),)).fetchone()
         if found is None:
             # The id as typed, its control characters escaped: never sent to a terminal raw.
             raise RecordsError(f"no call record with id {ascii(call_id)[1:-1]}")
@@ -386,9 +371,7 @@ class SqliteStore(StoreBase):
 
     @_in_our_words
     def events(self, call_id: str) -> list[Event]:
-        rows = self.db.execute(
-            "SELECT body FROM events WHERE call_id = ? ORDER BY seq", (call_id.upper(),)
-        ).fetchall()
+        rows = self.db.execute(sql.call_events(SQLITE), (call_id.upper(),)).fetchall()
         return read_events(call_id, [body for (body,) in rows])
 
     # -- who holds a call -------------------------------------------------------------------

@@ -3,39 +3,11 @@ the guard `store init` makes again each time (closed calls, other consoles' call
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
+from ..sql import POSTGRES, tables
 
 # Each migration takes the database from version N-1 to N, as the embedded store's do.
 MIGRATIONS = [
-    """
-    CREATE TABLE calls (
-        id TEXT PRIMARY KEY,
-        started_at TIMESTAMPTZ NOT NULL,
-        ended_at TIMESTAMPTZ,
-        status TEXT NOT NULL DEFAULT 'open',
-        route TEXT,
-        console TEXT,
-        dispatcher TEXT,
-        context TEXT NOT NULL DEFAULT '{}',
-        protocol_id TEXT NOT NULL,
-        protocol_version TEXT NOT NULL,
-        protocol_sha256 TEXT NOT NULL,
-        training BOOLEAN NOT NULL DEFAULT FALSE
-    );
-    CREATE TABLE events (
-        call_id TEXT NOT NULL REFERENCES calls(id),
-        seq INTEGER NOT NULL,
-        at TIMESTAMPTZ NOT NULL,
-        kind TEXT NOT NULL,
-        body TEXT NOT NULL,
-        PRIMARY KEY (call_id, seq)
-    );
-    CREATE INDEX calls_started ON calls(started_at);
-    """,
+    tables(POSTGRES),
     # 2: the database checks what it holds (so one bad row cannot stop a console), and a
     # lease says which console holds each open call: its role, its name, when it last said
     # so. A context that is not JSON is kept, as text, under "unreadable".

@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+from .. import sql
 from ..api import CallRow, RecordsError, RecordsUnwritable, Written
-from ..base import COLUMNS, call_row, new_call_id, read_events, rows_query, written
+from ..base import call_row, new_call_id, read_events, written
+from ..sql import POSTGRES
 
 if TYPE_CHECKING:
     import psycopg
@@ -112,21 +114,9 @@ class PostgresStore(Connected):
         """Inside a transaction: the call's row; False when a row has that id already."""
         return (
             db.execute(
-                "INSERT INTO calls (id, started_at, console, dispatcher, context, protocol_id,"
-                " protocol_version, protocol_sha256, training, holder_console) VALUES"
-                " (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
-                (
-                    call_id,
-                    started.at,
-                    started.console,
-                    started.dispatcher,
-                    json.dumps(started.context, ensure_ascii=False),
-                    started.protocol_id,
-                    started.protocol_version,
-                    started.protocol_sha256,
-                    started.training,
-                    self.console,
-                ),
+                sql.insert_call(POSTGRES, also=("holder_console",))
+                + " ON CONFLICT (id) DO NOTHING",
+                (*sql.started_values(POSTGRES, call_id, started), self.console),
             ).rowcount
             == 1
         )
@@ -146,8 +136,7 @@ class PostgresStore(Connected):
 
         body = event.model_dump_json()
         inserted = db.execute(
-            "INSERT INTO events (call_id, seq, at, kind, body) VALUES (%s, %s, %s, %s, %s)"
-            " ON CONFLICT (call_id, seq) DO NOTHING",
+            sql.insert_event(POSTGRES) + " ON CONFLICT (call_id, seq) DO NOTHING",
             (call_id, seq, event.at, event.kind, body),
         ).rowcount
         if not inserted:
@@ -162,12 +151,11 @@ class PostgresStore(Connected):
         route = written(call).route if call is not None else None
         if isinstance(event, CallClosed):
             db.execute(
-                "UPDATE calls SET status = %s, ended_at = %s, route = coalesce(%s, route)"
-                " WHERE id = %s",
+                sql.close_call(POSTGRES),
                 (event.how, event.at, route, call_id),
             )
         elif call is not None:
-            db.execute("UPDATE calls SET route = %s WHERE id = %s", (route, call_id))
+            db.execute(sql.set_route(POSTGRES), (route, call_id))
 
     def append(self, call_id: str, event: Event, call: Call | Written | None = None) -> None:
         if call_id not in self._locks:
@@ -197,9 +185,7 @@ class PostgresStore(Connected):
         def write(db: psycopg.Connection[Any]) -> int:
             with db.transaction():
                 db.execute(
-                    "INSERT INTO calls (id, started_at, console, dispatcher, context,"
-                    " protocol_id, protocol_version, protocol_sha256, training) VALUES"
-                    " (%s, %s, %s, %s, %s, %s, %s, %s, %s) ON CONFLICT (id) DO NOTHING",
+                    sql.insert_call(POSTGRES) + " ON CONFLICT (id) DO NOTHING",
                     (
                         row.id,
                         row.started_at,
@@ -224,12 +210,7 @@ class PostgresStore(Connected):
                     "UPDATE calls SET route = %s WHERE id = %s AND status = 'open'",
                     (row.route, row.id),
                 )
-                there = [
-                    body
-                    for (body,) in db.execute(
-                        "SELECT body FROM events WHERE call_id = %s ORDER BY seq", (row.id,)
-                    )
-                ]
+                there = [body for (body,) in db.execute(sql.call_events(POSTGRES), (row.id,))]
                 for seq, event in enumerate(events):
                     if seq >= len(there):  # the guard refuses any event after a close
                         self._insert_event(db, row.id, seq, event, None)
@@ -249,20 +230,19 @@ class PostgresStore(Connected):
         return int(self._run(write))
 
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
-        query, args = rows_query(training, status, "%s")
+        query, args = sql.calls(POSTGRES, training, status)
         return self._readable(self._run(lambda db: db.execute(query, args).fetchall()))
 
     def row(self, call_id: str) -> CallRow:
-        query = f"SELECT {COLUMNS} FROM calls WHERE id = %s"  # noqa: S608
-        found = self._run(lambda db: db.execute(query, (call_id.upper(),)).fetchone())
+        found = self._run(
+            lambda db: db.execute(sql.one_call(POSTGRES), (call_id.upper(),)).fetchone()
+        )
         if found is None:
             raise RecordsError(f"no call record with id {ascii(call_id)[1:-1]}")
         return call_row(found)
 
     def events(self, call_id: str) -> list[Event]:
         found = self._run(
-            lambda db: db.execute(
-                "SELECT body FROM events WHERE call_id = %s ORDER BY seq", (call_id.upper(),)
-            ).fetchall()
+            lambda db: db.execute(sql.call_events(POSTGRES), (call_id.upper(),)).fetchall()
         )
         return read_events(call_id, [body for (body,) in found])
