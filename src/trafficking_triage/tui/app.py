@@ -16,6 +16,7 @@ from ..console import CallSession, ConsoleOptions, open_session
 from . import collector
 from .crash import PrivateCrashReport
 from .key_turns import KeyDone, KeyTurns
+from .messages import CallChanged
 from .notices import show
 from .screens.call_screen import CallScreen
 from .screens.confirm_screen import ConfirmScreen
@@ -49,7 +50,7 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.key_turns = KeyTurns(self, super().on_event)
         self.quitting = False
         """A quit was asked for (and confirmed, during a call): the console is closing."""
-        session.on_change = self.sync
+        session.on_change = lambda: self.post_message(CallChanged())
 
     # -- keys, in turn -----------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -102,7 +103,7 @@ class TriageApp(PrivateCrashReport, App[int]):
         else:
             session.start()
 
-    def sync(self) -> None:
+    def on_call_changed(self, _changed: CallChanged) -> None:
         """Bring the screens in line with the session: the outcome on top once routed, the
         closed call's screen once closed, and every call screen redrawn."""
         call = self.session.call

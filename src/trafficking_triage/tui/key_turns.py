@@ -113,6 +113,10 @@ class KeyTurns:
             return
         if not marker.last:
             again = KeyDone(last=True)
+            if not flight.target.is_attached and self.app.screen_stack:
+                # The key closed its own screen (the call changed: see messages.py): the
+                # second trip goes through the screen on top now, behind its focus coming back.
+                flight.target = self.app.screen_stack[-1]
             if flight.target.post_message(again):
                 flight.marker = again
                 return
