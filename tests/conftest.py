@@ -6,11 +6,14 @@ import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 
 from tests.postgres_server import WITHOUT, Server
 from trafficking_triage.protocol import LoadedProtocol, load_protocol
+
+T = TypeVar("T")
 
 DATA = Path(__file__).parent / "data"
 
@@ -115,3 +118,9 @@ def disk_full() -> Exception:
     from trafficking_triage.records.api import RecordsUnwritable
 
     return RecordsUnwritable("the disk is full", "the call records cannot be written (full)")
+
+
+def known(value: T | None) -> T:
+    """A value the test has just made sure of (a call's id once its recorder has begun it)."""
+    assert value is not None
+    return value

@@ -109,7 +109,7 @@ class Server:
         with psycopg.connect(self.url, autocommit=True) as db:
             for _attempt in range(100):
                 try:
-                    db.execute(f'CREATE DATABASE "{name}"{like}')  # type: ignore[arg-type]
+                    db.execute(f'CREATE DATABASE "{name}"{like}')
                     break
                 except psycopg.errors.ObjectInUse:  # the template's last session still ending
                     time.sleep(0.05)

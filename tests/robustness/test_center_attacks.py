@@ -97,7 +97,7 @@ def test_another_consoles_role_cannot_change_or_write_a_live_call(
         psycopg.connect(as_role(center, "triage_south")) as south,
         pytest.raises(psycopg.Error, match="held by another console"),
     ):
-        south.execute(attack)  # type: ignore[arg-type]
+        south.execute(attack)
     assert north.close() is None  # north's own close is not refused
     assert north.unsaved_events() == 0 and north.records_trouble is None
     with psycopg.connect(center) as owner:
@@ -135,7 +135,7 @@ def test_closed_calls_stay_closed_for_every_role(
             "UPDATE calls SET status = 'open' WHERE status <> 'open'",
         ):
             with pytest.raises(psycopg.Error, match="is closed"):
-                db.execute(attack)  # type: ignore[arg-type]
+                db.execute(attack)
             db.rollback()
         with pytest.raises(psycopg.Error, match="no event is added after its close"):
             db.execute(
@@ -174,7 +174,7 @@ def test_the_database_refuses_a_row_it_would_not_write(
         psycopg.connect(as_role(center, "triage_south")) as db,
         pytest.raises(psycopg.errors.DataError if value == "{not json" else psycopg.Error),
     ):
-        db.execute(f"INSERT INTO calls ({names}) VALUES ({marks})", list(row.values()))  # type: ignore[arg-type]
+        db.execute(f"INSERT INTO calls ({names}) VALUES ({marks})", list(row.values()))
 
 
 def damage_sqlite(data: Path) -> None:

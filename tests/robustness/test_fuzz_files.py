@@ -45,7 +45,7 @@ def mutated(draw: st.DrawFn, text: str) -> str:
         at = draw(st.sampled_from(valued))
         key = lines[at].split(": ", 1)[0]
         lines[at] = f"{key}: {draw(st.sampled_from(LONG_NUMBERS))}\n"
-    if lines and draw(st.booleans()):
+    if len(lines) > 0 and draw(st.booleans()):
         at = draw(st.integers(0, len(lines) - 1))
         if draw(st.booleans()):
             del lines[at]

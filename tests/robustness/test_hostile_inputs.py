@@ -29,7 +29,12 @@ async def test_bytes_that_are_not_utf8_from_a_cad_are_kept_as_replacement_charac
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[ConsoleOptions] = []
-    monkeypatch.setattr("trafficking_triage.tui.launch.run", lambda o: opened.append(o) or 0)
+
+    def run(options: ConsoleOptions) -> int:
+        opened.append(options)
+        return 0
+
+    monkeypatch.setattr("trafficking_triage.tui.launch.run", run)
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
     argv = ["--data-dir", str(data), "--location", f"A{BAD}B", "--dispatcher", f"D{BAD}"]
@@ -58,14 +63,14 @@ class _Crashes(App[None]):
 
 
 def test_a_console_that_crashes_exits_non_zero(monkeypatch: pytest.MonkeyPatch) -> None:
-    from trafficking_triage.tui import launch
+    from trafficking_triage.tui import collector, launch
 
     class Crashes(_Crashes):
         session = type("NoSession", (), {"shut": staticmethod(lambda: None)})()
-        run = functools.partialmethod(App.run, headless=True)  # type: ignore[assignment]
+        run = functools.partialmethod(App.run, headless=True)
 
     monkeypatch.setattr("trafficking_triage.tui.app.make_app", lambda _options: Crashes())
-    monkeypatch.setattr(launch.collector, "resume", lambda: None)
+    monkeypatch.setattr(collector, "resume", lambda: None)
     assert launch.run(ConsoleOptions()) == 1
 
 
@@ -79,7 +84,7 @@ async def test_a_note_pasted_over_three_lines_keeps_every_line() -> None:
         await pilot.pause()
         await pilot.press("enter")
         assert app.session.call is not None
-        notes = [e.text for e in app.session.call.events if e.kind == "note_added"]  # type: ignore[attr-defined]
+        notes = [e.text for e in app.session.call.events if e.kind == "note_added"]
     assert notes == ["From the e-mail: first line / second line / third line"]
 
 

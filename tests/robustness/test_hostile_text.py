@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
+from tests.conftest import known
 from tests.tui.conftest import LOADED, build_app
 from trafficking_triage.engine import Call
 from trafficking_triage.records import SqliteStore
@@ -34,10 +35,10 @@ def test_stored_exactly_and_exported_safely(tmp_path: Path, text: str) -> None:
     recorder = Recorder(store, call)
     call.answer(text)
     call.note(text)
-    stored = Call(LOADED.protocol, store.events(recorder.call_id))
+    stored = Call(LOADED.protocol, store.events(known(recorder.call_id)))
     assert stored.state.answers[0].value == text.strip()
     assert stored.state.notes == [text]
-    row = store.row(recorder.call_id)
+    row = store.row(known(recorder.call_id))
     for render in (narrative, markdown):
         out = render(row, stored)
         assert not any(ord(c) < 32 and c != "\n" for c in out)
@@ -85,7 +86,7 @@ def test_exports_escape_overrides_and_c1_controls_and_keep_the_fence_closed(
     recorder = Recorder(store, call)
     typed = "room 12 \u202eevil\u202c next \x9b2J " + "`" * 3 + " tail " + "`" * 7
     call.answer(typed)
-    row = store.row(recorder.call_id)
+    row = store.row(known(recorder.call_id))
     for render in (narrative, markdown, as_json):
         out = render(row, call)
         assert "\u202e" not in out and "\x9b" not in out, render.__name__

@@ -94,7 +94,12 @@ def test_a_records_file_held_locked_holds_no_key(tmp_path: Path) -> None:
     def hang() -> Callable[[], None]:
         other = sqlite3.connect(path, isolation_level=None)
         other.execute("BEGIN EXCLUSIVE")
-        return lambda: (other.execute("ROLLBACK"), other.close())  # type: ignore[func-returns-value]
+
+        def let_go() -> None:
+            other.execute("ROLLBACK")
+            other.close()
+
+        return let_go
 
     waited = work_through_a_hang(session, hang)
     assert max(waited) < KEY_BOUND

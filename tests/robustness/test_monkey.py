@@ -15,7 +15,7 @@ from textual import events
 from tests.tui.conftest import LOADED, build_app, scenario_folder
 from tests.tui.test_records_in_console import crashed_call
 from trafficking_triage.engine import Call
-from trafficking_triage.records import SqliteStore
+from trafficking_triage.records.base import StoreBase
 from trafficking_triage.tui.app import TriageApp
 
 KEYS = [
@@ -54,7 +54,7 @@ def send(app: TriageApp, key: str) -> None:
     app._driver.send_message(event)
 
 
-def consistent(app: TriageApp, store: SqliteStore, call_id: str | None) -> None:
+def consistent(app: TriageApp, store: StoreBase, call_id: str | None) -> None:
     """The call on screen re-folds from its events, and its record holds exactly those
     events, field by field."""
     call = app.session.call

@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from tests.conftest import disk_full
+from tests.conftest import disk_full, known
 from trafficking_triage.cli import main
 from trafficking_triage.console import CallSession, ConsoleOptions, open_session
 from trafficking_triage.engine import Call
@@ -104,7 +104,7 @@ def test_reading_commands_change_nothing_in_the_data_directory(
     for command in (["list"], ["show", recorder.call_id], ["replay", recorder.call_id]):
         assert main(["--data-dir", str(tmp_path), "records", *command]) == 0
     assert (db.read_bytes(), db.stat().st_mtime_ns) == before  # SQLite's side files aside
-    assert recorder.call_id in capsys.readouterr().out
+    assert known(recorder.call_id) in capsys.readouterr().out
 
 
 @contextmanager
@@ -218,7 +218,7 @@ def test_a_stores_driver_errors_come_out_as_the_stores_own(
     def fails(*_args: object) -> None:
         raise error
 
-    store._insert_event = fails  # type: ignore[method-assign]
+    store._insert_event = fails  # type: ignore[method-assign,assignment]
     with pytest.raises(api.RecordsError) as caught:
         store.append(call_id, call.events[-1], call)
     assert type(caught.value).__name__ == raised
@@ -282,7 +282,7 @@ def test_export_to_a_place_it_cannot_write_is_a_message(
     (tmp_path / "folder").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "victim.txt")
     output = Path(where) if where.startswith("/") else tmp_path / where
-    args = ["--data-dir", str(tmp_path / "data"), "records", "export", recorder.call_id]
+    args = ["--data-dir", str(tmp_path / "data"), "records", "export", known(recorder.call_id)]
     assert main([*args, "--output", str(output), "--force"]) == 1
     err = capsys.readouterr().err
     assert err.startswith(f"records export: cannot write {output}") and "Traceback" not in err
@@ -297,7 +297,7 @@ def test_export_never_replaces_a_file_unless_told(
     kept = tmp_path / "kept.txt"
     kept.write_text("someone's notes")
     kept.chmod(0o600)
-    args = ["--data-dir", str(tmp_path / "data"), "records", "export", recorder.call_id]
+    args = ["--data-dir", str(tmp_path / "data"), "records", "export", known(recorder.call_id)]
     assert main([*args, "--output", str(kept)]) == 1
     assert "exists; not replaced" in capsys.readouterr().err
     assert kept.read_text() == "someone's notes"
@@ -330,7 +330,8 @@ def test_records_on_a_read_only_disk_are_read_all_the_same(
         opened.append(target)
         if "immutable=1" not in target:
             raise sqlite3.OperationalError("unable to open database file")
-        return real_connect(target, *args, **options)
+        connection: sqlite3.Connection = real_connect(target, *args, **options)
+        return connection
 
     monkeypatch.setattr(sqlite3, "connect", read_only_disk)
     assert [row.id for row in SqliteStore(tmp_path, read_only=True).rows()] == [recorder.call_id]
@@ -353,22 +354,22 @@ def test_a_record_written_on_after_its_close_is_shown_and_exported_whole(
     with pytest.raises(
         RecordsError, match=r"refused the write: .*no event is added after its close"
     ):
-        store.append(recorder.call_id, late, None)  # refused now
+        store.append(known(recorder.call_id), late, None)  # refused now
     store.db.execute("DROP TRIGGER no_event_after_close")  # as a file of version 1.0 could be
-    store.append(recorder.call_id, late, None)
+    store.append(known(recorder.call_id), late, None)
     recorder.finish()
     data = ["--data-dir", str(tmp_path), "records"]
-    assert main([*data, "show", recorder.call_id]) == 0
+    assert main([*data, "show", known(recorder.call_id)]) == 0
     out = no_traceback_out(capsys)
     assert "Is anyone in danger right now? -> Yes" in out  # the late answer, shown
     assert "ANOMALY: the record goes on past what replays (event 4 of 4: the call is closed)" in out
-    assert main([*data, "export", recorder.call_id, "--format", "json"]) == 0
+    assert main([*data, "export", known(recorder.call_id), "--format", "json"]) == 0
     exported = json.loads(no_traceback_out(capsys))
     assert [e["kind"] for e in exported["events"]][-2:] == ["call_closed", "question_answered"]
     assert "event 4 of 4" in exported["anomaly"]
-    assert main([*data, "export", recorder.call_id]) == 0
+    assert main([*data, "export", known(recorder.call_id)]) == 0
     assert "ANOMALY: the record goes on past what replays" in no_traceback_out(capsys)
-    assert main([*data, "replay", recorder.call_id]) == 1
+    assert main([*data, "replay", known(recorder.call_id)]) == 1
     assert "does not replay" in capsys.readouterr().err
 
 
@@ -382,7 +383,6 @@ BUSY_CONSOLE = """
 import sys
 from pathlib import Path
 from trafficking_triage.console import CallSession, ConsoleOptions, open_session
-from tests.conftest import disk_full
 session = open_session(ConsoleOptions(data_dir=Path(sys.argv[1])))
 for _ in range(int(sys.argv[2])):
     session.start()
@@ -441,9 +441,9 @@ def test_a_call_closed_while_the_disk_is_full_is_written_once_it_can_be(
     session.start()  # the next call's first action writes the last one's events
     session.answer("Elm")
     assert session.unsaved_events() == 0 and session.records_trouble is None
-    stored = SqliteStore(tmp_path).events(call_id)
+    stored = SqliteStore(tmp_path).events(known(call_id))
     assert [e.kind for e in stored] == [e.kind for e in call.events]
-    assert SqliteStore(tmp_path).row(call_id).status == "completed"
+    assert SqliteStore(tmp_path).row(known(call_id)).status == "completed"
 
 
 def test_closing_a_call_taken_with_another_protocol_replays_nothing_and_keeps_its_route(
@@ -458,7 +458,7 @@ def test_closing_a_call_taken_with_another_protocol_replays_nothing_and_keeps_it
         first.answer(value)
     call_id = first.recorder.call_id  # type: ignore[union-attr]
     first.recorder = None  # the console is gone (its lock with it, below)
-    first.store.release(call_id)  # type: ignore[union-attr]
+    first.store.release(known(call_id))  # type: ignore[union-attr]
     renamed = text.replace("goto: tip_line", "goto: tips").replace("  tip_line: {", "  tips: {")
     assert renamed.count("tips") == 2
     other.write_text(renamed)  # the tip line outcome renamed: the old events name no outcome
@@ -466,7 +466,7 @@ def test_closing_a_call_taken_with_another_protocol_replays_nothing_and_keeps_it
     found = second.unfinished()
     assert found is not None and found.not_resumable is not None
     assert second.close_unfinished(found) is None
-    row = SqliteStore(tmp_path / "d").row(call_id)
+    row = SqliteStore(tmp_path / "d").row(known(call_id))
     assert row.status == "interrupted"
 
 

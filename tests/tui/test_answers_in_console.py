@@ -7,6 +7,7 @@ from pathlib import Path
 
 from textual.widgets import Static
 
+from tests.conftest import known
 from tests.tui.conftest import build_app
 from tests.tui.test_calls import screen_text
 from trafficking_triage.records import SqliteStore
@@ -50,7 +51,7 @@ async def test_dont_know_declined_a_rough_number_and_a_note_are_all_kept(tmp_pat
         assert call.state.notes == ["[bold]boss[/bold] shouting"]
         assert app.session.recorder is not None
         call_id = app.session.recorder.call_id
-    exported = markdown(SqliteStore(tmp_path).row(call_id), call)
+    exported = markdown(SqliteStore(tmp_path).row(known(call_id)), call)
     assert "-> (does not know)" in exported and "-> (declined to say)" in exported
     assert "note: [bold]boss[/bold] shouting" in exported
 

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from textual.widgets import Static
 
+from tests.conftest import known
 from tests.tui.conftest import LOADED, answer_with_keys, build_app
 from tests.tui.test_calls import screen_text
 from tests.unit.test_shipped_protocol import call as answers_for
@@ -108,12 +109,12 @@ async def test_answers_after_dispatch_are_recorded_and_exported(tmp_path: Any) -
         assert app.session.recorder is not None
         call_id = app.session.recorder.call_id
     store = SqliteStore(tmp_path)
-    kinds = [e.kind for e in store.events(call_id)]
+    kinds = [e.kind for e in store.events(known(call_id))]
     assert kinds.index("route_settled") < len(kinds) - 1
     assert kinds[kinds.index("route_settled") + 1] == "question_answered"  # after dispatch
     call = app.session.call
     assert call is not None
-    text = markdown(store.row(call_id), call)
+    text = markdown(store.row(known(call_id)), call)
     assert "route settled on Officer" in text and "Does anyone there have a weapon? -> Yes" in text
 
 
@@ -133,7 +134,7 @@ async def test_the_questions_can_be_ended_from_the_settled_route_screen() -> Non
         assert call is not None and call.state.route is not None
         assert isinstance(app.screen, OutcomeScreen) and not app.screen.early
         ended = [e for e in call.events if e.kind == "questioning_ended"]
-        assert len(ended) == 1 and "weapons" in ended[0].left  # type: ignore[union-attr]
+        assert len(ended) == 1 and "weapons" in ended[0].left
         await pilot.press("c")  # now the call can be closed as any routed call
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen) and "Close the call" in screen_text(app)

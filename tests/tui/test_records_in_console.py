@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import disk_full
+from tests.conftest import disk_full, known
 from tests.tui.conftest import LOADED, build_app, frozen_clock, press_in_one_burst
 from trafficking_triage.engine import Call
 from trafficking_triage.records import SqliteStore
@@ -27,7 +27,7 @@ def crashed_call(directory: Path) -> str:
         recorder.call.answer(value)
     recorder.finish()
     store.close()
-    return recorder.call_id
+    return known(recorder.call_id)
 
 
 def app_with(directory: Path):  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DATA
+from tests.conftest import DATA, known
 from trafficking_triage.engine import Call, CallError, Unanswered, replay_answers
 from trafficking_triage.engine.events import QuestionAnswered
 from trafficking_triage.protocol import FileProblems, LoadedProtocol, load_protocol
@@ -289,9 +289,9 @@ def test_a_call_left_after_danger_now_keeps_the_officer_route_on_replay(
     recorder.call.answer("Main St")
     recorder.call.escalate()
     recorder.call.close(how)  # type: ignore[arg-type]
-    row = store.row(recorder.call_id)
+    row = store.row(known(recorder.call_id))
     assert row.route == "officer"
-    again = Call(shipped.protocol, store.events(recorder.call_id))
+    again = Call(shipped.protocol, store.events(known(recorder.call_id)))
     assert again.state.route is not None and again.state.route.outcome == "officer"
 
 
@@ -371,5 +371,5 @@ def test_replay_agrees_when_back_took_a_reached_route_away(
     recorder.call.end_questioning()
     recorder.call.back()
     recorder.call.close("abandoned")
-    assert main(["--data-dir", str(tmp_path), "records", "replay", recorder.call_id]) == 0
+    assert main(["--data-dir", str(tmp_path), "records", "replay", known(recorder.call_id)]) == 0
     assert "same route: none" in capsys.readouterr().out

@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from tests.conftest import known
 from tests.postgres_server import Server
 from trafficking_triage.cli import main
 from trafficking_triage.console import CallSession, ConsoleOptions, open_session
@@ -67,15 +68,15 @@ def test_an_event_sent_again_after_a_lost_reply_is_written_once(
     recorder = Recorder(store, call, on_trouble=said.append)
     call.answer("Main St")
     # The commit went through but its reply was lost: the recorder sends the event again.
-    store._next[recorder.call_id] -= 1
-    store.append(recorder.call_id, call.events[-1], call)
-    assert len(store.events(recorder.call_id)) == 2
+    store._next[known(recorder.call_id)] -= 1
+    store.append(known(recorder.call_id), call.events[-1], call)
+    assert len(store.events(known(recorder.call_id))) == 2
     # Another event at a number already taken is another console writing this call: refused.
-    store._next[recorder.call_id] -= 1
+    store._next[known(recorder.call_id)] -= 1
     call.answer("yes")
     assert not recorder.saved and recorder.troubled
     assert "a second console is writing this call" in said[-1]
-    assert [e.kind for e in store.events(recorder.call_id)].count("question_answered") == 1
+    assert [e.kind for e in store.events(known(recorder.call_id))].count("question_answered") == 1
     store.close()
 
 
@@ -102,7 +103,7 @@ def test_a_server_gone_mid_call_says_not_saved_and_writes_everything_once_back(
     call = session.call
     assert call is not None
     stored = PostgresStore(center, read_only=True)
-    assert [e.model_dump_json() for e in stored.events(call_id)] == [
+    assert [e.model_dump_json() for e in stored.events(known(call_id))] == [
         e.model_dump_json() for e in call.events
     ]
     assert stored.unfinished() == []  # its lock was taken again with the new connection
@@ -154,7 +155,7 @@ def test_a_server_that_refuses_says_why(center: str, change: tuple[str, str], sa
 def readme_role_sql() -> str:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     [sql] = re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
-    return sql
+    return str(sql)
 
 
 def make_readme_roles(center: str) -> None:
@@ -164,7 +165,7 @@ def make_readme_roles(center: str) -> None:
         for statement in readme_role_sql().split(";"):
             if statement.strip():
                 try:
-                    db.execute(statement)  # type: ignore[arg-type]
+                    db.execute(statement)
                 except psycopg.errors.DuplicateObject:
                     assert "CREATE ROLE" in statement
 
@@ -181,12 +182,12 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
     call.answer("Main St")
     call.escalate()
     call.close("completed")
-    assert store.row(recorder.call_id).status == "completed"
-    assert store.row(recorder.call_id).route == "officer"
+    assert store.row(known(recorder.call_id)).status == "completed"
+    assert store.row(known(recorder.call_id)).route == "officer"
     for role in (console, review):
         for sql in ("DELETE FROM events", "DELETE FROM calls", "UPDATE events SET body = ''"):
             with psycopg.connect(role) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
-                db.execute(sql)  # type: ignore[arg-type]
+                db.execute(sql)
         with psycopg.connect(role) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
             db.execute("CREATE TABLE mine (x int)")
     with psycopg.connect(review) as db, pytest.raises(psycopg.errors.InsufficientPrivilege):
@@ -203,9 +204,9 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
             psycopg.connect(console) as db,
             pytest.raises(psycopg.errors.IntegrityConstraintViolation, match="is closed"),
         ):
-            db.execute(sql)  # type: ignore[arg-type]
+            db.execute(sql)
     assert main(["records", "list", "--store", review, "--data-dir", str(tmp_path)]) == 0
-    assert recorder.call_id in capsys.readouterr().out
+    assert known(recorder.call_id) in capsys.readouterr().out
     # A console started as the supervisors' role is told so, and offered no call to resume.
     with pytest.raises(RecordsError, match="role triage_review may only read the calls"):
         PostgresStore(review)
@@ -237,7 +238,7 @@ def test_store_copy_brings_a_consoles_records_in_once(
     center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     local = SqliteStore(tmp_path)
-    ids = []
+    ids: list[str] = []
     for n in range(3):
         call = start(shipped, console=f"c{n}")
         recorder = Recorder(local, call)
@@ -246,7 +247,7 @@ def test_store_copy_brings_a_consoles_records_in_once(
             call.escalate()  # routed: the center lists it by its route too
         if n < 2:
             call.close("completed")
-        ids.append(recorder.call_id)
+        ids.append(known(recorder.call_id))
         recorder.finish()
     training = Call.start(shipped.protocol, shipped.sha256, training=True)
     Recorder(local, training).call.answer("a training call stays here")
@@ -286,8 +287,10 @@ def test_store_copy_brings_a_consoles_records_in_once(
     capsys.readouterr()
     center_store = PostgresStore(center, read_only=True)
     for call_id in ids:  # every event as the console wrote it (the center closed one more)
-        here = [e.model_dump_json() for e in local.events(call_id)]
-        assert [e.model_dump_json() for e in center_store.events(call_id)][: len(here)] == here
+        here = [e.model_dump_json() for e in local.events(known(call_id))]
+        assert [e.model_dump_json() for e in center_store.events(known(call_id))][
+            : len(here)
+        ] == here
     assert center_store.rows(training=None) == center_store.rows()  # no training call came
     center_store.close()
     local.close()
@@ -350,8 +353,8 @@ def test_a_dropped_connection_is_made_again_unseen_and_the_call_held_again(
     call.answer("yes")
     assert said == [] and recorder.saved
     other = PostgresStore(center)
-    assert other.unfinished() == [] and not other.hold(recorder.call_id)
-    assert len(other.events(recorder.call_id)) == 3
+    assert other.unfinished() == [] and not other.hold(known(recorder.call_id))
+    assert len(other.events(known(recorder.call_id))) == 3
     other.close()
     store.close()
 
@@ -401,14 +404,14 @@ def test_a_call_taken_by_another_console_while_the_connection_was_down_is_said(
             " WHERE application_name = 'trafficking-triage'"
         )
     other = PostgresStore(center)
-    assert other.hold(lost.call_id)  # its lock went with the session: an orphan now
+    assert other.hold(known(lost.call_id))  # its lock went with the session: an orphan now
     b.answer("yes")  # the first console reconnects: b is another console's now
     assert said and f"call {lost.call_id} was taken by another console" in said[-1]
-    assert not first.holds(lost.call_id) and first.holds(kept.call_id)
+    assert not first.holds(known(lost.call_id)) and first.holds(known(kept.call_id))
     a.answer("yes")  # a is still this console's
-    assert kept.saved and not other.hold(kept.call_id)
-    assert [e.kind for e in other.events(lost.call_id)].count("question_answered") == 1
-    assert [e.kind for e in other.events(kept.call_id)].count("question_answered") == 2
+    assert kept.saved and not other.hold(known(kept.call_id))
+    assert [e.kind for e in other.events(known(lost.call_id))].count("question_answered") == 1
+    assert [e.kind for e in other.events(known(kept.call_id))].count("question_answered") == 2
     other.close()
     first.close()
 
@@ -467,7 +470,12 @@ def test_a_database_that_does_not_answer_says_not_saved_and_holds_no_key_for_lon
         assert said and "did not answer within 2 s" in said[-1] and not recorder.saved
         tries: list[object] = []
         real = PostgresStore._try
-        monkeypatch.setattr(PostgresStore, "_try", lambda s, w: tries.append(w) or real(s, w))
+
+        def counted(store: PostgresStore, work: object) -> object:
+            tries.append(work)
+            return real(store, work)
+
+        monkeypatch.setattr(PostgresStore, "_try", counted)
         call.answer("yes")  # paused: not tried, so no second wait
         assert tries == [] and not recorder.saved
     assert store._paused_until > time.monotonic()
@@ -511,8 +519,8 @@ def test_a_connection_dropped_on_this_side_only_gets_its_calls_back(
         call.answer("yes")
         assert said == [] and recorder.saved and store.db.info.backend_pid != old_pid
         other = PostgresStore(center)
-        assert not other.hold(recorder.call_id) and other.unfinished() == []
-        assert len(other.events(recorder.call_id)) == 3
+        assert not other.hold(known(recorder.call_id)) and other.unfinished() == []
+        assert len(other.events(known(recorder.call_id))) == 3
         other.close()
         store.close()
     finally:
@@ -536,7 +544,7 @@ def test_a_restarted_server_is_found_between_answers_and_the_call_held_again(
     session.keep_alive()
     assert session.records_trouble is None
     other = PostgresStore(center)
-    assert other.unfinished() == [] and not other.hold(call_id)
+    assert other.unfinished() == [] and not other.hold(known(call_id))
     other.close()
     postgres.stop()
     try:
@@ -572,7 +580,7 @@ def test_a_call_lost_to_another_console_is_never_said_to_be_saved_again(
             " WHERE application_name = 'trafficking-triage'"
         )
     other = PostgresStore(center)
-    assert other.hold(call_id)
+    assert other.hold(known(call_id))
     for _tick in range(3):
         session.keep_alive()
         assert session.records_trouble is not None
@@ -610,7 +618,7 @@ def test_a_center_of_schema_1_is_brought_to_2_keeping_every_row(postgres: Server
 
     address = postgres.database("schema_one")
     with psycopg.connect(address, autocommit=True) as db:
-        db.execute(PG[0])  # type: ignore[arg-type]
+        db.execute(PG[0])
         db.execute("CREATE TABLE trafficking_triage_schema (version INTEGER NOT NULL)")
         db.execute("INSERT INTO trafficking_triage_schema VALUES (1)")
         for call_id, context, status in (

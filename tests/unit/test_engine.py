@@ -110,7 +110,7 @@ def test_closing_right_after_danger_now_ends_the_questions_on_officer(
     route = call.state.route
     assert route is not None and route.outcome == "officer" and route.escalated
     ended = [e for e in call.events if e.kind == "questioning_ended"]
-    assert ended and ended[0].left == ["free_to_leave", "location"]  # type: ignore[union-attr]
+    assert ended and ended[0].left == ["free_to_leave", "location"]
 
 
 def test_danger_now_on_the_outcome_screen_overrides_the_route(minimal: LoadedProtocol) -> None:

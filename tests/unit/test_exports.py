@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import known
 from trafficking_triage.cli import main
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
@@ -126,18 +127,18 @@ def test_records_commands(
     for value in ["Main St", "yes", "yes", "no", "no", "no"]:
         recorder.call.answer(value)
     recorder.call.end_questioning()  # danger now settled the officer route at question 3
-    call_id = recorder.call_id
+    call_id = known(recorder.call_id)
     data = ["--data-dir", str(tmp_path), "records"]
     assert main([*data, "list"]) == 0
     out = capsys.readouterr().out
-    assert call_id in out and "officer" in out and "open" in out
-    assert main([*data, "show", call_id.lower()]) == 0
+    assert known(call_id) in out and "officer" in out and "open" in out
+    assert main([*data, "show", known(call_id).lower()]) == 0
     out = capsys.readouterr().out
     assert "Is anyone in danger right now? -> Yes" in out and "route: Officer" in out
-    assert main([*data, "replay", call_id]) == 0
+    assert main([*data, "replay", known(call_id)]) == 0
     assert "same route: officer" in capsys.readouterr().out
     target = tmp_path / "out.json"
-    assert main([*data, "export", call_id, "--format", "json", "--output", str(target)]) == 0
+    assert main([*data, "export", known(call_id), "--format", "json", "--output", str(target)]) == 0
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert json.loads(target.read_text())["events"][1]["value"] == "Main St"
     assert main([*data, "list", "--training"]) == 0
@@ -150,7 +151,7 @@ def test_replay_names_a_changed_protocol(
     store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     other = Path(__file__).parent.parent / "data" / "minimal.yaml"
-    args = ["--data-dir", str(tmp_path), "records", "replay", recorder.call_id]
+    args = ["--data-dir", str(tmp_path), "records", "replay", known(recorder.call_id)]
     assert main([*args, "--protocol", str(other)]) == 1
     err = capsys.readouterr().err
     assert "was taken with protocol labor-trafficking-dispatch 3.0.0" in err
@@ -198,9 +199,9 @@ def test_calls_taken_with_a_protocol_written_before_the_new_call_rules_still_rea
     for value in ["Main St", "yes", "yes"]:
         recorder.call.answer(value)
     args = ["--data-dir", str(tmp_path / "data"), "records"]
-    assert main([*args, "show", recorder.call_id, "--protocol", str(old)]) == 0
+    assert main([*args, "show", known(recorder.call_id), "--protocol", str(old)]) == 0
     assert "Is anyone in danger right now? -> Yes" in capsys.readouterr().out
-    assert main([*args, "replay", recorder.call_id, "--protocol", str(old)]) == 0
+    assert main([*args, "replay", known(recorder.call_id), "--protocol", str(old)]) == 0
 
 
 @pytest.mark.parametrize(
@@ -262,7 +263,7 @@ def test_records_review_scores_a_training_call_as_the_debrief_did(
         answer = "unknown" if question == "weapons" else replies[question].answer  # not as said
         assert session.answer(str(answer)) is None
     assert session.recorder is not None
-    call_id = session.recorder.call_id
+    call_id = known(session.recorder.call_id)
     assert session.toggle_step(3) is None
     assert session.close() is None
     assert session.call is not None
@@ -289,7 +290,7 @@ def test_records_review_names_the_protocol_a_call_needs(
     call.answer("Main St")
     recorder.finish()
     store.close()
-    assert main(["records", "review", recorder.call_id, "--data-dir", str(tmp_path)]) == 1
+    assert main(["records", "review", known(recorder.call_id), "--data-dir", str(tmp_path)]) == 1
     error = capsys.readouterr().err
     assert "records review:" in error and "sha256 " + "f" * 64 in error and "--protocol" in error
 
@@ -313,10 +314,10 @@ def test_records_review_says_when_a_record_goes_on_past_what_replays(
     recorder.finish()
     later = call.clock()
     store.db.execute("DROP TRIGGER no_event_after_close")  # as a file of version 1.0 could be
-    store.append(recorder.call_id, StepTicked(at=later, step=2))  # after the close
-    store.append(recorder.call_id, NoteAdded(at=later, text="written after the close"))
+    store.append(known(recorder.call_id), StepTicked(at=later, step=2))  # after the close
+    store.append(known(recorder.call_id), NoteAdded(at=later, text="written after the close"))
     store.close()
-    args = ["records", "review", recorder.call_id, "--data-dir", str(tmp_path)]
+    args = ["records", "review", known(recorder.call_id), "--data-dir", str(tmp_path)]
     assert main(args) == 0
     text = capsys.readouterr().out
     assert (
@@ -353,12 +354,12 @@ def test_calls_taken_with_protocol_2_still_show_replay_and_review(
     recorder.finish()
     store.close()
     data = ["--data-dir", str(tmp_path), "records"]
-    assert main([*data, "show", recorder.call_id]) == 0
+    assert main([*data, "show", known(recorder.call_id)]) == 0
     out = capsys.readouterr().out
     assert "What language are you most comfortable speaking? -> English" in out
-    assert main([*data, "replay", recorder.call_id]) == 0
+    assert main([*data, "replay", known(recorder.call_id)]) == 0
     assert "same route: officer" in capsys.readouterr().out
-    assert main([*data, "review", recorder.call_id, "--format", "json"]) == 0
+    assert main([*data, "review", known(recorder.call_id), "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
     assert found["call"]["protocol"] == "labor-trafficking-dispatch 2.0.0"
     assert found["route"]["title"].startswith("Officer to the scene")

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import known
 from tests.unit.test_install import in_a_terminal
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -93,7 +94,7 @@ def test_every_readme_command_works_as_printed(tmp_path: Path) -> None:
     for line in readme_commands():
         if any(rule.match(line) for rule in NOT_RUN):
             continue
-        command = line.replace(EXAMPLE_ID, call_id)
+        command = line.replace(EXAMPLE_ID, known(call_id))
         words = command.split("#")[0].split()
         ours = [i for i, w in enumerate(words) if w.endswith("trafficking-triage")]
         first = (

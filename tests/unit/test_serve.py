@@ -13,6 +13,14 @@ from pathlib import Path
 import pytest
 
 
+def stderr_so_far(server: subprocess.Popen[bytes]) -> bytes:
+    """What the server has said on stderr so far, without waiting for more."""
+    import io
+
+    stream = server.stderr
+    return stream.read1() if isinstance(stream, io.BufferedReader) else b""
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -47,7 +55,7 @@ def test_serve_answers_on_localhost_with_a_page_that_fetches_nothing_outside(
                     page = reply.read().decode()
             except OSError:
                 time.sleep(0.2)
-        assert "textual-terminal" in page, server.stderr.read1() if server.stderr else ""
+        assert "textual-terminal" in page, stderr_so_far(server)
         assert "trafficking-triage training" in page
         assert "googleapis" not in page and "https://" not in page
     finally:
@@ -252,7 +260,7 @@ def test_no_console_outlives_serve_and_their_calls_are_offered_again(
             if begun == 2:
                 break
             time.sleep(0.2)
-        assert begun == 2, server.stderr.read1() if server.stderr else ""
+        assert begun == 2, stderr_so_far(server)
         consoles = {pid for pid in family(server.pid) if running(pid)}
         assert len(consoles) >= 2
         server.send_signal(how)

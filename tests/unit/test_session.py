@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import disk_full
+from tests.conftest import disk_full, known
 from tests.unit.test_shipped_protocol import call as answers_for
 from trafficking_triage.console import (
     CallSession,
@@ -393,9 +393,9 @@ def test_records_read_training_calls_only_when_asked(
     assert main(["records", "list", "--data-dir", str(tmp_path)]) == 1  # the floor has no store
     assert "no call records in" in capsys.readouterr().err
     assert main(["records", "list", "--training", "--data-dir", str(tmp_path)]) == 0
-    assert call_id in capsys.readouterr().out
-    assert main(["records", "show", call_id, "--training", "--data-dir", str(tmp_path)]) == 0
-    assert main(["records", "show", call_id, "--data-dir", str(tmp_path)]) == 1
+    assert known(call_id) in capsys.readouterr().out
+    assert main(["records", "show", known(call_id), "--training", "--data-dir", str(tmp_path)]) == 0
+    assert main(["records", "show", known(call_id), "--data-dir", str(tmp_path)]) == 1
 
 
 def test_records_list_filters_by_day_route_and_status_and_prints_json(
@@ -492,7 +492,7 @@ def test_a_console_killed_before_anything_was_said_leaves_nothing_to_offer(
     # Once something is said, the call is kept from its first event, the language too.
     first.answer("Main St")
     assert first.recorder is not None
-    kinds = [event.kind for event in SqliteStore(tmp_path).events(first.recorder.call_id)]
+    kinds = [event.kind for event in SqliteStore(tmp_path).events(known(first.recorder.call_id))]
     assert kinds == ["call_started", "language_switched", "question_answered"]
     first.shut()
     second.shut()

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import known
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError
@@ -74,14 +75,14 @@ def test_a_call_is_written_as_it_happens_and_read_back_whole(
     call.answer("yes")
     call.escalate()
     other = opened()  # another console, another connection: every event is there already
-    events = other.events(recorder.call_id)
+    events = other.events(known(recorder.call_id))
     assert [e.model_dump_json() for e in events] == [e.model_dump_json() for e in call.events]
     assert Call(shipped.protocol, events).state == call.state
-    row = other.row(recorder.call_id)
+    row = other.row(known(recorder.call_id))
     assert (row.status, row.console, row.dispatcher) == ("open", "c1", "d1")
     assert row.started_at == call.state.started.at  # type: ignore[union-attr]
     call.close("completed")
-    assert other.row(recorder.call_id.lower()).status == "completed"
+    assert other.row(known(recorder.call_id).lower()).status == "completed"
     [listed] = other.rows()
     assert listed.id == recorder.call_id and other.rows(training=True) == []
     assert other.rows(status="open") == [] and len(other.rows(training=None)) == 1
@@ -194,7 +195,7 @@ def test_eight_consoles_writing_500_events_each_at_once_lose_repeat_and_mix_noth
     store = opened()
     for n, call_id in enumerate(ids):
         events = store.events(call_id)
-        notes = [e.text for e in events if e.kind == "note_added"]  # type: ignore[union-attr]
+        notes = [e.text for e in events if e.kind == "note_added"]
         assert notes == [f"console{n} note {i}" for i in range(500)]  # none lost, none twice
         assert events[0].kind == "call_started" and len(events) == 502
         assert store.row(call_id).status == "completed"
@@ -250,7 +251,7 @@ def test_eight_consoles_in_threads_writing_to_one_store_in_memory_mix_nothing(
             thread.join()
         store = MemoryStore("eight")
         for n, call_id in enumerate(ids):
-            notes = [e.text for e in store.events(call_id) if e.kind == "note_added"]  # type: ignore[union-attr]
+            notes = [e.text for e in store.events(call_id) if e.kind == "note_added"]
             assert notes == [f"console{n} note {i}" for i in range(500)]
             assert (store.row(call_id).status, store.row(call_id).console) == (
                 "completed",

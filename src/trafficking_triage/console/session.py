@@ -115,7 +115,7 @@ class CallSession(UnfinishedCalls, Outputs):
         every action until they are."""
         self.records_trouble: str | None = None
         """Why the call records cannot be written right now; None while all is saved."""
-        self.on_change: Callable[[], None] = lambda: None
+        self.on_change: Callable[[], object] = lambda: None
         self.on_notice: Callable[[Notice], None] = lambda _notice: None
 
     def recording(self) -> bool:

@@ -55,7 +55,7 @@ class SessionState:
     unsaved: list[Recorder]
     unbegun: list[Call]
     records_trouble: str | None
-    on_change: Callable[[], None]
+    on_change: Callable[[], object]
     on_notice: Callable[[Notice], None]
 
     def call_open(self) -> bool:
