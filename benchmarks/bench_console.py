@@ -176,8 +176,8 @@ def seed_records(directory: Path) -> None:
     session.start()
     session.answer("Main St")
     session.escalate()
-    session.close()
-    session.shut()
+    session.close_call()
+    session.end_console()
 
 
 def paired(results: dict[str, list[float]]) -> dict[str, float]:

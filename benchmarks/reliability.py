@@ -202,7 +202,7 @@ def hung(kind: str, seconds: float) -> Waits:
             reader.close()
             mine = [e.model_dump_json() for e in session.call.events]
             lost = len(mine) - sum(1 for a, b in zip(stored, mine, strict=False) if a == b)
-            session.shut()
+            session.end_console()
         finally:
             if server:
                 server.remove()

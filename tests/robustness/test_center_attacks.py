@@ -58,7 +58,7 @@ def test_a_restart_never_offers_a_live_call_to_another_console(
         assert north.note(f"note {trial}") is None
     assert offered == 0
     assert north.unsaved_events() == 0 and north.records_trouble is None
-    north.shut()
+    north.end_console()
 
 
 def test_a_console_silent_past_the_grace_lets_another_take_its_call(
@@ -98,14 +98,14 @@ def test_another_consoles_role_cannot_change_or_write_a_live_call(
         pytest.raises(psycopg.Error, match="held by another console"),
     ):
         south.execute(attack)
-    assert north.close() is None  # north's own close is not refused
+    assert north.close_call() is None  # north's own close is not refused
     assert north.unsaved_events() == 0 and north.records_trouble is None
     with psycopg.connect(center) as owner:
         status, route = owner.execute(
             "SELECT status, route FROM calls WHERE id = %s", (call_id,)
         ).fetchone() or ("?", "?")
     assert (status, route) == ("completed", None)  # north's answers settled no route
-    north.shut()
+    north.end_console()
 
 
 def test_another_console_cannot_end_a_consoles_connection(
@@ -119,7 +119,7 @@ def test_another_console_cannot_end_a_consoles_connection(
     ):
         south.execute("SELECT pg_terminate_backend(%s)", (pid,))
     assert north.note("still here") is None and north.unsaved_events() == 0
-    north.shut()
+    north.end_console()
 
 
 @pytest.mark.parametrize("role", ["triage_south", "triage"])
@@ -127,8 +127,8 @@ def test_closed_calls_stay_closed_for_every_role(
     center: str, tmp_path: Path, north_mid_call: tuple[CallSession, str], role: str
 ) -> None:
     north, call_id = north_mid_call
-    assert north.close() is None
-    north.shut()
+    assert north.close_call() is None
+    north.end_console()
     with psycopg.connect(as_role(center, role)) as db:
         for attack in (
             "UPDATE calls SET route = 'hotline' WHERE status <> 'open' AND route IS NULL",
@@ -207,7 +207,7 @@ def test_a_bad_row_stops_no_console_and_no_list(
 ) -> None:
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
-    open_session(ConsoleOptions(data_dir=data)).shut()
+    open_session(ConsoleOptions(data_dir=data)).end_console()
     damage_sqlite(data)
     session = open_session(ConsoleOptions(data_dir=data))
     said: list[str] = []
@@ -216,7 +216,7 @@ def test_a_bad_row_stops_no_console_and_no_list(
     assert said and "2 call records in the store cannot be read" in said[0]
     session.start()
     assert session.answer("12 Main St") is None and session.unsaved_events() == 0
-    session.shut()
+    session.end_console()
     for extra in ([], ["--status", "open"], ["--route", "officer"], ["--json"]):
         assert main(["records", "list", "--data-dir", str(data), *extra]) == 0
         out, err = capsys.readouterr()

@@ -196,7 +196,7 @@ def damaged_store(folder: Path, rng: random.Random) -> list[str]:
         call.answer("12 Main St")
         call.note("a note")
         ids.append(str(recorder.call_id))
-        recorder.finish()
+        recorder.release()
     store.close()
     db = sqlite3.connect(folder / "calls.sqlite3", isolation_level=None)
     for trigger in ("calls_checked", "closed_stays", "open_checked", "no_event_after_close"):

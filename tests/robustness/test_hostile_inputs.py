@@ -66,7 +66,7 @@ def test_a_console_that_crashes_exits_non_zero(monkeypatch: pytest.MonkeyPatch) 
     from trafficking_triage.tui import collector, launch
 
     class Crashes(_Crashes):
-        session = type("NoSession", (), {"shut": staticmethod(lambda: None)})()
+        session = type("NoSession", (), {"end_console": staticmethod(lambda: None)})()
         run = functools.partialmethod(App.run, headless=True)
 
     monkeypatch.setattr("trafficking_triage.tui.app.make_app", lambda _options: Crashes())
@@ -162,7 +162,7 @@ def test_markup_typed_into_a_call_is_text_in_markdown(
     recorder = Recorder(store, call)
     call.answer("<script>alert(1)</script>")
     call.note('<img src=x onerror="alert(2)"> ![seen](https://tracker.example/p.png) `code`')
-    recorder.finish()
+    recorder.release()
     for command in (
         ["export", str(recorder.call_id), "--format", "markdown"],
         ["review", str(recorder.call_id), "--format", "markdown"],

@@ -81,7 +81,7 @@ def all_written_in_order(session: CallSession, reopen: Callable[[], object]) -> 
         e.model_dump_json() for e in session.call.events
     ]
     store.close()  # type: ignore[attr-defined]
-    session.shut()
+    session.end_console()
 
 
 def test_a_records_file_held_locked_holds_no_key(tmp_path: Path) -> None:

@@ -66,7 +66,7 @@ def damaged_store(directory: Path, shipped: LoadedProtocol, calls: int = 40) -> 
         recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
         for value in ["Main St " * 40, "no", "no", "no"]:
             recorder.call.answer(value)
-        recorder.finish()
+        recorder.release()
     store.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     store.close()
     path = directory / "calls.sqlite3"
@@ -97,7 +97,7 @@ def test_reading_commands_change_nothing_in_the_data_directory(
     store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
     recorder.call.answer("Main St")
-    recorder.finish()
+    recorder.release()
     store.close()
     db = tmp_path / "calls.sqlite3"
     before = (db.read_bytes(), db.stat().st_mtime_ns)
@@ -321,7 +321,7 @@ def test_records_on_a_read_only_disk_are_read_all_the_same(
     store then reads the file as one that cannot change."""
     store = SqliteStore(tmp_path)
     recorder = Recorder(store, Call.start(shipped.protocol, shipped.sha256))
-    recorder.finish()
+    recorder.release()
     store.close()
     real_connect = sqlite3.connect
     opened: list[str] = []
@@ -357,7 +357,7 @@ def test_a_record_written_on_after_its_close_is_shown_and_exported_whole(
         store.append(known(recorder.call_id), late, None)  # refused now
     store.db.execute("DROP TRIGGER no_event_after_close")  # as a file of version 1.0 could be
     store.append(known(recorder.call_id), late, None)
-    recorder.finish()
+    recorder.release()
     data = ["--data-dir", str(tmp_path), "records"]
     assert main([*data, "show", known(recorder.call_id)]) == 0
     out = no_traceback_out(capsys)
@@ -388,7 +388,7 @@ for _ in range(int(sys.argv[2])):
     session.start()
     session.answer("Main St")
     session.escalate()
-    session.close()
+    session.close_call()
 print(len(session.store.rows()), flush=True)
 """
 
@@ -433,7 +433,7 @@ def test_a_call_closed_while_the_disk_is_full_is_written_once_it_can_be(
     monkeypatch.setattr(store, "append", full)
     session.answer("yes")
     session.escalate()
-    session.close()
+    session.close_call()
     assert session.unsaved_events() > 0
     question = session.quit_question()
     assert question is not None and "not saved" in question[0]  # quitting asks first
@@ -478,7 +478,7 @@ def test_a_killed_training_call_is_never_offered_at_a_dispatchers_console(
     )
     training.start()
     training.answer("Motel")
-    training.recorder.finish()  # type: ignore[union-attr]
+    training.recorder.release()  # type: ignore[union-attr]
     assert open_session(ConsoleOptions(data_dir=tmp_path)).unfinished() is None
 
 
@@ -488,7 +488,7 @@ def test_a_call_that_could_not_be_begun_is_written_after_the_console_moved_on(
     session, real_begin = begin_on_a_full_disk(tmp_path, monkeypatch)
     first = session.start()
     session.answer("Motel")
-    assert session.close() is None
+    assert session.close_call() is None
     session.start()  # the next call: the first must not be dropped
     session.answer("Elm")
     assert session.unsaved_events() == len(first.events) + 2
@@ -499,7 +499,7 @@ def test_a_call_that_could_not_be_begun_is_written_after_the_console_moved_on(
     assert sorted(row.status for row in rows) == ["completed", "open"]
     [done] = [row for row in rows if row.status == "completed"]
     assert [e.kind for e in SqliteStore(tmp_path).events(done.id)] == [e.kind for e in first.events]
-    session.shut()
+    session.end_console()
 
 
 @pytest.mark.parametrize("fails", ["append", "begin"])
@@ -524,7 +524,7 @@ def test_the_timer_writes_a_call_closed_on_a_full_disk_once_and_changes_no_scree
     monkeypatch.setattr(store, fails, full)
     session.answer("yes")
     session.escalate()
-    session.close()
+    session.close_call()
     assert session.records_trouble == "the disk is full" and session.unsaved_events() > 0
     changes: list[None] = []
     said: list[str] = []

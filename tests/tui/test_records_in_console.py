@@ -25,7 +25,7 @@ def crashed_call(directory: Path) -> str:
     recorder = Recorder(store, call)
     for value in ["Motel on Route 9", "yes", "no", "no", "no"]:
         recorder.call.answer(value)
-    recorder.finish()
+    recorder.release()
     store.close()
     return known(recorder.call_id)
 

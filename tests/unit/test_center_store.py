@@ -108,7 +108,7 @@ def test_a_server_gone_mid_call_says_not_saved_and_writes_everything_once_back(
     ]
     assert stored.unfinished() == []  # its lock was taken again with the new connection
     stored.close()
-    session.shut()
+    session.end_console()
 
 
 def test_a_password_in_the_address_is_refused_and_never_repeated(center: str) -> None:
@@ -213,7 +213,7 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
     reading = open_session(ConsoleOptions(data_dir=tmp_path, store=review))
     assert reading.records_trouble is not None and "may only read" in reading.records_trouble
     assert reading.unfinished() is None
-    reading.shut()
+    reading.end_console()
     # The console role copies a console's own records in.
     local = SqliteStore(tmp_path / "local")
     Recorder(local, start(shipped)).call.close("abandoned")
@@ -231,7 +231,7 @@ def test_the_readme_roles_insert_and_read_and_delete_nothing(
     assert opened.records_trouble is not None and "store init" in opened.records_trouble
     opened.start()
     assert opened.answer("Main St") is None and opened.unsaved_events() == 2
-    opened.shut()
+    opened.end_console()
 
 
 def test_store_copy_brings_a_consoles_records_in_once(
@@ -248,7 +248,7 @@ def test_store_copy_brings_a_consoles_records_in_once(
         if n < 2:
             call.close("completed")
         ids.append(known(recorder.call_id))
-        recorder.finish()
+        recorder.release()
     training = Call.start(shipped.protocol, shipped.sha256, training=True)
     Recorder(local, training).call.answer("a training call stays here")
     base = ["store", "copy", "--data-dir", str(tmp_path), "--to", center]
@@ -407,7 +407,7 @@ def test_a_call_taken_by_another_console_while_the_connection_was_down_is_said(
     assert other.hold(known(lost.call_id))  # its lock went with the session: an orphan now
     b.answer("yes")  # the first console reconnects: b is another console's now
     assert said and f"call {lost.call_id} was taken by another console" in said[-1]
-    assert not first.holds(known(lost.call_id)) and first.holds(known(kept.call_id))
+    assert not first.is_holding(known(lost.call_id)) and first.is_holding(known(kept.call_id))
     a.answer("yes")  # a is still this console's
     assert kept.saved and not other.hold(known(kept.call_id))
     assert [e.kind for e in other.events(known(lost.call_id))].count("question_answered") == 1
@@ -428,7 +428,7 @@ def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
         first = session.start()
         session.answer("Main St")
         session.escalate()
-        assert session.close() is None
+        assert session.close_call() is None
         second = session.start()
         session.answer("Elm St")
         assert session.records_trouble == (
@@ -449,7 +449,7 @@ def test_calls_taken_while_the_server_was_down_are_all_written_once_it_is_back(
             e.model_dump_json() for e in call.events
         ]
     stored.close()
-    session.shut()
+    session.end_console()
 
 
 def test_a_database_that_does_not_answer_says_not_saved_and_holds_no_key_for_long(
@@ -561,7 +561,7 @@ def test_a_restarted_server_is_found_between_answers_and_the_call_held_again(
     assert other.unfinished() == [] and not other.hold(call_id)
     assert len(other.events(call_id)) == 3
     other.close()
-    session.shut()
+    session.end_console()
 
 
 def test_a_call_lost_to_another_console_is_never_said_to_be_saved_again(
@@ -586,7 +586,7 @@ def test_a_call_lost_to_another_console_is_never_said_to_be_saved_again(
         assert session.records_trouble is not None
         assert "taken by another console" in session.records_trouble
     other.close()
-    session.shut()
+    session.end_console()
 
 
 def test_an_offered_call_stays_this_consoles_through_a_restart(
@@ -608,7 +608,7 @@ def test_an_offered_call_stays_this_consoles_through_a_restart(
     assert other.unfinished() == [] and not other.hold(orphan.call_id)
     other.close()
     assert session.resume(found) is None
-    session.shut()
+    session.end_console()
 
 
 def test_a_center_of_schema_1_is_brought_to_2_keeping_every_row(postgres: Server) -> None:

@@ -365,7 +365,7 @@ def test_a_console_on_a_named_data_directory_that_is_not_there_says_not_saved(
     folder = missing / "training" if training else missing
     [row] = SqliteStore(folder).rows(training=training)
     assert len(SqliteStore(folder).events(row.id)) == len(call.events)
-    session.shut()
+    session.end_console()
 
 
 def test_agency_init_then_agency_validate_with_no_file_check_the_same_file(

@@ -39,8 +39,8 @@ def test_records_list_days_and_times_are_local(
     session = open_session(ConsoleOptions(data_dir=tmp_path, clock=lambda: at))
     session.start()
     session.answer("Main St")
-    session.abandon()
-    session.shut()
+    session.close_abandoned()
+    session.end_console()
     base = ["records", "list", "--data-dir", str(tmp_path)]
     assert main(base) == 0
     out = capsys.readouterr().out

@@ -129,8 +129,8 @@ def test_records_list_training_shows_the_scenario_and_the_score(
             break
         assert session.answer(str(replies[prompt].answer)) is None
     assert session.call is not None and session.call.state.settled is not None
-    assert session.close() is None
-    session.shut()
+    assert session.close_call() is None
+    session.end_console()
     assert main(["records", "list", "--training", "--data-dir", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "SCENARIO" in out and "SCORE" in out
@@ -189,4 +189,4 @@ def test_a_training_call_resumes_only_where_its_scenario_is_loaded(tmp_path: Pat
     assert isinstance(refused, Refusal) and other.scenario is not None
     assert other.scenario.id == "text_to_911"  # never played with another scenario's caller
     assert other.close_unfinished(found) is None  # it can still be closed as interrupted
-    other.shut()
+    other.end_console()

@@ -265,10 +265,10 @@ def test_records_review_scores_a_training_call_as_the_debrief_did(
     assert session.recorder is not None
     call_id = known(session.recorder.call_id)
     assert session.toggle_step(3) is None
-    assert session.close() is None
+    assert session.close_call() is None
     assert session.call is not None
     shown = debrief(session.scenario, session.call, session.rubric)
-    session.shut()
+    session.end_console()
     args = ["records", "review", call_id, "--training", "--data-dir", str(tmp_path)]
     assert main([*args, "--format", "json"]) == 0
     found = json.loads(capsys.readouterr().out)
@@ -288,7 +288,7 @@ def test_records_review_names_the_protocol_a_call_needs(
     call = Call.start(load_protocol_for_test().protocol, "f" * 64)
     recorder = Recorder(store, call)
     call.answer("Main St")
-    recorder.finish()
+    recorder.release()
     store.close()
     assert main(["records", "review", known(recorder.call_id), "--data-dir", str(tmp_path)]) == 1
     error = capsys.readouterr().err
@@ -311,7 +311,7 @@ def test_records_review_says_when_a_record_goes_on_past_what_replays(
     recorder = Recorder(store, call)
     call.answer("Main St")
     call.close("abandoned")
-    recorder.finish()
+    recorder.release()
     later = call.clock()
     store.db.execute("DROP TRIGGER no_event_after_close")  # as a file of version 1.0 could be
     store.append(known(recorder.call_id), StepTicked(at=later, step=2))  # after the close
@@ -351,7 +351,7 @@ def test_calls_taken_with_protocol_2_still_show_replay_and_review(
         recorder.call.answer(value)
     assert recorder.call.state.route is not None  # reached at once, as protocol 2 did
     recorder.call.close()
-    recorder.finish()
+    recorder.release()
     store.close()
     data = ["--data-dir", str(tmp_path), "records"]
     assert main([*data, "show", known(recorder.call_id)]) == 0

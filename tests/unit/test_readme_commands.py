@@ -87,8 +87,8 @@ def test_every_readme_command_works_as_printed(tmp_path: Path) -> None:
     session.escalate()
     assert session.recorder is not None
     call_id = session.recorder.call_id
-    assert session.close() is None
-    session.shut()
+    assert session.close_call() is None
+    session.end_console()
 
     ran: list[str] = []
     for line in readme_commands():

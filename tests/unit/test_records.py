@@ -133,10 +133,10 @@ def test_unfinished_calls_are_those_no_running_console_holds(
     mine = SqliteStore(tmp_path)
     live = Recorder(mine, start(shipped))
     crashed = Recorder(mine, start(shipped))
-    crashed.finish()  # as if its process had died: the lock is gone, the call still open
+    crashed.release()  # as if its process had died: the lock is gone, the call still open
     closed = Recorder(mine, start(shipped))
     closed.call.close()
-    closed.finish()
+    closed.release()
     other = SqliteStore(tmp_path)
     assert [row.id for row in other.unfinished()] == [crashed.call_id]
     assert live.call_id not in [row.id for row in other.unfinished()]

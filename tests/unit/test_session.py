@@ -71,11 +71,11 @@ def test_a_whole_call_to_each_route_is_recorded(route: str, tmp_path: Path) -> N
     ]
     for number in call.open_steps():
         assert session.toggle_step(number) is None
-    assert session.close() is None
+    assert session.close_call() is None
     assert session.recorder is None  # its lock let go as it closed
     actions = {"question_answered", "step_ticked", "call_closed"}
     assert len(changes) >= sum(e.kind in actions for e in call.events)  # told of every one
-    session.shut()
+    session.end_console()
     store = SqliteStore(tmp_path)
     (row,) = store.rows()
     assert (row.status, row.route) == ("completed", route)
@@ -125,8 +125,8 @@ def test_abandoning_keeps_the_call(tmp_path: Path) -> None:
     session = session_on(tmp_path)
     session.start()
     take(session, {"location": "Main St"})
-    session.abandon()
-    session.shut()
+    session.close_abandoned()
+    session.end_console()
     (row,) = SqliteStore(tmp_path).rows()
     assert row.status == "abandoned"
 
@@ -266,7 +266,7 @@ def test_a_call_whose_console_was_killed_resumes_where_it_stopped(tmp_path: Path
     assert session.answer("no") is None
     assert len(SqliteStore(tmp_path).events(call_id)) == 7
     assert session_on(tmp_path).unfinished() is None  # held by this session now
-    session.shut()
+    session.end_console()
 
 
 def test_where_an_unfinished_call_stopped_is_worded_as_it_was_read_out(tmp_path: Path) -> None:
@@ -315,7 +315,7 @@ def test_an_orphan_is_offered_to_one_console_at_a_time(tmp_path: Path) -> None:
     found = first.unfinished()
     assert found is not None and found.row.id == call_id
     assert session_on(tmp_path).unfinished() is None
-    first.shut()
+    first.end_console()
     again = session_on(tmp_path).unfinished()
     assert again is not None and again.row.id == call_id
 
@@ -326,8 +326,8 @@ def test_two_consoles_offered_one_call_resume_and_close_exactly_once(tmp_path: P
     lost = second.close_unfinished(found_second)
     assert isinstance(lost, Refusal) and "Another console has just taken" in lost.message
     assert SqliteStore(tmp_path).row(call_id).status == "open"
-    first.abandon()
-    first.shut()
+    first.close_abandoned()
+    first.end_console()
     assert SqliteStore(tmp_path).row(call_id).status == "abandoned"
 
 
@@ -374,8 +374,8 @@ def test_a_killed_training_call_is_never_offered_to_the_dispatch_console(tmp_pat
     assert training.caller_says("controller_nearby") == (
         training.scenario.caller.replies["controller_nearby"].say
     )
-    dispatch.shut()
-    training.shut()
+    dispatch.end_console()
+    training.end_console()
 
 
 def test_records_read_training_calls_only_when_asked(
@@ -388,8 +388,8 @@ def test_records_read_training_calls_only_when_asked(
     training.answer("Bright Linen")
     assert training.recorder is not None
     call_id = training.recorder.call_id
-    training.abandon()
-    training.shut()
+    training.close_abandoned()
+    training.end_console()
     assert main(["records", "list", "--data-dir", str(tmp_path)]) == 1  # the floor has no store
     assert "no call records in" in capsys.readouterr().err
     assert main(["records", "list", "--training", "--data-dir", str(tmp_path)]) == 0
@@ -408,10 +408,10 @@ def test_records_list_filters_by_day_route_and_status_and_prints_json(
         session.start()
         take(session, answers)
         if route == "hotline":
-            session.abandon()
+            session.close_abandoned()
         else:
-            assert session.close() is None
-        session.shut()
+            assert session.close_call() is None
+        session.end_console()
     base = ["records", "list", "--data-dir", str(tmp_path)]
     assert main([*base, "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)
@@ -467,8 +467,8 @@ def test_a_call_is_kept_from_the_first_thing_said_or_done_on_it(
         "yes_no": session.switch_yes_no,
     }
     acts[action]()
-    session.abandon()  # the dispatcher quits
-    session.shut()
+    session.close_abandoned()  # the dispatcher quits
+    session.end_console()
     rows = SqliteStore(tmp_path).rows(training=None)
     if not kept:
         assert rows == []
@@ -494,8 +494,8 @@ def test_a_console_killed_before_anything_was_said_leaves_nothing_to_offer(
     assert first.recorder is not None
     kinds = [event.kind for event in SqliteStore(tmp_path).events(known(first.recorder.call_id))]
     assert kinds == ["call_started", "language_switched", "question_answered"]
-    first.shut()
-    second.shut()
+    first.end_console()
+    second.end_console()
 
 
 def test_quitting_asks_only_when_the_call_has_something_in_it(tmp_path: Path) -> None:
@@ -508,4 +508,4 @@ def test_quitting_asks_only_when_the_call_has_something_in_it(tmp_path: Path) ->
         "Quit with this call still open?",
         "It is closed as abandoned.",
     )
-    session.shut()
+    session.end_console()

@@ -50,7 +50,7 @@ class RecordsLink(SessionState):
         lock taken already) from its next. Records that cannot be written now are tried
         again after every action (`_retry`)."""
         self.recorder = self._recorder_for(call, call_id)
-        self.begun = self.recorder is not None
+        self.in_records = self.recorder is not None
 
     def _recorder_for(self, call: Call, call_id: str | None = None) -> Recorder | None:
         """A recorder writing `call` from now on, or None (the trouble said) when the records
@@ -97,27 +97,27 @@ class RecordsLink(SessionState):
         """A call begun while the records could not be written: written in full (from its
         first event) as soon as they can be, then recorded as usual; and the closed calls
         whose last events are still pending."""
-        for recorder in list(self.unsaved):
+        for recorder in list(self.waiting_recorders):
             recorder.flush()
             if recorder.saved:
-                recorder.finish()
-                self.unsaved.remove(recorder)
-        for earlier in list(self.unbegun):  # calls the console had to move on from
+                recorder.release()
+                self.waiting_recorders.remove(recorder)
+        for earlier in list(self.waiting_calls):  # calls the console had to move on from
             begun = self._recorder_for(earlier)
             if begun is None:
                 break
-            self.unbegun.remove(earlier)
+            self.waiting_calls.remove(earlier)
             if earlier is call:  # the closed call still on screen is in the records now
-                self.begun = True
+                self.in_records = True
             if begun.saved:
-                begun.finish()
+                begun.release()
             else:
-                self.unsaved.append(begun)
+                self.waiting_recorders.append(begun)
         if (
             self.recorder is None
-            and call.state.closed is None  # a closed call is in `unbegun`, begun from there
+            and call.state.closed is None  # a closed call is in `waiting_calls`, begun from there
             and self.data_dir is not None
-            and self.kept
+            and self.to_record
         ):
             self._attach(call)
         if self.recorder is not None:
@@ -125,11 +125,12 @@ class RecordsLink(SessionState):
                 self.recorder.saved
                 and self.store is not None
                 and self.recorder.call_id is not None
-                and self.store.holds(self.recorder.call_id)  # not a call another console took
+                and self.store.is_holding(self.recorder.call_id)  # not a call another console took
             )
-        else:  # closed: what it lacks waits in `unsaved` or `unbegun`; the store answered
+        else:  # closed: what it lacks waits in `waiting_recorders` or `waiting_calls`,
+            # and the store answered
             current = call.state.closed is not None and store_checked
-        saved = current and not self.unsaved and not self.unbegun
+        saved = current and not self.waiting_recorders and not self.waiting_calls
         if saved and self.records_trouble is not None:
             self._recovered()
 
@@ -139,24 +140,24 @@ class RecordsLink(SessionState):
         assert self._worker is not None, "asked only with a store"
         return self._worker.run(job, timing.READ_WAIT if wait is None else wait)
 
-    def finish(self) -> None:
+    def let_go(self) -> None:
         """Let go of the call's lock (its console is done with it). A call with events not
         yet written keeps its lock and is written as soon as the records can be; so is one
-        that could not even be begun in the records (it waits in `unbegun`)."""
+        that could not even be begun in the records (it waits in `waiting_calls`)."""
         if self.recorder is not None:
             if self.recorder.saved:
-                self.recorder.finish()
+                self.recorder.release()
             else:
-                self.unsaved.append(self.recorder)
+                self.waiting_recorders.append(self.recorder)
             self.recorder = None
-        elif self._begins_later(self.call) and self.call not in self.unbegun:
+        elif self._begins_later(self.call) and self.call not in self.waiting_calls:
             assert self.call is not None
-            self.unbegun.append(self.call)
+            self.waiting_calls.append(self.call)
 
     def _begins_later(self, call: Call | None) -> bool:
         """`call` is kept but has no record yet: the records could not be written as it
         began (a full disk, the center's database out of reach)."""
-        return call is not None and self.kept and not self.begun and self.recording_wanted
+        return call is not None and self.to_record and not self.in_records and self.recording_wanted
 
     @property
     def recording_wanted(self) -> bool:
@@ -170,14 +171,14 @@ class RecordsLink(SessionState):
                 f"Quit with {unsaved} events of this console's calls not saved?",
                 "They are lost if it quits now; ctrl+s saves the call to another file.",
             )
-        if self.call_open() and self.kept:  # a call with nothing in it leaves no record
+        if self.call_open() and self.to_record:  # a call with nothing in it leaves no record
             return ("Quit with this call still open?", "It is closed as abandoned.")
         return None
 
     def unsaved_events(self) -> int:
         """Events of this console's calls not yet in the records (the disk is full, say)."""
         recorders = self._recorders()
-        unbegun = [*self.unbegun]
+        unbegun = [*self.waiting_calls]
         if self._begins_later(self.call) and self.call not in unbegun:
             assert self.call is not None
             unbegun.append(self.call)
@@ -185,10 +186,10 @@ class RecordsLink(SessionState):
             len(call.events) for call in unbegun
         )
 
-    def shut(self) -> None:
+    def end_console(self) -> None:
         """The console ends: what waits is given a moment to be written, then the store is
         closed (a store that does not answer is left to the process's end)."""
-        self.finish()
+        self.let_go()
         if self.store is not None and self._worker is not None:
             with contextlib.suppress(RecordsError):
                 self._ask(lambda store: store.close(), wait=2.0)
@@ -244,11 +245,12 @@ class RecordsLink(SessionState):
     def _recorders(self) -> list[Recorder]:
         """Every recorder with this console's calls: the closed calls' still writing, then
         the call under way's."""
-        return [*self.unsaved, *([self.recorder] if self.recorder else [])]
+        return [*self.waiting_recorders, *([self.recorder] if self.recorder else [])]
 
     def _behind(self) -> bool:
         """The records are behind: trouble said, or closed calls not all written or begun."""
-        return self.records_trouble is not None or bool(self.unsaved or self.unbegun)
+        waiting = self.waiting_recorders or self.waiting_calls
+        return self.records_trouble is not None or bool(waiting)
 
     def _trouble(self, cause: str) -> None:
         first = self.records_trouble is None

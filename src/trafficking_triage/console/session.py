@@ -100,17 +100,17 @@ class CallSession(UnfinishedCalls, Outputs):
         self.presenter = presenter
         """Training with the why and source of each question in view, for a projector."""
         self.call: Call | None = None
-        self.kept = False
+        self.to_record = False
         """The call under way keeps a record: something was said or done on it."""
-        self.begun = False
+        self.in_records = False
         """The call under way is in the records (begun there, or resumed from them)."""
         self.recorder: Recorder | None = None
         self._quiet = False
         """Records trouble found by the timer (`keep_alive`): said, with no screen change."""
-        self.unsaved: list[Recorder] = []
+        self.waiting_recorders: list[Recorder] = []
         """Closed calls whose last events could not be written yet: tried again after every
         action."""
-        self.unbegun: list[Call] = []
+        self.waiting_calls: list[Call] = []
         """Closed calls that could not be begun in the records at all: begun, in full, after
         every action until they are."""
         self.records_trouble: str | None = None
@@ -152,7 +152,7 @@ class CallSession(UnfinishedCalls, Outputs):
         leaves no record."""
         from ..engine import Call
 
-        self.finish()
+        self.let_go()
         call = Call.start(
             self.protocol,
             self.loaded.sha256,
@@ -169,7 +169,7 @@ class CallSession(UnfinishedCalls, Outputs):
         )
         self.context = {}  # the next call is another incident, with no CAD context of its own
         self.call = call
-        self.kept = self.begun = False
+        self.to_record = self.in_records = False
         call.listeners.append(self._keep_from_first_word)
         self.on_change()
         return call
@@ -180,10 +180,10 @@ class CallSession(UnfinishedCalls, Outputs):
         from ..engine.events import keeps_a_record
 
         call = self.call
-        if call is None or self.kept or not keeps_a_record(event):
+        if call is None or self.to_record or not keeps_a_record(event):
             return
         call.listeners.remove(self._keep_from_first_word)
-        self.kept = True
+        self.to_record = True
         self._attach(call)
 
     def pick(self, scenario: Scenario | None) -> None:
@@ -195,18 +195,18 @@ class CallSession(UnfinishedCalls, Outputs):
     def next_call(self) -> None:
         """After a call: the next one, or after a debrief with several scenarios, the list."""
         if len(self.scenarios) > 1:
-            self.finish()
+            self.let_go()
             self.scenario = None
             self.call = None
             self.on_change()
             return
         self.start()
 
-    def close(self) -> Refusal | None:
+    def close_call(self) -> Refusal | None:
         """Close the call as completed (its open steps are recorded with it)."""
         return self._act(lambda call: call.close("completed"))
 
-    def abandon(self) -> None:
+    def close_abandoned(self) -> None:
         """Quitting with the call open: it is closed as abandoned, and kept."""
         if self.call_open():
             self._act(lambda call: call.close("abandoned"))
@@ -310,6 +310,6 @@ class CallSession(UnfinishedCalls, Outputs):
         if self._behind():
             self._retry(call)
         if call.state.closed is not None:
-            self.finish()
+            self.let_go()
         self.on_change()
         return None

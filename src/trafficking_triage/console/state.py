@@ -48,12 +48,12 @@ class SessionState:
     text_calls: bool
     presenter: bool
     call: Call | None
-    kept: bool
-    begun: bool
+    to_record: bool
+    in_records: bool
     recorder: Recorder | None
     _quiet: bool
-    unsaved: list[Recorder]
-    unbegun: list[Call]
+    waiting_recorders: list[Recorder]
+    waiting_calls: list[Call]
     records_trouble: str | None
     on_change: Callable[[], object]
     on_notice: Callable[[Notice], None]

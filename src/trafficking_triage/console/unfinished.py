@@ -115,12 +115,12 @@ class UnfinishedCalls(RecordsLink):
         if isinstance(taken, Refusal):
             return taken
         assert taken is not None, "a call taken to resume replays"
-        self.finish()
+        self.let_go()
         started = taken.state.started
         if self.training and started is not None:  # play on the scenario it was taken with
             self.scenario = next(s for s in self.scenarios if s.id == started.scenario)
         self.call = taken
-        self.kept = True
+        self.to_record = True
         self._attach(taken, found.row.id)
         self.on_change()
         return None

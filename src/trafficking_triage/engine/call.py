@@ -136,8 +136,8 @@ class Call(Readings):
             typed: str | None = None
             if prompt.yes_no_form and question.kind != "choice":
                 answer_id, typed = None, value
-            elif prompt.yes_no_form and question.closed is not None:
-                answer_id = question.closed.yes if value == "yes" else question.closed.no
+            elif prompt.yes_no_form and question.yes_no_form is not None:
+                answer_id = question.yes_no_form.yes if value == "yes" else question.yes_no_form.no
             event = QuestionAnswered(
                 at=self.clock(),
                 question=prompt.question,

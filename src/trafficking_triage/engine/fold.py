@@ -211,7 +211,7 @@ class Fold(CallBase):
         up to `answered`, the question answered next, which was asked whatever the mode)."""
         state = self.state
         answers = state.answers if answers is None else answers
-        closed = self._yes_no_at(answers, before)
+        yes_no_only = self._yes_no_at(answers, before)
         passed: tuple[Decision, Rule] | None = None
         while True:
             if node == answered:
@@ -228,29 +228,30 @@ class Fold(CallBase):
                 continue
             question = self.protocol.questions[node]
             typed = question.kind != "choice"
-            if closed and typed and question.closed is None and not self.text_call():
+            if yes_no_only and typed and question.yes_no_form is None and not self.text_call():
                 if node not in state.skipped:
                     state.skipped.append(node)
                 assert question.next is not None  # guaranteed by the linter
                 node = question.next
                 continue
-            state.prompt = self._prompt(node, closed)
+            state.prompt = self._prompt(node, yes_no_only)
             state.route = None
             return
 
-    def _prompt(self, node: str, closed: bool | None = None) -> Prompt:
+    def _prompt(self, node: str, yes_no_only: bool | None = None) -> Prompt:
         question = self.protocol.questions[node]
-        if closed is None:
-            closed = self.yes_no_only()
+        if yes_no_only is None:
+            yes_no_only = self.yes_no_only()
         meta = self.protocol.protocol
         typed_in = question.kind != "choice" and self.text_call()  # a texter types it
-        if closed and not question.yes_no and question.closed is not None and not typed_in:
+        form = question.yes_no_form
+        if yes_no_only and not question.yes_no and form is not None and not typed_in:
             yes_no = (
                 Choice("yes", meta.yes_label),
                 Choice("no", meta.no_label),
                 Choice("unknown", meta.unknown_label),
             )
-            return Prompt(node, question.kind, question.closed.text, yes_no, True)
+            return Prompt(node, question.kind, form.text, yes_no, True)
         choices = tuple(Choice(a.id, a.label) for a in question.answers)
         return Prompt(node, question.kind, self.words_for(node), choices, False)
 
@@ -357,7 +358,7 @@ class Fold(CallBase):
         question: Question = self.protocol.questions[given.question]
         for answer in question.answers:
             if answer.id == given.answer:
-                return True if answer.closed_mode else False if answer.open_mode else None
+                return True if answer.yes_no_from_here else False if answer.free_from_here else None
         return None
 
     def _escalated_at(self, question: str) -> bool:

@@ -269,7 +269,7 @@ class Reach:
         question = protocol.questions[node]
         if question.kind != "choice":
             assert question.next is not None  # guaranteed by the linter
-            passed_over = yes_no_only and question.closed is None and not text
+            passed_over = yes_no_only and question.yes_no_form is None and not text
             as_typed = text or not yes_no_only or passed_over
             after = State(question.next, yes_no_only, seen, text)
             clause = self.typed_clauses.get(node)
@@ -281,16 +281,17 @@ class Reach:
                 (after, True, "(does not know)"),
             ]
         answers = question.answers
-        if yes_no_only and not question.yes_no and question.closed is not None:
-            offered = {question.closed.yes, question.closed.no, question.unknown_answer}
+        if yes_no_only and not question.yes_no and question.yes_no_form is not None:
+            offered = {question.yes_no_form.yes, question.yes_no_form.no, question.unknown_answer}
             answers = [answer for answer in answers if answer.id in offered]
         steps: list[tuple[State, bool, str]] = []
         for answer in answers:
             assert answer.next is not None  # guaranteed by the linter
-            mode = (yes_no_only or answer.closed_mode) and not answer.open_mode
+            mode = (yes_no_only or answer.yes_no_from_here) and not answer.free_from_here
             after = State(answer.next, mode, self._see(seen, node, answer), text)
             steps.append((after, True, answer.id))
-            if answer.id == question.unknown_answer and (answer.closed_mode or answer.open_mode):
+            switches = answer.yes_no_from_here or answer.free_from_here
+            if answer.id == question.unknown_answer and switches:
                 # Did not know or declined: the way of this answer, but the mode stays.
                 child = State(answer.next, yes_no_only, after.seen, text)
                 steps.append((child, True, "(does not know)"))

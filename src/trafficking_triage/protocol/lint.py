@@ -240,7 +240,7 @@ class Linter(SafetyChecks):
                         "misplaced-key",
                     )
                 for index, answer in enumerate(question.answers):
-                    if answer.closed_mode and answer.open_mode:
+                    if answer.yes_no_from_here and answer.free_from_here:
                         self.add(
                             (*base, "answers", index),
                             f"answer '{answer.id}' both starts and ends yes/no mode",
@@ -267,10 +267,10 @@ class Linter(SafetyChecks):
                         "add an answer 'unknown', or name with 'if_unknown' the answer whose "
                         "way such a caller goes",
                     )
-                closed = question.closed
-                if closed is not None:
+                form = question.yes_no_form
+                if form is not None:
                     for key in ("yes", "no"):
-                        target = getattr(closed, key)
+                        target = getattr(form, key)
                         if target is None:
                             self.add(
                                 (*base, "closed"),
@@ -306,7 +306,8 @@ class Linter(SafetyChecks):
                         "a typed question goes on from its own 'next' when the caller does not say",
                         "misplaced-key",
                     )
-                if question.closed is not None and (question.closed.yes or question.closed.no):
+                form = question.yes_no_form
+                if form is not None and (form.yes or form.no):
                     self.add(
                         (*base, "closed"),
                         "'yes' and 'no' only apply to choice questions",
@@ -401,8 +402,8 @@ class Linter(SafetyChecks):
             yield ("questions", qid, "text"), question.text
             for index, answer in enumerate(question.answers):
                 yield ("questions", qid, "answers", index, "label"), answer.label
-            if question.closed is not None:
-                yield ("questions", qid, "closed", "text"), question.closed.text
+            if question.yes_no_form is not None:
+                yield ("questions", qid, "closed", "text"), question.yes_no_form.text
             for key in ("for_worker", "for_other", "for_escaped"):
                 if (form := getattr(question, key)) is not None:
                     yield ("questions", qid, key), form
@@ -492,7 +493,7 @@ class Linter(SafetyChecks):
                         "dead-end",
                         "end the rules with one that has no 'when'",
                     )
-        self.check_closed_forms()
+        self.check_yes_no_forms()
         if any(f.rule in {"cycle", "dead-end"} for f in self.findings):
             return
         ways: dict[str, int] = {}
@@ -500,14 +501,14 @@ class Linter(SafetyChecks):
             ways[node] = 1 if node in p.outcomes else sum(ways[e.target] for e in edges(p, node))
         self.paths = ways.get(start, 0)
 
-    def check_closed_forms(self) -> None:
+    def check_yes_no_forms(self) -> None:
         """Yes/no mode can be switched on at any question (by an answer or by the
         dispatcher), so every choice question must work as yes/no."""
         p = self.protocol
         seen = self.nodes
         for qid in sorted(seen & set(p.questions)):
             question = p.questions[qid]
-            if question.kind == "choice" and not question.yes_no and question.closed is None:
+            if question.kind == "choice" and not question.yes_no and question.yes_no_form is None:
                 self.add(
                     ("questions", qid),
                     f"'{qid}' can be asked of a caller who cannot speak freely,"

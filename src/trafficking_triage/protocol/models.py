@@ -167,14 +167,15 @@ class Answer(Strict):
     label: LocalText
     next: Id | None = None
     indicator: Id | None = None
-    closed_mode: bool = False
-    """(YAML key) Choosing this answer means the caller cannot talk freely: from here on the
-    call is yes/no only (`Call.yes_no_only`), each question asked in its yes/no form."""
-    open_mode: bool = False
-    """Choosing this answer means the caller can talk freely now: yes/no mode ends."""
+    yes_no_from_here: bool = Field(False, alias="closed_mode")
+    """(YAML `closed_mode`) Choosing this answer means the caller cannot talk freely: from
+    here on the call is yes/no only (`Call.yes_no_only`), each question in its yes/no form."""
+    free_from_here: bool = Field(False, alias="open_mode")
+    """(YAML `open_mode`) Choosing this answer means the caller can talk freely now: yes/no
+    only ends."""
 
 
-class ClosedForm(Strict):
+class YesNoForm(Strict):
     """How a question is asked when the caller can only answer yes or no.
 
     For a choice question, `yes` and `no` name the answers they stand for. For a text or
@@ -205,8 +206,9 @@ class Question(Strict):
     """For text and number questions: where the call goes after the answer."""
     fact: Id | None = None
     """The fact a text or number answer fills in (location, callback, ...)."""
-    closed: ClosedForm | None = None
-    """(YAML key) The question's yes/no form, for a caller who cannot talk freely."""
+    yes_no_form: YesNoForm | None = Field(None, alias="closed")
+    """(YAML `closed`) The question's yes/no form, for a caller who cannot talk freely. In
+    the code "closed" means one thing only: a call that has ended."""
     about_worker: bool = False
     """The question is about the worker: it must be worded for a worker on the line
     (`for_worker`) and for someone calling about a worker (`for_other`); `text` is read

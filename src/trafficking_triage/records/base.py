@@ -163,7 +163,7 @@ class StoreBase:
     def release(self, call_id: str) -> None:
         raise NotImplementedError
 
-    def holds(self, call_id: str) -> bool:
+    def is_holding(self, call_id: str) -> bool:
         """This store (this console) holds the call's lock."""
         raise NotImplementedError
 
@@ -196,7 +196,7 @@ class StoreBase:
         to resume or close; real calls only, or training calls only."""
         found = []
         for row in self.rows(training=training, status="open"):
-            if self.holds(row.id) or not self.hold(row.id):
+            if self.is_holding(row.id) or not self.hold(row.id):
                 continue
             try:
                 # Read again under the lock: its console may have closed it and let go of it

@@ -133,7 +133,7 @@ class MemoryStore(StoreBase):
         with self._held.lock:
             return self._take(call_id)
 
-    def holds(self, call_id: str) -> bool:
+    def is_holding(self, call_id: str) -> bool:
         return call_id in self._mine
 
     def release(self, call_id: str) -> None:

@@ -58,7 +58,7 @@ class Recorder:
         self._first: Written | None = written(call) if call_id is None else None
         if call_id is None:
             self._wait(self._submit(self._begin), raising=True)
-        if self.call_id is not None and not store.holds(self.call_id):
+        if self.call_id is not None and not store.is_holding(self.call_id):
             raise RecordsError(f"another console holds call {self.call_id}")
         call.listeners.append(self.write)
 
@@ -99,7 +99,7 @@ class Recorder:
             self.troubled = False
             self.on_recovered()
 
-    def finish(self) -> None:
+    def release(self) -> None:
         call_id = self.call_id
         if call_id is not None:
             self._submit(lambda store: store.release(call_id))

@@ -401,7 +401,7 @@ class SqliteStore(StoreBase):
         self._locks[call_id] = descriptor
         return True
 
-    def holds(self, call_id: str) -> bool:
+    def is_holding(self, call_id: str) -> bool:
         return call_id in self._locks
 
     @_in_our_words

@@ -186,9 +186,9 @@ def _as_said(scenario: Scenario, call: Call) -> tuple[int, list[tuple[str, str]]
         if reply is None or question.kind != "choice" or given.answer is None:
             continue
         expected = str(reply.answer)
-        closed = question.closed
-        if given.yes_no_form and closed is not None and expected in {"yes", "no"}:
-            expected = (closed.yes if expected == "yes" else closed.no) or expected
+        form = question.yes_no_form
+        if given.yes_no_form and form is not None and expected in {"yes", "no"}:
+            expected = (form.yes if expected == "yes" else form.no) or expected
         compared += 1
         if given.answer != expected:
             words = f"{given.question}: caller said {expected}, recorded {given.answer}"

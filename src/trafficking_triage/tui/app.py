@@ -183,7 +183,7 @@ class TriageApp(PrivateCrashReport, App[int]):
 
         def quit_(confirmed: bool | None) -> None:
             if confirmed:
-                self.session.abandon()
+                self.session.close_abandoned()
                 self.leave()
 
         self.push_screen(ConfirmScreen(*question), quit_)

@@ -21,7 +21,7 @@ def run(options: ConsoleOptions) -> int:
         try:
             result = app.run()
         finally:
-            app.session.shut()
+            app.session.end_console()
     finally:
         collector.resume()
     if isinstance(result, int):

@@ -336,7 +336,7 @@ class Connected(StoreBase):
             self._locks.add(call_id)
         return bool(taken)
 
-    def holds(self, call_id: str) -> bool:
+    def is_holding(self, call_id: str) -> bool:
         return call_id in self._locks
 
     def release(self, call_id: str) -> None:

@@ -279,7 +279,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
 
         def close(confirmed: bool | None = True) -> None:
             if confirmed:
-                show(self, self.session.close())
+                show(self, self.session.close_call())
 
         if not open_steps and not left:
             close()

@@ -43,14 +43,14 @@ class Trail(SteadyOptionList):
                 continue
             _kind, question, answer, value, unanswered, yes_no_form = entry
             assert isinstance(question, str)
-            closed = call.protocol.questions[question].closed
-            words = closed.text if yes_no_form and closed else call.words_for(question)
+            form = call.protocol.questions[question].yes_no_form
+            words = form.text if yes_no_form and form else call.words_for(question)
             asked = local(words, language)  # as it was read to this caller
             said = answer_words(call, question, answer, value, unanswered)  # type: ignore[arg-type]
-            if yes_no_form and closed and closed.yes is not None and unanswered is None:
+            if yes_no_form and form and form.yes is not None and unanswered is None:
                 # The caller said yes or no to the yes/no form: that, not the answer it stands for.
                 meta = call.protocol.protocol
-                label = meta.yes_label if answer == closed.yes else meta.no_label
+                label = meta.yes_label if answer == form.yes else meta.no_label
                 said = local(label, language)
             prompt = Content.assemble((said, "bold"), ("  ← ", "dim"), asked)
             options.append(Option(prompt, id=question))
