@@ -45,6 +45,24 @@ SLOW = (
     "tests/unit/test_proofs.py::test_generated_protocols_against_brute_force",
     "tests/unit/test_reach.py::test_what_a_walk_keeps",
     "tests/unit/test_stores.py::test_eight_consoles",
+    # Over 2 s each in the quick subset on 2 cores (a whole validate, a subprocess, letters
+    # typed one by one, a store that does not answer):
+    "tests/unit/test_import_hygiene.py::test_screen_free_commands_do_not_import_textual",
+    "tests/unit/test_cli.py::test_validate_shipped_protocol_prints",
+    "tests/unit/test_cli.py::test_the_readme_table_says",
+    "tests/unit/test_cli.py::test_validate_reports_a_scenario_that_misses",
+    "tests/unit/test_broken_protocols.py::test_validate_says_where_each_case",
+    "tests/unit/test_settings.py::test_agency_init_writes_a_template",
+    "tests/unit/test_settings.py::test_validate_agency_reports_problems",
+    "tests/unit/test_bad_input.py::test_a_number_of_five_thousand_digits",
+    "tests/unit/test_center_store.py::test_a_database_that_does_not_answer",
+    "tests/tui/test_readme_picture.py",
+    "tests/tui/test_records_in_console.py::test_keys_right_behind_saving_elsewhere",
+    "tests/tui/test_answers_in_console.py::test_danger_now_from_the_note_dialog",
+    "tests/tui/test_answers_in_console.py::test_a_number_question_keeps_the_words",
+    "tests/tui/test_answers_in_console.py::test_dont_know_declined_a_rough_number",
+    "tests/tui/test_answers_in_console.py::test_danger_now_then_the_questions_go_on",
+    "tests/tui/test_agency_and_language.py::test_an_unset_tip_line_says",
 )
 """The tests that take seconds each (whole calls by keys, servers, installs, generated input):
 marked `slow`, so `-m "not slow"` runs the rest in a minute before a commit."""
@@ -58,6 +76,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.postgres)
         if item.nodeid.startswith(SLOW):
             item.add_marker(pytest.mark.slow)
+    # The long ones first, so that with -n the short ones fill in around them instead of
+    # one long test running alone at the end (a stable sort: the rest keep their order).
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -124,3 +145,10 @@ def known(value: T | None) -> T:
     """A value the test has just made sure of (a call's id once its recorder has begun it)."""
     assert value is not None
     return value
+
+
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two workers a core. The tests wait more than they compute (the console's
+    timers, a PostgreSQL server, subprocesses, `serve`): measured on 2 cores, 4 workers take
+    the whole suite from about 4 min 50 s to 3 min 30 s (benchmarks/suite.md)."""
+    return 2 * (os.cpu_count() or 1)
