@@ -155,7 +155,8 @@ async def test_the_header_shows_the_incident_and_the_language_as_f4_switches_it(
         await pilot.pause()
         # The outcome screen's longer line makes room by shortening the program's name.
         header = header_of(app)
-        assert header.startswith(" TRIAGE   call 00:00  #26-1130-0042   ES+EN   route")
+        # The program's name stays; where the call is gives way ("…").
+        assert header.startswith(" TRAFFICKING TRIAGE   call 00:00  #26-1130-0042   ES+EN   route")
 
 
 async def test_a_radio_alert_naming_the_incident_says_when_there_is_none(tmp_path: Path) -> None:

@@ -52,7 +52,7 @@ async def test_the_route_shows_as_soon_as_it_settles_and_the_questions_go_on(
         assert call.state.settled.asked == settles_at
         assert isinstance(app.screen, CallScreen) and call.state.prompt is not None
         assert "ROUTE SETTLED: OFFICER TO THE SCENE" in panel(app)
-        assert "NOT CONFIGURED" in panel(app) and "keep asking if it is safe" in panel(app)
+        assert "NOT CONFIGURED" in panel(app) and "keep asking if safe" in panel(app)
         words = str(app.screen.query_one("#question-words", Static).render())
         assert "AFTER DISPATCH" in words
         assert "after dispatch" in str(app.screen.query_one("#header").render())

@@ -132,9 +132,9 @@ async def test_the_outcome_screen_copies_the_narrative(tmp_path: Path) -> None:
         assert (path.stat().st_mode & 0o777) == 0o600
 
 
-@pytest.mark.parametrize("width", [80, 100, 160])
+@pytest.mark.parametrize("width", [80, 100, 180])
 async def test_every_key_of_the_outcome_screen_fits_its_line(tmp_path: Path, width: int) -> None:
-    """Recording, the outcome screen the danger-now key opens offers twelve keys: the
+    """Recording, the outcome screen the danger-now key opens offers thirteen keys: the
     danger-now key first, a second line for those that do not fit, none cut."""
     app = app_with(tmp_path)
     async with app.run_test(size=(width, 24)) as pilot:
@@ -142,13 +142,14 @@ async def test_every_key_of_the_outcome_screen_fits_its_line(tmp_path: Path, wid
         await pilot.pause()
         text = str(app.screen.query_one(KeyHints).render())
     keys = ["f2 DANGER NOW", "esc Back", "f6 Questions", "e End questions", "c Close call"]
-    keys += ["x Copy for CAD", "f8 Note", "f9 Yes/no", "f10 Hung up", "^q Quit", "f1 Help"]
+    keys += ["x Copy for CAD", "f8 Note", "f9 Yes/no", "f10 Hung up", "f12 Incident"]
+    keys += ["^q Quit", "f1 Help"]
     keys += ["f4 Language"]
     lines = text.splitlines()
     assert lines[0].startswith(" f2 DANGER NOW") and "…" not in text
-    assert len(lines) == (1 if width == 160 else 2)
+    assert len(lines) == (1 if width == 180 else 2)
     assert all(len(line) <= width for line in lines)
-    separator = "  " if width == 160 else " "
+    separator = "  " if width == 180 else " "
     assert separator.join(line.strip() for line in lines) == separator.join(keys)
 
 

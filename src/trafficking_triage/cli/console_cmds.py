@@ -93,6 +93,7 @@ def run_console(args: argparse.Namespace, training: bool = False) -> int:
         presenter=getattr(args, "presenter", False),
         resume=not getattr(args, "fresh", False),
         text_calls=getattr(args, "text", False),
+        context_file=Path(args.context_file) if args.context_file is not None else None,
     )
     from ..tui.launch import run
 
@@ -107,62 +108,15 @@ def _cad_context(args: argparse.Namespace) -> dict[str, str]:
     """What the CAD passed in: from $TRAFFICKING_TRIAGE_CONTEXT (a JSON or YAML mapping), then
     from --context-file (an owner-only file), then from the flags (which other users of the
     machine can read in the process list: for training). Later sources win."""
-    from ..console import ConsoleError
+    from ..console.cad import context_map, read_context_file
 
     found: dict[str, str] = {}
     if raw := os.environ.get(CONTEXT_ENV):
-        found |= _context_map(as_text(raw), f"${CONTEXT_ENV}")
+        found |= context_map(as_text(raw), f"${CONTEXT_ENV}")
     if args.context_file is not None:
-        path = Path(args.context_file)
-        from ..files import read_regular
-        from ..shown import safe
-
-        try:
-            mode = path.stat().st_mode & 0o077
-            text = read_regular(path).decode("utf-8")
-        except OSError as error:
-            raise ConsoleError(
-                f"--context-file {safe(str(path))} cannot be read ({error.strerror})"
-            ) from None
-        except (UnicodeDecodeError, ValueError):
-            raise ConsoleError(f"--context-file {safe(str(path))} is not UTF-8 text") from None
-        if mode:
-            raise ConsoleError(
-                f"--context-file {path} can be read by other users: it holds what the CAD knows "
-                "of a call. Make it owner-only (chmod 600)."
-            )
-        found |= _context_map(text, str(path))
+        found |= read_context_file(Path(args.context_file))[0]
     found |= {key: value for key in CAD_KEYS if (value := getattr(args, key)) is not None}
     return found
-
-
-def _context_map(text: str, where: str) -> dict[str, str]:
-    """A CAD context mapping, checked; a message never repeats a value (a caller's location)."""
-    import yaml
-
-    from ..console import ConsoleError
-
-    try:
-        # The base loader reads every value as text: a callback "+15551234567" or an
-        # incident "0123" stays as the CAD wrote it (never a number, an octal, a time).
-        # PyYAML's base loader constructs text, lists and mappings only (no tags, no objects).
-        loader = yaml.BaseLoader(text)
-        try:
-            data = loader.get_single_data()
-        finally:
-            loader.dispose()
-    except (yaml.YAMLError, RecursionError):  # nested thousands deep, say
-        data = None
-    if not isinstance(data, dict):
-        raise ConsoleError(f"{where}: not a mapping of {', '.join(CAD_KEYS)}")
-    unknown = sorted(str(key) for key in data if key not in CAD_KEYS)
-    if unknown:
-        named = ", ".join(ascii(key)[1:-1] for key in unknown)
-        raise ConsoleError(f"{where}: unknown keys {named} (known: {', '.join(CAD_KEYS)})")
-    for key, value in data.items():
-        if not isinstance(value, str):
-            raise ConsoleError(f"{where}: {key} must be text or a number")
-    return {str(key): str(value) for key, value in data.items()}
 
 
 def _settings_file(args: argparse.Namespace) -> Path | None:

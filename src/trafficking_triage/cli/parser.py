@@ -47,7 +47,7 @@ def as_text(value: str) -> str:
 
 
 CAD_KEYS = ("console", "dispatcher", "incident", "location", "callback")
-
+"""As console/cad.py reads them (a test holds the two the same; the parser stays light)."""
 
 CONTEXT_ENV = "TRAFFICKING_TRIAGE_CONTEXT"
 

@@ -23,15 +23,11 @@ if TYPE_CHECKING:
 
 from .records_link import _must_exist
 from .session import CallSession
+from .values import ConsoleError
 
 CHECKED_PROTOCOL = "checked-protocol.json"
 """In the data directory: the protocol last checked in full (see protocol.loader); safe to
 delete, it only saves the next console from reading the YAML and checking the graph."""
-
-
-class ConsoleError(Exception):
-    """The console cannot open as asked (a display language the protocol lacks, no such
-    training scenario); the message says why."""
 
 
 @dataclass(frozen=True)
@@ -64,6 +60,9 @@ class ConsoleOptions:
     presenter: bool = False
     resume: bool = True
     """Offer an unfinished call left by a console that is gone (off for `serve`'s tabs)."""
+    context_file: Path | None = None
+    """The file the CAD writes each call's details to: read again as each new call starts
+    (`context` is the first call's)."""
     text_calls: bool = False
     """The console takes text-to-911 (or TTY) sessions: each call is yes/no from its first
     question, with typed answers taken, and the routes' words for a texter."""
@@ -84,10 +83,13 @@ def open_session(options: ConsoleOptions) -> CallSession:
     if options.lang is not None and options.lang not in displays:
         raise ConsoleError(f"--lang {options.lang}: this protocol has {', '.join(displays)}")
     settings = None
+    settings_problems: list[str] = []
     if options.agency is not None:
-        from ..settings.loader import load_settings
+        from ..settings.loader import load_settings_for_a_console
 
-        settings = load_settings(options.agency)
+        # A console always opens: what is wrong in the file is left out and said on screen.
+        settings, found = load_settings_for_a_console(options.agency)
+        settings_problems = [str(problem) for problem in found]
     scenarios = _scenarios(options, loaded) if options.training else []
     rubric = None
     if options.training:
@@ -135,6 +137,15 @@ def open_session(options: ConsoleOptions) -> CallSession:
     )
     if unwritable is not None:
         session.records_trouble = unwritable.cause
+    session.settings_problems = settings_problems
+    if options.context_file is not None:
+        from .cad import ContextFile, read_context_file
+
+        try:
+            taken: str | None = read_context_file(options.context_file)[1]
+        except ConsoleError:
+            taken = None
+        session.context_file = ContextFile(options.context_file, taken)
     return session
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from ..settings.resolve import ResolvedContact
     from ..training.rubric import Rubric
     from ..training.scenario import Scenario
+    from .cad import ContextFile
 
 from .outputs import Outputs
 from .unfinished import UnfinishedCalls
@@ -70,6 +71,11 @@ class CallSession(UnfinishedCalls, Outputs):
         """The protocol's contacts with the agency's numbers filled in."""
         self.missing_settings = missing_settings(loaded.protocol, agency)
         """Short names of the agency contacts not set yet (warned of on the call screen)."""
+        self.context_file: ContextFile | None = None
+        """The CAD's file of each call's details, read again as each new call starts."""
+        self.settings_problems: list[str] = []
+        """What is wrong in the agency file (file, line, reason): the entries it is in are
+        left out, NOT CONFIGURED, and the call screen says so at the start of every call."""
         self.store: StoreBase | None = None
         self._worker: StoreWorker | None = None
         """The one thread that talks to the store (so the screen never waits on it)."""
@@ -153,6 +159,8 @@ class CallSession(UnfinishedCalls, Outputs):
         from ..engine import Call
 
         self.let_go()
+        if not self.context and self.context_file is not None:
+            self.context = self._context_from_file()
         call = Call.start(
             self.protocol,
             self.loaded.sha256,
@@ -173,6 +181,17 @@ class CallSession(UnfinishedCalls, Outputs):
         call.listeners.append(self._keep_from_first_word)
         self.on_change()
         return call
+
+    def _context_from_file(self) -> dict[str, str]:
+        """This call's details from the CAD's file, if it wrote them since the last call."""
+        from .values import ConsoleError, Notice
+
+        assert self.context_file is not None
+        try:
+            return self.context_file.for_next_call()
+        except ConsoleError as error:
+            self.on_notice(Notice(f"No CAD details for this call: {error}", "CAD", "warning"))
+            return {}
 
     def _keep_from_first_word(self, event: Event) -> None:
         """Start recording the call at the first event that keeps a record (written with every
@@ -215,6 +234,18 @@ class CallSession(UnfinishedCalls, Outputs):
         """Record an answer; one meant for a question no longer asked is ignored."""
         if not self._still_asked(question):
             return None
+        call = self.call
+        prompt = call.state.prompt if call is not None else None
+        if prompt is not None and not prompt.choices and _only_answer_keys(value):
+            # y and n answer yes/no questions; on a question that takes words they are typed
+            # into the field (a place may be called "Nyack"), but y or n alone is a key
+            # pressed on the wrong question, never what a caller said.
+            return Refusal(
+                f"{value.strip()!r} is not recorded: this question takes the caller's words "
+                "(y and n answer yes/no questions). Type what the caller said; F5 if they do "
+                "not know, F7 if they decline.",
+                title="Not recorded",
+            )
         return self._act(lambda call: call.answer(value))
 
     def not_answered(self, how: NoAnswer, question: str | None = None) -> Refusal | None:
@@ -222,6 +253,10 @@ class CallSession(UnfinishedCalls, Outputs):
         if not self._still_asked(question):
             return None
         return self._act(lambda call: call.not_answered(how))
+
+    def give_details(self, details: dict[str, str]) -> Refusal | None:
+        """The incident number, callback or location, entered by the dispatcher (F12)."""
+        return self._act(lambda call: call.give_details(details))
 
     def _still_asked(self, question: str | None) -> bool:
         call = self.call
@@ -313,3 +348,9 @@ class CallSession(UnfinishedCalls, Outputs):
             self.let_go()
         self.on_change()
         return None
+
+
+def _only_answer_keys(value: str) -> bool:
+    """Only the y and n keys (once or more, either case): typed at a question with a field."""
+    text = value.strip().lower()
+    return bool(text) and set(text) <= {"y", "n"}

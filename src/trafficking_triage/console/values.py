@@ -14,6 +14,11 @@ if TYPE_CHECKING:
 Severity = Literal["information", "warning", "error"]
 
 
+class ConsoleError(Exception):
+    """The console cannot open as asked (a display language the protocol lacks, no such
+    training scenario); the message says why."""
+
+
 class Refusal(NamedTuple):
     """What could not be done, in words for the screen (never a caller's words)."""
 

@@ -15,9 +15,11 @@ from ..protocol.models import (
     Protocol,
 )
 from .events import (
+    DETAIL_NAMES,
     CallClosed,
     CallStarted,
     CloseReason,
+    DetailsGiven,
     Escalated,
     Event,
     LanguageSwitched,
@@ -271,6 +273,21 @@ class Call(Readings):
         if not text.strip():
             raise CallError("an empty note")
         self.record(NoteAdded(at=self.clock(), text=text))
+
+    def give_details(self, details: dict[str, str]) -> bool:
+        """Record the incident, callback or location the dispatcher entered: only what
+        changes (False when nothing did). Each is one line, as a CAD field is."""
+        now = self.details()
+        changed = {}
+        for name, value in details.items():
+            if name not in DETAIL_NAMES:
+                raise CallError(f"no detail named {name!r}: {', '.join(DETAIL_NAMES)}")
+            text = " ".join(value.split())
+            if text != now.get(name, ""):
+                changed[name] = text
+        if changed:
+            self.record(DetailsGiven(at=self.clock(), details=changed))
+        return bool(changed)
 
     def switch_language(self, language: str) -> None:
         self.record(LanguageSwitched(at=self.clock(), language=language))

@@ -147,6 +147,19 @@ class NoteAdded(_Event):
     text: str
 
 
+DETAIL_NAMES = ("incident", "callback", "location")
+"""What the dispatcher can enter for a call at any moment (as the CAD can pass in at its start)."""
+
+
+class DetailsGiven(_Event):
+    """The dispatcher entered the call's incident number, callback or location during the
+    call (F12): each value given replaces what the call had under that name, an empty one
+    takes it away. They stand above what the CAD passed in and what the caller answered."""
+
+    kind: Literal["details_given"] = "details_given"
+    details: dict[str, str]
+
+
 class YesNoSwitched(_Event):
     """The dispatcher switched yes/no mode on or off (the caller can, or cannot, talk freely
     now), whatever the answers had set."""
@@ -184,6 +197,7 @@ Event = Annotated[
     | QuestioningEnded
     | StepTicked
     | NoteAdded
+    | DetailsGiven
     | LanguageSwitched
     | YesNoSwitched
     | CallClosed,

@@ -15,6 +15,7 @@ from ..protocol.models import (
 from .events import (
     CallClosed,
     CallStarted,
+    DetailsGiven,
     Escalated,
     Event,
     LanguageSwitched,
@@ -115,6 +116,8 @@ class Fold(CallBase):
                 state.unticked.add(event.step)
         elif isinstance(event, NoteAdded):
             state.notes.append(event.text)
+        elif isinstance(event, DetailsGiven):
+            state.entered.update(event.details)
         elif isinstance(event, LanguageSwitched):
             state.language = event.language
         elif isinstance(event, YesNoSwitched):

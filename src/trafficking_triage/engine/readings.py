@@ -135,7 +135,24 @@ class Readings(Fold):
                     value = f"{value} (asked as yes/no)"  # "yes", not a place or a number
                 if value is not None:
                     facts[fact] = value
+        for name, value in self.state.entered.items():  # the dispatcher's entry stands above
+            if value:
+                facts[name] = value
+            else:
+                facts.pop(name, None)
         return facts
+
+    def details(self) -> dict[str, str]:
+        """The incident, callback and location as they stand now: what the CAD passed in at
+        the start, replaced by what the dispatcher entered since (never the caller's answers:
+        a place as the caller said it is a fact, shown with the facts)."""
+        found = dict(self.state.started.context) if self.state.started else {}
+        for name, value in self.state.entered.items():
+            if value:
+                found[name] = value
+            else:
+                found.pop(name, None)
+        return found
 
     def earlier_answer(self, question: str) -> QuestionAnswered | None:
         """The last answer given to `question`, even one that fell away when the dispatcher

@@ -77,6 +77,8 @@ class CallState:
     unticked: set[int] = field(default_factory=set)
     """Steps the dispatcher explicitly unticked (the screening step is otherwise automatic)."""
     notes: list[str] = field(default_factory=list)
+    entered: dict[str, str] = field(default_factory=dict)
+    """The details the dispatcher entered during the call (DetailsGiven), the latest each."""
     language: str = "en"
     settled: RouteSettled | None = None
     """Set once no answer still to come can change the route; cleared by going back."""

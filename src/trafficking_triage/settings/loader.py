@@ -54,3 +54,41 @@ def load_settings(path: Path, name: str | None = None, raw: bytes | None = None)
     if problems:
         raise FileProblems(problems)
     return LoadedSettings(settings, path, hashlib.sha256(raw).hexdigest())
+
+
+def load_settings_for_a_console(
+    path: Path, name: str | None = None
+) -> tuple[LoadedSettings | None, list[Problem]]:
+    """The settings a console opens with, and the problems it must show: a 911 console
+    always opens. Each top-level entry a problem is in (a contact, the radio alerts, the
+    store) is left out, as if not set: the screen shows it NOT CONFIGURED, and everything
+    else in the file is used. A file that cannot be used at all (not YAML, shared with other
+    users, unreadable) gives no settings, and its problems. `agency validate` still fails
+    on every one of them: this is only for opening a console."""
+    try:
+        return load_settings(path, name), []
+    except FileProblems as error:
+        problems = list(error.problems)
+    if any(problem.rule.startswith("shared") for problem in problems):
+        return None, problems  # numbers anyone could have changed: none of them is used
+    name = name if name is not None else str(path)
+    try:
+        text, raw = read_text(path, name, None)
+    except FileProblems:
+        return None, problems
+    data, positions, parsed = parse_yaml(text, name)
+    if parsed or not isinstance(data, dict):
+        return None, problems
+    left_out = {problem.path.split(".")[0] for problem in problems}
+    if "" in left_out or "agency" in left_out:
+        return None, problems  # the agency itself (its country reads every number)
+    kept = {key: value for key, value in data.items() if key not in left_out}
+    again: list[Problem] = []
+    agency = kept.get("agency")
+    country = agency.get("country") if isinstance(agency, dict) else None
+    if not isinstance(country, str) or not _known_country(country):
+        country = DEFAULT_COUNTRY
+    settings = validated(AgencySettings, kept, positions, name, again, {"country": country})
+    if again:
+        return None, problems
+    return LoadedSettings(settings, path, hashlib.sha256(raw).hexdigest()), problems

@@ -18,6 +18,7 @@ from .crash import PrivateCrashReport
 from .key_turns import KeyDone, KeyTurns
 from .messages import CallChanged
 from .notices import show
+from .openings import offer_or_start
 from .screens.call_screen import CallScreen
 from .screens.confirm_screen import ConfirmScreen
 from .screens.outcome_screen import OutcomeScreen
@@ -47,10 +48,16 @@ class TriageApp(PrivateCrashReport, App[int]):
         super().__init__()
         self.session = session
         self.blink = blink
-        self.key_turns = KeyTurns(self, super().on_event)
+        # A key waits while a change of the call is on its way to the screens (see messages).
+        self.key_turns = KeyTurns(self, super().on_event, lambda _key: not self.changes)
         self.quitting = False
         """A quit was asked for (and confirmed, during a call): the console is closing."""
-        session.on_change = lambda: self.post_message(CallChanged())
+        self.changes = 0
+        session.on_change = self.call_changed
+
+    def call_changed(self) -> None:
+        self.changes += 1
+        self.post_message(CallChanged())
 
     # -- keys, in turn -----------------------------------------------------------------------
     async def on_event(self, event: events.Event) -> None:
@@ -74,43 +81,25 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.set_interval(1.0, self.show_time)
         self.set_interval(0.25, self.session.tick)
         self.session.listen(lambda notice: show(self, notice))
-        self.offer_or_start()
+        offer_or_start(self, self.session)
 
     def on_ready(self) -> None:
         collector.resume()  # the first frame is out
         self.run_worker(self.session.prepare, thread=True, name="prepare")
 
-    def offer_or_start(self) -> None:
-        """An unfinished call to resume or close (in training, a training call), else a
-        scenario to pick (training), else a new call."""
-        session = self.session
-        if (found := session.unfinished()) is not None:
-            from .screens.resume_screen import ResumeScreen
+    async def on_call_changed(self, _changed: CallChanged) -> None:
+        self.changes -= 1
+        self.sync()
+        await self.key_turns.release()  # the keys held for it go on, to the new screen
 
-            def chosen(choice: str | None) -> None:
-                act = session.resume if choice == "resume" else session.close_unfinished
-                show(self, act(found))
-                if session.call is None:
-                    self.offer_or_start()  # the next unfinished call, or a new call
-
-            self.push_screen(ResumeScreen(found), chosen)
-        elif session.choosing_scenario():
-            from .screens.scenario_picker_screen import ScenarioPickerScreen
-
-            self.push_screen(
-                ScenarioPickerScreen(session.scenarios, presenter=session.presenter), session.pick
-            )
-        else:
-            session.start()
-
-    def on_call_changed(self, _changed: CallChanged) -> None:
+    def sync(self) -> None:
         """Bring the screens in line with the session: the outcome on top once routed, the
         closed call's screen once closed, and every call screen redrawn."""
         call = self.session.call
         if call is None:
             if self.session.choosing_scenario() and len(self.screen_stack) > 1:
                 self._pop_to_base()
-                self.offer_or_start()
+                offer_or_start(self, self.session)
             return
         if call.state.closed is not None:
             from .screens.closed_screen import screen_after

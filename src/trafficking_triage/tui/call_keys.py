@@ -1,5 +1,6 @@
-"""The keys a call's screens share beyond the App's own: a note (F8), yes/no mode (F9) and
-the caller hung up (F10), on the question screen and the route screen alike."""
+"""The keys a call's screens share beyond the App's own: a note (F8), yes/no mode (F9), the
+caller hung up (F10) and the call's incident, callback and location (F12, or ctrl+o where a
+browser keeps F12 for itself), on the question screen and the route screen alike."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ CALL_KEYS = [
     Binding("f8", "note", "Note", id="note"),
     Binding("f9", "switch_yes_no", "Yes/no", id="switch_yes_no"),
     Binding("f10", "hung_up", "Hung up", id="hung_up"),
+    Binding("f12", "details", "Incident", id="details"),
+    Binding("ctrl+o", "details", "Incident", show=False, id="details_ctrl_o"),
 ]
 
 
@@ -28,7 +31,7 @@ class CallKeys:
     def call_key_offered(self, action: str) -> bool:
         """A note while the call is open; yes/no mode while questions are left to ask."""
         call = self.session.call
-        if action == "note":
+        if action in {"note", "details"}:
             return self.session.call_open()
         if action in {"switch_yes_no", "hung_up"}:
             return self.session.call_open() and call is not None and call.state.prompt is not None
@@ -39,6 +42,12 @@ class CallKeys:
 
         if self.session.call_open():
             self.app.push_screen(NoteScreen(self.session))
+
+    def action_details(self) -> None:
+        from .screens.details_screen import DetailsScreen
+
+        if self.session.call_open():
+            self.app.push_screen(DetailsScreen(self.session))
 
     def action_switch_yes_no(self) -> None:
         on = self.session.switch_yes_no()

@@ -14,12 +14,9 @@ if TYPE_CHECKING:
     from ..engine import Call
 
 
-def contact_lines(
-    session: CallSession, call: Call, outcome: str, *, short: bool = False
-) -> list[Content]:
+def contact_lines(session: CallSession, call: Call, outcome: str) -> list[Content]:
     """One line a contact of the outcome and of the help the answers bring along: its
-    numbers, or NOT CONFIGURED where the agency has not set them and what to do instead
-    (`short`: one line each, for the settled-route panel)."""
+    numbers, or NOT CONFIGURED where the agency has not set them and what to do instead."""
     names = list(session.protocol.outcomes[outcome].contacts)
     for addition in call.additions():
         names += [n for n in session.protocol.additions[addition].contacts if n not in names]
@@ -37,12 +34,55 @@ def contact_lines(
                 (contact.name, "bold"),
                 ": ",
                 (" NOT CONFIGURED ", "bold reverse"),
-                (f" {instead}" if short and instead else "")
-                or ("" if short else " set it in the agency settings"),
+                " set it in the agency settings",
             )
         )
-        if instead and not short:
+        if instead:
             lines.append(Content.assemble(("  instead: ", "bold"), instead))
+    return lines
+
+
+def panel_contact_lines(
+    session: CallSession, call: Call, outcome: str, width: int
+) -> list[Content]:
+    """The contacts for the settled-route panel, at `width` columns: each contact's numbers
+    first and whole (wrapped if they must be), then its name in what room is left, shortened
+    with "…" (F6 shows it whole); never a number cut. One not configured: what to do instead,
+    wrapped, as it may hold the number to use."""
+    names = list(session.protocol.outcomes[outcome].contacts)
+    for addition in call.additions():
+        names += [n for n in session.protocol.additions[addition].contacts if n not in names]
+    lines: list[Content] = []
+    for name in names:
+        contact = session.contacts[name]
+        if not contact.configured:
+            lines.append(
+                Content.assemble(
+                    ("⚠ ", "bold"),
+                    (" NOT CONFIGURED ", "bold reverse"),
+                    " ",
+                    (contact.name, "bold"),
+                    f": {contact.if_not_set}" if contact.if_not_set else "",
+                )
+            )
+            continue
+        numbers = Content.assemble(
+            ("☎ ", "bold"),
+            *[
+                part
+                for n, (kind, value) in enumerate(contact.numbers)
+                for part in ((" · " if n else ""), f"{kind} ", (value, "bold"))
+            ],
+        )
+        room = width - numbers.cell_length - 3
+        if room >= 8:  # the name beside the numbers, shortened to what is left
+            shortened = Content(contact.name).truncate(room, ellipsis=True).stylize("bold")
+            lines.append(Content.assemble(numbers, " — ", shortened))
+        else:  # the numbers alone (wrapped by the panel), the name below them
+            lines.append(numbers)
+            lines.append(
+                Content.assemble("  ", (contact.name, "bold")).truncate(width, ellipsis=True)
+            )
     return lines
 
 
@@ -65,7 +105,11 @@ def radio_lines(session: CallSession, call: Call) -> list[Content]:
         if radio is not None:
             alerts.append(fill_in(radio, facts))
     quiet = "; caller cannot talk: do not call back" if call.yes_no_only() else ""
-    return [Content.assemble(("RADIO ", "bold"), alert + quiet) for alert in alerts]
+    # An alert's own full stop goes before the warning is added, not in front of it (".;").
+    return [
+        Content.assemble(("RADIO ", "bold"), (alert.rstrip(" .") + quiet) if quiet else alert)
+        for alert in alerts
+    ]
 
 
 def instruction_lines(

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.css.query import NoMatches
 from textual.widgets import Static
 
 from ..call_keys import CALL_KEYS, CallKeys
 from ..notices import show
-from ..route_text import contact_lines, instruction_lines, radio_lines
+from ..route_text import instruction_lines, panel_contact_lines, radio_lines
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
@@ -62,7 +62,11 @@ class CallScreen(CallKeys, SizedScreen[None]):
     def compose(self) -> ComposeResult:
         yield CallHeader(id="header")
         yield Static(id="settings-warning", classes="body")
-        yield Static(id="settled", classes="body")
+        # At most half the screen, so the question stays in view below it; what does not
+        # fit scrolls inside it (its scroll bar shows), the numbers being in its first lines.
+        with VerticalScroll(id="settled-box", classes="body") as box:
+            box.can_focus = False
+            yield Static(id="settled")
         with Horizontal(id="body", classes="body"):
             with Vertical(id="main"):
                 yield QuestionPanel(id="question", blink=self.blink, answer=self.answer)
@@ -76,15 +80,20 @@ class CallScreen(CallKeys, SizedScreen[None]):
     def on_mount(self) -> None:
         with contextlib.suppress(NoMatches):  # taken down before it was built
             missing = self.session.missing_settings
+            problems = self.session.settings_problems
             warning = self.query_one("#settings-warning", Static)
-            warning.update(
+            lines = [
                 Content.assemble(
                     ("⚠ NOT CONFIGURED: ", "bold"),
-                    ", ".join(missing),
-                    ("  see: trafficking-triage agency init", "dim"),
+                    ", ".join(missing) or "none",
+                    ("  see: trafficking-triage agency init", "dim")
+                    if not problems
+                    else ("  the agency file has problems, left out:", "bold"),
                 )
-            )
-            warning.display = bool(missing)
+            ]
+            lines += [Content(f"  {problem}") for problem in problems]
+            warning.update(Content("\n").join(lines))
+            warning.display = bool(missing or problems)
             self.show_call()
 
     def focus_first(self) -> None:
@@ -133,6 +142,8 @@ class CallScreen(CallKeys, SizedScreen[None]):
         # The settled-route panel's lines are cut to its width: cut them again at the new one.
         # (Textual calls SizedScreen's handler as well: each class's own, down the MRO.)
         self.call_after_refresh(self._reshow_settled)
+        with contextlib.suppress(NoMatches):  # the rows left for the answers change too
+            self.call_after_refresh(self.query_one(QuestionPanel).fit_answers)
 
     def _reshow_settled(self) -> None:
         call = self.session.call
@@ -147,29 +158,26 @@ class CallScreen(CallKeys, SizedScreen[None]):
         panel = self.query_one("#settled", Static)
         settled = call.state.settled
         panel.display = settled is not None and call.state.route is None
+        self.query_one("#settled-box").display = panel.display
         if settled is None or not panel.display:
             self.refresh_bindings()
             return
         title = call.protocol.outcomes[settled.outcome].title
-        # One line each, cut with "…" (F6 shows it all), so that what to tell the caller still
-        # fits within the panel's seven lines with a filled-in agency file at 80 columns.
+        # What the dispatcher reads out or dials is never cut: each contact's numbers come
+        # first and whole (only a name is shortened), and the radio alert and the words for
+        # the caller wrap. F6 shows the route in full.
         width = max(20, (panel.content_size.width or self.app.size.width - 3) - 1)
         lines = [
-            Content.assemble((f" ROUTE SETTLED: {title.upper()} ", "bold reverse")),
             Content.assemble(
-                ("Send or transfer now; keep asking if it is safe.", "bold"),
-                ("  F6: the route", "dim"),
+                (f" ROUTE SETTLED: {title.upper()} ", "bold reverse"),
+                (" send now; keep asking if safe · F6 the route", "bold"),
             ),
-            *contact_lines(self.session, call, settled.outcome, short=True),
+            *panel_contact_lines(self.session, call, settled.outcome, width),
             *radio_lines(self.session, call),
-        ]
-        lines = [line.truncate(width, ellipsis=True) for line in lines]
-        room = max(1, 7 - len(lines))  # what to tell the caller: the lines left, wrapped
-        lines += [
-            Content.assemble(("TELL THE CALLER ", "bold"), line).truncate(
-                room * (width - 8), ellipsis=True
-            )
-            for line in instruction_lines(self.session, call, settled.outcome, brief=True)
+            *[
+                Content.assemble(("TELL THE CALLER ", "bold"), line)
+                for line in instruction_lines(self.session, call, settled.outcome, brief=True)
+            ],
         ]
         panel.update(Content("\n").join(lines))
         self.refresh_bindings()
@@ -210,14 +218,12 @@ class CallScreen(CallKeys, SizedScreen[None]):
     @staticmethod
     def prefill(call: Call, question: str, fact: str | None) -> str | None:
         """Text to start a typed answer with, to confirm or correct: what was typed before
-        going back over this question, else what the CAD passed in (location, callback)."""
+        going back over this question, else what the CAD passed in or the dispatcher entered
+        (location, callback: F12)."""
         earlier = call.earlier_answer(question)
         if earlier is not None:
             return earlier.value if not earlier.closed else None
-        started = call.state.started
-        if fact is None or started is None:
-            return None
-        return started.context.get(fact)
+        return call.details().get(fact) if fact is not None else None
 
     @staticmethod
     def previous_answer(call: Call, question: str) -> str | None:

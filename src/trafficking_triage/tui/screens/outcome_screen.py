@@ -122,7 +122,7 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
         self.query_one("#radio", Static).display = bool(radio.plain)
         self.query_one("#tell", Static).update(self.tell_text(target))
         self.query_one("#because", Static).update(self.because_text())
-        self.query_one(Checklist).show(call.checklist(), hint="number key ticks a step")
+        self.query_one(Checklist).show(call.checklist(), hint="number keys tick steps", keys=True)
         self.refresh_bindings()  # the keys differ once the route is reached
 
     def tell_text(self, target: str) -> Content:

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 class CallHeader(Static):
-    _shown: tuple[str, list[str | tuple[str, str]], bool] | None = None
+    _shown: tuple[bool, list[str | tuple[str, str]], str] | None = None
 
     def show(self, call: Call, now: datetime, where: str, unsaved: str | None = None) -> None:
         started = call.state.started
@@ -27,7 +27,7 @@ class CallHeader(Static):
             where=where,
             unsaved=unsaved,
             language=call.state.language,
-            incident=started.context.get("incident") if started else None,
+            incident=call.details().get("incident"),
         )
 
     def show_parts(
@@ -41,28 +41,40 @@ class CallHeader(Static):
         language: str = "en",
         incident: str | None = None,
     ) -> None:
-        brand = " TRAINING " if training else " TRAFFICKING TRIAGE "
-        # The warnings first, so a narrow screen cuts where the call is, never a warning.
-        rest: list[str | tuple[str, str]] = []
+        # Always kept, whatever the width: the warnings, the call's time, its incident and
+        # the display language. The program's name and where the call is give way first.
+        kept: list[str | tuple[str, str]] = []
         if unsaved is not None:
-            rest += ["  ", (" ⚠ NOT SAVED: ctrl+s ", "bold reverse")]
+            kept += ["  ", (" ⚠ NOT SAVED: ctrl+s ", "bold reverse")]
         if yes_no_only:
-            rest += ["  ", (" ⚠ YES/NO ONLY ", "bold reverse")]
-        rest += [f"  call {elapsed(seconds)}"]
+            kept += ["  ", (" ⚠ YES/NO ONLY ", "bold reverse")]
+        kept += [f"  call {elapsed(seconds)}"]
         if incident:
-            rest += ["  ", ("#", "dim"), incident]
-        rest += ["  ", (f" {language.upper()} ", "reverse"), "  ", where]
-        self._shown = (brand, rest, training)
+            kept += ["  ", ("#", "dim"), incident]
+        kept += ["  ", (f" {language.upper()} ", "reverse")]
+        self._shown = (training, kept, where)
         self._fit()
 
     def _fit(self) -> None:
-        """The line, with the program's name shortened when the screen is too narrow for all."""
+        """The line at this width: the program's name in full, else shortened (never the
+        TRAINING mark), and where the call is, shortened with "…" to the room left."""
         if self._shown is None:
             return
-        brand, rest, training = self._shown
-        line = Content.assemble((brand, "bold reverse"), *rest)
-        if line.cell_length > self.app.size.width > 0 and not training:
-            line = Content.assemble((" TRIAGE ", "bold reverse"), *rest)  # room for the rest
+        training, kept, where = self._shown
+        width = self.app.size.width or 80
+        full = Content.assemble((" TRAINING " if training else " TRAFFICKING TRIAGE ", ""), *kept)
+        if full.cell_length + len(where) + 2 > width:
+            where = where.replace("question ", "Q")  # "Q12 · after dispatch" before a cut
+        brands = [" TRAINING "] if training else [" TRAFFICKING TRIAGE ", " TRIAGE "]
+        line = Content.assemble((brands[-1], "bold reverse"), *kept)
+        for brand in brands:
+            line = Content.assemble((brand, "bold reverse"), *kept)
+            # The full name while where the call is keeps a readable start (12 columns).
+            if line.cell_length + (min(len(where), 12) + 2 if where else 0) <= width:
+                break
+        room = width - line.cell_length - 2
+        if where and room >= 6:
+            line = Content.assemble(line, "  ", Content(where).truncate(room, ellipsis=True))
         set_content(self, line)
 
     def on_resize(self) -> None:

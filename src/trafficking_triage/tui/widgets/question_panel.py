@@ -52,6 +52,7 @@ class QuestionPanel(Vertical):
         # styling and layout on every answer and before the first question can show.
         yield Static(id="question-words")
         yield AnswerList(self.answer, id="answers")
+        yield Static(id="more-answers")
         typed = AnswerInput(self.answer, id="typed", select_on_focus=False)
         typed.cursor_blink = self.blink
         yield typed
@@ -113,7 +114,9 @@ class QuestionPanel(Vertical):
                         )
                     )
                 answers.add_options(options)
-            answers.highlighted = 0
+            # Nothing highlighted: Enter alone picks nothing (a stray Enter must not answer
+            # the first answer); a number, y/n, or an arrow and then Enter does.
+            answers.highlighted = None
             answers.display, typed.display = True, False
         else:
             if new_question:
@@ -125,6 +128,47 @@ class QuestionPanel(Vertical):
             )
             answers.display, typed.display = False, True
         self.focus_answer()
+        self.call_after_refresh(self.fit_answers)
+
+    TRAIL_LEAST = 4
+    """Rows kept for the trail below where there is room (its border, a line, the space above
+    it). Where there is not (60x20 with a route settled), the question and its answers come
+    first: the trail gives way."""
+
+    def fit_answers(self) -> None:
+        """Every answer within reach, and seen to be: the list is given the rows the screen
+        has left (a settled-route panel above, two languages, a small terminal), scrolls
+        within them, and says under it how many answers are below or above what shows."""
+        answers = self.query_one("#answers", AnswerList)
+        more = self.query_one("#more-answers", Static)
+        main = self.parent
+        if not answers.display or not isinstance(main, Widget) or not main.size.height:
+            more.display = False
+            return
+        words = self.query_one("#question-words", Static)
+        room = main.size.height - words.outer_size.height - self.TRAIL_LEAST - 1
+        rows = max(2, min(9, room))
+        if answers.styles.max_height is None or answers.styles.max_height.value != rows:
+            answers.styles.max_height = rows
+            self.call_after_refresh(self.say_more)
+        self.say_more()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.fit_answers)  # a new screen size: the rows left change
+
+    def say_more(self) -> None:
+        answers = self.query_one("#answers", AnswerList)
+        more = self.query_one("#more-answers", Static)
+        below = answers.virtual_size.height - answers.scroll_y - answers.size.height
+        above = answers.scroll_y
+        parts = []
+        if below > 0:
+            parts.append("↓ more answers below (arrow keys, or the answer's number)")
+        if above > 0:
+            parts.append("↑ more above")
+        more.display = bool(parts) and answers.display
+        if parts:
+            set_content(more, plain(" · ".join(parts), "bold"))
 
     def focus_answer(self) -> None:
         """Focus the answer list or the field, whichever this question shows."""
