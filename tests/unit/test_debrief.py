@@ -51,7 +51,7 @@ def test_an_answer_recorded_otherwise_than_the_caller_said_is_flagged(
     chosen, call = played(shipped, "anonymous_tipster", weapons="no")
     points, out_of, detail = line(debrief(chosen, call), "As said")
     assert points < out_of
-    assert "weapons: caller said unknown, recorded no" in detail
+    assert '"Does anyone there have a weapon?": the caller said Don\'t know, recorded No' in detail
 
 
 def test_a_wrong_route_scores_no_time_and_names_routes_by_title(shipped: LoadedProtocol) -> None:

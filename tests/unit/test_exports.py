@@ -277,7 +277,7 @@ def test_records_review_scores_a_training_call_as_the_debrief_did(
     assert [line["label"] for line in found["score"]["lines"]] == [x.label for x in shown.lines]
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert "weapons: caller said no, recorded unknown" in text
+    assert '"Does anyone there have a weapon?": the caller said No, recorded Don\'t know' in text
     assert f"Score {shown.score} / 100" in text
 
 
@@ -363,3 +363,24 @@ def test_calls_taken_with_protocol_2_still_show_replay_and_review(
     found = json.loads(capsys.readouterr().out)
     assert found["call"]["protocol"] == "labor-trafficking-dispatch 2.0.0"
     assert found["route"]["title"].startswith("Officer to the scene")
+
+
+def test_review_shows_the_questions_as_read_and_the_answers_going_back_dropped(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    store = SqliteStore(tmp_path)
+    call = Call.start(shipped.protocol, shipped.sha256)
+    recorder = Recorder(store, call)
+    for value in ["Main St", "yes", "no", "no"]:
+        call.answer(value)
+    call.back("can_speak_freely")  # the answers to danger and injury fall away
+    call.answer("no")
+    recorder.release()
+    store.close()
+    assert main(["--data-dir", str(tmp_path), "records", "review", known(recorder.call_id)]) == 0
+    text = capsys.readouterr().out
+    assert "2. Can you talk freely right now, without anyone listening? -> No" in text
+    assert "back to: Can you talk freely right now, without anyone listening?" in text
+    assert "dropped: Is anyone in danger right now? -> No" in text
+    assert "dropped: Is anyone hurt or in need of a doctor? -> No" in text
+    assert "danger_now" not in text and "can_speak_freely" not in text  # no ids

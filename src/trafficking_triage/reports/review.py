@@ -8,6 +8,7 @@ text is made safe to print, as in the exports."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -22,7 +23,7 @@ from ..engine.events import (
 from ..protocol.texts import local
 from ..shown import markdown_text, safe
 from ..training.debrief import routed
-from .export import _asked, _said, safe_json
+from .export import _said, safe_json
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -37,6 +38,12 @@ def review(
     past what replays; what follows is not counted, and the review says so first."""
     protocol = call.protocol
     started = call.state.started
+    first_language = protocol.protocol.languages[0]
+
+    def read_out(question: str) -> str:
+        """A question as it was read to this caller (worded for who is on the line)."""
+        return safe(local(call.words_for(question), first_language))
+
     began = started.at if started is not None else row.started_at
 
     def seconds(at: datetime) -> int:
@@ -55,14 +62,18 @@ def review(
                 "number": number,
                 "question": given.question,
                 "section": protocol.questions[given.question].section,
-                "asked": _asked(protocol, given.question),
+                "asked": read_out(given.question),
                 "answer": _said(protocol, given.question, given.answer, given.value),
                 "how": how,
                 "after_dispatch": settled_at is not None and number > settled_at.asked,
             }
         )
     skipped = [
-        {"question": q, "why": "needs a typed answer; the caller could answer only yes or no"}
+        {
+            "question": q,
+            "asked": read_out(q),
+            "why": "needs a typed answer; the caller could answer only yes or no",
+        }
         for q in call.state.skipped
     ]
     for event in call.events:
@@ -73,7 +84,7 @@ def review(
                 else "left unasked: the questions were ended once settled"
             )
             skipped += [
-                {"question": q, "why": why}
+                {"question": q, "asked": read_out(q), "why": why}
                 for q in event.left
                 if q not in {s["question"] for s in skipped}
             ]
@@ -128,8 +139,13 @@ def review(
         },
         "told_the_caller": told,
         "went_back": [
-            {"to": e.to, "dropped": e.dropped, "seconds": seconds(e.at)}
-            for e in call.events
+            {
+                "to": e.to,
+                "dropped": e.dropped,
+                "dropped_answers": _dropped(call, n, e, read_out),
+                "seconds": seconds(e.at),
+            }
+            for n, e in enumerate(call.events)
             if isinstance(e, WentBack)
         ],
         "notes": sum(isinstance(e, NoteAdded) for e in call.events),
@@ -142,6 +158,32 @@ def review(
             ],
         },
     }
+
+
+def _dropped(
+    call: Call, at: int, back: WentBack, read_out: Callable[[str], str]
+) -> list[dict[str, str]]:
+    """The answers going back let fall, as given (the last answer to each question before
+    the event at `at`), with the question as read."""
+    from ..engine.events import QuestionAnswered
+
+    found = []
+    for question in back.dropped:
+        given = next(
+            (
+                e
+                for e in reversed(call.events[:at])
+                if isinstance(e, QuestionAnswered) and e.question == question
+            ),
+            None,
+        )
+        answer = (
+            _said(call.protocol, question, given.answer, given.value, given.unanswered)
+            if given is not None
+            else "-"
+        )
+        found.append({"question": question, "asked": read_out(question), "answer": answer})
+    return found
 
 
 def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
@@ -172,7 +214,16 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
     out += ["", f"{head}Safety"]
     safety = found["safety"]
     first = "asked first" if safety["first"] else "NOT all asked before the screening began"
-    out.append(f"{item}{first}: {', '.join(safety['asked_in_order']) or 'none asked'}")
+    numbers = [a["number"] for a in found["asked"] if a["question"] in safety["asked_in_order"]]
+    run = numbers == list(range(numbers[0], numbers[-1] + 1)) if numbers else False
+    listed = (
+        f"questions {numbers[0]} to {numbers[-1]} below"
+        if run and len(numbers) > 1
+        else f"question{'s' if len(numbers) > 1 else ''} {', '.join(map(str, numbers))} below"
+        if numbers
+        else "none asked"
+    )
+    out.append(f"{item}{first}: {listed}")
     out += ["", f"{head}Dispatch"]
     settled, acted = found["settled"], found["acted_on"]
     out.append(
@@ -190,10 +241,10 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
         later = "after dispatch" if asked["after_dispatch"] else ""
         notes = [n for n in (asked["how"], later) if n]
         extra = f" ({'; '.join(notes)})" if notes else ""
-        out.append(f"{item}{asked['number']:>2}. {asked['question']}: {asked['answer']}{extra}")
+        out.append(f"{item}{asked['number']:>2}. {asked['asked']} -> {asked['answer']}{extra}")
     if found["skipped"]:
         out += ["", f"{head}Not asked ({len(found['skipped'])})"]
-        out += [f"{item}{s['question']}: {s['why']}" for s in found["skipped"]]
+        out += [f"{item}{s['asked']} ({s['why']})" for s in found["skipped"]]
     steps = found["steps"]
     out += ["", f"{head}Steps"]
     out.append(f"{item}ticked: {', '.join(map(str, steps['ticked'])) or 'none'}")
@@ -203,8 +254,12 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
         out += [f"{item}{line}" for line in found["told_the_caller"].split("\n")]
     out += ["", f"{head}Went back ({len(found['went_back'])})"]
     for back in found["went_back"]:
-        dropped = ", ".join(back["dropped"]) or "nothing"
-        out.append(f"{item}at {back['seconds']} s to {back['to'] or '-'}; dropped: {dropped}")
+        to = back["to"]
+        where = next((a["asked"] for a in found["asked"] if a["question"] == to), to or "-")
+        out.append(f"{item}at {back['seconds']} s, back to: {where}")
+        for lost in back["dropped_answers"] or [{"asked": "nothing", "answer": ""}]:
+            arrow = f" -> {lost['answer']}" if lost["answer"] else ""
+            out.append(f"{item}  dropped: {lost['asked']}{arrow}")
     out.append(f"{item}notes added: {found['notes']}")
     score = found["score"]
     out += ["", f"{head}Score {score['points']} / {score['out_of']}"]

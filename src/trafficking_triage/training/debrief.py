@@ -11,6 +11,7 @@ from datetime import datetime
 
 from ..engine import Call
 from ..engine.events import RouteReached, RouteSettled, StepTicked
+from ..protocol.texts import local, said
 from .rubric import Rubric
 from .scenario import Scenario
 
@@ -191,6 +192,10 @@ def _as_said(scenario: Scenario, call: Call) -> tuple[int, list[tuple[str, str]]
             expected = (form.yes if expected == "yes" else form.no) or expected
         compared += 1
         if given.answer != expected:
-            words = f"{given.question}: caller said {expected}, recorded {given.answer}"
+            first = protocol.protocol.languages[0]
+            asked = local(call.words_for(given.question), first)
+            meant = said(protocol, given.question, expected, None, first)
+            recorded = said(protocol, given.question, given.answer, None, first)
+            words = f'"{asked}": the caller said {meant}, recorded {recorded}'
             otherwise.append((given.question, words))
     return compared, otherwise
