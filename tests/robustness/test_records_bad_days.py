@@ -540,3 +540,71 @@ def test_the_timer_writes_a_call_closed_on_a_full_disk_once_and_changes_no_scree
     assert row.status == "completed"
     stored = SqliteStore(tmp_path).events(row.id)
     assert [e.kind for e in stored] == [e.kind for e in call.events]
+
+
+def test_a_call_saved_with_ctrl_s_is_imported_once_and_never_over_a_closed_call(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The disk full from the start of the call: ctrl+s saves it; `records import` brings it
+    in once the records can be written, and a second import adds nothing."""
+    session, _real_begin = begin_on_a_full_disk(tmp_path, monkeypatch)
+    call = session.start()
+    for value in ["Main St", "yes", "no"]:
+        session.answer(value)
+    assert session.recorder is None and session.records_trouble == "the disk is full"
+    saved = tmp_path / "call.json"
+    notice = session.save_elsewhere(saved)
+    assert "records import" in notice.message
+    session.end_console()
+    data = ["--data-dir", str(tmp_path), "records"]
+    assert main([*data, "list"]) == 0
+    assert "no calls recorded" in capsys.readouterr().out
+    assert main([*data, "import", str(saved)]) == 0
+    said = capsys.readouterr().out
+    assert f"{len(call.events)} events (new in the store)" in said
+    call_id = said.split()[2].rstrip(":")
+    stored = SqliteStore(tmp_path).events(call_id)
+    assert [e.model_dump_json() for e in stored] == [e.model_dump_json() for e in call.events]
+    assert main([*data, "import", str(saved)]) == 0  # again: found by its start
+    assert "nothing imported" in capsys.readouterr().out
+    assert len(SqliteStore(tmp_path).events(call_id)) == len(call.events)
+
+
+def test_an_import_adds_only_what_the_store_lacks_and_refuses_a_closed_call(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from trafficking_triage.reports.export import as_json
+
+    store = SqliteStore(tmp_path)
+    call = Call.start(shipped.protocol, shipped.sha256)
+    recorder = Recorder(store, call)
+    call.answer("Main St")
+    call_id = known(recorder.call_id)
+    recorder.release()
+    store.close()
+    call.answer("yes")  # after the store stopped taking them: only in the saved file
+    call.answer("no")
+    saved = tmp_path / "call.json"
+    saved.write_text(as_json(None, call, call_id=call_id))
+    data = ["--data-dir", str(tmp_path), "records"]
+    assert main([*data, "import", str(saved)]) == 0
+    assert f"imported 2 events into call {call_id}" in capsys.readouterr().out
+    assert len(SqliteStore(tmp_path).events(call_id)) == len(call.events)
+    # Closed in the store since (an unfinished call closed as interrupted, say): refused.
+    store = SqliteStore(tmp_path)
+    store.hold(call_id)
+    store.close_as(call_id, "interrupted", None, at=call.clock())
+    store.close()
+    call.answer("no")
+    saved.unlink()
+    saved.write_text(as_json(None, call, call_id=call_id))
+    assert main([*data, "import", str(saved)]) == 1
+    err = capsys.readouterr().err
+    assert "closed in the store" in err and "Traceback" not in err
+    # A file that is not a saved call says so.
+    saved.unlink()
+    saved.write_text(json.dumps({"events": [{"kind": "note_added", "at": "x"}]}))
+    assert main([*data, "import", str(saved)]) == 1
+    assert "event 0 cannot be read" in capsys.readouterr().err

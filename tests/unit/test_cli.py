@@ -434,7 +434,7 @@ def test_bash_completion_completes_commands_actions_and_options(
     assert complete("trafficking-triage", "protocol", "") == ["export"]
     for shell, said in (
         ("zsh", "#compdef trafficking-triage"),
-        ("tcsh", "'n/records/(list show export replay review)/'"),
+        ("tcsh", "'n/records/(list show export import replay review)/'"),
     ):
         assert main(["completion", shell]) == 0
         assert said in capsys.readouterr().out

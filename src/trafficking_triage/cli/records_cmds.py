@@ -1,5 +1,5 @@
-"""`records list|show|export|replay|review`: the parsers; the commands themselves are in
-records_cli.py (they only read the records)."""
+"""`records list|show|export|replay|review|import`: the parsers; the commands themselves are
+in records_cli.py (all but `import` only read the records)."""
 
 from __future__ import annotations
 
@@ -66,6 +66,11 @@ def add(command: Command) -> None:
         help="write to this new file (owner-only) instead of standard output",
     )
     option(export, "--force", help="replace the --output file if it exists")
+    brought = action(
+        "import",
+        help="bring a call saved to a file (ctrl+s, or export --format json) into the store",
+    )
+    brought.add_argument("file", type=Path, help="the saved call (JSON)")
     replay = action(
         "replay",
         "--protocol",
@@ -84,7 +89,7 @@ def add(command: Command) -> None:
         default="text",
         help="text for the terminal, markdown for a review meeting, json",
     )
-    for parser in (listing, show, export, replay, review):
+    for parser in (listing, show, export, replay, review, brought):
         parser.add_argument(
             "--training",
             action="store_true",

@@ -35,7 +35,8 @@ class Outputs(RecordsLink):
         if call is None:
             return Refusal("There is no call to save.", title="Not saved")
         try:
-            write_private(path, as_json(None, call))
+            call_id = self.recorder.call_id if self.recorder is not None else None
+            write_private(path, as_json(None, call, call_id=call_id))
         except FileExistsError:
             return Refusal(
                 f"{path} exists already; nothing was written. Choose another name.",
@@ -48,7 +49,11 @@ class Outputs(RecordsLink):
                 title="Not saved",
                 severity="error",
             )
-        return Notice(f"The whole call was saved to {path}", "Saved")
+        return Notice(
+            f"The whole call was saved to {path}. Once the records can be written, "
+            f"`trafficking-triage records import {path}` brings it in.",
+            "Saved",
+        )
 
     def narrative(self) -> Copied | Refusal:
         """The call as plain text for the CAD remarks, saved to a private file under the

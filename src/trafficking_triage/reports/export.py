@@ -227,6 +227,7 @@ def as_json(
     *,
     leftover: Sequence[Event] = (),
     anomaly: str | None = None,
+    call_id: str | None = None,
 ) -> str:
     """The call as one JSON document: its record (when it has one in the store), the protocol
     it was taken with, and every event. What `records export --format json` prints and what
@@ -235,6 +236,8 @@ def as_json(
     record: dict[str, Any] = {}
     if row is not None:
         record = {**row_fields(row), "context": row.context}
+    elif call_id is not None:  # saved with ctrl+s: the id the store gave it, to import again
+        record["id"] = call_id
     record["protocol"] = {
         "id": started.protocol_id if started else None,
         "version": started.protocol_version if started else None,
