@@ -99,8 +99,20 @@ def list_records(store: StoreBase, args: argparse.Namespace) -> int:
         and (args.taken_at is None or row.console == args.taken_at)
         and (args.taken_by is None or row.dispatcher == args.taken_by)
     ]
+    places = _places(store, rows)
+    if args.incident is not None or args.where is not None:
+        wanted_incident = (args.incident or "").casefold()
+        wanted_place = (args.where or "").casefold()
+        rows = [
+            row
+            for row in rows
+            if (args.incident is None or places[row.id][0].casefold() == wanted_incident)
+            and (args.where is None or wanted_place in places[row.id][1].casefold())
+        ]
+    if args.csv:
+        return list_csv(rows, places)
     if args.json:
-        return list_json(store, rows, args.training)
+        return list_json(store, rows, args.training, places)
     if not rows and args.route is not None:  # a route misspelt, or never reached
         routes = sorted({r.route for r in store.rows(training=args.training) if r.route})
         if args.route not in routes:
@@ -109,7 +121,7 @@ def list_records(store: StoreBase, args: argparse.Namespace) -> int:
                 f"{', '.join(safe(route) for route in routes) or 'none'})"
             )
             return 0
-    return list_calls(store, rows, args.training)
+    return list_calls(store, rows, args.training, places)
 
 
 def _settings_store() -> str | None:
@@ -124,12 +136,67 @@ def _settings_store() -> str | None:
     return load_settings(path).settings.store
 
 
-def list_json(store: StoreBase, rows: list[CallRow], training: bool) -> int:
+def _places(store: StoreBase, rows: list[CallRow]) -> dict[str, tuple[str, str]]:
+    """Each call's incident number and location as they stood at its end: what the CAD
+    passed in or the dispatcher entered (F12), else the caller's answer to the `location`
+    question (every shipped protocol asks it under that id; reading no protocol keeps the
+    list quick). Read from each call's events; a call whose events cannot be read shows
+    neither."""
+    from .engine.events import DetailsGiven, QuestionAnswered
+    from .records.api import BadRow
+
+    found: dict[str, tuple[str, str]] = {}
+    for row in rows:
+        details = dict(row.context)
+        said = ""
+        try:
+            events = store.events(row.id)
+        except BadRow:
+            events = []
+        for event in events:
+            if isinstance(event, DetailsGiven):
+                details.update(event.details)
+            elif isinstance(event, QuestionAnswered) and event.question == "location":
+                said = event.value or said
+        found[row.id] = (details.get("incident", ""), details.get("location") or said)
+    return found
+
+
+def list_csv(rows: list[CallRow], places: dict[str, tuple[str, str]]) -> int:
+    """The list for a spreadsheet: one row a call, times in ISO form. A cell that a
+    spreadsheet would run as a formula (=, +, -, @ first) is quoted with a leading '."""
+    import csv
+
+    def cell(text: str) -> str:
+        text = safe(text)
+        return "'" + text if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
+
+    out = csv.writer(sys.stdout)
+    out.writerow(["id", "started_at", "ended_at", "route", "status", "console", "dispatcher",
+                  "incident", "location"])  # fmt: skip
+    for row in rows:
+        fields = row_fields(row)
+        incident, place = places[row.id]
+        out.writerow(
+            [cell(str(fields[k] or "")) for k in
+             ("id", "started_at", "ended_at", "route", "status", "console", "dispatcher")]
+            + [cell(incident), cell(place)]
+        )  # fmt: skip
+    return 0
+
+
+def list_json(
+    store: StoreBase,
+    rows: list[CallRow],
+    training: bool,
+    places: dict[str, tuple[str, str]],
+) -> int:
 
     scored = _scorer(store) if training and rows else None
     found = []
     for row in rows:
         item = {**row_fields(row), "protocol": f"{row.protocol_id} {row.protocol_version}"}
+        item["incident"], item["location"] = places[row.id]
         if scored is not None:
             item["scenario"], item["score"] = scored(row)
         found.append(item)
@@ -137,7 +204,9 @@ def list_json(store: StoreBase, rows: list[CallRow], training: bool) -> int:
     return 0
 
 
-def list_calls(store: StoreBase, rows: list[CallRow], training: bool) -> int:
+def list_calls(
+    store: StoreBase, rows: list[CallRow], training: bool, places: dict[str, tuple[str, str]]
+) -> int:
     if not rows:
         if store.rows(training=training):
             print("no calls match")
@@ -147,7 +216,11 @@ def list_calls(store: StoreBase, rows: list[CallRow], training: bool) -> int:
     scored = _scorer(store) if training else None
     heading = f"{'ID':<12} {'STARTED':<27} {'ROUTE':<10} {'STATUS':<11}"
     # A center's list says where each call was taken; a training list, what it played.
-    more = " SCENARIO                  SCORE" if scored else " CONSOLE    DISPATCHER"
+    more = (
+        " SCENARIO                  SCORE"
+        if scored
+        else " CONSOLE    DISPATCHER INCIDENT     WHERE"
+    )
     print((heading + more).rstrip())
     for row in rows:
         line = (
@@ -158,7 +231,9 @@ def list_calls(store: StoreBase, rows: list[CallRow], training: bool) -> int:
             scenario, score = scored(row)
             line += f" {scenario:<25} {score}"
         else:
-            line += f" {safe(row.console or '-'):<10} {safe(row.dispatcher or '-')}"
+            incident, place = places[row.id]
+            line += f" {safe(row.console or '-'):<10} {safe(row.dispatcher or '-'):<10}"
+            line += f" {safe(incident or '-'):<12} {safe(place or '-')[:40]}"
         print(line.rstrip())
     return 0
 

@@ -313,8 +313,9 @@ def test_records_read_a_whole_center(
     base = ["records", "list", "--store", center, "--data-dir", str(tmp_path)]
     assert main(base) == 0
     out = capsys.readouterr().out.splitlines()
-    assert out[0].split() == ["ID", "STARTED", "ROUTE", "STATUS", "CONSOLE", "DISPATCHER"]
-    assert len(out) == 4 and out[1].split()[-2:] == ["south", "D-3"]
+    heading = ["ID", "STARTED", "ROUTE", "STATUS", "CONSOLE", "DISPATCHER", "INCIDENT", "WHERE"]
+    assert out[0].split() == heading
+    assert len(out) == 4 and out[1].split()[-5:] == ["south", "D-3", "-", "Main", "St"]
     assert main([*base, "--console", "south", "--json"]) == 0
     listed = json.loads(capsys.readouterr().out)["calls"]
     assert sorted(c["dispatcher"] for c in listed) == ["D-2", "D-3"]

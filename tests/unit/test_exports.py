@@ -384,3 +384,36 @@ def test_review_shows_the_questions_as_read_and_the_answers_going_back_dropped(
     assert "dropped: Is anyone in danger right now? -> No" in text
     assert "dropped: Is anyone hurt or in need of a doctor? -> No" in text
     assert "danger_now" not in text and "can_speak_freely" not in text  # no ids
+
+
+def test_records_list_shows_and_filters_by_incident_and_place_and_writes_csv(
+    tmp_path: Path, shipped: LoadedProtocol, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+    import io
+
+    store = SqliteStore(tmp_path)
+    first = Call.start(shipped.protocol, shipped.sha256, context={"incident": "INC-1"})
+    Recorder(store, first)
+    first.answer("Sunrise Motel, room 14")
+    second = Call.start(shipped.protocol, shipped.sha256)
+    Recorder(store, second)
+    second.answer("=HYPERLINK(1) farm road")  # typed as said: a spreadsheet must not run it
+    second.give_details({"incident": "INC-2"})
+    store.close()
+    data = ["--data-dir", str(tmp_path), "records", "list"]
+    assert main(data) == 0
+    out = capsys.readouterr().out
+    assert "INCIDENT" in out and "INC-1" in out and "Sunrise Motel, room 14" in out
+    assert main([*data, "--incident", "inc-2"]) == 0
+    out = capsys.readouterr().out
+    assert "INC-2" in out and "INC-1" not in out
+    assert main([*data, "--where", "sunrise"]) == 0
+    out = capsys.readouterr().out
+    assert "INC-1" in out and "INC-2" not in out
+    assert main([*data, "--csv"]) == 0
+    found = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert {r["incident"] for r in found} == {"INC-1", "INC-2"}
+    assert "'=HYPERLINK(1) farm road" in {r["location"] for r in found}
+    assert main([*data, "--json"]) == 0
+    assert '"incident": "INC-1"' in capsys.readouterr().out

@@ -49,7 +49,13 @@ def add(command: Command) -> None:
     listing.add_argument(
         "--status", choices=["open", "completed", "abandoned", "interrupted"], help="by status"
     )
-    listing.add_argument("--json", action="store_true", help="one JSON document, for tools")
+    listing.add_argument("--incident", help="calls with this incident number")
+    listing.add_argument(
+        "--where", help="calls whose location holds this text (any case)", metavar="TEXT"
+    )
+    shape = listing.add_mutually_exclusive_group()
+    shape.add_argument("--json", action="store_true", help="one JSON document, for tools")
+    shape.add_argument("--csv", action="store_true", help="comma-separated, for a spreadsheet")
     show = action("show", "--protocol", help="the timeline of one call")
     option(show, "id")
     export = action("export", "--protocol", help="one call as narrative, markdown or json")
