@@ -296,3 +296,14 @@ def test_the_cad_keys_are_the_same_for_the_command_line_and_the_file() -> None:
     from trafficking_triage.console.cad import CAD_KEYS as READ
 
     assert CAD_KEYS == READ
+
+
+async def test_the_header_says_where_the_records_go(tmp_path: Path) -> None:
+    for options, place in (
+        ({"data_dir": tmp_path / "data"}, "rec: this console"),
+        ({}, "rec: not recorded"),
+    ):
+        app = build_app(**options)
+        async with app.run_test(size=(100, 24)) as pilot:
+            await pilot.pause()
+            assert place in str(app.screen.query_one("#header").render())

@@ -247,6 +247,16 @@ class RecordsLink(SessionState):
         the call under way's."""
         return [*self.waiting_recorders, *([self.recorder] if self.recorder else [])]
 
+    def records_place(self) -> str:
+        """Where this console's calls are written, in a few words for the header: this
+        console (its own file), or the center's database named by its host."""
+        if is_center(self.store_address):
+            where = self.store.where if self.store is not None else ""
+            return f"center {where.rsplit(' on ', 1)[-1]}" if " on " in where else "center"
+        if self.store is None and self.data_dir is None:
+            return "not recorded"
+        return "training file" if self.training else "this console"
+
     def _behind(self) -> bool:
         """The records are behind: trouble said, or closed calls not all written or begun."""
         waiting = self.waiting_recorders or self.waiting_calls

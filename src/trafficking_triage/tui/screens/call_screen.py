@@ -208,7 +208,9 @@ class CallScreen(CallKeys, SizedScreen[None]):
         where = f"question {len(call.state.answers) + 1}" if call.state.prompt else ""
         if where and call.state.settled is not None:
             where += " · after dispatch"
-        self.query_one(CallHeader).show(call, call.clock(), where, self.session.records_trouble)
+        session = self.session
+        header = self.query_one(CallHeader)
+        header.show(call, call.clock(), where, session.records_trouble, session.records_place())
 
     def why_text(self, why: str, source: str) -> str:
         if not self.session.presenter:

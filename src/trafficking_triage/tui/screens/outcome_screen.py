@@ -147,7 +147,11 @@ class OutcomeScreen(CallKeys, SizedScreen[None]):
         if self.call.hung_up():
             where = "caller hung up"
         self.query_one(CallHeader).show(
-            self.call, self.call.clock(), where, self.session.records_trouble
+            self.call,
+            self.call.clock(),
+            where,
+            self.session.records_trouble,
+            self.session.records_place(),
         )
 
     def why_line(self) -> Content:

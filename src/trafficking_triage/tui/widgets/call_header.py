@@ -18,13 +18,20 @@ if TYPE_CHECKING:
 class CallHeader(Static):
     _shown: tuple[bool, list[str | tuple[str, str]], str] | None = None
 
-    def show(self, call: Call, now: datetime, where: str, unsaved: str | None = None) -> None:
+    def show(
+        self,
+        call: Call,
+        now: datetime,
+        where: str,
+        unsaved: str | None = None,
+        records: str | None = None,
+    ) -> None:
         started = call.state.started
         self.show_parts(
             seconds=(now - started.at).total_seconds() if started else 0,
             training=started is not None and started.training,
             yes_no_only=call.yes_no_only(),
-            where=where,
+            where=f"{where} · rec: {records}" if records and where else where,
             unsaved=unsaved,
             language=call.state.language,
             incident=call.details().get("incident"),
