@@ -300,3 +300,42 @@ def test_without_the_driver_a_center_store_still_validates_and_a_password_is_ref
     data.mkdir(mode=0o700)
     opened = open_session(ConsoleOptions(data_dir=data, store="service=center"))
     assert opened.records_trouble is not None and "needs its driver" in opened.records_trouble
+
+
+def test_agency_init_asks_in_a_terminal_checks_each_number_and_writes_a_file_that_validates(
+    tmp_path: Path,
+) -> None:
+    from trafficking_triage.settings.asking import asked_settings
+    from trafficking_triage.settings.loader import load_settings
+
+    answers = iter(
+        [
+            "",  # the agency's name must be given: asked again
+            "Example County 911",
+            "XX",  # not a country: asked again
+            "us",
+            "Det. A. Rivera",
+            "555-01",  # too short: said, asked again
+            "(312) 555-0100",
+            "",  # no tip line: left out, NOT CONFIGURED
+            "County child protective services",
+            "(312) 555-0150",
+            "Fire/EMS dispatch",
+            "Fire dispatch",  # a radio channel
+        ]
+    )
+    said: list[str] = []
+    text = asked_settings(lambda _prompt: next(answers), said.append)
+    assert any("not a country code" in line for line in said)
+    assert any("too short" in line for line in said)
+    path = tmp_path / "agency.yaml"
+    path.write_text(text)
+    path.chmod(0o600)
+    settings = load_settings(path).settings  # validates
+    assert settings.agency.name == "Example County 911" and settings.agency.country == "US"
+    assert settings.point_of_contact is not None
+    assert settings.point_of_contact.phone == "(312) 555-0100"
+    assert settings.tip_line is None  # left out: still commented in the file
+    assert "# tip_line:" in text and "#   name: Your area's Crime Stoppers" in text
+    assert settings.medical is not None and settings.medical.radio == "Fire dispatch"
+    assert "# The person your agency names for human trafficking cases" in text  # comments kept

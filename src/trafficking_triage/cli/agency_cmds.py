@@ -19,16 +19,31 @@ def agency_init(path: Path | None, force: bool) -> int:
     from ..settings.template import TEMPLATE
 
     target = path or default_settings_path()
+    text = TEMPLATE
+    exists = f"agency init: {target} exists; not replaced (--force replaces it)"
+    if sys.stdin.isatty() and sys.stdout.isatty():  # a person at a terminal: ask
+        from ..settings.asking import asked_settings
+
+        if target.exists() and not force:  # said before any question is asked
+            print(exists, file=sys.stderr)
+            return 1
+        try:
+            text = asked_settings(input, print)
+        except EOFError:
+            print("\nagency init: nothing written", file=sys.stderr)
+            return 1
     try:
         private_directory(target.parent)  # owner-only, whatever the umask
-        write_private(target, TEMPLATE, replace=force)
+        write_private(target, text, replace=force)
     except FileExistsError:
-        print(f"agency init: {target} exists; not replaced (--force replaces it)", file=sys.stderr)
+        print(exists, file=sys.stderr)
         return 1
     except OSError as error:
         print(f"agency init: cannot write {target}: {error.strerror or error}", file=sys.stderr)
         return 1
-    print(f"written to {target}: fill it in, then check it with")
+    print(
+        f"written to {target}: {'check' if text != TEMPLATE else 'fill it in, then check'} it with"
+    )
     print(f"  trafficking-triage agency validate {target}")
     return 0
 
