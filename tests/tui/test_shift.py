@@ -307,3 +307,12 @@ async def test_the_header_says_where_the_records_go(tmp_path: Path) -> None:
         async with app.run_test(size=(100, 24)) as pilot:
             await pilot.pause()
             assert place in str(app.screen.query_one("#header").render())
+
+
+async def test_switching_the_language_leaves_no_notices_over_the_screen() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f4", "f4", "f4")
+        await pilot.pause()
+        assert list(app._notifications) == []
+        assert " EN " in str(app.screen.query_one("#header").render())  # back to English
