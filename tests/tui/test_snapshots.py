@@ -135,3 +135,20 @@ def test_outcome_with_a_filled_agency_file(snap_compare: Any, tmp_path: Path) ->
     agency.write_text(AGENCY)
     app = build_app(agency=agency, context={"incident": "26-1130"})
     assert snap_compare(app, terminal_size=(80, 24), run_before=route(ROUTES[0][1]))
+
+
+@pytest.mark.parametrize("lang", ["en", "es+en"])
+@pytest.mark.parametrize("outcome", ["officer", "tip_line", "hotline"])
+def test_settled_panel_with_a_long_agency_file(
+    snap_compare: Any, tmp_path: Path, outcome: str, lang: str
+) -> None:
+    """At 80x24 on each route, in English and in Spanish with English beneath: the numbers
+    whole, the radio alert and the words for the caller wrapped, the question below."""
+    from tests.tui.test_shift import LONG_SETTINGS, ROUTES, settled_answers
+
+    agency = tmp_path / "agency.yaml"
+    agency.write_text(LONG_SETTINGS)
+    agency.chmod(0o600)
+    app = build_app(agency=agency, lang=lang, context={"incident": "26-1130-0042"})
+    answers = dict(settled_answers(ROUTES[outcome]))
+    assert snap_compare(app, terminal_size=(80, 24), run_before=route(answers))
