@@ -8,14 +8,13 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..notices import show
 from ..widgets.submit_field import SubmitField
+from .call_dialog import CallDialog
 
 if TYPE_CHECKING:
     from ...console import CallSession
@@ -27,15 +26,9 @@ FIELDS = (
 )
 
 
-class DetailsScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="cancel_details"),
-        Binding("f2", "danger_now", "DANGER NOW", id="details_danger_now"),
-    ]
-
+class DetailsScreen(CallDialog):
     def __init__(self, session: CallSession) -> None:
-        super().__init__()
-        self.session = session
+        super().__init__(session)
         call = session.call
         self.now = call.details() if call is not None else {}
 
@@ -60,11 +53,5 @@ class DetailsScreen(ModalScreen[None]):
         self.dismiss()
         show(self, self.session.give_details(details))
 
-    async def action_danger_now(self) -> None:
-        if self.is_current:
-            self.save()  # what was typed is kept, then the key acts
-        await self.app.run_action("danger_now")
-
-    def action_cancel(self) -> None:
-        if self.is_current:
-            self.dismiss()
+    def keep(self) -> None:
+        self.save()

@@ -3,34 +3,17 @@ the answers; Escape leaves without adding anything."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from textual.app import ComposeResult
-from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from ..notices import show
 from ..widgets.submit_field import SubmitField
-
-if TYPE_CHECKING:
-    from ...console import CallSession
+from .call_dialog import CallDialog
 
 
-class NoteScreen(ModalScreen[None]):
-    BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="cancel_note"),
-        # The danger-now key works here too (a modal screen hides the App's keys): the note
-        # typed so far is kept, then the key acts.
-        Binding("f2", "danger_now", "DANGER NOW", id="note_danger_now"),
-    ]
-
-    def __init__(self, session: CallSession) -> None:
-        super().__init__()
-        self.session = session
-
+class NoteScreen(CallDialog):
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm"):
             yield Static(Content.styled("Add a note to this call", "bold"))
@@ -49,14 +32,8 @@ class NoteScreen(ModalScreen[None]):
         self.dismiss()
         show(self, self.session.note(value))
 
-    async def action_danger_now(self) -> None:
-        if self.is_current:
-            typed = self.query_one(SubmitField).value
+    def keep(self) -> None:
+        typed = self.query_one(SubmitField).value
+        if typed.strip():
             self.dismiss()
-            if typed.strip():
-                show(self, self.session.note(typed))
-        await self.app.run_action("danger_now")
-
-    def action_cancel(self) -> None:
-        if self.is_current:  # a second key in a burst must not dismiss twice
-            self.dismiss()
+            show(self, self.session.note(typed))
