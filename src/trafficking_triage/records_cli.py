@@ -28,8 +28,6 @@ def run_records(args: argparse.Namespace) -> int:
 
     base = args.data_dir or default_data_dir()
     folder = records_dir(base, args.training)
-    if args.action == "import":
-        return import_file(args, folder)
     if args.action == "list" and args.training and not folder.exists() and base.is_dir():
         print("no training calls recorded")  # none taken here yet: no store of their own
         return 0
@@ -56,35 +54,6 @@ def run_records(args: argparse.Namespace) -> int:
         return 1
     finally:
         store.close()
-
-
-def import_file(args: argparse.Namespace, folder: Path) -> int:
-    """`records import FILE`: the one records command that writes (the store this console
-    writes to, as the console would open it)."""
-    from .files import read_regular
-    from .records.importing import import_call, read_saved_call
-
-    shown = safe(str(args.file))
-    try:
-        text = read_regular(args.file).decode("utf-8")
-    except UnicodeDecodeError:
-        print(f"records import: {shown} is not UTF-8 text", file=sys.stderr)
-        return 1
-    call_id, events = read_saved_call(text, shown)  # RecordsError: said by main
-    own = args.training or (args.data_dir is not None and args.store is None)
-    address = None if own else store_address(args.store, _settings_store())
-    store = open_store(address, folder)
-    try:
-        done = import_call(store, call_id, events)
-    finally:
-        store.close()
-    if done.new:
-        print(f"imported call {done.call_id}: {done.added} events (new in the store)")
-    elif done.added:
-        print(f"imported {done.added} events into call {done.call_id}")
-    else:
-        print(f"call {done.call_id} has every event of {shown} already: nothing imported")
-    return 0
 
 
 def list_records(store: StoreBase, args: argparse.Namespace) -> int:

@@ -4,6 +4,7 @@ in records_cli.py (all but `import` only read the records)."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,6 +78,7 @@ def add(command: Command) -> None:
         help="bring a call saved to a file (ctrl+s, or export --format json) into the store",
     )
     brought.add_argument("file", type=Path, help="the saved call (JSON)")
+    brought.set_defaults(run=run_import)  # the one records command that writes
     replay = action(
         "replay",
         "--protocol",
@@ -102,3 +104,39 @@ def add(command: Command) -> None:
             help="training calls (kept apart from real ones, in the data directory's "
             "training folder)",
         )
+
+
+def run_import(args: argparse.Namespace) -> int:
+    """`records import FILE`: the one records command that writes (the store this console
+    writes to, as the console would open it)."""
+    from ..paths import default_data_dir
+    from ..records.where import records_dir
+
+    folder = records_dir(args.data_dir or default_data_dir(), args.training)
+    from ..files import read_regular
+    from ..records.importing import import_call, read_saved_call
+    from ..records.where import open_store, store_address
+    from ..records_cli import _settings_store
+    from ..shown import safe
+
+    shown = safe(str(args.file))
+    try:
+        text = read_regular(args.file).decode("utf-8")
+    except UnicodeDecodeError:
+        print(f"records import: {shown} is not UTF-8 text", file=sys.stderr)
+        return 1
+    call_id, events = read_saved_call(text, shown)  # RecordsError: said by main
+    own = args.training or (args.data_dir is not None and args.store is None)
+    address = None if own else store_address(args.store, _settings_store())
+    store = open_store(address, folder)
+    try:
+        done = import_call(store, call_id, events)
+    finally:
+        store.close()
+    if done.new:
+        print(f"imported call {done.call_id}: {done.added} events (new in the store)")
+    elif done.added:
+        print(f"imported {done.added} events into call {done.call_id}")
+    else:
+        print(f"call {done.call_id} has every event of {shown} already: nothing imported")
+    return 0
