@@ -115,30 +115,38 @@ async def test_escape_and_backspace_go_back_one_question() -> None:
         assert typed.value == "Main St" and app.session.call.state.prompt.question == "location"
 
 
-async def test_going_back_through_the_trail_says_what_falls_away() -> None:
+async def test_changing_an_answer_through_the_trail_keeps_the_later_ones_still_asked() -> None:
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press(*"Main St", "enter", "y", "n", "n", "n", "n")
         await pilot.pause()
-        assert app.session.call is not None
-        assert len(app.session.call.state.answers) == 6
+        call = app.session.call
+        assert call is not None and len(call.state.answers) == 6
+        on_screen = call.state.prompt
         await pilot.press("tab")  # to the trail, highlighted on its last entry
-        await pilot.press("up", "up", "up", "enter")  # the danger question
+        await pilot.press("up", "up", "enter")  # the injury question
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
-        assert "3 later answers will fall away" in screen_text(app)
+        assert "Of the 2 later answers, those still asked are kept" in screen_text(app)
         await pilot.press("y")
         await pilot.pause()
-        assert [g.question for g in app.session.call.state.answers] == [
+        assert [g.question for g in call.state.answers] == [
             "location",
             "can_speak_freely",
+            "danger_now",
         ]
-        assert (
-            app.session.call.state.prompt is not None
-            and app.session.call.state.prompt.question == "danger_now"
-        )
-        # Everything said is still in the event log.
-        assert sum(e.kind == "question_answered" for e in app.session.call.events) == 6
+        assert call.state.prompt is not None and call.state.prompt.question == "injured"
+        await pilot.press("y")  # someone is hurt after all: the two later answers come back
+        await pilot.pause()
+        assert [(g.question, g.answer) for g in call.state.answers][3:] == [
+            ("injured", "yes"),
+            ("weapons", "no"),
+            ("held_now", "no"),
+        ]
+        assert call.state.prompt == on_screen  # only what is new is asked: here, nothing
+        assert call.state.settled is not None  # someone hurt: the route settled
+        # Everything said is in the event log, the answers given again marked as kept.
+        assert sum(e.kind == "question_answered" for e in call.events) == 9
 
 
 async def test_danger_now_from_a_text_field_and_from_the_reference() -> None:
@@ -291,7 +299,7 @@ async def test_keys_in_a_burst_after_going_back_from_the_outcome_keep_their_orde
         assert typed.value == ROUTES[2][1]["how_known"]  # ready to correct, not retype
         await press_in_one_burst(pilot, "tab", "up", "up", "up", "enter")
         assert isinstance(app.screen, ConfirmScreen)
-        assert "3 later answers will fall away" in screen_text(app)
+        assert "Of the 3 later answers, those still asked are kept" in screen_text(app)
 
 
 async def test_a_typed_answer_then_choice_keys_in_one_burst() -> None:

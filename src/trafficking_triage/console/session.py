@@ -271,15 +271,18 @@ class CallSession(UnfinishedCalls, Outputs):
         self._act(lambda call: call.switch_yes_no())
         return call.yes_no_only()
 
-    def back(self, to: str | None = None, *, acts: bool = True) -> Refusal | None:
+    def back(
+        self, to: str | None = None, *, acts: bool = True, amend: bool = False
+    ) -> Refusal | None:
         """Back to `to` (default: the previous question; with `acts`, the last thing done
-        is taken back when it was the danger-now key or the ending of the questions)."""
+        is taken back when it was the danger-now key or the ending of the questions). With
+        `amend`, only that answer changes: the later ones still asked are kept."""
         call = self.call
         if call is None or (to is None and call.back_target(acts=acts) is None):
             return Refusal(
                 "This is the first question: there is nothing to go back to.", title="Back"
             )
-        return self._act(lambda call: call.back(to, acts=acts))
+        return self._act(lambda call: call.back(to, acts=acts, amend=amend))
 
     def would_drop(self, to: str) -> int | None:
         """How many later answers fall away by going back to `to`; None if it cannot."""

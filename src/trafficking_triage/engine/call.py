@@ -177,6 +177,27 @@ class Call(Readings):
         before = self.state.route
         self.record(event)
         self._note_route(before, event.question)
+        self._give_kept()
+
+    def _give_kept(self) -> None:
+        """After an amending Back, each answer it let fall is given again, as the caller gave
+        it, while the question on screen is one of them asked in the same form; the call
+        stops at the first question the new way brings (or asks another way)."""
+        while self.state.pending and self.state.closed is None:
+            prompt = self.state.prompt
+            if prompt is None or (old := self.state.pending.get(prompt.question)) is None:
+                return
+            if old.closed != prompt.yes_no_form or (
+                old.answer is not None
+                and old.value is None
+                and old.answer not in {c.id for c in prompt.choices}
+                and not prompt.yes_no_form
+            ):
+                return  # asked another way now: the dispatcher asks it again
+            again = old.model_copy(update={"at": self.clock(), "kept": True})
+            before = self.state.route
+            self.record(again)
+            self._note_route(before, again.question)
 
     def switch_yes_no(self, on: bool | None = None) -> bool:
         """Yes/no mode on or off (default: the other way), whatever the answers set; a
@@ -190,8 +211,10 @@ class Call(Readings):
         self._note_route(before, prompt.question if prompt else None)
         return on
 
-    def back(self, to: str | None = None, *, acts: bool = True) -> list[str]:
+    def back(self, to: str | None = None, *, acts: bool = True, amend: bool = False) -> list[str]:
         """Return to question `to` (default: the previous one). Gives the questions dropped.
+        With `amend`, only the answer to `to` is to change: once it is given again, the later
+        answers still asked on the new way are given again too (see `_give_kept`).
 
         With no `to`, Back takes back the last thing done: the ending of the questions or the
         danger-now key, when one of those came after the last answer (unless `acts` is False:
@@ -220,7 +243,7 @@ class Call(Readings):
             raise CallError("there is no earlier question to go back to")
         dropped = self.would_drop(target)
         before = self.state.route
-        self.record(WentBack(at=self.clock(), to=target, dropped=dropped))
+        self.record(WentBack(at=self.clock(), to=target, dropped=dropped, amending=amend))
         self._note_route(before, None)
         return dropped
 

@@ -60,6 +60,10 @@ class QuestionAnswered(_Event):
     """The caller gave no answer: did not know, or declined to say. A choice question then
     records the answer whose way the call goes on (the question's `unknown_answer`); a typed
     one records no value."""
+    kept: bool = Field(False, exclude_if=lambda kept: not kept)
+    """Given again by the console after an earlier answer was changed (`WentBack.amending`):
+    the caller's answer as first given, to a question still asked on the new way. Written
+    only when true, so a record without amendments reads as before."""
 
 
 class WentBack(_Event):
@@ -77,6 +81,10 @@ class WentBack(_Event):
     dropped: list[str]
     undo_escalation: bool = False
     undo_end: bool = False
+    amending: bool = Field(False, exclude_if=lambda amending: not amending)
+    """Back to change the answer to `to` only: once it is answered again, each later answer
+    to a question still asked on the new way is given again as it was (`kept`), and only
+    the questions the new way brings are asked. Written only when true."""
 
 
 class Escalated(_Event):

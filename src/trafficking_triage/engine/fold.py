@@ -53,6 +53,7 @@ class Fold(CallBase):
             raise CallError("the call is closed")
         if isinstance(event, QuestionAnswered):
             self._check_answer(event)
+            state.pending.pop(event.question, None)
             state.answers.append(
                 Given(
                     event.question,
@@ -67,6 +68,7 @@ class Fold(CallBase):
             self._move_to(self._next(event))
         elif isinstance(event, WentBack):
             asked = [given.question for given in state.answers]
+            state.pending = self._let_fall(event) if event.amending else {}
             if event.undo_end:
                 if state.ended is None or state.ended.question != event.to:
                     raise CallError("there is no ending of the questions to take back")
@@ -382,6 +384,15 @@ class Fold(CallBase):
         """The caller can answer only yes or no now: an answer said so (see the protocol's
         `closed_mode`) or the dispatcher switched it on, whichever came last."""
         return self._yes_no_at(self.state.answers)
+
+    def _let_fall(self, back: WentBack) -> dict[str, QuestionAnswered]:
+        """The answers an amending Back lets fall after the one it changes, as last given
+        (each a candidate to be given again on the new way)."""
+        given = {}
+        for event in self.events:  # the events before this Back (it is not appended yet)
+            if isinstance(event, QuestionAnswered):
+                given[event.question] = event
+        return {q: given[q] for q in back.dropped if q != back.to and q in given}
 
     def words_for(self, question_id: str) -> dict[str, str]:
         """A question's words as read to the person on the line (see `_worded`)."""

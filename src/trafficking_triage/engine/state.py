@@ -15,6 +15,7 @@ from .events import (
     CallStarted,
     Event,
     NoAnswer,
+    QuestionAnswered,
     QuestioningEnded,
     RouteSettled,
 )
@@ -77,6 +78,9 @@ class CallState:
     unticked: set[int] = field(default_factory=set)
     """Steps the dispatcher explicitly unticked (the screening step is otherwise automatic)."""
     notes: list[str] = field(default_factory=list)
+    pending: dict[str, QuestionAnswered] = field(default_factory=dict)
+    """After an amending Back: the later answers it let fall, each to be given again should
+    its question be asked again (see `Call.answer`)."""
     entered: dict[str, str] = field(default_factory=dict)
     """The details the dispatcher entered during the call (DetailsGiven), the latest each."""
     language: str = "en"

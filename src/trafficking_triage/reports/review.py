@@ -16,6 +16,7 @@ from ..clock import iso, stamp
 from ..engine.events import (
     Escalated,
     NoteAdded,
+    QuestionAnswered,
     QuestioningEnded,
     RouteSettled,
     WentBack,
@@ -57,6 +58,9 @@ def review(
         how = "asked as yes/no" if given.yes_no_form else None
         if given.unanswered is not None:
             how = {"unknown": "did not know", "declined": "declined to say"}[given.unanswered]
+        first_given = call.events[given.seq]
+        if isinstance(first_given, QuestionAnswered) and first_given.kept:
+            how = "; ".join(filter(None, [how, "kept when an earlier answer was changed"]))
         asked.append(
             {
                 "number": number,
@@ -141,6 +145,7 @@ def review(
         "went_back": [
             {
                 "to": e.to,
+                "amending": e.amending,
                 "dropped": e.dropped,
                 "dropped_answers": _dropped(call, n, e, read_out),
                 "seconds": seconds(e.at),
@@ -165,8 +170,6 @@ def _dropped(
 ) -> list[dict[str, str]]:
     """The answers going back let fall, as given (the last answer to each question before
     the event at `at`), with the question as read."""
-    from ..engine.events import QuestionAnswered
-
     found = []
     for question in back.dropped:
         given = next(
@@ -256,7 +259,8 @@ def as_text(found: dict[str, Any], *, markdown: bool = False) -> str:
     for back in found["went_back"]:
         to = back["to"]
         where = next((a["asked"] for a in found["asked"] if a["question"] == to), to or "-")
-        out.append(f"{item}at {back['seconds']} s, back to: {where}")
+        change = "to change the answer to" if back["amending"] else "back to"
+        out.append(f"{item}at {back['seconds']} s, {change}: {where}")
         for lost in back["dropped_answers"] or [{"asked": "nothing", "answer": ""}]:
             arrow = f" -> {lost['answer']}" if lost["answer"] else ""
             out.append(f"{item}  dropped: {lost['asked']}{arrow}")

@@ -267,8 +267,10 @@ class CallScreen(CallKeys, SizedScreen[None]):
         show(self, self.session.back(acts=False))
 
     def go_back_to(self, question: str) -> None:
-        """A trail choice: back to that question, asking first when later answers fall away
-        (the question is put inside the key's handling, so the next key answers it)."""
+        """A trail choice: change the answer to that question, asking first when there are
+        later answers. Those still asked on the new way are kept (given again by the
+        console), only new questions are asked (the question is put inside the key's
+        handling, so the next key answers it)."""
         session = self.session
         later = session.would_drop(question)
         if later is None or session.call is None:
@@ -277,7 +279,7 @@ class CallScreen(CallKeys, SizedScreen[None]):
         def back(confirmed: bool | None = True) -> None:
             # No toast: the question panel itself shows what was answered before.
             if confirmed:
-                show(self, session.back(question))
+                show(self, session.back(question, amend=True))
 
         if later == 0:
             back()
@@ -285,9 +287,10 @@ class CallScreen(CallKeys, SizedScreen[None]):
         words = local(session.call.words_for(question), session.call.state.language)
         self.app.push_screen(
             ConfirmScreen(
-                f"Go back and change this answer? {later} later answer"
-                f"{'s' if later != 1 else ''} will fall away.",
-                f"“{words}”\nWhat fell away stays in the call's record.",
+                f"Change this answer? Of the {later} later answer"
+                f"{'s' if later != 1 else ''}, those still asked are kept.",
+                f"“{words}”\nOnly the questions the new answer brings are asked; "
+                "everything stays in the call's record.",
             ),
             back,
         )

@@ -60,7 +60,7 @@ class Trail(SteadyOptionList):
         self._language = language
         if self.option_count:
             self.highlighted = self.option_count - 1
-        self.border_title = f"Trail ({self.option_count}) · Tab, Enter to go back"
+        self.border_title = f"Trail ({self.option_count}) · Tab, Enter to change an answer"
 
     @staticmethod
     def entries(call: Call) -> list[tuple[object, ...]]:
