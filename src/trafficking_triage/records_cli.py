@@ -112,11 +112,12 @@ def _places(store: StoreBase, rows: list[CallRow]) -> dict[str, tuple[str, str]]
     list quick). Read from each call's events; a call whose events cannot be read shows
     neither."""
     from .engine.events import DetailsGiven, QuestionAnswered
+    from .engine.readings import with_entered
     from .records.api import BadRow
 
     found: dict[str, tuple[str, str]] = {}
     for row in rows:
-        details = dict(row.context)
+        entered: dict[str, str] = {}
         said = ""
         try:
             events = store.events(row.id)
@@ -124,9 +125,10 @@ def _places(store: StoreBase, rows: list[CallRow]) -> dict[str, tuple[str, str]]
             events = []
         for event in events:
             if isinstance(event, DetailsGiven):
-                details.update(event.details)
+                entered.update(event.details)
             elif isinstance(event, QuestionAnswered) and event.question == "location":
                 said = event.value or said
+        details = with_entered(dict(row.context), entered)
         found[row.id] = (details.get("incident", ""), details.get("location") or said)
     return found
 

@@ -3,6 +3,8 @@ questions left), worked out from its state, never stored."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from ..protocol.models import (
     SPOKEN_TO_AS,
 )
@@ -12,6 +14,17 @@ from .events import (
 from .fold import Fold
 from .state import CallError
 from .view import ChecklistItem, StepStatus
+
+
+def with_entered(found: dict[str, str], entered: Mapping[str, str]) -> dict[str, str]:
+    """`found` with the details the dispatcher entered (F12) standing above it: a value
+    replaces what was there, an empty one takes it away."""
+    for name, value in entered.items():
+        if value:
+            found[name] = value
+        else:
+            found.pop(name, None)
+    return found
 
 
 class Readings(Fold):
@@ -135,24 +148,14 @@ class Readings(Fold):
                     value = f"{value} (asked as yes/no)"  # "yes", not a place or a number
                 if value is not None:
                     facts[fact] = value
-        for name, value in self.state.entered.items():  # the dispatcher's entry stands above
-            if value:
-                facts[name] = value
-            else:
-                facts.pop(name, None)
-        return facts
+        return with_entered(facts, self.state.entered)  # the dispatcher's entry stands above
 
     def details(self) -> dict[str, str]:
         """The incident, callback and location as they stand now: what the CAD passed in at
         the start, replaced by what the dispatcher entered since (never the caller's answers:
         a place as the caller said it is a fact, shown with the facts)."""
         found = dict(self.state.started.context) if self.state.started else {}
-        for name, value in self.state.entered.items():
-            if value:
-                found[name] = value
-            else:
-                found.pop(name, None)
-        return found
+        return with_entered(found, self.state.entered)
 
     def earlier_answer(self, question: str) -> QuestionAnswered | None:
         """The last answer given to `question`, even one that fell away when the dispatcher
