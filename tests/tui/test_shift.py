@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, OptionList, Static
 
-from tests.tui.conftest import LOADED, answered, build_app
+from tests.tui.conftest import LOADED, answer_with_keys, answered, build_app
 from tests.tui.test_calls import screen_text
 from tests.unit.test_shipped_protocol import call as answers_for
 from trafficking_triage.cli import main
@@ -316,3 +316,82 @@ async def test_switching_the_language_leaves_no_notices_over_the_screen() -> Non
         await pilot.pause()
         assert list(app._notifications) == []
         assert " EN " in str(app.screen.query_one("#header").render())  # back to English
+
+
+async def test_several_persons_are_each_recorded_and_the_question_stays_for_the_next() -> None:
+    before = answers_for("victim_inside", threats="yes")
+    for later in ("suspects", "vehicles", "stay_anonymous", "how_known"):
+        del before[later]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_with_keys(pilot, before)
+        call = app.session.call
+        assert call is not None and call.state.prompt is not None
+        assert call.state.prompt.question == "suspects"
+        assert "^n Another" in screen_text(app)  # the key is in the key line here
+        await pilot.press(*"Crew boss", "ctrl+n")
+        await pilot.pause()
+        await pilot.press(*"Rent [b]collector", "ctrl+g")  # as in a browser; markup is words
+        await pilot.pause()
+        field = app.screen.query_one("#typed", Input)
+        drawn = [strip.text for strip in app.screen._compositor.render_strips()]
+        assert any("✔ 2 recorded, the last: Rent [b]co" in line for line in drawn)
+        assert field.value == ""
+        assert call.state.prompt.question == "suspects"  # still asking
+        await pilot.press(*"Driver", "enter")
+        await pilot.pause()
+        assert call.state.prompt is not None and call.state.prompt.question == "vehicles"
+        assert call.facts()["suspects"] == "Crew boss; Rent [b]collector; Driver"
+        trail = app.screen.query_one("#trail", OptionList)
+        lines = [str(trail.get_option_at_index(i).prompt) for i in range(trail.option_count)]
+        assert [line.split("  ←")[0] for line in lines[-3:]] == [
+            "+ Crew boss",
+            "+ Rent [b]collector",
+            "Driver",
+        ]  # in the trail, in order
+        # Vehicles: two, then Enter on the empty field says there are no more.
+        await pilot.press(*"White van", "ctrl+n", *"Grey pickup", "ctrl+n", "enter")
+        await pilot.pause()
+        assert call.facts()["vehicles"] == "White van; Grey pickup"
+        assert call.state.prompt is None or call.state.prompt.question != "vehicles"
+        # A question taking one answer offers no ctrl+n, and the key does nothing there.
+        assert "^n Another" not in screen_text(app)
+
+
+async def test_ctrl_n_on_an_empty_field_records_nothing_and_says_so() -> None:
+    before = answers_for("victim_inside", threats="yes")
+    for later in ("suspects", "vehicles", "stay_anonymous", "how_known"):
+        del before[later]
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_with_keys(pilot, before)
+        await pilot.press("ctrl+n", "enter")
+        await pilot.pause()
+        call = app.session.call
+        assert call is not None and call.state.entries == {}
+        assert call.state.prompt is not None and call.state.prompt.question == "suspects"
+        assert any("Nothing to add" in (n.title or "") for n in app._notifications)
+
+
+@pytest.mark.parametrize("lang", ["en", "es+en"])
+async def test_the_field_stays_in_view_when_the_question_grows_under_the_route_panel(
+    lang: str,
+) -> None:
+    """Back to a typed question after dispatch at 80x24: the question, what was answered
+    before, and the field all show; the settled-route panel gives the rows and scrolls."""
+    app = build_app(lang=lang)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await answer_with_keys(pilot, {**ROUTES["officer"], "language": "Mixteco"})
+        call = app.session.call
+        assert call is not None and call.state.settled is not None
+        assert app.session.back("language") is None  # "answered before" shows there too
+        await pilot.pause()
+        await pilot.pause()
+        assert call.state.prompt is not None and call.state.prompt.question == "language"
+        field = app.screen.query_one("#typed", Input)
+        main = app.screen.query_one("#main")
+        assert field.display and field.region.height == 3
+        assert field.region.bottom <= main.content_region.bottom  # whole, not cut
+        box = app.screen.query_one("#settled-box")
+        assert box.display and box.outer_size.height >= 4  # the route's first lines stay
+        assert "ROUTE SETTLED" in screen_text(app)

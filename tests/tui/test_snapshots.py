@@ -35,6 +35,8 @@ def route(answers: dict[str, Any], *then: str) -> Drive:
     return run
 
 
+FACTS_AFTER_SUSPECTS = ("suspects", "vehicles", "stay_anonymous", "how_known")
+
 SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
     ("first_question_typed", (80, 24), None),
     (
@@ -92,6 +94,19 @@ SCREENS: list[tuple[str, tuple[int, int], Drive | None]] = [
     # The caller hung up at the fifth question: the route for what is known, what to do next.
     ("caller_hung_up", (80, 24), keys(*"Motel", "enter", "y", "n", "n", "f10")),
     ("too_small_50x15", (50, 15), None),
+    # Several persons: two recorded with ctrl+n, the third being typed (the field in view).
+    (
+        "several_persons",
+        (80, 24),
+        route(
+            {k: v for k, v in ROUTES[0][1].items() if k not in FACTS_AFTER_SUSPECTS},
+            *"Crew boss",
+            "ctrl+n",
+            *"Rent collector",
+            "ctrl+n",
+            *"Driv",
+        ),
+    ),
 ]
 
 

@@ -248,6 +248,25 @@ class CallSession(UnfinishedCalls, Outputs):
             )
         return self._act(lambda call: call.answer(value))
 
+    def add_entry(self, value: str, question: str | None = None) -> Refusal | None:
+        """One of several the caller describes (a person, a vehicle), at a question that takes
+        several (meant for `question`, as `answer`): the question stays for the next."""
+        if not self._still_asked(question):
+            return None
+        call = self.call
+        prompt = call.state.prompt if call is not None else None
+        if prompt is None or not prompt.several:
+            return Refusal(
+                "This question takes one answer: type it and press Enter.", title="One answer"
+            )
+        if not value.strip() or _only_answer_keys(value):
+            return Refusal(
+                "Type what the caller said about this one first; ctrl+n records it and asks "
+                "for the next, Enter records the last one and goes on.",
+                title="Nothing to add",
+            )
+        return self._act(lambda call: call.add_entry(value))
+
     def not_answered(self, how: NoAnswer, question: str | None = None) -> Refusal | None:
         """The caller does not know, or declines to say (meant for `question`, as `answer`)."""
         if not self._still_asked(question):

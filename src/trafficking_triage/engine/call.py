@@ -20,6 +20,7 @@ from .events import (
     CallStarted,
     CloseReason,
     DetailsGiven,
+    EntryAdded,
     Escalated,
     Event,
     LanguageSwitched,
@@ -149,10 +150,11 @@ class Call(Readings):
             )
         else:
             text = value.strip()
-            if not text:
+            if not text and not self.state.entries.get(prompt.question):
                 raise CallError("an empty answer: type what the caller said")
             # A number is kept as said ("8", "about 8", "8-10", "a dozen"): never refused.
-            event = QuestionAnswered(at=self.clock(), question=prompt.question, value=text)
+            # Enter on an empty field after entries (several persons): there are no more.
+            event = QuestionAnswered(at=self.clock(), question=prompt.question, value=text or None)
         self._answered(event)
 
     def not_answered(self, how: NoAnswer) -> None:
@@ -296,6 +298,14 @@ class Call(Readings):
         if not text.strip():
             raise CallError("an empty note")
         self.record(NoteAdded(at=self.clock(), text=text))
+
+    def add_entry(self, text: str) -> None:
+        """One of several the caller describes (a person, a vehicle): recorded, and the
+        question stays on screen for the next."""
+        prompt = self._require_prompt()
+        if not text.strip():
+            raise CallError("an empty entry: type what the caller said")
+        self.record(EntryAdded(at=self.clock(), question=prompt.question, text=text.strip()))
 
     def give_details(self, details: dict[str, str]) -> bool:
         """Record the incident, callback or location the dispatcher entered: only what

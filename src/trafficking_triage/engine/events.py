@@ -155,6 +155,17 @@ class NoteAdded(_Event):
     text: str
 
 
+class EntryAdded(_Event):
+    """One of several the caller described (a person, a vehicle) at a question that takes
+    several (`several` in the protocol): recorded as it is given, and the question stays for
+    the next. Like a note, an entry is never let fall by going back: it is what the caller
+    said. The question's own answer, given with Enter, is the last one (or none)."""
+
+    kind: Literal["entry_added"] = "entry_added"
+    question: str
+    text: str
+
+
 DETAIL_NAMES = ("incident", "callback", "location")
 """What the dispatcher can enter for a call at any moment (as the CAD can pass in at its start)."""
 
@@ -205,6 +216,7 @@ Event = Annotated[
     | QuestioningEnded
     | StepTicked
     | NoteAdded
+    | EntryAdded
     | DetailsGiven
     | LanguageSwitched
     | YesNoSwitched

@@ -16,6 +16,7 @@ from .events import (
     CallClosed,
     CallStarted,
     DetailsGiven,
+    EntryAdded,
     Escalated,
     Event,
     LanguageSwitched,
@@ -118,6 +119,13 @@ class Fold(CallBase):
                 state.unticked.add(event.step)
         elif isinstance(event, NoteAdded):
             state.notes.append(event.text)
+        elif isinstance(event, EntryAdded):
+            prompt = state.prompt
+            if prompt is None or prompt.question != event.question or not prompt.several:
+                raise CallError(f"'{event.question}' is not on screen taking several answers")
+            if not event.text.strip():
+                raise CallError("an empty entry")
+            state.entries.setdefault(event.question, []).append(event.text)
         elif isinstance(event, DetailsGiven):
             state.entered.update(event.details)
         elif isinstance(event, LanguageSwitched):
@@ -191,7 +199,10 @@ class Fold(CallBase):
         elif event.closed:
             if event.value not in {"yes", "no"} or event.answer is not None:
                 raise CallError(f"'{event.question}' was asked as yes/no")
-        elif not (event.value or "").strip() or event.answer is not None:
+        elif event.answer is not None:
+            raise CallError(f"'{event.question}' needs a typed answer")
+        elif not (event.value or "").strip() and not self.state.entries.get(event.question):
+            # With entries given, Enter on an empty field says there are no more.
             raise CallError(f"'{event.question}' needs a typed answer")
 
     def _replay_position(self) -> None:
@@ -258,7 +269,8 @@ class Fold(CallBase):
             )
             return Prompt(node, question.kind, form.text, yes_no, True)
         choices = tuple(Choice(a.id, a.label) for a in question.answers)
-        return Prompt(node, question.kind, self.words_for(node), choices, False)
+        words = self.words_for(node)
+        return Prompt(node, question.kind, words, choices, False, question.several)
 
     def _next(self, event: QuestionAnswered) -> str:
         return self._next_for(
@@ -275,10 +287,12 @@ class Fold(CallBase):
         assert question.next is not None
         return question.next
 
-    @staticmethod
-    def _filled(given: Given) -> bool:
-        """A typed question answered with what it asked (not "don't know" or a yes/no)."""
-        return given.value is not None and given.unanswered is None and not given.yes_no_form
+    def _filled(self, given: Given) -> bool:
+        """A typed question answered with what it asked (not "don't know" or a yes/no); at
+        a question taking several, entries count too."""
+        if given.unanswered is not None or given.yes_no_form:
+            return False
+        return given.value is not None or bool(self.state.entries.get(given.question))
 
     def _indicator(self, given: Given) -> str | None:
         question = self.protocol.questions[given.question]

@@ -148,6 +148,13 @@ class Readings(Fold):
                     value = f"{value} (asked as yes/no)"  # "yes", not a place or a number
                 if value is not None:
                     facts[fact] = value
+        for question, entries in self.state.entries.items():
+            # Several described one at a time: each in turn, then the answer given with Enter.
+            fact = self.protocol.questions[question].fact
+            if fact is not None:
+                answers = self.state.answers
+                last = [g.value for g in answers if g.question == question and self._filled(g)]
+                facts[fact] = "; ".join([*entries, *(v for v in last if v is not None)])
         return with_entered(facts, self.state.entered)  # the dispatcher's entry stands above
 
     def details(self) -> dict[str, str]:

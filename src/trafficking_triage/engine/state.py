@@ -81,6 +81,9 @@ class CallState:
     pending: dict[str, QuestionAnswered] = field(default_factory=dict)
     """After an amending Back: the later answers it let fall, each to be given again should
     its question be asked again (see `Call.answer`)."""
+    entries: dict[str, list[str]] = field(default_factory=dict)
+    """Question to what the caller described there one at a time before its answer
+    (EntryAdded): never let fall by going back."""
     entered: dict[str, str] = field(default_factory=dict)
     """The details the dispatcher entered during the call (DetailsGiven), the latest each."""
     language: str = "en"

@@ -34,6 +34,8 @@ class Prompt(NamedTuple):
     choices: tuple[Choice, ...]
     yes_no_form: bool
     """Asked in its yes/no form (the caller cannot talk freely: see `Call.yes_no_only`)."""
+    several: bool = False
+    """Typed answers for several of a kind (persons, vehicles), one at a time."""
 
     @property
     def yes_no(self) -> bool:

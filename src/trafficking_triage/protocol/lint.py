@@ -230,6 +230,12 @@ class Linter(SafetyChecks):
     def check_questions(self) -> None:
         for qid, question in self.protocol.questions.items():
             base: Path = ("questions", qid)
+            if question.several and question.kind != "text":
+                self.add(
+                    (*base, "several"),
+                    f"only a text question takes several answers, not a {question.kind} one",
+                    "misplaced-key",
+                )
             if question.kind == "choice":
                 if not question.answers:
                     self.add((*base, "answers"), "a choice question needs answers", "dead-end")

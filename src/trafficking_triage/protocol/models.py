@@ -206,6 +206,9 @@ class Question(Strict):
     """For text and number questions: where the call goes after the answer."""
     fact: Id | None = None
     """The fact a text or number answer fills in (location, callback, ...)."""
+    several: bool = False
+    """A text question the caller may answer for several of a kind (persons, vehicles): each
+    one is recorded as it is given, and the question stays for the next (`EntryAdded`)."""
     yes_no_form: YesNoForm | None = Field(None, alias="closed")
     """(YAML `closed`) The question's yes/no form, for a caller who cannot talk freely. In
     the code "closed" means one thing only: a call that has ended."""

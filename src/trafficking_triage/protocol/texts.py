@@ -56,6 +56,9 @@ worded for."""
 NO_ANSWER_WORDS = {"unknown": "(does not know)", "declined": "(declined to say)"}
 """How a question the caller gave no answer to reads, wherever the answer would."""
 
+NO_MORE_WORDS = "(no more than those given one at a time)"
+"""How a question taking several reads when Enter closed it with nothing more typed."""
+
 
 def said(
     protocol: Protocol,
@@ -71,7 +74,9 @@ def said(
         return NO_ANSWER_WORDS.get(unanswered, f"({unanswered})")
     if value is not None:
         return value
-    return answer_label(protocol, question, answer, display) or answer or ""
+    if answer is None:
+        return NO_MORE_WORDS  # Enter on an empty field after several entries
+    return answer_label(protocol, question, answer, display) or answer
 
 
 def placeholders(text: str) -> list[str]:

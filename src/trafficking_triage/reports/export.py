@@ -16,6 +16,7 @@ from ..clock import iso, local_day, stamp, time_of_day
 from ..engine import Call
 from ..engine.events import (
     CallClosed,
+    EntryAdded,
     Escalated,
     Event,
     LanguageSwitched,
@@ -183,6 +184,8 @@ def timeline(protocol: Protocol, events: list[Event]) -> list[tuple[str, str]]:
             what = f"step {event.step} {'ticked' if event.done else 'unticked'}"
         elif isinstance(event, NoteAdded):
             what = f"note: {safe(event.text)}"
+        elif isinstance(event, EntryAdded):
+            what = f"{_asked(protocol, event.question)} -> one of several: {safe(event.text)}"
         elif isinstance(event, LanguageSwitched):
             what = f"language: {event.language}"
         elif isinstance(event, CallClosed):

@@ -16,6 +16,7 @@ from textual.widgets import Static
 from ..call_keys import CALL_KEYS, CallKeys
 from ..notices import show
 from ..route_text import instruction_lines, panel_contact_lines, radio_lines
+from ..widgets.answer_input import AnswerInput
 from ..widgets.call_header import CallHeader
 from ..widgets.checklist import Checklist
 from ..widgets.indicator_list import IndicatorList
@@ -44,6 +45,9 @@ class CallScreen(CallKeys, SizedScreen[None]):
         Binding("f6", "show_route", "ROUTE", id="show_route"),
         Binding("f5", "not_answered('unknown')", "Don't know", id="dont_know"),
         Binding("f7", "not_answered('declined')", "Declined", id="declined"),
+        Binding("ctrl+n", "another", "Another", id="another"),
+        # A browser (serve) keeps ctrl+n for a new window and never passes it on.
+        Binding("ctrl+g", "another", "Another", show=False, id="another_ctrl_g"),
         *CALL_KEYS,
         Binding("y", "answer_id('yes')", "Yes", show=False, id="yes"),
         Binding("n", "answer_id('no')", "No", show=False, id="no"),
@@ -69,7 +73,9 @@ class CallScreen(CallKeys, SizedScreen[None]):
             yield Static(id="settled")
         with Horizontal(id="body", classes="body"):
             with Vertical(id="main"):
-                yield QuestionPanel(id="question", blink=self.blink, answer=self.answer)
+                yield QuestionPanel(
+                    id="question", blink=self.blink, answer=self.answer, make_room=self.make_room
+                )
                 yield Trail(id="trail", choose=self.go_back_to)
             with Vertical(id="side"):
                 yield Checklist(id="checklist")
@@ -130,6 +136,7 @@ class CallScreen(CallKeys, SizedScreen[None]):
                 caller_says=self.session.caller_says(prompt.question),
                 yes_no_only=call.yes_no_only(),
                 after_dispatch=call.state.settled is not None,
+                entries=call.state.entries.get(prompt.question, ()),
             )
         self._show_settled(call)
         self._show_time()
@@ -151,6 +158,33 @@ class CallScreen(CallKeys, SizedScreen[None]):
             return  # no panel shown: nothing to cut again
         with contextlib.suppress(NoMatches):  # taken down meanwhile
             self._show_settled(call)
+
+    def make_room(self, short: int) -> None:
+        """The question lacks `short` rows (negative: has rows to spare): the settled-route
+        panel gives them, down to its first lines (the route and the first number) and
+        scrolling inside, and takes them back up to its own share of the screen."""
+        box = self.query_one("#settled-box")
+        inline = box.styles.inline
+        if not box.display:
+            return
+        height = box.outer_size.height
+        if short > 0:
+            wanted = max(4, height - short)
+        elif short < 0 and inline.has_rule("max_height"):
+            wanted = height - short
+        else:
+            return
+        share = int(self.size.height * (0.4 if self.has_class("-compact") else 0.5))
+        if wanted >= share:
+            if inline.has_rule("max_height"):
+                inline.clear_rule("max_height")  # its own share again (the CSS)
+                box.refresh(layout=True)
+        elif inline.max_height is None or inline.max_height.value != wanted:
+            box.styles.max_height = wanted
+        else:
+            return
+        # Measured again once laid out (the question's own size may not change to say so).
+        self.call_after_refresh(self.query_one(QuestionPanel).fit_answers)
 
     def _show_settled(self, call: Call) -> None:
         """Once the route has settled (no later answer can change it), the route, who to call
@@ -183,9 +217,12 @@ class CallScreen(CallKeys, SizedScreen[None]):
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        call = self.session.call
         if action == "show_route":  # offered once the route has settled
-            call = self.session.call
             return call is not None and call.state.settled is not None
+        if action == "another":  # at a question taking several (persons, vehicles)
+            prompt = call.state.prompt if call is not None else None
+            return prompt is not None and prompt.several and not prompt.choices
         return self.call_key_offered(action)
 
     def action_show_route(self) -> None:
@@ -252,6 +289,14 @@ class CallScreen(CallKeys, SizedScreen[None]):
         panel = self.query_one(QuestionPanel)
         if panel.has_choice(answer_id):
             self.answer(answer_id, panel.question_shown())
+
+    def action_another(self) -> None:
+        """ctrl+n: what is typed is one of several (a person, a vehicle); the question stays
+        for the next one."""
+        panel = self.query_one(QuestionPanel)
+        typed = panel.query_one("#typed", AnswerInput)
+        # Once recorded, the panel empties the field for the next one (never before).
+        show(self, self.session.add_entry(typed.value, panel.question_shown()))
 
     def action_not_answered(self, how: NoAnswer) -> None:
         """F5: the caller does not know; F7: the caller declines to say (any question)."""

@@ -33,10 +33,13 @@ DURING A CALL
 y / n: answer a yes/no question
 arrows, Enter: move and pick
 typing, Enter: a typed answer (a number as said: 8, about 8, 8-10, a dozen)
+ctrl+n (ctrl+g in a browser): several persons or vehicles: records the one typed,
+  asks for the next; Enter gives the last one, or, on an empty field, no more
 F5: the caller does not know; F7: the caller declines to say (any question)
 F8: add a note to the call; F9: yes/no mode on or off
+F12 (or ctrl+o): the call's incident number, callback and location
 Escape: back to the previous question (Backspace too, outside a text field)
-Tab: to the trail; Enter there goes back to that question
+Tab: to the trail; Enter there changes that answer (later ones still asked are kept)
 F2: DANGER NOW, straight to the officer route, from any screen of a call
 F10: the caller hung up: the route for what is known, and what to do next
 F6: once the route has settled, the route; F6 or Escape comes back

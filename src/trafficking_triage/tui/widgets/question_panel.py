@@ -7,7 +7,7 @@ straight to the screen's `answer`, inside the key's handling, so fast keys are r
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
@@ -37,15 +37,21 @@ class QuestionPanel(Vertical):
         self,
         *,
         answer: Callable[[str, str | None], None],
+        make_room: Callable[[int], None] = lambda short: None,
         blink: bool = True,
         id: str | None = None,
     ) -> None:
         super().__init__(id=id)
         self.answer = answer
         """Records an answer to a question: the screen's, which calls the session."""
+        self.make_room = make_room
+        """Told how many rows the question and its way to answer lack (negative: spare),
+        after each layout: the screen gives way above (the settled-route panel scrolls)."""
         self.blink = blink
         self.prompt: Prompt | None = None
         self._labels: list[tuple[str, str]] | None = None
+        self._entry_count = 0
+        """Entries shown at this question (several persons): one more empties the field."""
 
     def compose(self) -> ComposeResult:
         # The words above the answers are one Static, not one per part: each widget costs
@@ -70,6 +76,7 @@ class QuestionPanel(Vertical):
         prefill: str | None = None,
         caller_says: str | None = None,
         after_dispatch: bool = False,
+        entries: Sequence[str] = (),
     ) -> None:
         new_question = self.prompt is None or self.prompt.question != prompt.question
         self.prompt = prompt
@@ -121,10 +128,25 @@ class QuestionPanel(Vertical):
         else:
             if new_question:
                 typed.value = prefill or ""  # what the CAD passed in, else an empty field
+            elif len(entries) > self._entry_count:
+                typed.value = ""  # the one typed is recorded: the field is for the next
+            self._entry_count = len(entries)
             typed.placeholder = (
                 "the number as said (8, about 8, 8-10, a dozen), then Enter"
                 if prompt.kind == "number"
+                else "ctrl+n another · Enter the last one"
+                if prompt.several and not entries
+                else "ctrl+n another · Enter alone: no more"
+                if prompt.several
                 else "type what the caller says, then Enter"
+            )
+            typed.empty_ends = prompt.several and bool(entries)
+            # On the field's own border, so it costs no row: each one is in the trail in full.
+            # A Content, never a string: a string would be read as markup (the caller's words).
+            typed.border_title = (
+                Content.assemble(f"✔ {len(entries)} recorded, the last: ", entries[-1])
+                if entries
+                else None
             )
             answers.display, typed.display = False, True
         self.focus_answer()
@@ -142,10 +164,16 @@ class QuestionPanel(Vertical):
         answers = self.query_one("#answers", AnswerList)
         more = self.query_one("#more-answers", Static)
         main = self.parent
-        if not answers.display or not isinstance(main, Widget) or not main.size.height:
-            more.display = False
+        if not isinstance(main, Widget) or not main.size.height or self.prompt is None:
             return
         words = self.query_one("#question-words", Static)
+        # The words and a way to answer (the field, or two answers and the "more" line) are
+        # always in view: the screen makes room above when they do not fit.
+        least = 3 if not answers.display else min(2, len(self.prompt.choices)) + 1
+        self.make_room(words.region.bottom + least - main.content_region.bottom)
+        if not answers.display:
+            more.display = False
+            return
         room = main.size.height - words.outer_size.height - self.TRAIL_LEAST - 1
         rows = max(2, min(9, room))
         if answers.styles.max_height is None or answers.styles.max_height.value != rows:
@@ -197,6 +225,7 @@ class QuestionPanel(Vertical):
         """Forget the last call: nothing typed for one caller may show during the next."""
         self.prompt = None
         self._labels = None
+        self._entry_count = 0
         self.query_one("#typed", AnswerInput).value = ""
 
     def has_choice(self, answer_id: str) -> bool:

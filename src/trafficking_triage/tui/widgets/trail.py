@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from textual.content import Content
 from textual.widgets.option_list import Option
 
-from ...engine.events import NoteAdded
+from ...engine.events import EntryAdded, NoteAdded
 from ..words import answer_words, local
 from .steady_option_list import SteadyOptionList
 
@@ -40,6 +40,11 @@ class Trail(SteadyOptionList):
             if entry[0] == "note":
                 text = str(entry[2])
                 options.append(Option(Content.assemble(("NOTE ", "bold reverse"), " ", text)))
+                continue
+            if entry[0] == "entry":  # one of several described (no id: Back is by its answer)
+                where = local(call.words_for(str(entry[2])), language)
+                one = Content.assemble(("+ ", "bold"), (str(entry[3]), "bold"))
+                options.append(Option(Content.assemble(one, ("  ← ", "dim"), where)))
                 continue
             _kind, question, answer, value, unanswered, yes_no_form = entry
             assert isinstance(question, str)
@@ -73,6 +78,11 @@ class Trail(SteadyOptionList):
             (index, ("note", index, event.text))
             for index, event in enumerate(call.events)
             if isinstance(event, NoteAdded)
+        ]
+        placed += [
+            (index, ("entry", index, event.question, event.text))
+            for index, event in enumerate(call.events)
+            if isinstance(event, EntryAdded)
         ]
         return [entry for _seq, entry in sorted(placed, key=lambda item: item[0])]
 
