@@ -57,6 +57,7 @@ SLOW = (
     "tests/unit/test_bad_input.py::test_a_number_of_five_thousand_digits",
     "tests/unit/test_center_store.py::test_a_database_that_does_not_answer",
     "tests/tui/test_readme_picture.py",
+    "tests/tui/test_large_protocol.py",
     "tests/tui/test_records_in_console.py::test_keys_right_behind_saving_elsewhere",
     "tests/tui/test_answers_in_console.py::test_danger_now_from_the_note_dialog",
     "tests/tui/test_answers_in_console.py::test_a_number_question_keeps_the_words",

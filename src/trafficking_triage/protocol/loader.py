@@ -138,7 +138,7 @@ def _remembered(checked: Path, key: tuple[str, str]) -> tuple[Any, int] | None:
         saved = json.loads(checked.read_text(encoding="utf-8"))
         if saved["key"] != key[0] or not isinstance(saved["data"], dict):
             return None
-        return saved["data"], int(saved["paths_checked"])
+        return saved["data"], int(saved["paths_checked_hex"], 16)
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
@@ -149,8 +149,12 @@ def _remember(checked: Path, key: tuple[str, str], loaded: LoadedProtocol) -> No
     together never read half a file."""
     if not checked.parent.is_dir():
         return
-    text = json.dumps({"key": key[0], "paths_checked": loaded.paths_checked, "data": loaded.data})
     with contextlib.suppress(OSError, TypeError, ValueError):
+        # The path count in hexadecimal: a protocol of 10,000 questions has more paths than
+        # a decimal integer may have digits in Python (4,300), and a power of two base has no
+        # such limit either way.
+        paths = format(loaded.paths_checked, "x")
+        text = json.dumps({"key": key[0], "paths_checked_hex": paths, "data": loaded.data})
         descriptor, partial = tempfile.mkstemp(dir=checked.parent, prefix=f".{checked.name}.")
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
