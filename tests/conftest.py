@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -12,6 +12,8 @@ import pytest
 
 from tests.postgres_server import WITHOUT, Server
 from trafficking_triage.protocol import LoadedProtocol, load_protocol
+from trafficking_triage.records.base import StoreBase
+from trafficking_triage.records.where import open_store
 
 T = TypeVar("T")
 
@@ -153,3 +155,38 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     timers, a PostgreSQL server, subprocesses, `serve`): measured on 2 cores, 4 workers take
     the whole suite from about 4 min 50 s to 3 min 30 s (benchmarks/suite.md)."""
     return 2 * (os.cpu_count() or 1)
+
+
+Opener = Callable[[], StoreBase]
+"""Opens the store under test as a console would (the `opened` fixture)."""
+
+
+@pytest.fixture(params=["sqlite", "postgresql", "memory"])
+def address(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The store's address: a data directory's embedded store, a new database, or a store in
+    this process's memory (the interface whole, with no file and no server)."""
+    if request.param == "sqlite":
+        yield f"sqlite://{tmp_path / 'data'}"
+    elif request.param == "postgresql":
+        yield str(request.getfixturevalue("center"))
+    else:
+        from trafficking_triage.records.memory import MemoryStore
+
+        name = f"t{id(request)}"
+        yield f"memory:{name}"
+        MemoryStore.forget(name)
+
+
+@pytest.fixture
+def opened(address: str, tmp_path: Path) -> Iterator[Opener]:
+    """Opens the store as a console would (each a connection of its own); all closed after."""
+    stores: list[StoreBase] = []
+
+    def opener() -> StoreBase:
+        store = open_store(address, tmp_path / "unused")
+        stores.append(store)
+        return store
+
+    yield opener
+    for store in stores:
+        store.close()

@@ -7,7 +7,7 @@ person reads is local."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime, time
 
 
 def _offset(at: datetime) -> str:
@@ -30,6 +30,11 @@ def time_of_day(at: datetime) -> str:
 def iso(at: datetime) -> str:
     """For JSON: ISO 8601 in local time with its offset ("2026-11-30T14:05:09.120000-06:00")."""
     return at.astimezone().isoformat()
+
+
+def day_start(day: date) -> datetime:
+    """The moment a local day begins, as a UTC time (what a call's start is kept in)."""
+    return datetime.combine(day, time()).astimezone().astimezone(UTC)
 
 
 def local_day(at: datetime) -> date:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import NamedTuple
 
-from .clock import local_day, stamp
+from .clock import day_start, stamp
 from .engine import Call, CallError
 from .engine.events import CallStarted, Event, RouteReached, WentBack
 from .files import write_private
@@ -16,6 +17,7 @@ from .protocol import LoadedProtocol, load_protocol
 from .records import CallRow, default_data_dir
 from .records.api import RecordsDamaged
 from .records.base import StoreBase
+from .records.sql import CallFilter
 from .records.where import open_store, store_address
 from .reports.export import as_json, markdown, narrative, row_fields, safe_json, timeline
 from .shown import safe
@@ -56,41 +58,69 @@ def run_records(args: argparse.Namespace) -> int:
         store.close()
 
 
+WINDOW = 50
+"""Calls `records list` shows unless told otherwise (`--limit`, `--all`): the newest."""
+
+
+def list_filter(args: argparse.Namespace) -> CallFilter:
+    """The list's filters, each one a condition the store puts in SQL (a local day turned
+    into the UTC moments it begins and ends, so the start time's index serves)."""
+    return CallFilter(
+        training=args.training,
+        status=args.status,
+        since=day_start(args.since) if args.since is not None else None,
+        before=day_start(args.until + timedelta(days=1)) if args.until is not None else None,
+        route=args.route,
+        console=args.taken_at,
+        dispatcher=args.taken_by,
+        incident=args.incident,
+        place=args.where,
+    )
+
+
 def list_records(store: StoreBase, args: argparse.Namespace) -> int:
-    """`records list`, its filters applied; every row that can be read, the others in
-    `store.anomalies`."""
-    rows = [
-        row
-        for row in store.rows(training=args.training, status=args.status)
-        if (args.since is None or local_day(row.started_at) >= args.since)
-        and (args.until is None or local_day(row.started_at) <= args.until)
-        and (args.route is None or row.route == args.route)
-        and (args.taken_at is None or row.console == args.taken_at)
-        and (args.taken_by is None or row.dispatcher == args.taken_by)
-    ]
-    places = _places(store, rows)
-    if args.incident is not None or args.where is not None:
-        wanted_incident = (args.incident or "").casefold()
-        wanted_place = (args.where or "").casefold()
-        rows = [
-            row
-            for row in rows
-            if (args.incident is None or places[row.id][0].casefold() == wanted_incident)
-            and (args.where is None or wanted_place in places[row.id][1].casefold())
-        ]
+    """`records list`: the newest calls that match (a window of WINDOW unless `--limit` or
+    `--all`), read as they are printed; every row that can be read, the others said in
+    `store.anomalies`. The last line says how many more match."""
+    wanted = list_filter(args)
+    limit = None if args.all else (args.limit if args.limit is not None else WINDOW)
+    rows = store.listing(wanted, limit)
     if args.csv:
-        return list_csv(rows, places)
-    if args.json:
-        return list_json(store, rows, args.training, places)
-    if not rows and args.route is not None:  # a route misspelt, or never reached
-        routes = sorted({r.route for r in store.rows(training=args.training) if r.route})
+        shown = list_csv(rows)
+    elif args.json:
+        shown = list_json(store, rows, args.training)
+    else:
+        shown = list_calls(store, rows, args.training)
+    if shown == 0:
+        return _say_none(store, args)
+    if limit is not None and shown == limit:
+        total = store.count(wanted)
+        if total > shown:
+            more = (
+                f"the newest {shown:,} of {total:,} calls that match; --limit N or --all for more"
+            )
+            # A table says it in its last line; CSV and JSON keep their output clean.
+            print(more, file=sys.stderr if args.csv or args.json else sys.stdout)
+    return 0
+
+
+def _say_none(store: StoreBase, args: argparse.Namespace) -> int:
+    if args.json or args.csv:
+        return 0
+    training = args.training
+    if args.route is not None:  # a route misspelt, or never reached
+        routes = store.routes(training=training)
         if args.route not in routes:
             print(
                 f"no call has route {safe(repr(args.route))} (routes recorded: "
                 f"{', '.join(safe(route) for route in routes) or 'none'})"
             )
             return 0
-    return list_calls(store, rows, args.training, places)
+    if store.count(CallFilter(training=training)):
+        print("no calls match")
+    else:
+        print("no training calls recorded" if training else "no calls recorded")
+    return 0
 
 
 def _settings_store() -> str | None:
@@ -105,37 +135,10 @@ def _settings_store() -> str | None:
     return load_settings(path).settings.store
 
 
-def _places(store: StoreBase, rows: list[CallRow]) -> dict[str, tuple[str, str]]:
-    """Each call's incident number and location as they stood at its end: what the CAD
-    passed in or the dispatcher entered (F12), else the caller's answer to the `location`
-    question (every shipped protocol asks it under that id; reading no protocol keeps the
-    list quick). Read from each call's events; a call whose events cannot be read shows
-    neither."""
-    from .engine.events import DetailsGiven, QuestionAnswered
-    from .engine.readings import with_entered
-    from .records.api import BadRow
-
-    found: dict[str, tuple[str, str]] = {}
-    for row in rows:
-        entered: dict[str, str] = {}
-        said = ""
-        try:
-            events = store.events(row.id)
-        except BadRow:
-            events = []
-        for event in events:
-            if isinstance(event, DetailsGiven):
-                entered.update(event.details)
-            elif isinstance(event, QuestionAnswered) and event.question == "location":
-                said = event.value or said
-        details = with_entered(dict(row.context), entered)
-        found[row.id] = (details.get("incident", ""), details.get("location") or said)
-    return found
-
-
-def list_csv(rows: list[CallRow], places: dict[str, tuple[str, str]]) -> int:
+def list_csv(rows: Iterable[CallRow]) -> int:
     """The list for a spreadsheet: one row a call, times in ISO form. A cell that a
-    spreadsheet would run as a formula (=, +, -, @ first) is quoted with a leading '."""
+    spreadsheet would run as a formula (=, +, -, @ first) is quoted with a leading '.
+    Returns the calls written."""
     import csv
 
     def cell(text: str) -> str:
@@ -145,45 +148,43 @@ def list_csv(rows: list[CallRow], places: dict[str, tuple[str, str]]) -> int:
     out = csv.writer(sys.stdout)
     out.writerow(["id", "started_at", "ended_at", "route", "status", "console", "dispatcher",
                   "incident", "location"])  # fmt: skip
+    shown = 0
     for row in rows:
         fields = row_fields(row)
-        incident, place = places[row.id]
         out.writerow(
             [cell(str(fields[k] or "")) for k in
              ("id", "started_at", "ended_at", "route", "status", "console", "dispatcher")]
-            + [cell(incident), cell(place)]
+            + [cell(row.incident), cell(row.place)]
         )  # fmt: skip
-    return 0
+        shown += 1
+    return shown
 
 
-def list_json(
-    store: StoreBase,
-    rows: list[CallRow],
-    training: bool,
-    places: dict[str, tuple[str, str]],
-) -> int:
+def list_json(store: StoreBase, rows: Iterable[CallRow], training: bool) -> int:
+    """One JSON document, written call by call as the rows are read. Returns the calls."""
+    import textwrap
 
-    scored = _scorer(store) if training and rows else None
-    found = []
+    scored = _scorer(store) if training else None
+    shown = 0
     for row in rows:
         item = {**row_fields(row), "protocol": f"{row.protocol_id} {row.protocol_version}"}
-        item["incident"], item["location"] = places[row.id]
+        item["incident"], item["location"] = row.incident, row.place
         if scored is not None:
             item["scenario"], item["score"] = scored(row)
-        found.append(item)
-    print(safe_json({"training": training, "calls": found}), end="")
-    return 0
+        opening = f'{{\n  "training": {"true" if training else "false"},\n  "calls": [\n'
+        print(opening if not shown else ",\n", end="")
+        print(textwrap.indent(safe_json(item).rstrip("\n"), "    "), end="")
+        shown += 1
+    if shown:
+        print("\n  ]\n}")
+    else:
+        print(safe_json({"training": training, "calls": []}), end="")
+    return shown
 
 
-def list_calls(
-    store: StoreBase, rows: list[CallRow], training: bool, places: dict[str, tuple[str, str]]
-) -> int:
-    if not rows:
-        if store.rows(training=training):
-            print("no calls match")
-        else:
-            print("no training calls recorded" if training else "no calls recorded")
-        return 0
+def list_calls(store: StoreBase, rows: Iterable[CallRow], training: bool) -> int:
+    """The table, a line a call as it is read; the heading once there is one. Returns the
+    calls listed."""
     scored = _scorer(store) if training else None
     heading = f"{'ID':<12} {'STARTED':<27} {'ROUTE':<10} {'STATUS':<11}"
     # A center's list says where each call was taken; a training list, what it played.
@@ -192,8 +193,10 @@ def list_calls(
         if scored
         else " CONSOLE    DISPATCHER INCIDENT     WHERE"
     )
-    print((heading + more).rstrip())
+    shown = 0
     for row in rows:
+        if not shown:
+            print((heading + more).rstrip())
         line = (
             f"{safe(row.id):<12} {stamp(row.started_at)}  {safe(row.route or '-'):<10}"
             f" {safe(row.status):<11}"
@@ -202,11 +205,11 @@ def list_calls(
             scenario, score = scored(row)
             line += f" {scenario:<25} {score}"
         else:
-            incident, place = places[row.id]
             line += f" {safe(row.console or '-'):<10} {safe(row.dispatcher or '-'):<10}"
-            line += f" {safe(incident or '-'):<12} {safe(place or '-')[:40]}"
+            line += f" {safe(row.incident or '-'):<12} {safe(row.place or '-')[:40]}"
         print(line.rstrip())
-    return 0
+        shown += 1
+    return shown
 
 
 def _scorer(store: StoreBase) -> Callable[[CallRow], tuple[str, str]]:

@@ -499,8 +499,8 @@ def test_a_connection_dropped_on_this_side_only_gets_its_calls_back(
         db.execute(
             "CREATE ROLE triage_wifi LOGIN;"
             " GRANT SELECT, INSERT ON calls, events TO triage_wifi;"
-            " GRANT UPDATE (status, ended_at, route, holder, holder_console, renewed_at)"
-            " ON calls TO triage_wifi;"
+            " GRANT UPDATE (status, ended_at, route, incident, place, holder, holder_console,"
+            " renewed_at) ON calls TO triage_wifi;"
             " GRANT SELECT ON trafficking_triage_schema TO triage_wifi"
         )
     proxy = HalfOpenProxy(str(postgres.socket))

@@ -7,36 +7,15 @@ import subprocess
 import sys
 import textwrap
 import threading
-from collections.abc import Callable, Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import known
+from tests.conftest import Opener, known
 from trafficking_triage.engine import Call
 from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError
 from trafficking_triage.records.base import StoreBase
 from trafficking_triage.records.recorder import Recorder
-from trafficking_triage.records.where import open_store
-
-Opener = Callable[[], StoreBase]
-
-
-@pytest.fixture(params=["sqlite", "postgresql", "memory"])
-def address(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    """The store's address: a data directory's embedded store, a new database, or a store in
-    this process's memory (the interface whole, with no file and no server)."""
-    if request.param == "sqlite":
-        yield f"sqlite://{tmp_path / 'data'}"
-    elif request.param == "postgresql":
-        yield str(request.getfixturevalue("center"))
-    else:
-        from trafficking_triage.records.memory import MemoryStore
-
-        name = f"t{id(request)}"
-        yield f"memory:{name}"
-        MemoryStore.forget(name)
 
 
 def in_other_processes(address: str) -> None:
@@ -44,21 +23,6 @@ def in_other_processes(address: str) -> None:
     (killed, or eight writing at once) do not apply to it."""
     if address.startswith("memory:"):
         pytest.skip("a store in memory lives in one process; these consoles are processes")
-
-
-@pytest.fixture
-def opened(address: str, tmp_path: Path) -> Iterator[Opener]:
-    """Opens the store as a console would (each a connection of its own); all closed after."""
-    stores: list[StoreBase] = []
-
-    def opener() -> StoreBase:
-        store = open_store(address, tmp_path / "unused")
-        stores.append(store)
-        return store
-
-    yield opener
-    for store in stores:
-        store.close()
 
 
 def start(loaded: LoadedProtocol, console: str = "c1") -> Call:

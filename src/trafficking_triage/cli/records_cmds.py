@@ -11,6 +11,17 @@ from typing import Any
 from .parser import Command, _day, _shared, option
 
 
+def _count(text: str) -> int:
+    """A number of calls, 1 or more."""
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number of calls: {text!r}") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("at least 1")
+    return number
+
+
 def add(command: Command) -> None:
     from ..records_cli import run_records
 
@@ -54,6 +65,14 @@ def add(command: Command) -> None:
     listing.add_argument(
         "--where", help="calls whose location holds this text (any case)", metavar="TEXT"
     )
+    window = listing.add_mutually_exclusive_group()
+    window.add_argument(
+        "--limit",
+        type=_count,
+        metavar="N",
+        help="the newest N calls that match (without it: the newest 50)",
+    )
+    window.add_argument("--all", action="store_true", help="every call that matches")
     shape = listing.add_mutually_exclusive_group()
     shape.add_argument("--json", action="store_true", help="one JSON document, for tools")
     shape.add_argument("--csv", action="store_true", help="comma-separated, for a spreadsheet")

@@ -44,6 +44,9 @@ class CallRow(NamedTuple):
     protocol_version: str
     protocol_sha256: str
     training: bool
+    incident: str = ""
+    """The incident number and the place as they stand (see `base.Listing`)."""
+    place: str = ""
 
 
 class BadRow(ValueError):

@@ -7,11 +7,12 @@ methods, so neither the engine nor the console knows which one it has."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .api import BadRow, CallRow, RecordsError, Written
+from .sql import CallFilter
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -92,7 +93,9 @@ def _call_row(values: Sequence[Any]) -> CallRow:
         except ValueError:
             raise ValueError("its time is not a time") from None
 
-    (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = values
+    first, rest = values[:12], values[12:]
+    (id_, started, ended, status, route, console, dispatcher, context, pid, pver, psha, tr) = first
+    incident, place = (*rest, "", "")[:2]
     return CallRow(
         id=str(id_),
         started_at=when(started),
@@ -106,7 +109,60 @@ def _call_row(values: Sequence[Any]) -> CallRow:
         protocol_version=str(pver),
         protocol_sha256=str(psha),
         training=bool(tr),
+        incident=str(incident or ""),
+        place=str(place or ""),
     )
+
+
+class Listing(NamedTuple):
+    """What `records list` shows of a call and finds it by, beyond its start: its route, its
+    incident number and its place as they stand. The incident and the place are what the CAD
+    passed in or the dispatcher entered (F12, the latest standing above), else, for the
+    place, the caller's last answer to the `location` question (every shipped protocol asks
+    it under that id). Kept on the call's row as it changes (sql.listed_sql fills them in for
+    calls kept before they were)."""
+
+    route: str | None
+    incident: str
+    entered_place: str | None
+    """The place entered (F12) or passed in; None when neither (empty: taken away)."""
+    said: str
+
+    @property
+    def place(self) -> str:
+        return self.entered_place or self.said
+
+    @property
+    def shown(self) -> tuple[str | None, str, str]:
+        """The row's columns (sql.LISTED)."""
+        return (self.route, self.incident, self.place)
+
+    @classmethod
+    def of(cls, context: Mapping[str, str], events: Iterable[Event]) -> Listing:
+        found = cls(None, context.get("incident", ""), context.get("location"), "")
+        for event in events:
+            found = found.after(event)
+        return found
+
+    def after(self, event: Event) -> Listing:
+        """As it stands once `event` has happened (the route aside: the call knows it)."""
+        from ..engine.events import DetailsGiven, QuestionAnswered
+
+        if isinstance(event, DetailsGiven):
+            details = event.details
+            return self._replace(
+                incident=details.get("incident", self.incident),
+                entered_place=details.get("location", self.entered_place),
+            )
+        if isinstance(event, QuestionAnswered) and event.question == "location" and event.value:
+            return self._replace(said=event.value)
+        return self
+
+
+def listing_of(call: Call | Written) -> Listing:
+    """A call's listing from its start and every event it has (as a store begins it)."""
+    seen = written(call)
+    return Listing.of(seen.started.context, seen.events)._replace(route=seen.route)
 
 
 class StoreBase:
@@ -139,6 +195,28 @@ class StoreBase:
 
     anomalies: list[str] = []
     """What the last `rows` could not read (a damaged or hand-made row), to be reported."""
+
+    def _streamed(self, batch: Callable[[], Sequence[Sequence[Any]]]) -> Iterator[CallRow]:
+        """Rows read batch by batch (as `_readable`: one that cannot be read is left out and
+        said in `anomalies`), so a list of a year of calls never holds them all at once."""
+        self.anomalies = []
+        while found := batch():
+            for values in found:
+                try:
+                    yield call_row(values)
+                except BadRow as error:
+                    self.anomalies.append(str(error))
+
+    def listing(self, wanted: CallFilter, limit: int | None = None) -> Iterator[CallRow]:
+        """The calls `wanted`, newest first, at most `limit`, read as they are used."""
+        raise NotImplementedError
+
+    def count(self, wanted: CallFilter) -> int:
+        raise NotImplementedError
+
+    def routes(self, *, training: bool | None = False) -> list[str]:
+        """The routes calls have reached (real or training ones; None: both)."""
+        raise NotImplementedError
 
     def _readable(self, found: Sequence[Sequence[Any]]) -> list[CallRow]:
         rows, self.anomalies = [], []
@@ -190,6 +268,32 @@ class StoreBase:
 
         closing = call.close(how) if call is not None else CallClosed(at=at, how=how, open_steps=[])
         self.append(call_id, closing, call)
+
+    # -- the call's row, written only when it changes --------------------------------------
+    _listings: dict[str, Listing]
+
+    def _listing(self, call_id: str, event: Event, call: Call | Written) -> tuple[Listing, bool]:
+        """The call's listing once `event` is written (its route as the call has it), and
+        whether the row's columns change from what this store last wrote of them. A call this
+        store has not written since it opened (resumed after a restart) is read once."""
+        if not hasattr(self, "_listings"):
+            self._listings = {}
+        known = self._listings.get(call_id)
+        before = known
+        if before is None:
+            seen = written(call)
+            before = Listing.of(seen.started.context, self.events(call_id))
+        now = before.after(event)._replace(route=written(call).route)
+        return now, known is None or now.shown != known.shown
+
+    def _listed(self, call_id: str, now: Listing | None) -> None:
+        """After the commit: what the row now holds (None: the call is closed)."""
+        if not hasattr(self, "_listings"):
+            self._listings = {}
+        if now is None:
+            self._listings.pop(call_id, None)
+        else:
+            self._listings[call_id] = now
 
     def unfinished(self, *, training: bool = False) -> list[CallRow]:
         """Open calls whose console is gone (killed, closed, crashed, its connection dropped):

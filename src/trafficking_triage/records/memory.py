@@ -10,9 +10,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from .api import CallRow, RecordsError, Written
-from .base import StoreBase, new_call_id, read_events, written
+from .base import Listing, StoreBase, new_call_id, read_events, written
+from .sql import CallFilter
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from ..engine import Call
     from ..engine.events import Event
 
@@ -92,7 +95,9 @@ class MemoryStore(StoreBase):
         if isinstance(event, CallClosed):
             row = row._replace(status=event.how, ended_at=event.at, route=route or row.route)
         elif call is not None:
-            row = row._replace(route=route)
+            bodies = self._held.events[call_id]
+            shown = Listing.of(row.context, read_events(call_id, bodies))
+            row = row._replace(route=route, incident=shown.incident, place=shown.place)
         self._held.rows[call_id] = row
 
     # -- reading ----------------------------------------------------------------------------
@@ -106,6 +111,16 @@ class MemoryStore(StoreBase):
                 and (status is None or row.status == status)
             ]
         return sorted(found, key=lambda row: (row.started_at, row.id), reverse=True)
+
+    def listing(self, wanted: CallFilter, limit: int | None = None) -> Iterator[CallRow]:
+        found = [row for row in self.rows(training=wanted.training) if _matches(row, wanted)]
+        return iter(found[:limit] if limit is not None else found)
+
+    def count(self, wanted: CallFilter) -> int:
+        return sum(1 for _ in self.listing(wanted))
+
+    def routes(self, *, training: bool | None = False) -> list[str]:
+        return sorted({row.route for row in self.rows(training=training) if row.route})
 
     def row(self, call_id: str) -> CallRow:
         with self._held.lock:
@@ -146,3 +161,23 @@ class MemoryStore(StoreBase):
         """The console is gone: what it held is let go of, as a dead process's locks are."""
         for call_id in list(self._mine):
             self.release(call_id)
+
+
+def _matches(row: CallRow, wanted: CallFilter) -> bool:
+    """The filter as the SQL stores apply it (sql._where)."""
+    place = (wanted.place or "").lower()
+    return (
+        (wanted.status is None or row.status == wanted.status)
+        and (wanted.since is None or row.started_at >= wanted.since)
+        and (wanted.before is None or row.started_at < wanted.before)
+        and all(
+            value is None or getattr(row, name) == value
+            for name, value in (
+                ("route", wanted.route),
+                ("console", wanted.console),
+                ("dispatcher", wanted.dispatcher),
+            )
+        )
+        and (wanted.incident is None or row.incident.lower() == wanted.incident.lower())
+        and (wanted.place is None or place in row.place.lower())
+    )

@@ -1,7 +1,7 @@
 """The embedded store's tables, one migration per schema version (the center's store has the
 same versions: postgres/schema.py)."""
 
-from .sql import SQLITE, tables
+from .sql import SQLITE, listed_sql, tables
 
 # Each migration takes the database from version N-1 to N; index 0 builds version 1.
 MIGRATIONS = [
@@ -30,4 +30,23 @@ MIGRATIONS = [
     BEGIN SELECT RAISE(ABORT, 'the call is closed: no event is added after its close'); END;
     CREATE INDEX calls_open ON calls(started_at) WHERE status = 'open';
     """,
+    # 3: what `records list` shows and finds calls by, kept on the call's row (the events
+    # were read for every call listed): the incident number and the place as they stand
+    # (see base.Listing), filled in for the calls already kept. The trigger that keeps a
+    # closed call unchanged is lifted for that alone, in the same transaction. The start's
+    # index takes the id too: the newest calls are read from it in order, with no sort.
+    f"""
+    ALTER TABLE calls ADD COLUMN incident TEXT NOT NULL DEFAULT '';
+    ALTER TABLE calls ADD COLUMN place TEXT NOT NULL DEFAULT '';
+    DROP TRIGGER closed_stays;
+    UPDATE calls SET
+        incident = {listed_sql(SQLITE)[0]},
+        place = {listed_sql(SQLITE)[1]};
+    CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
+    WHEN OLD.status <> 'open'
+    BEGIN SELECT RAISE(ABORT, 'the call is closed: it is not changed'); END;
+    CREATE INDEX calls_incident ON calls(lower(incident));
+    DROP INDEX calls_started;
+    CREATE INDEX calls_started ON calls(started_at, id);
+    """,  # noqa: S608 (our own SQL: sql.listed_sql, no value from outside)
 ]

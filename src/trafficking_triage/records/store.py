@@ -18,14 +18,14 @@ import time
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
-from typing import TYPE_CHECKING, Concatenate, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
 
 from ..files import own_directory
 from ..paths import DATA_ENV
 from . import sql
 from .api import CallRow, RecordsDamaged, RecordsError, RecordsUnwritable, Written, cause_of
-from .base import StoreBase, call_row, new_call_id, read_events, written
-from .sql import SQLITE
+from .base import StoreBase, call_row, listing_of, new_call_id, read_events, written
+from .sql import SQLITE, CallFilter
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -58,6 +58,9 @@ def _in_our_words(
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema of this program's records, the same number in both stores."""
 DB_NAME = "calls.sqlite3"
+CHECKED_RECORDS = "checked-records.json"
+"""Beside the records: the file as this program last left it after a clean check (see
+`SqliteStore._check_pages`)."""
 
 
 class SqliteStore(StoreBase):
@@ -84,6 +87,8 @@ class SqliteStore(StoreBase):
             _private_directory(directory)
             _private_file(self.path)
             target = str(self.path)
+        # Before SQLite opens it (opening makes its write-ahead log).
+        unchanged = not read_only and self._unchanged_since_checked()
         try:
             self.db = self._connect(target)
         except sqlite3.Error as error:
@@ -94,7 +99,8 @@ class SqliteStore(StoreBase):
         try:
             self.db.execute("PRAGMA busy_timeout = 10000")
             self._refuse_foreign_or_newer()
-            self._check_pages()
+            if not read_only and not unchanged:
+                self._check_pages()
             if not read_only:
                 self._refuse_shared()
                 self._use_write_ahead_log()
@@ -179,9 +185,48 @@ class SqliteStore(StoreBase):
                 "it aside."
             )
 
+    def _signature(self) -> list[int]:
+        """The records file and its write-ahead log as they are now (which file, its size,
+        when it last changed): another program's write, or damage, changes it."""
+        found: list[int] = []
+        for suffix in ("", "-wal"):
+            try:
+                info = os.stat(f"{self.path}{suffix}")
+            except OSError:
+                found += [0, 0, 0]
+                continue
+            found += [info.st_ino, info.st_size, info.st_mtime_ns]
+        return found
+
+    def _unchanged_since_checked(self) -> bool:
+        """The file is as this program left it after a clean check (written as a console
+        closes its store): nothing else has written it since, so it need not be read whole
+        again. A console that was killed, or any other writer, leaves it changed."""
+        import json
+
+        try:
+            remembered = json.loads((self.directory / CHECKED_RECORDS).read_text("utf-8"))
+        except (OSError, ValueError):
+            return False
+        return bool(remembered == {"file": self._signature()})
+
+    def _remember_checked(self) -> None:
+        """As a console closes its store (its writes done, the log folded back into the
+        file): the file as it is now, to be trusted without a check at the next opening."""
+        import json
+
+        from ..files import write_private
+
+        with contextlib.suppress(OSError):
+            text = json.dumps({"file": self._signature()})
+            write_private(self.directory / CHECKED_RECORDS, text, replace=True)
+
     def _check_pages(self) -> None:
-        """SQLite's quick check of every page: a damaged file is found here, as the store
-        opens, not in the middle of a call or a report."""
+        """SQLite's quick check of every page: a damaged file is found here, as a console's
+        store opens, not in the middle of a call. It reads the whole file (400 ms at 50,000
+        calls), so it runs only when the file may have changed since the last clean check:
+        never after this program's own clean close. The `records` commands, which only read,
+        never run it: a damaged page they read is said as they read it."""
         found = self.db.execute("PRAGMA quick_check").fetchall()
         if found != [("ok",)]:
             lines = [line for row in found for line in str(row[0]).splitlines()]
@@ -256,6 +301,8 @@ class SqliteStore(StoreBase):
         for call_id in list(self._locks):
             self.release(call_id)
         self.db.close()
+        if not self.read_only:
+            self._remember_checked()
 
     # -- writing ----------------------------------------------------------------------------
     @_in_our_words
@@ -265,6 +312,7 @@ class SqliteStore(StoreBase):
         it unfinished while this console runs."""
         call = written(call)
         started = call.started
+        now = listing_of(call)
         for _attempt in range(20):
             call_id = new_call_id(started.at)
             if not self.hold(call_id):
@@ -272,8 +320,11 @@ class SqliteStore(StoreBase):
             try:
                 with self._transaction():
                     self._insert_row(call_id, started)
+                    if now.shown != (None, "", ""):  # before the events: one may close the call
+                        self.db.execute(sql.set_listed(SQLITE), (*now.shown, call_id))
                     for event in call.events:
-                        self._insert_event(call_id, event, call)
+                        self._insert_event(call_id, event, now.route)
+                self._listed(call_id, now)
                 return call_id
             except sqlite3.IntegrityError:
                 self.release(call_id)
@@ -286,9 +337,10 @@ class SqliteStore(StoreBase):
     def _insert_row(self, call_id: str, started: CallStarted) -> None:
         self.db.execute(sql.insert_call(SQLITE), sql.started_values(SQLITE, call_id, started))
 
-    def _insert_event(self, call_id: str, event: Event, call: Call | Written | None) -> None:
+    def _insert_event(self, call_id: str, event: Event, route: str | None) -> None:
         """Inside a write transaction: the event's number is read under the write lock, so
-        a write that fails leaves no gap, and two writers never take the same number."""
+        a write that fails leaves no gap, and two writers never take the same number. A close
+        closes the call's row too, with its `route` (None: the route it has)."""
         from ..engine.events import CallClosed
 
         (seq,) = self.db.execute(
@@ -298,26 +350,56 @@ class SqliteStore(StoreBase):
             sql.insert_event(SQLITE),
             (call_id, seq, event.at.isoformat(), event.kind, event.model_dump_json()),
         )
-        route = written(call).route if call is not None else None
         if isinstance(event, CallClosed):
             self.db.execute(
-                sql.close_call(SQLITE),
-                (event.how, event.at.isoformat(), route, call_id),
+                sql.close_call(SQLITE), (event.how, event.at.isoformat(), route, call_id)
             )
-        elif call is not None:
-            self.db.execute(sql.set_route(SQLITE), (route, call_id))
 
     @_in_our_words
     def append(self, call_id: str, event: Event, call: Call | Written | None = None) -> None:
-        """Commit one event (with full durability) before returning."""
+        """Commit one event (with full durability) before returning; the call's row only
+        when something of it changes (its route, incident or place; its close)."""
+        from ..engine.events import CallClosed
+
+        closed = isinstance(event, CallClosed)
+        now, changed = self._listing(call_id, event, call) if call is not None else (None, False)
         with self._transaction():
-            self._insert_event(call_id, event, call)
+            self._insert_event(call_id, event, now.route if now is not None else None)
+            if now is not None and changed and not closed:
+                self.db.execute(sql.set_listed(SQLITE), (*now.shown, call_id))
+        if closed:
+            self._listed(call_id, None)
+        elif changed:
+            self._listed(call_id, now)
 
     # -- reading ----------------------------------------------------------------------------
     @_in_our_words
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
         query, args = sql.calls(SQLITE, training, status)
         return self._readable(self.db.execute(query, args).fetchall())
+
+    def listing(self, wanted: CallFilter, limit: int | None = None) -> Iterator[CallRow]:
+        query, args = sql.listed_calls(SQLITE, wanted, limit)
+        cursor = self._execute(query, args)
+        return self._streamed(lambda: self._fetch(cursor))
+
+    @_in_our_words
+    def _execute(self, query: str, args: list[Any]) -> sqlite3.Cursor:
+        return self.db.execute(query, args)
+
+    @_in_our_words
+    def _fetch(self, cursor: sqlite3.Cursor) -> list[Any]:
+        return cursor.fetchmany(500)
+
+    @_in_our_words
+    def count(self, wanted: CallFilter) -> int:
+        query, args = sql.counted_calls(SQLITE, wanted)
+        return int(self.db.execute(query, args).fetchone()[0])
+
+    @_in_our_words
+    def routes(self, *, training: bool | None = False) -> list[str]:
+        query, args = sql.routes_recorded(SQLITE, training)
+        return sorted(str(route) for (route,) in self.db.execute(query, args))
 
     @_in_our_words
     def row(self, call_id: str) -> CallRow:

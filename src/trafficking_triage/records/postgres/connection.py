@@ -13,6 +13,7 @@ from ..store import SCHEMA_VERSION
 if TYPE_CHECKING:
     import psycopg
 
+from ..sql import LISTED
 from .address import (
     _UNREACHABLE,
     _UNREACHABLE_SIGNS,
@@ -241,6 +242,22 @@ class Connected(StoreBase):
             raise RecordsError(
                 f"{self.where}: role {role} may only read the calls; a console connects as a "
                 "role that may write them (triage_console in the README)"
+            )
+        missing = self._run(
+            lambda db: [
+                column
+                for column in LISTED
+                if not db.execute(
+                    "SELECT has_column_privilege('calls', %s, 'UPDATE')", (column,)
+                ).fetchone()[0]
+            ]
+        )
+        if missing:  # granted before schema 3 named them, to a role made after it
+            raise RecordsError(
+                f"{self.where}: role {role} may not write the calls' {', '.join(missing)}; "
+                "the database's owner grants it as the README says (GRANT UPDATE (status, "
+                "ended_at, route, incident, place, holder, holder_console, renewed_at) ON "
+                "calls)"
             )
 
     def _check_schema(self, *, migrate: bool) -> None:

@@ -19,10 +19,12 @@ from typing import TYPE_CHECKING, Any
 
 from .. import sql
 from ..api import CallRow, RecordsError, RecordsUnwritable, Written
-from ..base import call_row, new_call_id, read_events, written
-from ..sql import POSTGRES
+from ..base import Listing, call_row, listing_of, new_call_id, read_events, written
+from ..sql import POSTGRES, CallFilter
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     import psycopg
 
     from ...engine import Call
@@ -69,6 +71,7 @@ class PostgresStore(Connected):
         call = written(call)
         started = call.started
         first = call.events[0].model_dump_json()
+        now = listing_of(call)
         for _attempt in range(20):
             # Begun again after a lost reply, a call keeps the id it was given: its row may
             # be written already, under the lock this console still holds.
@@ -90,8 +93,10 @@ class PostgresStore(Connected):
                         ).fetchone() or (None,)
                         if there != first:
                             return False  # another call has this id
+                    if now.shown != (None, "", ""):  # before the events: one may close the call
+                        db.execute(sql.set_listed(POSTGRES), (*now.shown, call_id))
                     for seq, event in enumerate(call.events):
-                        self._insert_event(db, call_id, seq, event, call)
+                        self._insert_event(db, call_id, seq, event, None)
                 return True
 
             try:
@@ -107,6 +112,7 @@ class PostgresStore(Connected):
                 self.release(call_id)
                 continue  # the same id drawn twice on the same day: draw again
             self._next[call_id] = len(call.events)
+            self._listed(call_id, now)
             return call_id
         raise RecordsError("could not find a free call id")  # pragma: no cover
 
@@ -127,11 +133,12 @@ class PostgresStore(Connected):
         call_id: str,
         seq: int,
         event: Event,
-        call: Call | Written | None,
+        listing: Listing | None,
     ) -> None:
         """Inside a transaction: event `seq` of the call. Already there (the reply to an
         earlier commit was lost) it must be this very event; anything else is another console
-        writing the same call, and nothing is written."""
+        writing the same call, and nothing is written. With `listing`, the call's row takes
+        it (sql.LISTED: written only when it changes)."""
         from ...engine.events import CallClosed
 
         body = event.model_dump_json()
@@ -148,14 +155,11 @@ class PostgresStore(Connected):
                     f"event {seq} of call {call_id} is already written, and is another: a "
                     "second console is writing this call; nothing was written"
                 )
-        route = written(call).route if call is not None else None
         if isinstance(event, CallClosed):
-            db.execute(
-                sql.close_call(POSTGRES),
-                (event.how, event.at, route, call_id),
-            )
-        elif call is not None:
-            db.execute(sql.set_route(POSTGRES), (route, call_id))
+            route = listing.route if listing is not None else None
+            db.execute(sql.close_call(POSTGRES), (event.how, event.at, route, call_id))
+        elif listing is not None:
+            db.execute(sql.set_listed(POSTGRES), (*listing.shown, call_id))
 
     def append(self, call_id: str, event: Event, call: Call | Written | None = None) -> None:
         if call_id not in self._locks:
@@ -163,14 +167,24 @@ class PostgresStore(Connected):
                 f"this console no longer holds call {call_id}: another console took it"
             )
 
+        from ...engine.events import CallClosed
+
+        now, changed = self._listing(call_id, event, call) if call is not None else (None, False)
+        closed = isinstance(event, CallClosed)
+        listing = now if changed or closed else None
+
         def write(db: psycopg.Connection[Any]) -> None:
             if call_id not in self._next:
                 self._next[call_id] = self._count(db, call_id)
             with db.transaction():
-                self._insert_event(db, call_id, self._next[call_id], event, call)
+                self._insert_event(db, call_id, self._next[call_id], event, listing)
 
         self._run(write)
         self._next[call_id] += 1
+        if closed:
+            self._listed(call_id, None)
+        elif changed:
+            self._listed(call_id, now)
 
     @staticmethod
     def _count(db: psycopg.Connection[Any], call_id: str) -> int:
@@ -232,6 +246,34 @@ class PostgresStore(Connected):
     def rows(self, *, training: bool | None = False, status: str | None = None) -> list[CallRow]:
         query, args = sql.calls(POSTGRES, training, status)
         return self._readable(self._run(lambda db: db.execute(query, args).fetchall()))
+
+    def listing(self, wanted: CallFilter, limit: int | None = None) -> Iterator[CallRow]:
+        # Page by page (each a query of its own, from the last row read), so a year of calls
+        # is never held at once and a dropped connection costs only a page.
+        left = [limit]
+        last: list[tuple[Any, str]] = []
+
+        def page() -> list[Any]:
+            size = 500 if left[0] is None else min(500, left[0])
+            if size <= 0:
+                return []
+            query, args = sql.listed_calls(POSTGRES, wanted, size, last[-1] if last else None)
+            found: list[Any] = self._run(lambda db: db.execute(query, args).fetchall())
+            if found:
+                last.append((found[-1][1], found[-1][0]))
+            if left[0] is not None:
+                left[0] -= len(found)
+            return found
+
+        return self._streamed(page)
+
+    def count(self, wanted: CallFilter) -> int:
+        query, args = sql.counted_calls(POSTGRES, wanted)
+        return int(self._run(lambda db: db.execute(query, args).fetchone()[0]))
+
+    def routes(self, *, training: bool | None = False) -> list[str]:
+        query, args = sql.routes_recorded(POSTGRES, training)
+        return sorted(str(r) for (r,) in self._run(lambda db: db.execute(query, args).fetchall()))
 
     def row(self, call_id: str) -> CallRow:
         found = self._run(

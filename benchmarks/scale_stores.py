@@ -1,0 +1,127 @@
+"""Stores of 500, 5,000 and 50,000 calls (a year of a busy center), made through the store's
+own `begin()`, as a console writes them, and kept between runs under benchmarks/out/scale/.
+
+Each call is a whole call of the shipped protocol: one of the worked paths of the test suite
+(every route, every kind of caller), answered to its end with the facts after dispatch, its
+steps ticked, a note, closed; about thirty events, started at a time spread over the last
+365 days, an incident number on every other call. The same seed gives the same stores.
+
+    python benchmarks/scale_stores.py [--sizes 500 5000 50000] [--postgres]
+
+A PostgreSQL store is kept in a server data directory of its own (started for the build and
+for each measuring run by bench_scale.py, stopped after).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+
+from tests.unit.test_shipped_protocol import PATHS  # noqa: E402
+from trafficking_triage.engine import Call, CallError  # noqa: E402
+from trafficking_triage.protocol import LoadedProtocol, load_protocol  # noqa: E402
+from trafficking_triage.records.base import StoreBase  # noqa: E402
+
+OUT = HERE / "out" / "scale"
+SIZES = (500, 5_000, 50_000)
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+"""The stores' "now": the newest call is just before it (the commands read local days, so
+--since is given as a date by the benchmark, not as today)."""
+
+
+def sqlite_dir(size: int) -> Path:
+    return OUT / f"sqlite-{size}"
+
+
+def whole_call(loaded: LoadedProtocol, answers: dict[str, object], at: datetime, n: int) -> Call:
+    """One call to its end, each event a few seconds after the last."""
+    clock_at = [at]
+
+    def clock() -> datetime:
+        clock_at[0] += timedelta(seconds=4)
+        return clock_at[0]
+
+    context = {"incident": f"26-{n:06d}"} if n % 2 == 0 else {}
+    call = Call.start(
+        loaded.protocol, loaded.sha256, clock=clock, console=f"C{n % 6}", context=context
+    )
+    while call.state.prompt is not None:
+        question = call.state.prompt.question
+        if question not in answers:
+            if call.state.settled is not None:
+                break
+            call.not_answered("unknown")
+            continue
+        try:
+            call.answer(str(answers[question]))
+        except CallError:  # "(does not know)", or a path's answer asked another way here
+            call.not_answered("unknown")
+    call.note("caller calm, speaking from a car park")
+    for number in call.open_steps():
+        if number != 1:
+            call.tick(number)
+    call.close("completed")
+    return call
+
+
+def calls(loaded: LoadedProtocol, size: int) -> Iterator[Call]:
+    """`size` calls, oldest first, over the 365 days before NOW (the same for a seed)."""
+    chance = random.Random(size)
+    starts = sorted(NOW - timedelta(seconds=chance.uniform(60, 365 * 86_400)) for _ in range(size))
+    for n, at in enumerate(starts):
+        _name, answers, _route = PATHS[chance.randrange(len(PATHS))]
+        yield whole_call(loaded, dict(answers), at, n)
+
+
+def fill(store: StoreBase, size: int) -> float:
+    """Write `size` calls through `begin`; seconds taken."""
+    loaded = load_protocol()
+    began = time.perf_counter()
+    for n, call in enumerate(calls(loaded, size)):
+        call_id = store.begin(call)
+        store.release(call_id)
+        if n and n % 5_000 == 0:
+            print(f"  {n:,} calls", file=sys.stderr)
+    return time.perf_counter() - began
+
+
+def build_sqlite(size: int) -> Path:
+    """The SQLite store of `size` calls, made once (a file `built` says it is whole)."""
+    from trafficking_triage.records import SqliteStore
+
+    folder = sqlite_dir(size)
+    if (folder / "built").is_file():
+        return folder
+    import shutil
+
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    store = SqliteStore(folder)
+    try:
+        seconds = fill(store, size)
+    finally:
+        store.close()
+    (folder / "built").write_text(f"{size} calls in {seconds:.0f} s\n")
+    return folder
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    args = parser.parse_args(argv)
+    for size in args.sizes:
+        folder = build_sqlite(size)
+        print(f"sqlite {size:>6,}: {(folder / 'built').read_text().strip()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
