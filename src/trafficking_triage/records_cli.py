@@ -7,20 +7,22 @@ import sys
 from collections.abc import Callable, Iterable
 from datetime import timedelta
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from .clock import day_start, stamp
-from .engine import Call, CallError
-from .engine.events import CallStarted, Event, RouteReached, WentBack
-from .files import write_private
-from .protocol import LoadedProtocol, load_protocol
-from .records import CallRow, default_data_dir
-from .records.api import RecordsDamaged
+from .paths import default_data_dir
+from .records.api import CallRow, RecordsDamaged, row_fields
 from .records.base import StoreBase
 from .records.sql import CallFilter
 from .records.where import open_store, store_address
-from .reports.export import as_json, markdown, narrative, row_fields, safe_json, timeline
-from .shown import safe
+from .shown import safe, safe_json
+
+if TYPE_CHECKING:
+    # What shows, exports and replays a call (its events, the protocol) is imported by
+    # those commands alone: `records list` reads rows, and starts in a third of the time.
+    from .engine import Call
+    from .engine.events import Event
+    from .protocol import LoadedProtocol
 
 
 def run_records(args: argparse.Namespace) -> int:
@@ -216,6 +218,9 @@ def _scorer(store: StoreBase) -> Callable[[CallRow], tuple[str, str]]:
     """For a training call: its scenario and its debrief's score (the shipped protocol and
     the scenarios beside it; "-" where the call was taken with another protocol, is still
     open, or its scenario is not there)."""
+    from .engine import Call
+    from .engine.events import CallStarted
+    from .protocol import load_protocol
     from .protocol.problems import FileProblems
     from .training.debrief import debrief
     from .training.rubric import load_rubric
@@ -247,6 +252,8 @@ def _scorer(store: StoreBase) -> Callable[[CallRow], tuple[str, str]]:
 def _matching_protocol(row: CallRow, protocol_path: Path | None) -> LoadedProtocol:
     """The protocol the call was taken with, or a ValueError naming both files' digests.
     With no --protocol, an earlier shipped version whose bytes match is used."""
+    from .protocol import load_protocol
+
     loaded = load_protocol(protocol_path, for_records=True)
     if loaded.sha256 != row.protocol_sha256 and protocol_path is None:
         import hashlib
@@ -277,12 +284,16 @@ class Record(NamedTuple):
 
 def _record(store: StoreBase, call_id: str, protocol_path: Path | None) -> Record:
     """The record and its call, rebuilt with the protocol it was taken with."""
+    from .engine import Call
+
     row = store.row(call_id)
     loaded = _matching_protocol(row, protocol_path)
     return Record(row, *Call.as_far_as_it_goes(loaded.protocol, store.events(row.id)))
 
 
 def show(store: StoreBase, call_id: str, protocol_path: Path | None) -> int:
+    from .reports.export import timeline
+
     try:
         record = _record(store, call_id, protocol_path)
     except ValueError as error:
@@ -300,6 +311,7 @@ def show(store: StoreBase, call_id: str, protocol_path: Path | None) -> int:
 def review_call(store: StoreBase, call_id: str, form: str, protocol_path: Path | None) -> int:
     """The QA review of one call, scored as the debrief scores (a training call with its
     scenario, from the scenarios beside the protocol it was taken with)."""
+    from .engine import Call
     from .protocol.problems import FileProblems
     from .reports import review
     from .training.debrief import debrief
@@ -344,6 +356,9 @@ def export(
     protocol_path: Path | None,
     force: bool = False,
 ) -> int:
+    from .files import write_private
+    from .reports.export import as_json, markdown, narrative
+
     try:
         record = _record(store, call_id, protocol_path)
     except ValueError as error:
@@ -374,6 +389,9 @@ def export(
 
 
 def replay(store: StoreBase, call_id: str, protocol_path: Path | None) -> int:
+    from .engine import Call, CallError
+    from .engine.events import RouteReached, WentBack
+
     row = store.row(call_id)
     events = store.events(row.id)
     try:

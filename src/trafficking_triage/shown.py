@@ -41,3 +41,12 @@ def markdown_text(text: str) -> str:
     shown = safe(text).replace("\\", "\\\\").replace("&", "&amp;").replace("<", "&lt;")
     # No link or image without "](" (a bare ">" or "[" opens nothing inside a line).
     return shown.replace("`", "\\`").replace("](", "]\\(")
+
+
+def safe_json(data: object) -> str:
+    """JSON with C1 controls and bidirectional overrides as JSON escapes: the same text once
+    parsed, but never raw in a terminal or an editor that shows the file."""
+    import json
+
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return "".join(f"\\u{ord(c):04x}" if hidden(c) else c for c in text) + "\n"

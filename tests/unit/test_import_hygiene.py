@@ -69,3 +69,26 @@ def test_no_screen_module_imports_a_command_line_module() -> None:
                 if names & {"cli", "records_cli"}:
                     offenders.append(f"{module.name}:{node.lineno}")
     assert offenders == []
+
+
+def test_the_version_and_the_list_never_define_the_models(tmp_path: Path) -> None:
+    """`--version` and `records list` (what a script or a supervisor runs most) read no
+    protocol and no event: the pydantic models they would define cost three times the rest
+    of their start (measured in BENCHMARKS.md)."""
+    from trafficking_triage.records import SqliteStore
+
+    SqliteStore(tmp_path).close()
+    for args in (["--version"], ["--data-dir", str(tmp_path), "records", "list"]):
+        code = (
+            "import contextlib, io, sys\n"
+            "from trafficking_triage.cli import main\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try:\n"
+            f"        main({args!r})\n"
+            "    except SystemExit:\n"
+            "        pass\n"
+            "print(sorted(m for m in sys.modules if m.startswith('trafficking_triage.')"
+            " and (m.endswith('.models') or m.endswith('.events'))), file=sys.stderr)"
+        )
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+        assert out.stderr.strip().splitlines()[-1] == "[]", (args, out.stderr)

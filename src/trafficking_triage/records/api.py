@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import errno
 from datetime import datetime
-from typing import TYPE_CHECKING, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -108,3 +108,18 @@ def cause_of(error: BaseException) -> str:
     if "locked" in text:
         return "another program has held the records file locked for ten seconds"
     return f"the records file cannot be written ({type(error).__name__})"
+
+
+def row_fields(row: CallRow) -> dict[str, Any]:
+    """A record's row as JSON fields: what `records list --json` lists of each call."""
+    from ..clock import iso
+
+    return {
+        "id": row.id,
+        "started_at": iso(row.started_at),
+        "ended_at": iso(row.ended_at) if row.ended_at else None,
+        "status": row.status,
+        "route": row.route,
+        "console": row.console,
+        "dispatcher": row.dispatcher,
+    }

@@ -32,8 +32,8 @@ from ..engine.events import (
 )
 from ..protocol import Protocol
 from ..protocol.texts import local, said
-from ..records.api import CallRow
-from ..shown import hidden, markdown_text, safe
+from ..records.api import CallRow, row_fields
+from ..shown import markdown_text, safe, safe_json
 
 WIDTH = 80
 
@@ -211,19 +211,6 @@ def markdown(
     )
 
 
-def row_fields(row: CallRow) -> dict[str, Any]:
-    """A record's row as JSON fields: what `records list --json` lists of each call."""
-    return {
-        "id": row.id,
-        "started_at": iso(row.started_at),
-        "ended_at": iso(row.ended_at) if row.ended_at else None,
-        "status": row.status,
-        "route": row.route,
-        "console": row.console,
-        "dispatcher": row.dispatcher,
-    }
-
-
 def as_json(
     row: CallRow | None,
     call: Call,
@@ -254,10 +241,3 @@ def as_json(
     if anomaly is not None:
         record["anomaly"] = f"the record goes on past what replays ({anomaly})"
     return safe_json(record)
-
-
-def safe_json(data: object) -> str:
-    """JSON with C1 controls and bidirectional overrides as JSON escapes: the same text once
-    parsed, but never raw in a terminal or an editor that shows the file."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return "".join(f"\\u{ord(c):04x}" if hidden(c) else c for c in text) + "\n"

@@ -22,9 +22,9 @@ from ..engine.events import (
     WentBack,
 )
 from ..protocol.texts import local
-from ..shown import markdown_text, safe
+from ..shown import markdown_text, safe, safe_json
 from ..training.debrief import routed
-from .export import _said, safe_json
+from .export import _said
 
 if TYPE_CHECKING:
     from ..engine import Call
