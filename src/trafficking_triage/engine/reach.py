@@ -105,6 +105,15 @@ class Reach:
             if clause[0] == "answered":
                 self.by_question.setdefault(clause[1], []).append(clause)
         self.watch = frozenset(watch)
+        self._met: dict[tuple[str, str], Seen] = {}
+        """Per question and answer, the clauses giving it meets (whatever was met before)."""
+        self._projected: dict[tuple[str, Seen], Seen] = {}
+        self._moved: dict[State, str | list[tuple[State, bool, str]]] = {}
+        """Each state's moves, worked out once: the outcome walk, each outcome's latest
+        settle and the proofs all step through the same states."""
+        self._offered: dict[tuple[str, bool], tuple[tuple[Answer, bool], ...]] = {}
+        """Per question, in free or yes/no mode: the answers offered, each with whether it is
+        the question's "don't know" (`Question.unknown_answer`, worked out once)."""
         self._outcomes: dict[State, frozenset[str]] = {}
         self._worst: dict[str, dict[State, int | None]] = {}
         """Per outcome, the latest settle from each state worked out (see `latest_settle`)."""
@@ -152,13 +161,20 @@ class Reach:
         return met
 
     def _project(self, node: str, seen: Seen) -> Seen:
+        if not self.project:
+            return seen
+        key = (node, seen)
+        found = self._projected.get(key)
+        if found is None:
+            found = self._projected[key] = self._project_now(node, seen)
+        return found
+
+    def _project_now(self, node: str, seen: Seen) -> Seen:
         """What of `seen` can still make a difference from `node` on: the clauses of each rule
         ahead up to the first one that holds (that one will hold whatever comes later, as
         clauses are only ever added), leaving out rules that can no longer hold (a clause not
         met that no question ahead can meet), and the watched clauses. Walks that agree on it
         reach the same outcomes in the same number of questions, so each is worked out once."""
-        if not self.project:
-            return seen
         if node in self.protocol.outcomes:
             return seen & self.watch
         possible = seen | self._meetable.get(node, NOTHING_SEEN)
@@ -249,13 +265,18 @@ class Reach:
     def moves(self, state: State) -> str | list[tuple[State, bool, str]]:
         """`steps`, each with what was said on the way: an answer id, "(answered)", "(does not
         know)" for a typed question left unanswered, or "" where nothing was asked."""
+        found = self._moved.get(state)
+        if found is not None:
+            return found
         moves = self._moves(state)
-        if isinstance(moves, str):
-            return moves
-        return [
-            (child._replace(seen=self._project(child.node, child.seen)), asked, said)
-            for child, asked, said in moves
-        ]
+        if not isinstance(moves, str):
+            moves = [
+                (State(child.node, child.yes_no_only, self._project(child.node, child.seen),
+                       child.text), asked, said)
+                for child, asked, said in moves
+            ]  # fmt: skip
+        self._moved[state] = moves
+        return moves
 
     def _moves(self, state: State) -> str | list[tuple[State, bool, str]]:
         protocol = self.protocol
@@ -280,18 +301,24 @@ class Reach:
                 (after._replace(seen=seen | {clause}), True, "(answered)"),
                 (after, True, "(does not know)"),
             ]
-        answers = question.answers
-        if yes_no_only and not question.yes_no and question.yes_no_form is not None:
-            offered = {question.yes_no_form.yes, question.yes_no_form.no, question.unknown_answer}
-            answers = [answer for answer in answers if answer.id in offered]
+        offered = self._offered.get((node, yes_no_only))
+        if offered is None:
+            answers = question.answers
+            unknown = question.unknown_answer
+            if yes_no_only and not question.yes_no and question.yes_no_form is not None:
+                form = question.yes_no_form
+                answers = [a for a in answers if a.id in {form.yes, form.no, unknown}]
+            offered = self._offered[(node, yes_no_only)] = tuple(
+                (answer, answer.id == unknown) for answer in answers
+            )
         steps: list[tuple[State, bool, str]] = []
-        for answer in answers:
+        for answer, is_unknown in offered:
             assert answer.next is not None  # guaranteed by the linter
             mode = (yes_no_only or answer.yes_no_from_here) and not answer.free_from_here
             after = State(answer.next, mode, self._see(seen, node, answer), text)
             steps.append((after, True, answer.id))
             switches = answer.yes_no_from_here or answer.free_from_here
-            if answer.id == question.unknown_answer and switches:
+            if is_unknown and switches:
                 # Did not know or declined: the way of this answer, but the mode stays.
                 child = State(answer.next, yes_no_only, after.seen, text)
                 steps.append((child, True, "(does not know)"))
@@ -328,6 +355,12 @@ class Reach:
         return self.protocol.questions[question].answer(answer_id)
 
     def _see(self, seen: Seen, question: str, answer: Answer) -> Seen:
+        met = self._met.get((question, answer.id))
+        if met is None:
+            met = self._met[(question, answer.id)] = self._meets(question, answer)
+        return seen | met if met else seen
+
+    def _meets(self, question: str, answer: Answer) -> Seen:
         met = [c for c in self.by_question.get(question, ()) if answer.id in c[2]]
         indicator = answer.indicator
         if indicator is not None:
@@ -338,7 +371,7 @@ class Reach:
                 if (clause[0] == "indicator" and indicator in clause[2])
                 or (clause[0] == "kind" and kind in clause[2])
             ]
-        return seen | frozenset(met) if met else seen
+        return frozenset(met)
 
     def _holds(self, when: Condition | None, seen: Seen) -> bool:
         """`Call._holds`, on what the rules can see (which is all it reads)."""
