@@ -193,6 +193,10 @@ class SqliteStore(StoreBase):
             try:
                 info = os.stat(f"{self.path}{suffix}")
             except OSError:
+                info = None
+            if info is None or (suffix and info.st_size == 0):
+                # No log, or an empty one (which a command that only reads leaves behind:
+                # it holds nothing, so it changes nothing).
                 found += [0, 0, 0]
                 continue
             found += [info.st_ino, info.st_size, info.st_mtime_ns]
