@@ -12,7 +12,6 @@ through PostgresStore.append (the event's JSON, the number check, the call row's
 from __future__ import annotations
 
 import argparse
-import statistics
 import sys
 import time
 from pathlib import Path
@@ -20,54 +19,59 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
-from bench_records import time_appends  # noqa: E402
+from bench_records import BODY, Paired, Side, interleaved, store_side  # noqa: E402
 
 from tests.postgres_server import Server  # noqa: E402
 from trafficking_triage.records.postgres import PostgresStore  # noqa: E402
 
 
-def bare(url: str, count: int) -> list[float]:
+def bare_side(url: str) -> Side:
     import psycopg
 
-    body = '{"at":"2026-03-14T09:30:00Z","kind":"note_added","text":"' + "x" * 60 + '"}'
-    times = []
-    with psycopg.connect(url, autocommit=True) as db:
-        db.execute("CREATE TABLE bare (call_id TEXT, seq INTEGER, at TEXT, kind TEXT, body TEXT)")
-        for seq in range(count):
+    db = psycopg.connect(url, autocommit=True)
+    db.execute("CREATE TABLE bare (call_id TEXT, seq INTEGER, at TEXT, kind TEXT, body TEXT)")
+    next_seq = [0]
+
+    def commit(count: int) -> list[float]:
+        times = []
+        for _ in range(count):
             began = time.perf_counter()
             with db.transaction():
                 db.execute(
                     "INSERT INTO bare VALUES (%s, %s, %s, %s, %s)",
-                    ("260314-K7QM", seq, "2026-03-14T09:30:00Z", "note_added", body),
+                    ("260314-K7QM", next_seq[0], "2026-03-14T09:30:00Z", "note_added", BODY),
                 )
             times.append(time.perf_counter() - began)
-    return times
+            next_seq[0] += 1
+        return times
+
+    return commit
 
 
-def ours(url: str, count: int) -> list[float]:
-    return time_appends(PostgresStore(url, migrate=True), count)  # tables as `store init`
-
-
-def medians(count: int) -> tuple[float, float]:
-    """(bare, ours) median milliseconds on a server started for the run."""
+def medians(count: int, blocks: int = 10) -> Paired:
+    """Both sides, in turns, on a server started for the run."""
     server = Server()
     try:
-        base = statistics.median(bare(server.database("bench_bare"), count)) * 1000
-        mine = statistics.median(ours(server.database("bench_ours"), count)) * 1000
+        store = PostgresStore(server.database("bench_ours"), migrate=True)  # as `store init`
+        try:
+            return interleaved(
+                bare_side(server.database("bench_bare")), store_side(store), count, blocks
+            )
+        finally:
+            store.close()
     finally:
         server.remove()
-    return base, mine
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=300)
     args = parser.parse_args(argv)
-    base, mine = medians(args.events)
+    found = medians(args.events)
     print(f"{'':28} {'median ms':>10}")
-    print(f"{'bare psycopg insert+commit':28} {base:>10.3f}")
-    print(f"{'PostgresStore.append':28} {mine:>10.3f}")
-    print(f"{'ratio':28} {mine / base:>9.2f}x")
+    print(f"{'bare psycopg insert+commit':28} {found.bare_ms:>10.3f}")
+    print(f"{'PostgresStore.append':28} {found.ours_ms:>10.3f}")
+    print(f"ratio, block by block: min {found.ratio_min:.2f}x, median {found.ratio_median:.2f}x")
     return 0
 
 

@@ -31,7 +31,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_console import compile_like_an_install, tmux, wait_for  # noqa: E402
-from scale_stores import NOW, SIZES, build_sqlite  # noqa: E402
+from scale_stores import NOW, SIZES, KeptServer, build_postgres, build_sqlite  # noqa: E402
 
 PYTHON = sys.executable
 PROGRAM = [PYTHON, "-m", "trafficking_triage"]
@@ -54,12 +54,12 @@ def timed(command: list[str]) -> tuple[float, int]:
         return seconds, int(out.read().split()[-1])
 
 
-def launched(folder: Path) -> float:
-    """Seconds from starting the console on `folder` to its first question; quit after."""
+def launched(where: list[str]) -> float:
+    """Seconds from starting the console on the store `where` names to its first question;
+    quit after."""
     session = f"scale-{uuid.uuid4().hex[:8]}"
     began = time.perf_counter()
-    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24",
-         *PROGRAM, "--data-dir", str(folder))  # fmt: skip
+    tmux("new-session", "-d", "-s", session, "-x", "80", "-y", "24", *PROGRAM, *where)
     seconds = wait_for(session, "Where is this", began)
     tmux("send-keys", "-t", session, "C-q")
     deadline = time.monotonic() + 10
@@ -68,15 +68,26 @@ def launched(folder: Path) -> float:
     return seconds
 
 
-def commands(folder: Path) -> dict[str, list[str]]:
+def eighth_newest(where: list[str]) -> str:
+    query = "SELECT id FROM calls ORDER BY started_at DESC LIMIT 1 OFFSET 7"
+    if where[0] == "--store":
+        import psycopg
+
+        with psycopg.connect(where[1]) as db:
+            found = db.execute(query).fetchone()
+    else:
+        db = sqlite3.connect(f"file:{Path(where[1]) / 'calls.sqlite3'}?mode=ro", uri=True)
+        found = db.execute(query).fetchone()
+        db.close()
+    assert found is not None
+    return str(found[0])
+
+
+def commands(where: list[str]) -> dict[str, list[str]]:
     """The commands measured on one store (the call shown is the 8th newest)."""
-    db = sqlite3.connect(f"file:{folder / 'calls.sqlite3'}?mode=ro", uri=True)
-    (call_id,) = db.execute(
-        "SELECT id FROM calls ORDER BY started_at DESC LIMIT 1 OFFSET 7"
-    ).fetchone()
-    db.close()
+    call_id = eighth_newest(where)
     month = (NOW - __import__("datetime").timedelta(days=30)).date().isoformat()
-    base = [*PROGRAM, "--data-dir", str(folder), "records"]
+    base = [*PROGRAM, *where, "records"]
     return {
         "records list": [*base, "list"],
         "list --since (a month)": [*base, "list", "--since", month],
@@ -90,11 +101,21 @@ def commands(folder: Path) -> dict[str, list[str]]:
     }
 
 
-def measure(rounds: int, sizes: list[int]) -> dict[str, dict[int, list[tuple[float, int]]]]:
-    folders = {size: build_sqlite(size) for size in sizes}
-    for folder in folders.values():  # as a console in service leaves it: migrated, checked
-        launched(folder)
-    runs = {size: commands(folder) for size, folder in folders.items()}
+def measure(
+    rounds: int, sizes: list[int], server: KeptServer | None = None
+) -> dict[str, dict[int, list[tuple[float, int]]]]:
+    """Every command on each store, round by round; with `server`, its PostgreSQL stores
+    (the console's own data directory then a new, empty one for each launch)."""
+    scratch = Path(tempfile.mkdtemp(prefix="scale-"))
+    places: dict[int, list[str]] = {}
+    for size in sizes:
+        if server is None:
+            places[size] = ["--data-dir", str(build_sqlite(size))]
+        else:
+            places[size] = ["--store", build_postgres(server, size), "--data-dir", str(scratch)]
+    for where in places.values():  # as a console in service leaves it: migrated, checked
+        launched(where)
+    runs = {size: commands(where) for size, where in places.items()}
     names = list(runs[sizes[0]])
     found: dict[str, dict[int, list[tuple[float, int]]]] = {
         name: {size: [] for size in sizes} for name in [*names, "console launch", "floor"]
@@ -108,7 +129,7 @@ def measure(rounds: int, sizes: list[int]) -> dict[str, dict[int, list[tuple[flo
                 found["floor"][size].append(floor)
                 for name in names:
                     found[name][size].append(timed(runs[size][name]))
-                found["console launch"][size].append((launched(folders[size]), 0))
+                found["console launch"][size].append((launched(places[size]), 0))
     finally:
         tmux("kill-session", "-t", anchor)
     return found
@@ -145,13 +166,45 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument(
+        "--write", action="store_true", help="keep the table in benchmarks/scale.md"
+    )
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL stores too")
     args = parser.parse_args(argv)
     compile_like_an_install()
     os.environ.pop("TRAFFICKING_TRIAGE_STORE", None)  # the data directory named, never another
-    found = measure(args.rounds, args.sizes)
-    print(f"{args.rounds} rounds, {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores")
-    print("ms: median; ratios: min-median of the paired ratios over rounds")
-    print(report(found, args.sizes))
+    parts = [
+        "## A year of a busy center (bench_scale.py)",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M %Z')}, {args.rounds} rounds, "
+        f"{os.cpu_count()} cores; stores made by scale_stores.py through `begin()` (about 36 "
+        "events a call). ms: medians; ratios: min-median of the ratios paired round by round.",
+        "",
+        "SQLite (each console's own store):",
+        "",
+        "```",
+        report(measure(args.rounds, args.sizes), args.sizes),
+        "```",
+        "",
+    ]
+    if args.postgres:
+        server = KeptServer()
+        try:
+            found = measure(args.rounds, args.sizes, server)
+        finally:
+            server.stop()
+        parts += [
+            "PostgreSQL (a center's store; the test server, on a Unix socket):",
+            "",
+            "```",
+            report(found, args.sizes),
+            "```",
+            "",
+        ]
+    text = "\n".join(parts)
+    print(text)
+    if args.write:
+        (HERE / "scale.md").write_text(text)
     return 0
 
 

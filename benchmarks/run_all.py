@@ -144,31 +144,37 @@ def main(argv: list[str] | None = None) -> int:
     )
 
     with tempfile.TemporaryDirectory(dir=ROOT) as folder:
-        base = statistics.median(bench_records.bare(Path(folder), 300)) * 1000
-        mine = statistics.median(bench_records.ours(Path(folder), 300)) * 1000
-    row("commit one event", mine, base, "bare sqlite3 insert+commit", "1.5x")
-    # The center's store: each event is an insert and the call row's route, as above.
-    base, mine = bench_center.medians(300)
-    row("commit one event (PostgreSQL)", mine, base, "bare psycopg insert+commit", "2x")
+        paired = bench_records.measure(Path(folder), 300, 10)
+    row("commit one event", paired.ours_ms, paired.bare_ms, "bare sqlite3 insert+commit", "1.5x")
+    commits = [("commit one event", paired)]
+    # The center's store, the same way: sides in turns, block by block.
+    paired = bench_center.medians(300)
+    row(
+        "commit one event (PostgreSQL)",
+        paired.ours_ms,
+        paired.bare_ms,
+        "bare psycopg insert+commit",
+        "2x",
+    )
+    commits.append(("commit one event (PostgreSQL)", paired))
 
     python = [sys.executable]
-    empty = process_ms([*python, "-c", "pass"], runs * 2)
+    cli = [*python, "-m", "trafficking_triage"]
+    floor = [*python, "-c", "import yaml, pydantic"]
+    decide = [*cli, "decide", "{location: x, can_speak_freely: 'yes', danger_now: 'yes'}"]
     with tempfile.TemporaryDirectory() as data:
-        cli = [*python, "-m", "trafficking_triage"]
-        row(
-            "validate (process)",
-            process_ms([*cli, "validate"], runs * 2),
-            empty,
-            "python -c pass",
-            "-",
-        )
-        row(
-            "records list (process)",
-            process_ms([*cli, "--data-dir", data, "records", "list"], runs * 2),
-            empty,
-            "python -c pass",
-            "-",
-        )
+        listing = [*cli, "--data-dir", data, "records", "list"]
+        for what, command, target in (
+            ("--version (process)", [*cli, "--version"], "1.5x"),
+            ("records list (process)", listing, "1.5x"),
+            ("decide (process)", decide, "3x"),
+            ("validate (process)", [*cli, "validate"], "3x"),
+        ):
+            # Each run of the command against the floor run just before it.
+            pairs = [(process_ms(command, 1), process_ms(floor, 1)) for _ in range(runs * 2)]
+            ours = statistics.median(p[0] for p in pairs)
+            base = statistics.median(p[1] for p in pairs)
+            row(what, ours, base, "python -c 'import yaml, pydantic'", target)
 
     def peak(kind: str) -> float:
         out = subprocess.run(
@@ -201,7 +207,17 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if paired_line:
         lines += [paired_line, ""]
-    for kept in ("NOTES.md", "suite.md"):  # suite.md: bench_suite.py, run on its own
+    lines += [
+        "Commits, the two sides in turns, ten blocks of 30 events (each block's median ratio):"
+        + "; ".join(
+            f" {what} min {found.ratio_min:.2f}x, median {found.ratio_median:.2f}x"
+            for what, found in commits
+        )
+        + ".",
+        "",
+    ]
+    # suite.md and scale.md: bench_suite.py and bench_scale.py, run on their own (minutes).
+    for kept in ("NOTES.md", "scale.md", "suite.md"):
         notes = ROOT / "benchmarks" / kept
         if notes.exists():
             lines += [notes.read_text().rstrip(), ""]

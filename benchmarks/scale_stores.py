@@ -15,8 +15,12 @@ for each measuring run by bench_scale.py, stopped after).
 from __future__ import annotations
 
 import argparse
+import contextlib
+import os
 import random
+import shutil
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -25,6 +29,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
+from tests.postgres_server import Server, _bin_dir  # noqa: E402
 from tests.unit.test_shipped_protocol import PATHS  # noqa: E402
 from trafficking_triage.engine import Call, CallError  # noqa: E402
 from trafficking_triage.protocol import LoadedProtocol, load_protocol  # noqa: E402
@@ -113,13 +118,76 @@ def build_sqlite(size: int) -> Path:
     return folder
 
 
+PG_ROOT = Path(tempfile.gettempdir()) / "trafficking-triage-scale-pg"
+"""The PostgreSQL server's files (outside the checkout: the server runs as its own user)."""
+
+
+class KeptServer(Server):
+    """tests/postgres_server.py's throwaway server, kept in PG_ROOT between runs: made the
+    first time, started again after. Stop it with `stop()` (never `remove()`)."""
+
+    def __init__(self) -> None:
+        if not (PG_ROOT / "data" / "PG_VERSION").is_file():
+            super().__init__()  # made in a temporary directory, then moved to PG_ROOT
+            self.stop()
+            shutil.rmtree(PG_ROOT, ignore_errors=True)
+            shutil.move(str(self.root), PG_ROOT)
+        self.bin = _bin_dir() or Path()
+        self.root = self.socket = PG_ROOT
+        self.data = PG_ROOT / "data"
+        self.as_root = os.geteuid() == 0
+        with contextlib.suppress(RuntimeError):
+            self.stop()  # left running by a run that was killed
+        self.start()
+        self.url = f"postgresql://triage@/postgres?host={self.socket}"
+
+    def address(self, size: int) -> str:
+        return f"postgresql://triage@/scale{size}?host={self.socket}"
+
+
+def build_postgres(server: KeptServer, size: int) -> str:
+    """The PostgreSQL store of `size` calls on `server`, made once (a table says it is)."""
+    import psycopg
+
+    from trafficking_triage.records.postgres import PostgresStore
+
+    address = server.address(size)
+    with psycopg.connect(server.url, autocommit=True) as db:
+        exists = db.execute("SELECT 1 FROM pg_database WHERE datname = %s", (f"scale{size}",))
+        if exists.fetchone() is not None:
+            with psycopg.connect(address) as mine:
+                built = mine.execute("SELECT to_regclass('scale_built')").fetchone()
+            if built is not None and built[0] is not None:
+                return address
+            db.execute(f'DROP DATABASE "scale{size}"')
+    server.database(f"scale{size}")
+    store = PostgresStore(address, migrate=True)  # the tables, as `store init` makes them
+    try:
+        seconds = fill(store, size)
+    finally:
+        store.close()
+    with psycopg.connect(address, autocommit=True) as db:
+        db.execute(f"CREATE TABLE scale_built AS SELECT {size} AS calls, {seconds:.0f} AS seconds")
+        db.execute("VACUUM ANALYZE")
+    return address
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--postgres", action="store_true", help="PostgreSQL stores too")
     args = parser.parse_args(argv)
     for size in args.sizes:
         folder = build_sqlite(size)
         print(f"sqlite {size:>6,}: {(folder / 'built').read_text().strip()}")
+    if args.postgres:
+        server = KeptServer()
+        try:
+            for size in args.sizes:
+                build_postgres(server, size)
+                print(f"postgresql {size:>6,}: built")
+        finally:
+            server.stop()
     return 0
 
 
