@@ -98,7 +98,7 @@ def main(argv: list[str] | None = None) -> int:
             found["launch"],
             found["floor_launch"],
             "floor app: Textual + pydantic",
-            "1.35x",
+            "1.2x",
         )
         row(
             "first launch (new data directory)",
@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
             "floor app: Textual + pydantic",
             "1.35x",
         )
-        row("key to next question", found["key"], found["bare_key"], "bare Textual app", "+16 ms")
+        row("key to next question", found["key"], found["bare_key"], "bare Textual app", "+8 ms")
         row("key in a burst", found["burst"], found["bare_burst"], "bare Textual app", "-")
 
     sizes = [1000, 10000] if args.quick else [1000, 10000, 50000]
