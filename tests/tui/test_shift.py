@@ -318,10 +318,16 @@ async def test_switching_the_language_leaves_no_notices_over_the_screen() -> Non
         assert " EN " in str(app.screen.query_one("#header").render())  # back to English
 
 
-async def test_several_persons_are_each_recorded_and_the_question_stays_for_the_next() -> None:
+def up_to_who_is_in_charge() -> dict[str, Any]:
+    """A victim's call answered as far as "who is in charge there" (after dispatch)."""
     before = answers_for("victim_inside", threats="yes")
     for later in ("suspects", "vehicles", "stay_anonymous", "how_known"):
         del before[later]
+    return before
+
+
+async def test_several_persons_are_each_recorded_and_the_question_stays_for_the_next() -> None:
+    before = up_to_who_is_in_charge()
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_with_keys(pilot, before)
@@ -359,9 +365,7 @@ async def test_several_persons_are_each_recorded_and_the_question_stays_for_the_
 
 
 async def test_ctrl_n_on_an_empty_field_records_nothing_and_says_so() -> None:
-    before = answers_for("victim_inside", threats="yes")
-    for later in ("suspects", "vehicles", "stay_anonymous", "how_known"):
-        del before[later]
+    before = up_to_who_is_in_charge()
     app = build_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await answer_with_keys(pilot, before)
