@@ -152,22 +152,14 @@ def test_a_server_that_refuses_says_why(center: str, change: tuple[str, str], sa
     assert str(refused.value).startswith("PostgreSQL database t")
 
 
-def readme_role_sql() -> str:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    [sql] = re.findall(r"```sql\n(.*?)```", readme, flags=re.S)
-    return str(sql)
-
-
 def make_readme_roles(center: str) -> None:
-    """The README's roles, made as the administrator does in psql, statement by statement:
-    roles are the server's, made once for every test database (grants are each database's)."""
+    """The README's roles, as `store setup` makes them (roles are the server's, made once for
+    every test database; grants are each database's)."""
+    from trafficking_triage.records.postgres.setup import grants
+
     with psycopg.connect(center, autocommit=True) as db:
-        for statement in readme_role_sql().split(";"):
-            if statement.strip():
-                try:
-                    db.execute(statement)
-                except psycopg.errors.DuplicateObject:
-                    assert "CREATE ROLE" in statement
+        for statement in grants(["north", "south", "east"]):
+            db.execute(statement)
 
 
 def test_the_readme_roles_insert_and_read_and_delete_nothing(

@@ -1,4 +1,5 @@
-"""`store init` and `store copy`: a center's record store on PostgreSQL."""
+"""`store setup`, `store check`, `store init` and `store copy`: a center's record store on
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -21,6 +22,20 @@ def store_command(args: argparse.Namespace) -> int:
     from ..paths import default_data_dir
     from ..records.where import is_center, open_store, store_address
 
+    if args.action in {"setup", "check"}:
+        address = store_address(args.store)
+        if not is_center(address):
+            print(f"store {args.action}: give the center's database with --store", file=sys.stderr)
+            return 2
+        assert address is not None
+        if args.action == "check":
+            return check(address)
+        if args.sql:
+            from ..records.postgres.setup import grants
+
+            print(";\n".join(grants(args.consoles)) + ";")
+            return 0
+        return set_up(address, args.consoles)
     if args.action == "init":
         address = store_address(args.store)
         if not is_center(address):
@@ -79,6 +94,48 @@ def store_command(args: argparse.Namespace) -> int:
     return 0
 
 
+def set_up(address: str, consoles: list[str]) -> int:
+    """`store setup`: the tables and roles, then what each console and the supervisor need."""
+    from ..records.postgres.address import describe
+    from ..records.postgres.setup import REVIEW_ROLE, console_role, set_up, where_parts
+
+    set_up(address, consoles)
+    parts = where_parts(address)
+    host, port = parts.get("host", "localhost"), parts.get("port", "5432")
+    name = parts.get("dbname", "")
+    # libpq's password file names a Unix socket's connections "localhost".
+    pgpass_host = "localhost" if host.startswith("/") else host
+    print(f"{describe(address)}: call tables and roles ready")
+    print("Give each login role a password in psql (kept out of shell history and the log):")
+    roles = [console_role(c) for c in consoles] + [REVIEW_ROLE]
+    print("  " + "; ".join(f"\\password {role}" for role in roles))
+    print("Then, on each machine: its password in ~/.pgpass (chmod 600), the center as a")
+    print("service in ~/.pg_service.conf, and the store named by the service (in the agency")
+    print('settings\' store:, TRAFFICKING_TRIAGE_STORE or --store): "postgresql://?service=triage"')
+    for console, role in zip([*consoles, None], roles, strict=True):
+        machine = f"console {console}" if console else "the supervisor"
+        print(f"  {machine}:")
+        print(f"    ~/.pgpass            {pgpass_host}:{port}:{name}:{role}:THE-PASSWORD")
+        print("    ~/.pg_service.conf   [triage]")
+        for key, value in (("host", host), ("port", port), ("dbname", name), ("user", role)):
+            print(f"                         {key}={value}")
+        if console:
+            print(f"    start                trafficking-triage --console {console}")
+    print("Check each console with `trafficking-triage store check --store ADDRESS`.")
+    return 0
+
+
+def check(address: str) -> int:
+    """`store check`: each step on a line, and an exit code a script can read."""
+    from ..records.postgres.setup import check
+
+    steps, code = check(address)
+    for step in steps:
+        print(f"{step.what:8} {'ok' if step.ok else 'NO'}  {step.found}")
+    print("ready for a console" if code == 0 else f"not ready (exit {code})")
+    return code
+
+
 def add(command: Command) -> None:
     center = command("store", help="a center's record store on PostgreSQL")
     actions = center.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -90,6 +147,41 @@ def add(command: Command) -> None:
             "Make the call tables in the store (--store or $TRAFFICKING_TRIAGE_STORE), or "
             "bring them up to this program's schema. Consoles connect as a role that may only "
             "insert and read: the database's owner runs this once, and after each upgrade."
+        ),
+    )
+    setup = actions.add_parser(
+        "setup",
+        parents=[_shared("--store")],
+        help="make the tables and the roles of a center (run once by the database's owner)",
+        description=(
+            "Make the call tables (as init) and the roles: triage_console with what consoles "
+            "may do, a login role for each console named (triage_NAME), and triage_review, "
+            "which may only read. Running it again changes nothing that is there. Prints what "
+            "each console and the supervisor need. Run as a role with CREATEROLE."
+        ),
+    )
+    setup.add_argument(
+        "--sql",
+        action="store_true",
+        help="print the roles' statements for psql instead (nothing is run)",
+    )
+    setup.add_argument(
+        "--consoles",
+        nargs="+",
+        default=[],
+        metavar="NAME",
+        help="the consoles' names (north south east): one login role each",
+    )
+    actions.add_parser(
+        "check",
+        parents=[_shared("--store")],
+        help="can a console work with the store? (exit 0 ready, 2 no connection, 3 no "
+        "tables, 4 may not write)",
+        description=(
+            "Connect as the console would, and say: the server, the role, the schema, "
+            "whether the role can write (a call written and taken back) and hold a call. "
+            "Exit codes: 0 ready; 2 cannot connect; 3 the call tables are missing or of "
+            "another schema; 4 the role may not write or hold a call."
         ),
     )
     copy = actions.add_parser(
