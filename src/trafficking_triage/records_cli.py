@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from .engine import Call
     from .engine.events import Event
     from .protocol import LoadedProtocol
+    from .settings.models import AgencySettings
 
 
 def run_records(args: argparse.Namespace) -> int:
@@ -47,6 +48,11 @@ def run_records(args: argparse.Namespace) -> int:
             return listed
         if args.action == "show":
             return show(store, args.id, args.protocol)
+        if args.action == "export" and args.id is None:
+            if args.format != "eido":
+                print("records export: give the call's id", file=sys.stderr)
+                return 2
+            return export_all_eido(store, args.output, args.protocol, args.force)
         if args.action == "export":
             return export(store, args.id, args.format, args.output, args.protocol, args.force)
         if args.action == "review":
@@ -356,7 +362,6 @@ def export(
     protocol_path: Path | None,
     force: bool = False,
 ) -> int:
-    from .files import write_private
     from .reports.export import as_json, markdown, narrative
 
     try:
@@ -365,12 +370,64 @@ def export(
         print(f"records export: {error}", file=sys.stderr)
         return 1
     row, call, leftover, anomaly = record
-    if form == "narrative":
+    if form == "eido":
+        text = safe_json(eido_of(row, call, anomaly))
+    elif form == "narrative":
         text = narrative(row, call, anomaly=anomaly)
     elif form == "markdown":
         text = markdown(row, call, leftover=leftover, anomaly=anomaly)
     else:
         text = as_json(row, call, leftover=leftover, anomaly=anomaly)
+    return _written(text, output, force)
+
+
+def eido_of(row: CallRow, call: Call, anomaly: str | None = None) -> dict[str, object]:
+    """The call as a NENA EIDO, the agency's domain from the settings the console reads."""
+    from .reports.eido import ANONYMOUS_WITHHELD, UNSET_DOMAIN, anonymous, as_eido
+    from .reports.export import narrative
+
+    settings = _agency_settings()
+    if settings is None or settings.agency.domain is None:
+        print(
+            f"records export: the agency settings give no domain; the EIDO names the agency "
+            f"{UNSET_DOMAIN} (set agency: domain:)",
+            file=sys.stderr,
+        )
+    withheld = ANONYMOUS_WITHHELD if anonymous(call) else frozenset()
+    told = narrative(row, call, anomaly=anomaly, withheld=withheld)
+    return as_eido(row, call, settings, narrative=told)
+
+
+def export_all_eido(
+    store: StoreBase, output: Path | None, protocol_path: Path | None, force: bool
+) -> int:
+    """Every real call as an EIDO, oldest first, in one JSON array (a CAD's import). A call
+    that does not replay against the protocol is said on stderr and left out."""
+    found = []
+    for row in reversed(list(store.listing(CallFilter(training=False)))):
+        try:
+            _row, call, _leftover, anomaly = _record(store, row.id, protocol_path)
+        except ValueError as error:
+            print(f"records export: {error}", file=sys.stderr)
+            continue
+        found.append(eido_of(row, call, anomaly))
+    return _written(safe_json(found), output, force)
+
+
+def _agency_settings() -> AgencySettings | None:
+    from .paths import default_settings_path
+
+    path = default_settings_path()
+    if not path.is_file():
+        return None
+    from .settings.loader import load_settings
+
+    return load_settings(path).settings
+
+
+def _written(text: str, output: Path | None, force: bool) -> int:
+    from .files import write_private
+
     if output is None:
         sys.stdout.write(text)
         return 0

@@ -78,13 +78,22 @@ def add(command: Command) -> None:
     shape.add_argument("--csv", action="store_true", help="comma-separated, for a spreadsheet")
     show = action("show", "--protocol", help="the timeline of one call")
     option(show, "id")
-    export = action("export", "--protocol", help="one call as narrative, markdown or json")
-    option(export, "id")
+    export = action(
+        "export", "--protocol", help="one call as narrative, markdown, json or NENA EIDO"
+    )
+    option(
+        export,
+        "id",
+        nargs="?",
+        help="the call's id, as `records list` shows it (with --format eido and no id: every "
+        "real call, one JSON array, for a CAD's import)",
+    )
     export.add_argument(
         "--format",
-        choices=["narrative", "markdown", "json"],
+        choices=["narrative", "markdown", "json", "eido"],
         default="narrative",
-        help="narrative: plain text for a CAD remarks field",
+        help="narrative: plain text for a CAD remarks field; eido: NENA's Emergency Incident "
+        "Data Object (JSON)",
     )
     export.add_argument(
         "--output",

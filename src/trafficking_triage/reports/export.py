@@ -74,9 +74,12 @@ def _reason(protocol: Protocol, question: str, answer: str, unanswered: str | No
     return f"{name}: {_said(protocol, question, answer, None, unanswered)}"
 
 
-def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
+def narrative(
+    row: CallRow, call: Call, *, anomaly: str | None = None, withheld: frozenset[str] = frozenset()
+) -> str:
     """Plain text, at most 80 columns, for pasting into a CAD call's remarks. `anomaly`: why
-    some of the record's events do not follow (they are in the timeline and the JSON)."""
+    some of the record's events do not follow (they are in the timeline and the JSON).
+    `withheld`: facts left out (a callback, for a caller who would not give a name)."""
     p = call.protocol
     state = call.state
     lines: list[str] = []
@@ -96,7 +99,7 @@ def narrative(row: CallRow, call: Call, *, anomaly: str | None = None) -> str:
     put("Time", f"started {stamp(row.started_at)}{ended}")
     if row.console or row.dispatcher:
         put("Console", f"{safe(row.console or '-')}, dispatcher {safe(row.dispatcher or '-')}")
-    facts = call.facts()
+    facts = {name: value for name, value in call.facts().items() if name not in withheld}
     caller = next((g for g in state.answers if p.questions[g.question].fact == "caller"), None)
     if caller is not None:
         put("Caller", _said(p, caller.question, caller.answer, caller.value, caller.unanswered))

@@ -148,10 +148,18 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def _domain(value: str) -> str:
+    if not re.fullmatch(r"(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}", value):
+        raise ValueError("a domain name, as the agency's own (psap.example-county.gov)")
+    return value
+
+
 class Agency(Strict):
     name: Text
     country: Country = DEFAULT_COUNTRY
     """Where the agency is: its phone numbers are checked against this country's numbering."""
+    domain: Annotated[str, AfterValidator(_domain)] | None = None
+    """The agency's domain name: its id in the incident data it exports (NENA's EIDO)."""
 
 
 class Person(Strict):
