@@ -220,3 +220,24 @@ def test_a_place_as_said_is_a_civic_address_by_value(shipped: LoadedProtocol) ->
     found = ElementTree.fromstring(place["locationByValue"]).iter(f"{civic}LOC")
     assert [element.text for element in found] == ['Motel <Route 9> & "the river" </ca:LOC>']
     assert place["locationTypeDescriptionRegistryText"] == "InitialIncident"
+
+
+def test_an_eido_from_a_centers_store(
+    center: str, shipped: LoadedProtocol, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The same export from PostgreSQL: the store is read through the same interface."""
+    from tests.unit.test_several import at
+    from trafficking_triage.records.postgres import PostgresStore
+
+    store = PostgresStore(center)
+    call = at(shipped)
+    call.close("interrupted")
+    call_id = store.begin(call)
+    store.release(call_id)
+    store.close()
+    base = ["records", "export", "--store", center, "--data-dir", str(tmp_path)]
+    assert main([*base, call_id, "--format", "eido"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert EIDO.model_validate(one).calls[0].state == "callEnd"
+    assert main([*base, "--format", "eido"]) == 0
+    assert [e["$id"] for e in json.loads(capsys.readouterr().out)] == [one["$id"]]
