@@ -18,6 +18,9 @@ agency:
   name: Name of your agency
   # Your country, as two capital letters (ISO 3166): US, CA, MX. The default is US.
   country: US
+  # Your agency's domain name: its id in the incident data a CAD imports (NENA's EIDO,
+  # `records export --format eido`). Remove the # and put in your own.
+  # domain: psap.your-county.gov
 
 # Every section below starts commented out, so nothing is shown as configured until you
 # fill it in: remove the # in front of the lines and put in your own names and numbers.
