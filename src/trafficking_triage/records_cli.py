@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Iterable
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -76,14 +76,27 @@ def list_filter(args: argparse.Namespace) -> CallFilter:
     return CallFilter(
         training=args.training,
         status=args.status,
-        since=day_start(args.since) if args.since is not None else None,
-        before=day_start(args.until + timedelta(days=1)) if args.until is not None else None,
+        since=_moment(lambda: day_start(args.since)) if args.since is not None else None,
+        before=(
+            _moment(lambda: day_start(args.until + timedelta(days=1)))
+            if args.until is not None
+            else None
+        ),
         route=args.route,
         console=args.taken_at,
         dispatcher=args.taken_by,
         incident=args.incident,
         place=args.where,
     )
+
+
+def _moment(made: Callable[[], datetime]) -> datetime | None:
+    """A day's bound as a UTC moment, or None (no bound) for a day at the calendar's edge
+    (9999-12-31, or 0001-01-01 east of UTC), which every call falls inside."""
+    try:
+        return made()
+    except (OverflowError, ValueError):
+        return None
 
 
 def list_records(store: StoreBase, args: argparse.Namespace) -> int:
@@ -411,6 +424,8 @@ def export_all_eido(
             print(f"records export: {error}", file=sys.stderr)
             continue
         found.append(eido_of(row, call, anomaly))
+    for unread in store.anomalies:  # a damaged or hand-made row: said, and the rest written
+        print(f"ANOMALY: {unread}", file=sys.stderr)
     return _written(safe_json(found), output, force)
 
 

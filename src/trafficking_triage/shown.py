@@ -49,4 +49,7 @@ def safe_json(data: object) -> str:
     import json
 
     text = json.dumps(data, indent=2, ensure_ascii=False)
-    return "".join(f"\\u{ord(c):04x}" if hidden(c) else c for c in text) + "\n"
+    # The line and paragraph separators too: text tools split lines at them.
+    return (
+        "".join(f"\\u{ord(c):04x}" if hidden(c) or c in "\u2028\u2029" else c for c in text) + "\n"
+    )

@@ -651,3 +651,27 @@ def test_an_import_adds_only_what_the_store_lacks_and_refuses_a_closed_call(
     saved.write_text(json.dumps({"events": [{"kind": "note_added", "at": "x"}]}))
     assert main([*data, "import", str(saved)]) == 1
     assert "event 0 cannot be read" in capsys.readouterr().err
+
+
+def test_a_file_changed_while_a_console_runs_is_checked_at_the_next_opening(
+    tmp_path: Path, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checks: list[Path] = []
+    real = SqliteStore._check_pages
+
+    def counted(self: SqliteStore) -> None:
+        checks.append(self.path)
+        real(self)
+
+    monkeypatch.setattr(SqliteStore, "_check_pages", counted)
+    SqliteStore(tmp_path).close()
+    store = SqliteStore(tmp_path)  # as this program left it: not read whole
+    assert len(checks) == 1
+    Recorder(store, Call.start(shipped.protocol, shipped.sha256)).release()
+    other = sqlite3.connect(tmp_path / "calls.sqlite3")  # another program, meanwhile
+    other.execute("PRAGMA user_version = 3")
+    other.execute("CREATE TABLE IF NOT EXISTS notes_by_hand (x)")
+    other.close()
+    store.close()  # not remembered as checked: the file is not as this console left it
+    SqliteStore(tmp_path).close()
+    assert len(checks) == 2

@@ -182,3 +182,49 @@ def test_the_readmes_center_section_works_as_printed(
             listed = run(listing, env)
             assert listed.returncode == 0, listed.stderr
             assert listed.stdout.strip() == "no calls recorded"
+
+
+def test_migration_3_puts_back_the_same_check_it_lifts() -> None:
+    """Migration 3 lifts the row check for its fill-in and adds it again: word for word."""
+    from trafficking_triage.records.postgres.schema import MIGRATIONS
+
+    def check(text: str) -> str:
+        start = text.index("ADD CONSTRAINT calls_checked CHECK")
+        return " ".join(text[start : text.index(") NOT VALID", start)].split())
+
+    assert check(MIGRATIONS[2]) == check(MIGRATIONS[1])
+
+
+def test_check_refuses_what_a_console_refuses(
+    postgres: Server, center: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A password in the address, and a role granted before the row kept its incident and
+    place: `store check` says so, as the console would as it opens."""
+    assert main(["store", "setup", "--store", center, "--consoles", "north"]) == 0
+    with_password = center.replace("//triage@", "//triage_north:hunter2@")
+    assert main(["store", "check", "--store", with_password]) == CANNOT_CONNECT
+    out = capsys.readouterr().out
+    assert "holds a password" in out and "hunter2" not in out
+    with psycopg.connect(center, autocommit=True) as db:
+        db.execute(
+            "DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'triage_old')"
+            " THEN CREATE ROLE triage_old LOGIN; END IF; END $$"
+        )
+        db.execute("GRANT SELECT, INSERT ON calls, events TO triage_old")
+        db.execute(
+            "GRANT UPDATE (status, ended_at, route, holder, holder_console, renewed_at)"
+            " ON calls TO triage_old"
+        )
+        db.execute("GRANT SELECT ON trafficking_triage_schema TO triage_old")
+    assert main(["store", "check", "--store", as_role(center, "triage_old")]) == MAY_NOT_WRITE
+    assert "grants   NO" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", ["console", "review", "North", "a b"])
+def test_setup_refuses_a_console_name_that_is_not_one(
+    postgres: Server, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    address = postgres.database(f"names_{abs(hash(name))}")
+    assert main(["store", "setup", "--store", address, "--consoles", name]) == 1
+    err = capsys.readouterr().err
+    assert "console" in err and "Traceback" not in err

@@ -241,3 +241,14 @@ def test_an_eido_from_a_centers_store(
     assert EIDO.model_validate(one).calls[0].state == "callEnd"
     assert main([*base, "--format", "eido"]) == 0
     assert [e["$id"] for e in json.loads(capsys.readouterr().out)] == [one["$id"]]
+
+
+def test_each_one_described_is_one_even_with_a_semicolon_in_it(shipped: LoadedProtocol) -> None:
+    from tests.unit.test_several import at
+
+    call = at(shipped, "vehicles")
+    call.add_entry("White van; plate 7KD-221")
+    call.answer("Grey pickup")
+    vehicles = eido_of(call)["vehicleComponent"]
+    described = [v["ncVehicleComponent"]["description"][0]["value"] for v in vehicles]
+    assert described == ["White van; plate 7KD-221", "Grey pickup"]

@@ -165,7 +165,7 @@ class MemoryStore(StoreBase):
 
 def _matches(row: CallRow, wanted: CallFilter) -> bool:
     """The filter as the SQL stores apply it (sql._where)."""
-    place = (wanted.place or "").lower()
+    place = (wanted.place or "").casefold()
     return (
         (wanted.status is None or row.status == wanted.status)
         and (wanted.since is None or row.started_at >= wanted.since)
@@ -179,5 +179,5 @@ def _matches(row: CallRow, wanted: CallFilter) -> bool:
             )
         )
         and (wanted.incident is None or row.incident.lower() == wanted.incident.lower())
-        and (wanted.place is None or place in row.place.lower())
+        and (wanted.place is None or place in row.place.casefold())
     )

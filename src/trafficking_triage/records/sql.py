@@ -22,6 +22,9 @@ class Dialect(NamedTuple):
     no: str
     times_as_text: bool
     """SQLite keeps times as ISO text; PostgreSQL as times."""
+    fold: str = "lower"
+    """The function that folds a place's case for a search (SQLite's own lower() folds
+    only ASCII letters: the store gives it Python's casefold, so "ñandú" finds "Ñandú")."""
 
     def marks(self, count: int) -> str:
         return ", ".join([self.mark] * count)
@@ -33,7 +36,7 @@ class Dialect(NamedTuple):
         return int(value) if self.times_as_text else value
 
 
-SQLITE = Dialect("?", "TEXT", "INTEGER", "0", times_as_text=True)
+SQLITE = Dialect("?", "TEXT", "INTEGER", "0", times_as_text=True, fold="casefold")
 POSTGRES = Dialect("%s", "TIMESTAMPTZ", "BOOLEAN", "FALSE", times_as_text=False)
 
 
@@ -231,7 +234,7 @@ def _where(d: Dialect, wanted: CallFilter) -> tuple[str, list[Any]]:
         args.append(wanted.incident)
     if wanted.place is not None:
         escaped = wanted.place.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        where.append(f"lower(place) LIKE lower({m}) ESCAPE '\\'")
+        where.append(f"{d.fold}(place) LIKE {d.fold}({m}) ESCAPE '\\'")
         args.append(f"%{escaped}%")
     return (" WHERE " + " AND ".join(where)) if where else "", args
 

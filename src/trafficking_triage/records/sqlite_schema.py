@@ -33,18 +33,25 @@ MIGRATIONS = [
     # 3: what `records list` shows and finds calls by, kept on the call's row (the events
     # were read for every call listed): the incident number and the place as they stand
     # (see base.Listing), filled in for the calls already kept. The trigger that keeps a
-    # closed call unchanged is lifted for that alone, in the same transaction. The start's
+    # closed call unchanged, and the one that checks a row as it changes, are lifted for that
+    # alone, in the same transaction (a row written by hand before them is read as it is,
+    # and stops no migration). The start's
     # index takes the id too: the newest calls are read from it in order, with no sort.
     f"""
     ALTER TABLE calls ADD COLUMN incident TEXT NOT NULL DEFAULT '';
     ALTER TABLE calls ADD COLUMN place TEXT NOT NULL DEFAULT '';
-    DROP TRIGGER closed_stays;
+    DROP TRIGGER IF EXISTS closed_stays;
+    DROP TRIGGER IF EXISTS open_checked;
     UPDATE calls SET
         incident = {listed_sql(SQLITE)[0]},
         place = {listed_sql(SQLITE)[1]};
     CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
     WHEN OLD.status <> 'open'
     BEGIN SELECT RAISE(ABORT, 'the call is closed: it is not changed'); END;
+    CREATE TRIGGER open_checked BEFORE UPDATE ON calls
+    WHEN NEW.status NOT IN ('open', 'completed', 'interrupted', 'abandoned')
+        OR (NEW.route IS NOT NULL AND (NEW.route = '' OR NEW.route GLOB '*[^a-z0-9_]*'))
+    BEGIN SELECT RAISE(ABORT, 'a call row this program would not write'); END;
     CREATE INDEX calls_incident ON calls(lower(incident));
     DROP INDEX calls_started;
     CREATE INDEX calls_started ON calls(started_at, id);

@@ -101,6 +101,7 @@ class SqliteStore(StoreBase):
             self._refuse_foreign_or_newer()
             if not read_only and not unchanged:
                 self._check_pages()
+            self._seen: list[int] | None = self._signature()
             if not read_only:
                 self._refuse_shared()
                 self._use_write_ahead_log()
@@ -125,6 +126,11 @@ class SqliteStore(StoreBase):
                     side.chmod(0o600)  # SQLite made it, for this program, beside our file
 
     def _connect(self, target: str) -> sqlite3.Connection:
+        db = self._connected(target)
+        db.create_function("casefold", 1, _casefold, deterministic=True)  # see sql.Dialect
+        return db
+
+    def _connected(self, target: str) -> sqlite3.Connection:
         if not self.read_only:
             # A console's writes run on its records thread (worker.py), one at a time.
             return sqlite3.connect(
@@ -169,6 +175,7 @@ class SqliteStore(StoreBase):
         return RecordsError(f"the call records in {self.path} cannot be used ({error})")
 
     def _damaged(self, error: BaseException) -> RecordsDamaged:
+        self._seen = None  # never remembered as checked
         return RecordsDamaged(
             f"the call records in {self.path} are damaged ({error}). The file was left "
             "untouched; move it aside (keep it: it may hold calls) to start a new one."
@@ -187,7 +194,9 @@ class SqliteStore(StoreBase):
 
     def _signature(self) -> list[int]:
         """The records file and its write-ahead log as they are now (which file, its size,
-        when it last changed): another program's write, or damage, changes it."""
+        when it last changed): another program's write changes it, and so does damage
+        written through the file system. (A fault of the disk that changes neither is found
+        when the page is read: the console says so then.)"""
         found: list[int] = []
         for suffix in ("", "-wal"):
             try:
@@ -257,6 +266,14 @@ class SqliteStore(StoreBase):
                 f"{self.path} is an SQLite database, but not one of call records. "
                 "It was left untouched."
             )
+        if self.read_only and 0 < version < SCHEMA_VERSION:
+            # A command that only reads never changes the file, so it cannot bring it up.
+            raise RecordsError(
+                f"the call records in {self.path} are of schema {version}, written by an "
+                f"earlier version of this program; this one reads schema {SCHEMA_VERSION}. "
+                "Start a console on this data directory once (it brings them up to date, "
+                "keeping every call), then run this again."
+            )
 
     def _use_write_ahead_log(self) -> None:
         """Switch a new file to WAL. SQLite answers this pragma "locked" at once, without
@@ -295,6 +312,7 @@ class SqliteStore(StoreBase):
         try:
             yield
             self.db.execute("COMMIT")
+            self._seen = self._signature()  # the file as this console's own write left it
         except BaseException:
             if self.db.in_transaction:  # a failed COMMIT (a full disk) leaves it open
                 self.db.execute("ROLLBACK")
@@ -304,8 +322,12 @@ class SqliteStore(StoreBase):
     def close(self) -> None:
         for call_id in list(self._locks):
             self.release(call_id)
+        # Remembered as checked only if the file is as this console's own writes left it:
+        # another program's write (or another console's) since, or damage seen, leaves the
+        # next opening to check it.
+        ours = not self.read_only and self._seen == self._signature()
         self.db.close()
-        if not self.read_only:
+        if ours:
             self._remember_checked()
 
     # -- writing ----------------------------------------------------------------------------
@@ -373,7 +395,7 @@ class SqliteStore(StoreBase):
                 self.db.execute(sql.set_listed(SQLITE), (*now.shown, call_id))
         if closed:
             self._listed(call_id, None)
-        elif changed:
+        elif now is not None:  # what is not shown (the place as said) counts later too
             self._listed(call_id, now)
 
     # -- reading ----------------------------------------------------------------------------
@@ -462,3 +484,7 @@ def _damage(error: sqlite3.OperationalError) -> bool:
     """An error that says the file itself is damaged, not that it cannot be written."""
     text = str(error).lower()
     return "malformed" in text or "not a database" in text or "corrupt" in text
+
+
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if isinstance(text, str) else None

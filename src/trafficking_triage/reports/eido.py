@@ -278,7 +278,7 @@ def build(row: CallRow, call: Call, settings: AgencySettings | None, *, narrativ
                 ),
             )
         )
-    for n, described in enumerate(_several(facts.get("suspects")), 1):
+    for n, described in enumerate(_described(call, "suspects"), 1):
         persons.append(
             Person(
                 **component(f"suspect{n}"),
@@ -289,7 +289,7 @@ def build(row: CallRow, call: Call, settings: AgencySettings | None, *, narrativ
     vehicles = [
         Vehicle(**component(f"vehicle{n}"), at=now,
                 details=VehicleDetails(description=[Value(value=described)]))
-        for n, described in enumerate(_several(facts.get("vehicles")), 1)
+        for n, described in enumerate(_described(call, "vehicles"), 1)
     ]  # fmt: skip
 
     texts = [narrative]
@@ -347,11 +347,24 @@ def build(row: CallRow, call: Call, settings: AgencySettings | None, *, narrativ
     )
 
 
-def _several(said: str | None) -> list[str]:
-    """Each one the caller described at a question that takes several ("; " between)."""
-    if not said or said.endswith("(asked as yes/no)"):
-        return []
-    return [part.strip() for part in said.split("; ") if part.strip()]
+def _described(call: Call, fact: str) -> list[str]:
+    """Each one the caller described for `fact` (a person in charge, a vehicle): the entries
+    given one at a time (ctrl+n), then the answer given with Enter; never split on what the
+    caller said ("a white van; plate 7KD" is one vehicle). A yes/no answer describes none."""
+    found: list[str] = []
+    for qid, question in call.protocol.questions.items():
+        if question.fact != fact:
+            continue
+        found += call.state.entries.get(qid, [])
+        found += [
+            given.value
+            for given in call.state.answers
+            if given.question == qid
+            and given.value
+            and given.unanswered is None
+            and not given.yes_no_form
+        ]
+    return found
 
 
 def _pidf_lo(entity: str, country: str, said: str) -> str:

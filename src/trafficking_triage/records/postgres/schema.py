@@ -56,6 +56,8 @@ MIGRATIONS = [
             ALTER TABLE calls DISABLE TRIGGER calls_guard;
         END IF;
     END $$;
+    -- A row written before the check (kept, NOT VALID) would fail it as it is updated.
+    ALTER TABLE calls DROP CONSTRAINT IF EXISTS calls_checked;
     UPDATE calls SET
         incident = {listed_sql(POSTGRES)[0]},
         place = {listed_sql(POSTGRES)[1]};
@@ -64,6 +66,15 @@ MIGRATIONS = [
             ALTER TABLE calls ENABLE TRIGGER calls_guard;
         END IF;
     END $$;
+    ALTER TABLE calls ADD CONSTRAINT calls_checked CHECK (
+        id ~ '^[A-Za-z0-9_-]{{1,64}}$'
+        AND status IN ('open', 'completed', 'interrupted', 'abandoned')
+        AND (route IS NULL OR route ~ '^[a-z][a-z0-9_]{{0,63}}$')
+        AND jsonb_typeof(context) = 'object'
+        AND coalesce(console, '') !~ '[[:cntrl:]]'
+        AND coalesce(dispatcher, '') !~ '[[:cntrl:]]'
+        AND protocol_sha256 ~ '^[0-9a-f]{{64}}$'
+    ) NOT VALID;
     CREATE INDEX calls_incident ON calls(lower(incident));
     DROP INDEX calls_started;
     CREATE INDEX calls_started ON calls(started_at, id);
@@ -75,7 +86,7 @@ MIGRATIONS = [
         -- name them too): a center's consoles go on recording once it is migrated.
         FOR role_name IN SELECT DISTINCT grantee FROM information_schema.column_privileges
             WHERE table_name = 'calls' AND column_name = 'route' AND privilege_type = 'UPDATE'
-                AND grantee <> current_user
+                AND grantee <> current_user AND grantee <> 'PUBLIC'
         LOOP
             EXECUTE format('GRANT UPDATE (incident, place) ON calls TO %I', role_name);
         END LOOP;

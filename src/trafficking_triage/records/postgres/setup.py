@@ -25,10 +25,16 @@ CALL_COLUMNS = ("status", "ended_at", *LISTED, "holder", "holder_console", "rene
 lease)."""
 
 
+RESERVED = {"console": "the group of the consoles", "review": "the supervisors' role"}
+"""Names a console cannot take: their roles are already the group's and the supervisors'."""
+
+
 def console_role(name: str) -> str:
     """A console's login role: `north` -> `triage_north` (lower-case letters, digits, _)."""
     if not _NAME.match(name):
         raise RecordsError(f"a console's name is lower-case letters, digits and _ (not {name!a})")
+    if name in RESERVED:
+        raise RecordsError(f"a console cannot be named {name}: triage_{name} is {RESERVED[name]}")
     return f"triage_{name}"
 
 
@@ -109,9 +115,14 @@ def check(address: str) -> tuple[list[Check], int]:
     import psycopg
 
     from ..store import SCHEMA_VERSION
-    from .address import _lock_key, describe
+    from .address import _lock_key, check_address, describe
 
     steps: list[Check] = []
+    try:
+        check_address(address)  # a password in it is refused, as a console refuses it
+    except RecordsError as error:
+        steps.append(Check("address", False, str(error)))
+        return steps, CANNOT_CONNECT
     try:
         db = psycopg.connect(address, autocommit=True, connect_timeout=5)
     except psycopg.Error as error:
@@ -146,6 +157,17 @@ def check(address: str) -> tuple[list[Check], int]:
             steps.append(Check("write", True, "a call and an event written, then taken back"))
         except psycopg.Error as error:
             steps.append(Check("write", False, f"{_said(error)}: a supervisor's role, or grants"))
+            return steps, MAY_NOT_WRITE
+        columns = ", ".join(CALL_COLUMNS)
+        (may,) = _one(
+            db,
+            "SELECT bool_and(has_column_privilege('calls', c, 'UPDATE'))"
+            " FROM unnest(string_to_array(%s, ', ')) AS c",
+            (columns,),
+        )
+        if not may:
+            found = f"may not change a call's {columns}: the owner runs `store setup` again"
+            steps.append(Check("grants", False, found))
             return steps, MAY_NOT_WRITE
         key = _lock_key("store-check")
         (held,) = _one(db, "SELECT pg_try_advisory_lock(%s)", (key,))

@@ -183,7 +183,7 @@ class PostgresStore(Connected):
         self._next[call_id] += 1
         if closed:
             self._listed(call_id, None)
-        elif changed:
+        elif now is not None:  # what is not shown (the place as said) counts later too
             self._listed(call_id, now)
 
     @staticmethod
@@ -220,9 +220,11 @@ class PostgresStore(Connected):
                 have = self._count(db, row.id)
                 # The route as the console has it, set while the call is open here (an open
                 # call's route can change: taken back, it may have gone another way).
+                shown = Listing.of(row.context, events)
                 db.execute(
-                    "UPDATE calls SET route = %s WHERE id = %s AND status = 'open'",
-                    (row.route, row.id),
+                    "UPDATE calls SET route = %s, incident = %s, place = %s"
+                    " WHERE id = %s AND status = 'open'",
+                    (row.route, shown.incident, shown.place, row.id),
                 )
                 there = [body for (body,) in db.execute(sql.call_events(POSTGRES), (row.id,))]
                 for seq, event in enumerate(events):
