@@ -98,17 +98,23 @@ def test_a_damaged_page_is_found_as_the_store_opens_and_the_file_left_alone(
     assert path.read_bytes() == before
 
 
-def test_the_whole_file_is_checked_only_when_it_may_have_changed(
-    tmp_path: Path, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    checks: list[Path] = []
+@pytest.fixture
+def checks(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Each time a store reads its whole file (SQLite's quick check), the file."""
+    found: list[Path] = []
     real = SqliteStore._check_pages
 
     def counted(self: SqliteStore) -> None:
-        checks.append(self.path)
+        found.append(self.path)
         real(self)
 
     monkeypatch.setattr(SqliteStore, "_check_pages", counted)
+    return found
+
+
+def test_the_whole_file_is_checked_only_when_it_may_have_changed(
+    tmp_path: Path, shipped: LoadedProtocol, checks: list[Path]
+) -> None:
     store = SqliteStore(tmp_path)  # a new file: checked
     Recorder(store, Call.start(shipped.protocol, shipped.sha256)).release()
     store.close()  # a clean close: remembered as checked
@@ -654,16 +660,8 @@ def test_an_import_adds_only_what_the_store_lacks_and_refuses_a_closed_call(
 
 
 def test_a_file_changed_while_a_console_runs_is_checked_at_the_next_opening(
-    tmp_path: Path, shipped: LoadedProtocol, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, shipped: LoadedProtocol, checks: list[Path]
 ) -> None:
-    checks: list[Path] = []
-    real = SqliteStore._check_pages
-
-    def counted(self: SqliteStore) -> None:
-        checks.append(self.path)
-        real(self)
-
-    monkeypatch.setattr(SqliteStore, "_check_pages", counted)
     SqliteStore(tmp_path).close()
     store = SqliteStore(tmp_path)  # as this program left it: not read whole
     assert len(checks) == 1

@@ -5,13 +5,25 @@ from __future__ import annotations
 
 from ..sql import POSTGRES, listed_sql, tables
 
+CALLS_CHECKED = """ALTER TABLE calls ADD CONSTRAINT calls_checked CHECK (
+        id ~ '^[A-Za-z0-9_-]{1,64}$'
+        AND status IN ('open', 'completed', 'interrupted', 'abandoned')
+        AND (route IS NULL OR route ~ '^[a-z][a-z0-9_]{0,63}$')
+        AND jsonb_typeof(context) = 'object'
+        AND coalesce(console, '') !~ '[[:cntrl:]]'
+        AND coalesce(dispatcher, '') !~ '[[:cntrl:]]'
+        AND protocol_sha256 ~ '^[0-9a-f]{64}$'
+    ) NOT VALID;"""
+"""What a call's row must be (a row written before it is kept: NOT VALID); made by migration 2,
+lifted and made again, the same, by migration 3."""
+
 # Each migration takes the database from version N-1 to N, as the embedded store's do.
 MIGRATIONS = [
     tables(POSTGRES),
     # 2: the database checks what it holds (so one bad row cannot stop a console), and a
     # lease says which console holds each open call: its role, its name, when it last said
     # so. A context that is not JSON is kept, as text, under "unreadable".
-    """
+    f"""
     CREATE FUNCTION pg_temp.as_json(given text) RETURNS jsonb LANGUAGE plpgsql AS $$
     BEGIN
         RETURN CASE WHEN jsonb_typeof(given::jsonb) = 'object' THEN given::jsonb
@@ -21,20 +33,12 @@ MIGRATIONS = [
     END $$;
     ALTER TABLE calls ALTER COLUMN context DROP DEFAULT;
     ALTER TABLE calls ALTER COLUMN context TYPE jsonb USING pg_temp.as_json(context);
-    ALTER TABLE calls ALTER COLUMN context SET DEFAULT '{}';
+    ALTER TABLE calls ALTER COLUMN context SET DEFAULT '{{}}';
     ALTER TABLE calls ADD COLUMN holder TEXT, ADD COLUMN holder_console TEXT,
         ADD COLUMN renewed_at TIMESTAMPTZ;
-    ALTER TABLE calls ADD CONSTRAINT calls_checked CHECK (
-        id ~ '^[A-Za-z0-9_-]{1,64}$'
-        AND status IN ('open', 'completed', 'interrupted', 'abandoned')
-        AND (route IS NULL OR route ~ '^[a-z][a-z0-9_]{0,63}$')
-        AND jsonb_typeof(context) = 'object'
-        AND coalesce(console, '') !~ '[[:cntrl:]]'
-        AND coalesce(dispatcher, '') !~ '[[:cntrl:]]'
-        AND protocol_sha256 ~ '^[0-9a-f]{64}$'
-    ) NOT VALID;
+    {CALLS_CHECKED}
     ALTER TABLE events ADD CONSTRAINT events_checked CHECK (
-        seq >= 0 AND kind ~ '^[a-z_]{1,40}$'
+        seq >= 0 AND kind ~ '^[a-z_]{{1,40}}$'
     ) NOT VALID;
     CREATE INDEX calls_open ON calls(started_at) WHERE status = 'open';
     """,
@@ -66,15 +70,7 @@ MIGRATIONS = [
             ALTER TABLE calls ENABLE TRIGGER calls_guard;
         END IF;
     END $$;
-    ALTER TABLE calls ADD CONSTRAINT calls_checked CHECK (
-        id ~ '^[A-Za-z0-9_-]{{1,64}}$'
-        AND status IN ('open', 'completed', 'interrupted', 'abandoned')
-        AND (route IS NULL OR route ~ '^[a-z][a-z0-9_]{{0,63}}$')
-        AND jsonb_typeof(context) = 'object'
-        AND coalesce(console, '') !~ '[[:cntrl:]]'
-        AND coalesce(dispatcher, '') !~ '[[:cntrl:]]'
-        AND protocol_sha256 ~ '^[0-9a-f]{{64}}$'
-    ) NOT VALID;
+    {CALLS_CHECKED}
     CREATE INDEX calls_incident ON calls(lower(incident));
     DROP INDEX calls_started;
     CREATE INDEX calls_started ON calls(started_at, id);
