@@ -399,3 +399,12 @@ async def test_the_field_stays_in_view_when_the_question_grows_under_the_route_p
         box = app.screen.query_one("#settled-box")
         assert box.display and box.outer_size.height >= 4  # the route's first lines stay
         assert "ROUTE SETTLED" in screen_text(app)
+
+
+async def test_enter_on_an_empty_field_says_an_answer_is_needed() -> None:
+    app = build_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")  # on "Where is this happening?", nothing typed
+        await pilot.pause()
+        assert answered(app) == []
+        assert any("empty answer" in n.message for n in app._notifications)

@@ -21,9 +21,7 @@ class AnswerInput(OneLineInput):
     """The question this field answers (set with it by the question panel): an answer names
     it, so it can never be recorded on another."""
 
-    empty_ends: bool = False
-    """Enter on an empty field is an answer too: "no more", after several entries."""
-
     async def action_submit(self) -> None:
-        if self.value.strip() or self.empty_ends:
-            self.answer(self.value, self.question)
+        # Even empty: the call decides (after several entries it means "no more"; else the
+        # screen says an answer is needed, instead of Enter doing nothing at all).
+        self.answer(self.value, self.question)

@@ -140,7 +140,6 @@ class QuestionPanel(Vertical):
                 if prompt.several
                 else "type what the caller says, then Enter"
             )
-            typed.empty_ends = prompt.several and bool(entries)
             # On the field's own border, so it costs no row: each one is in the trail in full.
             # A Content, never a string: a string would be read as markup (the caller's words).
             typed.border_title = (
