@@ -1,6 +1,8 @@
 """The embedded store's tables, one migration per schema version (the center's store has the
 same versions: postgres/schema.py)."""
 
+import sqlite3
+
 from .sql import SQLITE, listed_sql, tables
 
 CLOSED_STAYS = """CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
@@ -57,3 +59,20 @@ MIGRATIONS = [
     CREATE INDEX calls_started ON calls(started_at, id);
     """,  # noqa: S608 (our own SQL: sql.listed_sql, no value from outside)
 ]
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Inside a write transaction: every migration from the file's version to this
+    program's, then the version itself."""
+    version = db.execute("PRAGMA user_version").fetchone()[0]
+    if version >= len(MIGRATIONS):
+        return
+    for number in range(version, len(MIGRATIONS)):
+        statement = ""
+        for part in MIGRATIONS[number].split(";"):
+            statement += part + ";"
+            if sqlite3.complete_statement(statement):  # a trigger holds ";" too
+                if statement.strip(" \n;"):
+                    db.execute(statement)
+                statement = ""
+    db.execute(f"PRAGMA user_version = {len(MIGRATIONS)}")

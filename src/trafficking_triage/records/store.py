@@ -14,7 +14,6 @@ import contextlib
 import os
 import sqlite3
 import stat
-import time
 from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
@@ -32,7 +31,15 @@ if TYPE_CHECKING:
     from ..engine.events import CallStarted, Event
 
 from .sqlite_files import _private_directory, _private_file
+from .sqlite_open import (
+    connect,
+    remember_checked,
+    signature,
+    unchanged_since_checked,
+    use_write_ahead_log,
+)
 from .sqlite_schema import MIGRATIONS as MIGRATIONS  # the version each one brings
+from .sqlite_schema import migrate
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -58,9 +65,6 @@ def _in_our_words(
 SCHEMA_VERSION = len(MIGRATIONS)
 """The schema of this program's records, the same number in both stores."""
 DB_NAME = "calls.sqlite3"
-CHECKED_RECORDS = "checked-records.json"
-"""Beside the records: the file as this program last left it after a clean check (see
-`SqliteStore._check_pages`)."""
 
 
 class SqliteStore(StoreBase):
@@ -88,7 +92,7 @@ class SqliteStore(StoreBase):
             _private_file(self.path)
             target = str(self.path)
         # Before SQLite opens it (opening makes its write-ahead log).
-        unchanged = not read_only and self._unchanged_since_checked()
+        unchanged = not read_only and unchanged_since_checked(self.path)
         try:
             self.db = self._connect(target)
         except sqlite3.Error as error:
@@ -101,10 +105,10 @@ class SqliteStore(StoreBase):
             self._refuse_foreign_or_newer()
             if not read_only and not unchanged:
                 self._check_pages()
-            self._seen: list[int] | None = self._signature()
+            self._seen: list[int] | None = signature(self.path)
             if not read_only:
                 self._refuse_shared()
-                self._use_write_ahead_log()
+                use_write_ahead_log(self.db)
                 self.db.execute("PRAGMA synchronous = FULL")
                 self._migrate()
             self.db.execute("PRAGMA foreign_keys = ON")
@@ -126,37 +130,7 @@ class SqliteStore(StoreBase):
                     side.chmod(0o600)  # SQLite made it, for this program, beside our file
 
     def _connect(self, target: str) -> sqlite3.Connection:
-        db = self._connected(target)
-        db.create_function("casefold", 1, _casefold, deterministic=True)  # see sql.Dialect
-        return db
-
-    def _connected(self, target: str) -> sqlite3.Connection:
-        if not self.read_only:
-            # A console's writes run on its records thread (worker.py), one at a time.
-            return sqlite3.connect(
-                target, timeout=10, isolation_level=None, check_same_thread=False
-            )
-        try:
-            db = sqlite3.connect(target, timeout=10, isolation_level=None, uri=True)
-            try:
-                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            except sqlite3.Error:
-                db.close()
-                raise
-            return db
-        except sqlite3.OperationalError:
-            # A read-only disk: SQLite cannot make the side files that reading a WAL database
-            # needs. Nothing can write to it either, so it is read as a file that cannot change
-            # unless its write-ahead log holds calls, which that way would go unseen.
-            wal = Path(f"{self.path}-wal")
-            if wal.exists() and wal.stat().st_size > 0:
-                raise RecordsError(
-                    f"the call records in {self.path} cannot be read here: the newest calls "
-                    f"are in {wal.name}, which cannot be read on a read-only disk. Copy the "
-                    "data directory to a disk that can be written, and read it there."
-                ) from None
-            target += "&immutable=1"
-            return sqlite3.connect(target, timeout=10, isolation_level=None, uri=True)
+        return connect(self.path, target, read_only=self.read_only)
 
     def _unwritable(self, error: BaseException) -> str:
         return (
@@ -191,48 +165,6 @@ class SqliteStore(StoreBase):
                 f"{mode:o}). The file was left as it is: make it private (chmod 600) or move "
                 "it aside."
             )
-
-    def _signature(self) -> list[int]:
-        """The records file and its write-ahead log as they are now (which file, its size,
-        when it last changed): another program's write changes it, and so does damage
-        written through the file system. (A fault of the disk that changes neither is found
-        when the page is read: the console says so then.)"""
-        found: list[int] = []
-        for suffix in ("", "-wal"):
-            try:
-                info = os.stat(f"{self.path}{suffix}")
-            except OSError:
-                info = None
-            if info is None or (suffix and info.st_size == 0):
-                # No log, or an empty one (which a command that only reads leaves behind:
-                # it holds nothing, so it changes nothing).
-                found += [0, 0, 0]
-                continue
-            found += [info.st_ino, info.st_size, info.st_mtime_ns]
-        return found
-
-    def _unchanged_since_checked(self) -> bool:
-        """The file is as this program left it after a clean check (written as a console
-        closes its store): nothing else has written it since, so it need not be read whole
-        again. A console that was killed, or any other writer, leaves it changed."""
-        import json
-
-        try:
-            remembered = json.loads((self.directory / CHECKED_RECORDS).read_text("utf-8"))
-        except (OSError, ValueError):
-            return False
-        return bool(remembered == {"file": self._signature()})
-
-    def _remember_checked(self) -> None:
-        """As a console closes its store (its writes done, the log folded back into the
-        file): the file as it is now, to be trusted without a check at the next opening."""
-        import json
-
-        from ..files import write_private
-
-        with contextlib.suppress(OSError):
-            text = json.dumps({"file": self._signature()})
-            write_private(self.directory / CHECKED_RECORDS, text, replace=True)
 
     def _check_pages(self) -> None:
         """SQLite's quick check of every page: a damaged file is found here, as a console's
@@ -275,36 +207,11 @@ class SqliteStore(StoreBase):
                 "keeping every call), then run this again."
             )
 
-    def _use_write_ahead_log(self) -> None:
-        """Switch a new file to WAL. SQLite answers this pragma "locked" at once, without
-        waiting the busy timeout, while another console is switching the same new file, so it
-        is tried again for as long as the busy timeout would have waited."""
-        deadline = time.monotonic() + 10
-        while True:
-            try:
-                self.db.execute("PRAGMA journal_mode = WAL")
-                return
-            except sqlite3.OperationalError as error:
-                if "locked" not in str(error) or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.01)
-
     def _migrate(self) -> None:
         """Bring the schema up to date. The version is read again under the write lock, so
         consoles starting together on a new directory migrate it once, not once each."""
         with self._transaction():
-            version = self.db.execute("PRAGMA user_version").fetchone()[0]
-            if version >= SCHEMA_VERSION:
-                return
-            for number in range(version, SCHEMA_VERSION):
-                statement = ""
-                for part in MIGRATIONS[number].split(";"):
-                    statement += part + ";"
-                    if sqlite3.complete_statement(statement):  # a trigger holds ";" too
-                        if statement.strip(" \n;"):
-                            self.db.execute(statement)
-                        statement = ""
-            self.db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            migrate(self.db)
 
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[None]:
@@ -312,7 +219,7 @@ class SqliteStore(StoreBase):
         try:
             yield
             self.db.execute("COMMIT")
-            self._seen = self._signature()  # the file as this console's own write left it
+            self._seen = signature(self.path)  # the file as this console's own write left it
         except BaseException:
             if self.db.in_transaction:  # a failed COMMIT (a full disk) leaves it open
                 self.db.execute("ROLLBACK")
@@ -325,10 +232,10 @@ class SqliteStore(StoreBase):
         # Remembered as checked only if the file is as this console's own writes left it:
         # another program's write (or another console's) since, or damage seen, leaves the
         # next opening to check it.
-        ours = not self.read_only and self._seen == self._signature()
+        ours = not self.read_only and self._seen == signature(self.path)
         self.db.close()
         if ours:
-            self._remember_checked()
+            remember_checked(self.path)
 
     # -- writing ----------------------------------------------------------------------------
     @_in_our_words
@@ -484,7 +391,3 @@ def _damage(error: sqlite3.OperationalError) -> bool:
     """An error that says the file itself is damaged, not that it cannot be written."""
     text = str(error).lower()
     return "malformed" in text or "not a database" in text or "corrupt" in text
-
-
-def _casefold(text: str | None) -> str | None:
-    return text.casefold() if isinstance(text, str) else None
