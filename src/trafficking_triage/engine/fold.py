@@ -5,11 +5,8 @@ protocol always give the same state."""
 from __future__ import annotations
 
 from ..protocol.models import (
-    WORDED_AS,
-    CallerKind,
     Condition,
     Decision,
-    Question,
     Rule,
 )
 from .events import (
@@ -29,12 +26,12 @@ from .events import (
     WentBack,
     YesNoSwitched,
 )
-from .reach import reach_for
-from .state import CallBase, CallError, Given, Reason, Route
+from .state import CallError, Given, Reason, Route
 from .view import Choice, Prompt
+from .wording import Wording
 
 
-class Fold(CallBase):
+class Fold(Wording):
     """Each event applied to the state in turn: where the call goes next, what a question
     asks, the route and why, as the protocol says."""
 
@@ -374,7 +371,7 @@ class Fold(CallBase):
         """The yes/no mode an answer sets (True: on, False: off), or None."""
         if given.unanswered is not None:
             return None  # "don't know" says nothing of whether the caller can talk
-        question: Question = self.protocol.questions[given.question]
+        question = self.protocol.questions[given.question]
         for answer in question.answers:
             if answer.id == given.answer:
                 return True if answer.yes_no_from_here else False if answer.free_from_here else None
@@ -407,58 +404,3 @@ class Fold(CallBase):
             if isinstance(event, QuestionAnswered):
                 given[event.question] = event
         return {q: given[q] for q in back.dropped if q != back.to and q in given}
-
-    def words_for(self, question_id: str) -> dict[str, str]:
-        """A question's words as read to the person on the line (see `_worded`)."""
-        return self._worded(self.protocol.questions[question_id])
-
-    def _worded(self, question: Question) -> dict[str, str]:
-        """The question's words for the person on the line, once they have said who they
-        are (before that, or with no form for them, its own text)."""
-        kind = self.caller_kind()
-        for key in WORDED_AS[kind] if kind is not None else ():
-            form: dict[str, str] | None = getattr(question, key)
-            if form is not None:
-                return form
-        return question.text
-
-    def reachable(self) -> frozenset[str]:
-        """The outcomes this call can still end at, over every way the questions left could
-        be answered (see engine.reach); one: the route is settled."""
-        state = self.state
-        if state.escalated is not None:
-            return frozenset({state.escalated.outcome})
-        if state.route is not None:
-            return frozenset({state.route.outcome})
-        if state.prompt is None:
-            return frozenset()  # not started
-        reach = reach_for(self.protocol)
-        given = [(g.question, g.answer) for g in state.answers]
-        filled = [g.question for g in state.answers if self._filled(g)]
-        here = reach.state(state.prompt.question, self.yes_no_only(), given, filled)
-        return reach.outcomes(here._replace(text=self.text_call()))
-
-    def caller_kind(self) -> CallerKind | None:
-        """Who is on the line, by the answer the protocol names (`caller_kind`): the worker,
-        someone calling about them, or None until they have said; later answers the protocol
-        names (`then`) may say more. A caller who would not say is taken as the answer the
-        protocol screens them as (its `if_unknown`)."""
-        kinds = self.protocol.protocol.caller_kind
-        if kinds is None:
-            return None
-        chosen = {given.question: given.answer for given in self.state.answers}
-        answer = chosen.get(kinds.question)
-        found: CallerKind | None = None
-        for kind in ("worker", "escaped", "survivor", "at_scene", "other"):
-            if answer is not None and answer in getattr(kinds, kind):
-                found = kind
-                break
-        if found is None:
-            return None
-        for then in kinds.then:
-            later = chosen.get(then.question)
-            if later is not None and later in then.worker:
-                found = "worker"
-            elif later is not None and later in then.at_scene:
-                found = "at_scene"
-        return found

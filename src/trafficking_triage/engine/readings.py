@@ -12,6 +12,7 @@ from .events import (
     QuestionAnswered,
 )
 from .fold import Fold
+from .reach import reach_for
 from .state import CallError
 from .view import ChecklistItem, StepStatus
 
@@ -29,6 +30,22 @@ def with_entered(found: dict[str, str], entered: Mapping[str, str]) -> dict[str,
 
 class Readings(Fold):
     """What the screens, exports and reviews read of a call, worked out from its state."""
+
+    def reachable(self) -> frozenset[str]:
+        """The outcomes this call can still end at, over every way the questions left could
+        be answered (see engine.reach); one: the route is settled."""
+        state = self.state
+        if state.escalated is not None:
+            return frozenset({state.escalated.outcome})
+        if state.route is not None:
+            return frozenset({state.route.outcome})
+        if state.prompt is None:
+            return frozenset()  # not started
+        reach = reach_for(self.protocol)
+        given = [(g.question, g.answer) for g in state.answers]
+        filled = [g.question for g in state.answers if self._filled(g)]
+        here = reach.state(state.prompt.question, self.yes_no_only(), given, filled)
+        return reach.outcomes(here._replace(text=self.text_call()))
 
     def hung_up(self) -> bool:
         """The caller hung up before the questions were done (until Back takes it back)."""
