@@ -52,7 +52,7 @@ def test_the_dot_drawing_renders_landscape_with_no_label_cut(
     for outcome in protocol.outcomes.values():
         for word in outcome.title.split():
             assert word in words
-    assert re.search(r"any sign of force or fraud or\s+coercion", words)
+    assert re.search(r"any sign of force, fraud or\s+coercion", words)
 
 
 def test_the_mermaid_drawing_is_well_formed(capsys: pytest.CaptureFixture[str]) -> None:

@@ -138,5 +138,6 @@ def test_every_readme_command_works_as_printed(tmp_path: Path) -> None:
     assert len(ran) >= 20 and ran.count("train") == 3 and "serve" in ran
     assert (home / ".config" / "trafficking-triage" / "agency.yaml").is_file()
     assert (home / "triage-protocol" / "protocol.yaml").is_file()
-    assert (work / "tree.svg").read_text().lstrip().startswith("<?xml")
-    assert "<html" in (work / "cards.html").read_text()
+    slides = sorted((work / "slides").glob("*.svg"))
+    assert len(slides) >= 5 and "Quién llama" in " ".join(s.read_text() for s in slides)
+    assert (work / "cards.pdf").read_bytes().startswith(b"%PDF")

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..protocol.problems import FileProblems, Problem
+from . import handouts
 from .parser import Command, _shared, option
 
 if TYPE_CHECKING:
@@ -299,15 +300,36 @@ def add(command: Command) -> None:
     )
 
     graph = command(
-        "graph", "--protocol", help="the decision tree for slides (mermaid, dot, svg or text)"
+        "graph",
+        "--protocol",
+        help="the decision tree for slides (mermaid, dot, svg, png, pdf or text)",
+        description=(
+            "Draw the decision tree, in words (the questions numbered as on the guide "
+            "cards, the answers as offered, each routing rule's condition). With --slides DIR, "
+            "one drawing per part of the call, each readable on a projected 1920x1080 slide "
+            "(text at least 24 px): a part that does not fit is cut into several."
+        ),
     )
     graph.add_argument(
         "--format",
-        choices=["mermaid", "dot", "svg", "text"],
-        default="mermaid",
-        help="output form (svg: drawn by Graphviz, which must be installed)",
+        choices=["mermaid", "dot", "svg", "png", "pdf", "text"],
+        default=None,
+        help="output form (svg, png and pdf are drawn by Graphviz, which must be installed; "
+        "default: mermaid, or svg with --slides)",
     )
-    graph.set_defaults(run=run_graph)
+    graph.add_argument(
+        "--slides",
+        type=Path,
+        metavar="DIR",
+        help="write one drawing per part of the call into DIR (made if missing)",
+    )
+    graph.add_argument(
+        "--lang", choices=["en", "es"], default="en", help="the words' language (default en)"
+    )
+    graph.add_argument(
+        "--ids", action="store_true", help="the protocol's ids instead of words (for editors)"
+    )
+    graph.set_defaults(run=lambda args: handouts.run_graph(args, _load(args.protocol)))
 
     cards = command(
         "cards",
@@ -317,10 +339,17 @@ def add(command: Command) -> None:
         description=(
             "Write the protocol as printable guide cards to standard output: the questions "
             "in order with where each answer goes, the routing rules, how soon each route is "
-            "known, the routes with the agency's numbers, the steps. Print from a browser."
+            "known, the routes with the agency's numbers, the steps. Print from a browser, "
+            "or write the PDF with --pdf (US letter, landscape, at most 6 pages)."
         ),
     )
-    cards.set_defaults(run=run_cards)
+    cards.add_argument(
+        "--pdf",
+        type=Path,
+        metavar="FILE",
+        help="write the cards as a PDF (printed by headless Chromium, which must be installed)",
+    )
+    cards.set_defaults(run=lambda args: handouts.run_cards(args, _load(args.protocol)))
 
     shipped = command("protocol", help="the protocol shipped with the program")
     actions = shipped.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -349,30 +378,6 @@ def add(command: Command) -> None:
     )
     completion.add_argument("shell", choices=["bash", "zsh", "tcsh"], help="the shell")
     completion.set_defaults(run=run_completion)
-
-
-def run_graph(args: argparse.Namespace) -> int:
-    from ..reports.graph import FORMATS, svg
-
-    protocol = _load(args.protocol).protocol
-    try:
-        drawn = svg(protocol) if args.format == "svg" else FORMATS[args.format](protocol)
-    except RuntimeError as error:
-        print(f"trafficking-triage graph: {error}", file=sys.stderr)
-        return 1
-    sys.stdout.write(drawn)
-    return 0
-
-
-def run_cards(args: argparse.Namespace) -> int:
-    from ..reports.cards import cards
-    from ..settings.loader import load_settings
-    from .console_cmds import _settings_file
-
-    agency = _settings_file(args)  # as the console finds it
-    settings = load_settings(agency).settings if agency is not None else None
-    sys.stdout.write(cards(_load(args.protocol).protocol, settings))
-    return 0
 
 
 def run_completion(args: argparse.Namespace) -> int:

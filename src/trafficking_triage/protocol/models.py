@@ -157,6 +157,9 @@ force, fraud or coercion; `injury`: someone is hurt."""
 
 class Indicator(Strict):
     label: Text
+    names: LocalText | None = None
+    """The sign's name per language, for printed cards and slides in another language than
+    `label`'s English (`label` where a language is missing)."""
     kind: IndicatorKind
     description: Text
     source: Id

@@ -14,27 +14,32 @@ from typing import TYPE_CHECKING
 from ..protocol.texts import CALLER_KIND_WORDS, fill_in, local
 from ..settings.resolve import resolve_contacts
 from ..shown import safe
-from .graph import condition_label, order
+from .graph import numbered, order
+from .words import Words
 
 if TYPE_CHECKING:
     from ..protocol import Protocol
     from ..settings.models import AgencySettings
 
 STYLE = """
-@page { size: letter landscape; margin: 10mm; }
-body { font: 10.5pt/1.3 "Helvetica", "Arial", sans-serif; color: #000; margin: 0; }
-h1 { font-size: 16pt; margin: 0 0 4pt; }
-h2 { font-size: 12.5pt; margin: 0 0 4pt; border-bottom: 2px solid #000; }
-section { break-inside: avoid; page-break-inside: avoid; border: 1.5pt solid #000;
-  border-radius: 6pt; padding: 6pt 8pt; margin: 0 0 8pt; }
-section.page { break-before: page; page-break-before: always; }
+@page { size: letter landscape; margin: 8mm; }
+body { font: 8.3pt/1.18 "Helvetica", "Arial", sans-serif; color: #000; margin: 0; }
+h1 { font-size: 13pt; margin: 0 0 2pt; }
+h2 { font-size: 10.5pt; margin: 0 0 2pt; border-bottom: 1.5pt solid #000;
+  break-after: avoid; page-break-after: avoid; }
+section { border: 1.25pt solid #000; border-radius: 4pt; padding: 3pt 5pt; margin: 0 0 5pt; }
+section.small { break-inside: avoid; page-break-inside: avoid; }
+p { margin: 1pt 0 2pt; }
 table { width: 100%; border-collapse: collapse; }
-th, td { border: 0.75pt solid #777; padding: 2pt 4pt; text-align: left; vertical-align: top; }
+tr { break-inside: avoid; page-break-inside: avoid; }
+th, td { border: 0.5pt solid #777; padding: 1pt 3pt; text-align: left; vertical-align: top; }
 th { background: #eee; }
 td.n { width: 1.6em; font-weight: bold; text-align: right; }
+td.to { width: 17%; }
 .es { font-style: italic; }
-.small { font-size: 9pt; }
+.small { font-size: 7.2pt; }
 .warn { font-weight: bold; }
+div.two { columns: 2; column-gap: 5pt; }
 """
 
 
@@ -58,7 +63,7 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
     """The guide cards as one HTML document."""
     meta = protocol.protocol
     nodes = order(protocol)
-    number = {q: n for n, q in enumerate((q for q in nodes if q in protocol.questions), 1)}
+    number = numbered(protocol)
 
     def where(target: str) -> str:
         if target in protocol.outcomes:
@@ -93,7 +98,7 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
                 "<section>",
                 f"<h2>{_t(SECTION_NAMES.get(current, current))}</h2>",
                 "<table><tr><th></th><th>English</th><th>Español</th>"
-                "<th>Answers: where each goes</th></tr>",
+                "<th class=to>Answers: where each goes</th></tr>",
             ]
         en, es = _both(question.text)
         if question.about_worker and question.for_worker and question.for_other:
@@ -111,7 +116,10 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             for a in question.answers:
                 if a.next is not None:
                     to.setdefault(a.next, []).append(_t(local(a.label, "en")))
-            goes = "<br>".join(f"{' / '.join(labels)} → {where(t)}" for t, labels in to.items())
+            goes = "<br>".join(
+                f"{' / '.join(labels)} → {where(t)}" if len(to) > 1 else f"→ {where(t)}"
+                for t, labels in to.items()
+            )
         else:
             kind = "a number" if question.kind == "number" else "their words"
             goes = f"write down {kind} → {where(question.next)}" if question.next else ""
@@ -121,19 +129,29 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
         )
     out.append("</table></section>")
 
-    out += ['<section class="page">', "<h2>Routing rules (the first that holds wins)</h2>"]
+    english = Words(protocol, "en", numbers=number)
+    spanish = Words(protocol, "es", numbers=number)
+    out += [
+        "<section>",
+        "<h2>Routing rules: the first that holds wins (Q7 · P7: the answer to question 7)</h2>",
+    ]
     for did, decision in protocol.decisions.items():
-        out.append(f"<p><b>{_t(did.replace('_', ' '))}</b>: {_t(decision.why)}</p><table>")
+        name = "If the caller hangs up" if did == meta.hang_up else did.replace("_", " ")
+        out.append(f"<p><b>{_t(name)}</b>: {_t(decision.why)}</p>")
+        out.append("<table><tr><th>If</th><th>Si</th><th>Then</th></tr>")
         for rule in decision.rules:
             out.append(
-                f"<tr><td>{_t(condition_label(rule.when))}</td><td>{where(rule.goto)}</td></tr>"
+                f"<tr><td>{_t(english.condition(rule.when))}</td>"
+                f'<td class="es">{_t(spanish.condition(rule.when))}</td>'
+                f'<td class="to">{where(rule.goto)}</td></tr>'
             )
         out.append("</table>")
     out.append("</section>")
 
+    out.append('<div class="two">')  # the short sections side by side: no half-empty page
     if meta.settle_by:
         out += [
-            "<section>",
+            '<section class="small">',
             "<h2>How soon each route is known</h2>",
             "<table><tr><th>Route</th><th>Settled by question, on every way through</th></tr>",
             *(
@@ -160,9 +178,9 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             shown += f"<br>instead: {_t(contact.if_not_set)}"
         return shown
 
-    for oid, outcome in protocol.outcomes.items():
+    for outcome in protocol.outcomes.values():
         out += [
-            '<section class="page">' if oid == next(iter(protocol.outcomes)) else "<section>",
+            "<section>",
             f"<h2>{_t(outcome.title)}</h2>",
             f"<p>{_t(outcome.summary)}</p>",
             "<table><tr><th>Call or transfer to</th><th>Numbers</th></tr>",
@@ -188,7 +206,7 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
 
     if protocol.additions:
         allowed = settings.allows if settings is not None else frozenset()
-        out += ["<section>", "<h2>Whatever the route</h2><table>"]
+        out += ['<section class="small">', "<h2>Whatever the route</h2><table>"]
         for addition in protocol.additions.values():
             found = ", ".join(protocol.indicators[i].label for i in addition.when)
             if addition.when_fact is not None:
@@ -205,11 +223,11 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
             out.append("</td></tr>")
         out.append("</table></section>")
 
-    out += ["<section>", "<h2>The steps</h2><table>"]
+    out += ['<section class="small">', "<h2>The steps</h2><table>"]
     for step in sorted(protocol.steps, key=lambda s: s.number):
         out.append(
             f'<tr><td class="n">{step.number}</td><td><b>{_t(step.title)}</b>: '
             f"{_t(step.text)}</td></tr>"
         )
-    out += ["</table></section>", "</body>", "</html>"]
+    out += ["</table></section>", "</div>", "</body>", "</html>"]
     return "\n".join(out) + "\n"
