@@ -57,6 +57,10 @@ def run_records(args: argparse.Namespace) -> int:
             return export(store, args.id, args.format, args.output, args.protocol, args.force)
         if args.action == "review":
             return review_call(store, args.id, args.format, args.protocol)
+        if args.action == "report":
+            from .records_report import qa_report
+
+            return qa_report(store, args)
         return replay(store, args.id, args.protocol)
     except RecordsDamaged as error:
         # The quick check as the store opened found nothing; a page read now did.

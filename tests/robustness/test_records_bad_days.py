@@ -23,6 +23,7 @@ from trafficking_triage.protocol import LoadedProtocol
 from trafficking_triage.records import RecordsError, SqliteStore
 from trafficking_triage.records.api import RecordsDamaged, RecordsUnwritable
 from trafficking_triage.records.recorder import Recorder
+from trafficking_triage.records.store import SCHEMA_VERSION
 
 
 class FailingCommit:
@@ -667,7 +668,7 @@ def test_a_file_changed_while_a_console_runs_is_checked_at_the_next_opening(
     assert len(checks) == 1
     Recorder(store, Call.start(shipped.protocol, shipped.sha256)).release()
     other = sqlite3.connect(tmp_path / "calls.sqlite3")  # another program, meanwhile
-    other.execute("PRAGMA user_version = 3")
+    other.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # as it was
     other.execute("CREATE TABLE IF NOT EXISTS notes_by_hand (x)")
     other.close()
     store.close()  # not remembered as checked: the file is not as this console left it

@@ -429,12 +429,12 @@ def test_bash_completion_completes_commands_actions_and_options(
         return done.stdout.split()
 
     assert complete("trafficking-triage", "rec") == ["records"]
-    assert complete("trafficking-triage", "records", "re") == ["replay", "review"]
+    assert complete("trafficking-triage", "records", "re") == ["replay", "review", "report"]
     assert complete("trafficking-triage", "records", "list", "--sta") == ["--status"]
     assert complete("trafficking-triage", "protocol", "") == ["export"]
     for shell, said in (
         ("zsh", "#compdef trafficking-triage"),
-        ("tcsh", "'n/records/(list show export import replay review)/'"),
+        ("tcsh", "'n/records/(list show export import replay review report)/'"),
     ):
         assert main(["completion", shell]) == 0
         assert said in capsys.readouterr().out

@@ -125,7 +125,32 @@ def add(command: Command) -> None:
         default="text",
         help="text for the terminal, markdown for a review meeting, json",
     )
-    for parser in (listing, show, export, replay, review, brought):
+    report = action(
+        "report",
+        "--protocol",
+        help="the QA report over a period (last calendar month): a summary, and one HTML page",
+        description=(
+            "Every call started in the period, replayed and scored as `records review` "
+            "scores one: calls by route and week, when the route was known, safety first, "
+            "steps left open, danger-now presses, interrupted and abandoned calls, review "
+            "scores per dispatcher and console (with --training: per trainee and scenario). "
+            "The summary is printed; the page (charts inline, nothing fetched) is written "
+            "owner-only, never over a file."
+        ),
+    )
+    report.add_argument(
+        "--since", type=_day, metavar="YYYY-MM-DD", help="first day (default: last month's first)"
+    )
+    report.add_argument(
+        "--until", type=_day, metavar="YYYY-MM-DD", help="last day (default: last month's last)"
+    )
+    report.add_argument(
+        "--html",
+        type=Path,
+        metavar="FILE",
+        help="where the page goes (default: qa-report-SINCE-UNTIL.html here)",
+    )
+    for parser in (listing, show, export, replay, review, brought, report):
         parser.add_argument(
             "--training",
             action="store_true",

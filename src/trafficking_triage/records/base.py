@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .api import BadRow, CallRow, RecordsError, Written
@@ -171,6 +171,11 @@ class StoreBase:
     by the system when the console dies (an OS file lock for SQLite, a session advisory lock
     for PostgreSQL), so an open call nobody holds is one whose console is gone."""
 
+    @staticmethod
+    def saved_clock() -> datetime:
+        """The time a store writes beside each event it takes (`saved_at`)."""
+        return datetime.now(UTC)
+
     console: str | None = None
     """The console writing (a center's store puts it on the lease of each call it holds)."""
 
@@ -232,6 +237,11 @@ class StoreBase:
 
     def events(self, call_id: str) -> list[Event]:
         raise NotImplementedError
+
+    def written_times(self, call_id: str) -> list[tuple[datetime, datetime | None]]:
+        """Each event's time, and when the store took it (None where not known: kept before
+        schema 4, copied from elsewhere, or a store that does not keep it)."""
+        return [(event.at, None) for event in self.events(call_id)]
 
     def hold(self, call_id: str) -> bool:
         """Take the call's lock (kept until `release`); False if another running console

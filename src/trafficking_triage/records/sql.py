@@ -153,7 +153,14 @@ def started_values(d: Dialect, call_id: str, started: CallStarted) -> tuple[Any,
 
 
 def insert_event(d: Dialect) -> str:
-    return f"INSERT INTO events (call_id, seq, at, kind, body) VALUES ({d.marks(5)})"
+    """An event, with the time the store took it (`saved_at`, from schema 4: None for an
+    event copied from elsewhere, whose saving is not known here)."""
+    return f"INSERT INTO events (call_id, seq, at, kind, body, saved_at) VALUES ({d.marks(6)})"
+
+
+def events_written(d: Dialect) -> str:
+    """Each event's time, and the time the store took it (None: not known)."""
+    return f"SELECT at, saved_at FROM events WHERE call_id = {d.mark} ORDER BY seq"
 
 
 def close_call(d: Dialect) -> str:

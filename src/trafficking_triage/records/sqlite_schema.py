@@ -58,6 +58,11 @@ MIGRATIONS = [
     DROP INDEX calls_started;
     CREATE INDEX calls_started ON calls(started_at, id);
     """,  # noqa: S608 (our own SQL: sql.listed_sql, no value from outside)
+    # 4: when the store took each event, so a QA report can tell the periods a console said
+    # NOT SAVED (an event taken later than it happened). Not known for the events before.
+    """
+    ALTER TABLE events ADD COLUMN saved_at TEXT;
+    """,
 ]
 
 

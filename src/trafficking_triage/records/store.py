@@ -15,6 +15,7 @@ import os
 import sqlite3
 import stat
 from collections.abc import Callable, Iterator
+from datetime import datetime
 from functools import wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Concatenate, ParamSpec, TypeVar
@@ -270,10 +271,13 @@ class SqliteStore(StoreBase):
     def _insert_row(self, call_id: str, started: CallStarted) -> None:
         self.db.execute(sql.insert_call(SQLITE), sql.started_values(SQLITE, call_id, started))
 
-    def _insert_event(self, call_id: str, event: Event, route: str | None) -> None:
+    def _insert_event(
+        self, call_id: str, event: Event, route: str | None, saved: bool = True
+    ) -> None:
         """Inside a write transaction: the event's number is read under the write lock, so
         a write that fails leaves no gap, and two writers never take the same number. A close
-        closes the call's row too, with its `route` (None: the route it has)."""
+        closes the call's row too, with its `route` (None: the route it has). `saved`: the
+        time it is taken is written (not for an event copied from elsewhere)."""
         from ..engine.events import CallClosed
 
         (seq,) = self.db.execute(
@@ -281,7 +285,14 @@ class SqliteStore(StoreBase):
         ).fetchone()
         self.db.execute(
             sql.insert_event(SQLITE),
-            (call_id, seq, event.at.isoformat(), event.kind, event.model_dump_json()),
+            (
+                call_id,
+                seq,
+                event.at.isoformat(),
+                event.kind,
+                event.model_dump_json(),
+                self.saved_clock().isoformat() if saved else None,
+            ),
         )
         if isinstance(event, CallClosed):
             self.db.execute(
@@ -346,6 +357,14 @@ class SqliteStore(StoreBase):
     def events(self, call_id: str) -> list[Event]:
         rows = self.db.execute(sql.call_events(SQLITE), (call_id.upper(),)).fetchall()
         return read_events(call_id, [body for (body,) in rows])
+
+    @_in_our_words
+    def written_times(self, call_id: str) -> list[tuple[datetime, datetime | None]]:
+        found = self.db.execute(sql.events_written(SQLITE), (call_id.upper(),)).fetchall()
+        return [
+            (datetime.fromisoformat(at), datetime.fromisoformat(saved) if saved else None)
+            for at, saved in found
+        ]
 
     # -- who holds a call -------------------------------------------------------------------
     # An open call whose console is still running must not be offered to another console that

@@ -88,6 +88,11 @@ MIGRATIONS = [
         END LOOP;
     END $$;
     """,  # noqa: S608 (our own SQL: sql.listed_sql, no value from outside)
+    # 4: when the store took each event, as the embedded store's 4 (a role's INSERT on
+    # events is the table's, so it takes the new column).
+    """
+    ALTER TABLE events ADD COLUMN saved_at TIMESTAMPTZ;
+    """,
 ]
 
 

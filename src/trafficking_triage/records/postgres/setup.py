@@ -195,7 +195,7 @@ def _write_and_take_back(db: Any) -> None:
     )
     db.execute(
         sql.insert_event(sql.POSTGRES),
-        (call_id, 0, now, "call_started", '{"kind": "call_started"}'),
+        (call_id, 0, now, "call_started", '{"kind": "call_started"}', now),
     )
 
 

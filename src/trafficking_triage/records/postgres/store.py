@@ -15,6 +15,7 @@ are. Needs the optional driver: pip install 'trafficking-triage[postgres]'."""
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from .. import sql
@@ -134,6 +135,7 @@ class PostgresStore(Connected):
         seq: int,
         event: Event,
         listing: Listing | None,
+        saved: bool = True,
     ) -> None:
         """Inside a transaction: event `seq` of the call. Already there (the reply to an
         earlier commit was lost) it must be this very event; anything else is another console
@@ -144,7 +146,7 @@ class PostgresStore(Connected):
         body = event.model_dump_json()
         inserted = db.execute(
             sql.insert_event(POSTGRES) + " ON CONFLICT (call_id, seq) DO NOTHING",
-            (call_id, seq, event.at, event.kind, body),
+            (call_id, seq, event.at, event.kind, body, self.saved_clock() if saved else None),
         ).rowcount
         if not inserted:
             (there,) = db.execute(
@@ -229,7 +231,7 @@ class PostgresStore(Connected):
                 there = [body for (body,) in db.execute(sql.call_events(POSTGRES), (row.id,))]
                 for seq, event in enumerate(events):
                     if seq >= len(there):  # the guard refuses any event after a close
-                        self._insert_event(db, row.id, seq, event, None)
+                        self._insert_event(db, row.id, seq, event, None, saved=False)
                     elif there[seq] != event.model_dump_json():
                         raise RecordsError(
                             f"event {seq} of call {row.id} in the center is another: not copied"
@@ -290,3 +292,9 @@ class PostgresStore(Connected):
             lambda db: db.execute(sql.call_events(POSTGRES), (call_id.upper(),)).fetchall()
         )
         return read_events(call_id, [body for (body,) in found])
+
+    def written_times(self, call_id: str) -> list[tuple[datetime, datetime | None]]:
+        found = self._run(
+            lambda db: db.execute(sql.events_written(POSTGRES), (call_id.upper(),)).fetchall()
+        )
+        return [(at, saved) for at, saved in found]

@@ -1,0 +1,410 @@
+"""The monthly QA report: what APCO/NENA ANS 1.107.1 asks a center to look at over its calls
+(compliance with the protocol, time to the route, what was left undone), from the records
+alone, scored as `records review` scores one call. No Textual.
+
+Each call is read once (its row and events, as the store holds them) into `Figures`; the
+report is worked out over those, then written as a text summary (`summary`) and one
+self-contained HTML page (`page`, with charts from `charts.py` where matplotlib is
+installed). No caller's words are in it: routes, counts, times, scores, names of dispatchers
+and consoles."""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from html import escape
+from typing import TYPE_CHECKING
+
+from ..engine.events import CallClosed, Escalated, QuestionAnswered, RouteSettled
+from ..shown import safe
+from ..training.debrief import debrief, routed
+
+if TYPE_CHECKING:
+    from ..engine import Call
+    from ..protocol.models import Step
+    from ..records.api import CallRow
+    from ..training.rubric import Rubric
+    from ..training.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What the report counts of one call."""
+
+    id: str
+    started: datetime
+    """Local time."""
+    route: str | None
+    route_title: str
+    status: str
+    dispatcher: str
+    console: str
+    scenario: str | None
+    settled_question: int | None
+    """How many questions had been answered when the route was known (None: never)."""
+    settled_seconds: int | None
+    safety_first: bool
+    open_steps: tuple[int, ...]
+    """The route's steps not ticked when the call closed (or by now, if it is open)."""
+    danger_presses: int
+    score: int
+    out_of: int
+
+
+def figures(
+    row: CallRow,
+    call: Call,
+    scenario: Scenario | None = None,
+    rubric: Rubric | None = None,
+) -> Figures:
+    """One call's figures, from its row and its replayed events."""
+    started = call.state.started
+    began = started.at if started is not None else row.started_at
+    known, _ = routed(call)
+    question = seconds = None
+    if known is not None:
+        at = call.events.index(known)
+        question = (
+            known.asked
+            if isinstance(known, RouteSettled)
+            else sum(isinstance(e, QuestionAnswered) for e in call.events[:at])
+        )
+        seconds = max(0, round((known.at - began).total_seconds()))
+    closed = next((e for e in reversed(call.events) if isinstance(e, CallClosed)), None)
+    if closed is not None:
+        open_steps = tuple(closed.open_steps)
+    else:
+        open_steps = tuple(item.number for item in call.route_steps() if item.status != "done")
+    scored = debrief(scenario, call, rubric)
+    safety = next((line for line in scored.lines if line.label == "Safety first"), None)
+    route = call.state.route.outcome if call.state.route else row.route
+    outcomes = call.protocol.outcomes
+    return Figures(
+        id=row.id,
+        started=row.started_at.astimezone(),
+        route=route,
+        route_title=outcomes[route].title if route in outcomes else (route or "no route"),
+        status=row.status,
+        dispatcher=row.dispatcher or "(not given)",
+        console=row.console or "(not given)",
+        scenario=started.scenario if started is not None else None,
+        settled_question=question,
+        settled_seconds=seconds,
+        safety_first=safety is not None and safety.points == safety.out_of,
+        open_steps=open_steps,
+        danger_presses=sum(isinstance(e, Escalated) for e in call.events),
+        score=scored.score,
+        out_of=scored.out_of,
+    )
+
+
+UNSAVED_AFTER = 2.0
+"""Seconds an event may wait for the store before the console says NOT SAVED (the
+console's own threshold, records.worker)."""
+
+
+def unsaved_periods(
+    written: list[tuple[datetime, datetime | None]],
+) -> list[tuple[datetime, datetime]]:
+    """The periods a console said NOT SAVED, from each event's time and the time the store
+    took it: events taken more than `UNSAVED_AFTER` seconds late, run together."""
+    periods: list[tuple[datetime, datetime]] = []
+    for at, saved in written:
+        if saved is None or (saved - at).total_seconds() <= UNSAVED_AFTER:
+            continue
+        if periods and at <= periods[-1][1]:
+            periods[-1] = (periods[-1][0], max(periods[-1][1], saved))
+        else:
+            periods.append((at, saved))
+    return periods
+
+
+def _week(day: datetime) -> date:
+    """The Monday of the call's local week."""
+    return day.date() - timedelta(days=day.weekday())
+
+
+@dataclass
+class Scores:
+    """Review scores of a group of calls (a dispatcher, a console, a scenario)."""
+
+    points: list[int] = field(default_factory=list)
+    out_of: int = 0
+
+    def line(self) -> tuple[int, int, float, int]:
+        """(calls, lowest, median, highest) of the percentage scores."""
+        shares = [round(100 * p / self.out_of) if self.out_of else 0 for p in self.points]
+        return len(shares), min(shares), statistics.median(shares), max(shares)
+
+
+@dataclass
+class Report:
+    """The report over a period's calls."""
+
+    since: date
+    until: date
+    training: bool
+    calls: list[Figures]
+    unsaved: list[tuple[str, str, datetime, datetime]] = field(default_factory=list)
+    """(console, call, from, to): each NOT SAVED period."""
+    unsaved_unknown: int = 0
+    """Calls with events whose saving the store does not know (kept before it kept that)."""
+    skipped: list[str] = field(default_factory=list)
+    """Calls that could not be read (said, with why)."""
+    steps: list[Step] = field(default_factory=list)
+    """The protocol's steps, for their titles."""
+
+    def by_route(self) -> list[tuple[str, int]]:
+        return Counter(f.route_title for f in self.calls).most_common()
+
+    def weeks(self) -> list[date]:
+        first = _week(datetime.combine(self.since, datetime.min.time()))
+        found = []
+        while first <= self.until:
+            found.append(first)
+            first += timedelta(days=7)
+        return found
+
+    def by_week(self) -> dict[str, list[int]]:
+        """Per route, the calls in each week of `weeks()`."""
+        weeks = self.weeks()
+        counts: dict[str, list[int]] = {title: [0] * len(weeks) for title, _ in self.by_route()}
+        for f in self.calls:
+            counts[f.route_title][weeks.index(_week(f.started))] += 1
+        return counts
+
+    def per_route(self) -> list[list[str]]:
+        """Per route: calls, and the questions and seconds to the route known (median,
+        worst)."""
+        rows = []
+        for title, count in self.by_route():
+            known = [f for f in self.settled() if f.route_title == title]
+            questions = [f.settled_question for f in known if f.settled_question is not None]
+            seconds = [f.settled_seconds for f in known if f.settled_seconds is not None]
+            rows.append([
+                title, str(count), _median(questions), str(max(questions, default="-")),
+                _median(seconds), str(max(seconds, default="-")),
+            ])  # fmt: skip
+        return rows
+
+    def steps_open(self) -> list[tuple[int, int]]:
+        """Each step with the calls that left it open, most first."""
+        return Counter(step for f in self.calls for step in f.open_steps).most_common()
+
+    def settled(self) -> list[Figures]:
+        return [f for f in self.calls if f.settled_seconds is not None]
+
+    def status_count(self, status: str) -> int:
+        return sum(f.status == status for f in self.calls)
+
+    def scores(self, key: str) -> dict[str, Scores]:
+        grouped: dict[str, Scores] = defaultdict(Scores)
+        for f in self.calls:
+            name = getattr(f, key) or "(none)"
+            grouped[name].points.append(f.score)
+            grouped[name].out_of = f.out_of
+        return dict(sorted(grouped.items()))
+
+
+def _median(values: list[int]) -> str:
+    return f"{statistics.median(values):g}" if values else "-"
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{round(100 * part / whole)}%" if whole else "-"
+
+
+def numbers(report: Report) -> list[tuple[str, str]]:
+    """The headline figures, as the summary and the page both give them."""
+    calls = report.calls
+    settled = report.settled()
+    seconds = [f.settled_seconds for f in settled if f.settled_seconds is not None]
+    questions = [f.settled_question for f in settled if f.settled_question is not None]
+    unsafe = sum(not f.safety_first for f in calls)
+    open_calls = [f for f in calls if f.open_steps]
+    return [
+        ("Calls", str(len(calls))),
+        ("Route known", f"{len(settled)} ({_share(len(settled), len(calls))})"),
+        ("Seconds to the route, median", _median(seconds)),
+        ("Seconds to the route, worst", str(max(seconds)) if seconds else "-"),
+        ("Questions to the route, median", _median(questions)),
+        ("Questions to the route, worst", str(max(questions)) if questions else "-"),
+        (
+            "Safety questions first",
+            f"{len(calls) - unsafe} ({_share(len(calls) - unsafe, len(calls))})",
+        ),
+        (
+            "Calls with steps left open",
+            f"{len(open_calls)} ({_share(len(open_calls), len(calls))})",
+        ),
+        ("Danger-now presses", str(sum(f.danger_presses for f in calls))),
+        ("Closed as interrupted", str(report.status_count("interrupted"))),
+        ("Closed as abandoned", str(report.status_count("abandoned"))),
+        ("Still open", str(report.status_count("open"))),
+        ("NOT SAVED periods", str(len(report.unsaved))),
+    ]
+
+
+def _groups(report: Report) -> list[tuple[str, str, str, dict[str, Scores]]]:
+    """(heading, column, the figure grouped by, the groups): per dispatcher and console, or
+    for training calls per trainee and scenario."""
+    if report.training:
+        keys = [("By trainee", "Trainee", "dispatcher"), ("By scenario", "Scenario", "scenario")]
+    else:
+        keys = [("By dispatcher", "Dispatcher", "dispatcher"), ("By console", "Console", "console")]
+    return [(heading, label, key, report.scores(key)) for heading, label, key in keys]
+
+
+def summary(report: Report) -> str:
+    """The text summary for the terminal."""
+    kind = "training calls" if report.training else "calls"
+    lines = [f"QA report: {kind} from {report.since} to {report.until}", ""]
+    width = max(len(label) for label, _ in numbers(report))
+    lines += [f"  {label:<{width}}  {value}" for label, value in numbers(report)]
+    lines += ["", "By route (calls; questions and seconds to the route: median, worst):"]
+    for title, count, q_mid, q_max, s_mid, s_max in report.per_route():
+        lines.append(f"  {count:>5}  {q_mid:>5} {q_max:>3}  {s_mid:>6} {s_max:>4}  {title}")
+    if not report.calls:
+        lines.append("  none")
+    if report.steps_open():
+        said = ", ".join(f"{step} ({count})" for step, count in report.steps_open())
+        lines += ["", f"Steps left open (calls): {said}"]
+    for heading, _, _, groups in _groups(report):
+        lines += ["", f"{heading} (review score %: calls, lowest, median, highest):"]
+        for name, scores in groups.items():
+            n, low, middle, high = scores.line()
+            lines.append(f"  {safe(name):<20} {n:>5}  {low:>3}  {middle:>5g}  {high:>3}")
+    if report.unsaved:
+        lines += ["", "NOT SAVED (console, call, from, seconds):"]
+        for console, call_id, began, ended in report.unsaved:
+            span = round((ended - began).total_seconds())
+            lines.append(f"  {safe(console)}  {call_id}  {began:%Y-%m-%d %H:%M:%S}  {span}")
+    if report.unsaved_unknown:
+        lines.append(
+            f"NOT SAVED periods are not known for {report.unsaved_unknown} calls (kept before "
+            "the store kept when it took each event)"
+        )
+    for skipped in report.skipped:
+        lines.append(f"NOT COUNTED: {skipped}")
+    return "\n".join(lines) + "\n"
+
+
+PAGE_STYLE = """
+body { font: 11pt/1.35 "Helvetica", "Arial", sans-serif; color: #000; margin: 1.5em auto;
+  max-width: 60em; padding: 0 1em; }
+h1 { font-size: 16pt; } h2 { font-size: 13pt; border-bottom: 1.5pt solid #000; }
+table { border-collapse: collapse; margin: 0.4em 0 1em; }
+th, td { border: 0.75pt solid #777; padding: 2pt 6pt; text-align: left; }
+td.n { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #eee; }
+svg.chart { max-width: 100%; height: auto; display: block; margin: 0.5em 0; }
+.note { font-style: italic; }
+@media print { h2 { break-after: avoid; } table, svg.chart { break-inside: avoid; } }
+"""
+
+
+def _table(head: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"]
+    for row in rows:
+        cells = [
+            f'<td class="n">{escape(c)}</td>' if i >= numeric_from else f"<td>{escape(c)}</td>"
+            for i, c in enumerate(row)
+        ]
+        out.append("<tr>" + "".join(cells) + "</tr>")
+    return "\n".join([*out, "</table>"])
+
+
+def page(report: Report, agency: str) -> str:
+    """The report as one self-contained HTML page: every chart inline, nothing fetched."""
+    from . import charts
+
+    kind = "training calls" if report.training else "calls"
+    title = f"QA report: {kind}, {report.since} to {report.until}"
+    drawn = charts.available() and bool(report.calls)
+    out = [
+        "<!doctype html>",
+        '<html lang="en">',
+        '<meta charset="utf-8">',
+        # Nothing from elsewhere: no script, no style, no picture, no font.
+        '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
+        "style-src 'unsafe-inline'; img-src data:\">",
+        f"<title>{escape(title)}</title>",
+        f"<style>{PAGE_STYLE}</style>",
+        "<body>",
+        f"<h1>{escape(title)}</h1>",
+        f"<p>{escape(safe(agency))}. Scored as <code>records review</code> scores one call "
+        "(APCO/NENA ANS 1.107.1 asks a center to review its calls against its protocol).</p>",
+        '<h2 id="figures">The month at a glance</h2>',
+        _table(["Figure", "This period"], [list(pair) for pair in numbers(report)]),
+        '<h2 id="routes">Calls by route</h2>',
+        _table(["Route", "Calls"], [[t, str(n)] for t, n in report.by_route()]),
+    ]
+    weeks = report.weeks()
+    out.append(
+        _table(
+            ["Route", *(f"{w:%b %d}" for w in weeks)],
+            [[t, *map(str, counts)] for t, counts in report.by_week().items()],
+        )
+    )
+    if drawn:
+        out.append(charts.by_week(report))
+    out.append('<h2 id="settled">When the route was known</h2>')
+    head = ["Route", "Calls", "Questions, median", "worst", "Seconds, median", "worst"]
+    out.append(_table(head, report.per_route()))
+    questions = Counter(
+        f.settled_question for f in report.settled() if f.settled_question is not None
+    )
+    out.append(
+        _table(
+            ["Questions answered", "Calls"],
+            [[str(q), str(n)] for q, n in sorted(questions.items())],
+        )
+    )
+    if drawn:
+        out.append(charts.settle_seconds(report))
+    out.append('<h2 id="steps">Steps left open</h2>')
+    steps = {step.number: step.title for step in report.steps} if report.steps else {}
+    out.append(
+        _table(
+            ["Step", "Calls that left it open"],
+            [[f"{n}. {steps.get(n, '')}", str(count)] for n, count in report.steps_open()],
+        )
+    )
+    out.append('<h2 id="unsaved">NOT SAVED periods</h2>')
+    out.append(
+        _table(
+            ["Console", "Call", "From", "Seconds"],
+            [
+                [safe(c), i, f"{b:%Y-%m-%d %H:%M:%S}", str(round((e - b).total_seconds()))]
+                for c, i, b, e in report.unsaved
+            ],
+            numeric_from=3,
+        )
+    )
+    if report.unsaved_unknown:
+        out.append(
+            f'<p class="note">Not known for {report.unsaved_unknown} calls, kept before the '
+            "store kept when it took each event.</p>"
+        )
+    for heading, label, key, groups in _groups(report):
+        out.append(f"<h2>{escape(heading)}</h2>")
+        rows = []
+        for name, scores in groups.items():
+            n, low, middle, high = scores.line()
+            rows.append([safe(name), str(n), str(low), f"{middle:g}", str(high)])
+        out.append(_table([label, "Calls", "Lowest %", "Median %", "Highest %"], rows))
+        if drawn:
+            out.append(charts.scores(report, key, label))
+    if not charts.available():
+        out.append(
+            '<p class="note">Charts need matplotlib: pip install '
+            "'trafficking-triage[report]'.</p>"
+        )
+    if report.skipped:
+        out.append("<h2>Not counted</h2><ul>")
+        out += [f"<li>{escape(safe(s))}</li>" for s in report.skipped]
+        out.append("</ul>")
+    out += ["</body>", "</html>"]
+    return "\n".join(out) + "\n"

@@ -1,0 +1,221 @@
+"""`records report`: a month of calls made for the test (known routes, times, dispatchers,
+consoles, a danger-now press, an interrupted and an abandoned call), read from SQLite and
+PostgreSQL alike; the text summary against a golden file; the page opened in headless
+Chromium, its charts and numbers read back."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import time
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import Opener
+from tests.unit.test_shipped_protocol import PATHS
+from trafficking_triage.cli import main
+from trafficking_triage.engine import Call, CallError
+from trafficking_triage.protocol import LoadedProtocol
+from trafficking_triage.records.api import Written
+from trafficking_triage.records.base import StoreBase
+from trafficking_triage.records_report import last_month, qa_report
+
+GOLDEN = Path(__file__).parent.parent / "data" / "golden" / "qa_report.txt"
+START = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+"""Monday 2 November 2026: one call a day from here, twelve of them, and one in October."""
+
+
+@pytest.fixture(autouse=True)
+def utc(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Local time is UTC here, so weeks and days are the same on every machine."""
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+def whole_call(
+    shipped: LoadedProtocol, n: int, answers: dict[str, object], how: str = "completed"
+) -> Call:
+    """Call n: answered to its end, every event 5 s after the last, by one of two dispatchers
+    at one of three consoles; every third ticks its steps."""
+    at = [START + timedelta(days=n)]
+
+    def clock() -> datetime:
+        at[0] += timedelta(seconds=5)
+        return at[0]
+
+    call = Call.start(
+        shipped.protocol,
+        shipped.sha256,
+        clock=clock,
+        console=f"C{n % 3}",
+        dispatcher=("ana", "ben")[n % 2],
+    )
+    if n == 4:
+        call.escalate()  # the danger-now key, at the first question
+    while call.state.prompt is not None:
+        question = call.state.prompt.question
+        if question not in answers:
+            if call.state.settled is not None:
+                break
+            call.not_answered("unknown")
+            continue
+        try:
+            call.answer(str(answers[question]))
+        except CallError:
+            call.not_answered("unknown")
+    if n % 3 == 0:
+        for number in call.open_steps():
+            if number != 1:
+                call.tick(number)
+    call.close(how)  # type: ignore[arg-type]
+    return call
+
+
+def month(shipped: LoadedProtocol) -> list[Call]:
+    made = [
+        whole_call(shipped, n, dict(PATHS[n % len(PATHS)][1]), how)
+        for n, how in enumerate(["completed"] * 10 + ["interrupted", "abandoned"])
+    ]
+    made.append(whole_call(shipped, -5, dict(PATHS[0][1])))  # October: not in the report
+    return made
+
+
+def stored(store: StoreBase, calls: list[Call]) -> None:
+    """Each call written as a console writes it, event by event, each taken by the store a
+    moment after it happened; but for the eighth call, whose events 5 to 8 waited 40 s
+    (the console said NOT SAVED)."""
+    for n, call in enumerate(calls):
+        events = call.events
+
+        def late(index: int, n: int = n) -> timedelta:
+            return timedelta(seconds=40 if n == 7 and 5 <= index <= 8 else 0.2)
+
+        store.saved_clock = lambda e=events[0]: e.at + late(0)  # type: ignore[method-assign,misc]
+        started = call.state.started
+        assert started is not None
+        call_id = store.begin(Written(started, (events[0],), None))
+        for index, event in enumerate(events[1:], 1):
+            store.saved_clock = lambda e=event, i=index: e.at + late(i)  # type: ignore[method-assign,misc]
+            store.append(call_id, event, call)
+        store.release(call_id)
+
+
+def args(**given: object) -> argparse.Namespace:
+    base = {"since": None, "until": None, "html": None, "protocol": None, "training": False}
+    return argparse.Namespace(**{**base, **given})
+
+
+def test_last_month_is_the_calendar_month_before() -> None:
+    assert last_month(date(2026, 12, 7)) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert last_month(date(2027, 1, 1)) == (date(2026, 12, 1), date(2026, 12, 31))
+    assert last_month(date(2026, 3, 31)) == (date(2026, 2, 1), date(2026, 2, 28))
+
+
+@pytest.mark.slow
+def test_the_summary_is_the_same_on_every_store(
+    opened: Opener,
+    shipped: LoadedProtocol,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-settings"))
+    store = opened()
+    if store.where.startswith("memory:"):
+        pytest.skip("a store in memory keeps no time of saving (nor any call past its process)")
+    stored(store, month(shipped))
+    html = tmp_path / "report.html"
+    given = args(since=date(2026, 11, 1), until=date(2026, 11, 30), html=html)
+    assert qa_report(store, given) == 0
+    out = capsys.readouterr().out
+    summary = re.sub(r"\b\d{6}-[A-Z0-9]{4}\b", "<call id>", out.split("\nThe page: ")[0])
+    if os.environ.get("UPDATE_GOLDEN") == "1":
+        GOLDEN.write_text(summary, encoding="utf-8")
+    assert summary == GOLDEN.read_text(encoding="utf-8")
+    assert html.stat().st_mode & 0o777 == 0o600
+    page = html.read_text()
+    assert not re.search(r'(?:src|href)\s*=\s*"(?:[a-z]+:)?//', page)  # nothing fetched
+    assert "<script" not in page and "default-src 'none'" in page
+    # Again: the page is never written over.
+    assert qa_report(store, given) == 1
+    assert "is there already" in capsys.readouterr().err
+
+
+def test_figures_read_as_the_review_reads_them(shipped: LoadedProtocol, tmp_path: Path) -> None:
+    """Each number of the summary from the calls made: twelve in November, the route known on
+    every one, the interrupted and the abandoned call, one danger-now press."""
+    from trafficking_triage.records.memory import MemoryStore
+    from trafficking_triage.reports.qa import Report, figures, numbers
+
+    store = MemoryStore(str(tmp_path))
+    stored(store, month(shipped))
+    rows = [r for r in store.rows() if r.started_at.month == 11]
+    counted = []
+    for row in rows:
+        call, _, anomaly = Call.as_far_as_it_goes(shipped.protocol, store.events(row.id))
+        assert anomaly is None
+        counted.append(figures(row, call))
+    MemoryStore.forget(str(tmp_path))
+    report = Report(date(2026, 11, 1), date(2026, 11, 30), False, counted)
+    said = dict(numbers(report))
+    assert said["Calls"] == "12"
+    assert said["Danger-now presses"] == "1"
+    assert said["Closed as interrupted"] == "1" and said["Closed as abandoned"] == "1"
+    assert [f"{w:%m-%d}" for w in report.weeks()] == [
+        "10-26", "11-02", "11-09", "11-16", "11-23", "11-30"
+    ]  # fmt: skip
+    assert sum(sum(c) for c in report.by_week().values()) == 12
+
+
+@pytest.mark.slow
+def test_the_page_in_a_browser_shows_the_charts_and_the_numbers(
+    shipped: LoadedProtocol,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Through the command line, on the embedded store; the page opened in headless Chromium
+    (the DOM as the browser built it): three charts drawn, the headline numbers there."""
+    import subprocess
+
+    from trafficking_triage.reports.printing import browser
+
+    program = browser()
+    if program is None:
+        pytest.skip("Chromium is not installed (.ci/run installs it)")
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-settings"))
+    data = tmp_path / "data"
+    from trafficking_triage.records import SqliteStore
+
+    store = SqliteStore(data)
+    stored(store, month(shipped))
+    store.close()
+    html = tmp_path / "report.html"
+    command = ["--data-dir", str(data), "records", "report", "--since", "2026-11-01"]
+    assert main([*command, "--until", "2026-11-30", "--html", str(html)]) == 0
+    summary = capsys.readouterr().out
+    flags = ["--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+             "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={tmp_path / 'profile'}", "--dump-dom"]  # fmt: skip
+    if os.geteuid() == 0:
+        flags.append("--no-sandbox")
+    dom = subprocess.run(
+        [program, *flags, html.as_uri()], capture_output=True, text=True, timeout=120
+    ).stdout
+    charts = re.findall(r'<svg[^>]*role="img"[^>]*aria-label="([^"]+)"', dom)
+    assert charts == [
+        "Calls by week and route",
+        "Seconds to the route",
+        "Review scores by dispatcher",
+        "Review scores by console",
+    ]
+    assert len(re.findall(r"<(?:path|rect|use)\b", dom)) > 50  # drawn, not empty frames
+    for label, value in re.findall(r"^  (\S.*?)\s{2,}(\S.*)$", summary, re.M)[:13]:
+        assert f'<td>{label}</td><td class="n">{value}</td>' in dom, (label, value)
