@@ -98,12 +98,20 @@ def fill(store: StoreBase, size: int) -> float:
     return time.perf_counter() - began
 
 
+def made_with() -> str:
+    """The shipped protocol's digest: a store made with another is made again (its calls
+    would not replay with this one, and the commands that read them would refuse)."""
+    return load_protocol().sha256
+
+
 def build_sqlite(size: int) -> Path:
-    """The SQLite store of `size` calls, made once (a file `built` says it is whole)."""
+    """The SQLite store of `size` calls, made once for the shipped protocol (a file `built`
+    says it is whole, and which protocol it was made with)."""
     from trafficking_triage.records import SqliteStore
 
     folder = sqlite_dir(size)
-    if (folder / "built").is_file():
+    built = folder / "built"
+    if built.is_file() and made_with() in built.read_text():
         return folder
     import shutil
 
@@ -114,7 +122,7 @@ def build_sqlite(size: int) -> Path:
         seconds = fill(store, size)
     finally:
         store.close()
-    (folder / "built").write_text(f"{size} calls in {seconds:.0f} s\n")
+    built.write_text(f"{size} calls in {seconds:.0f} s, protocol {made_with()}\n")
     return folder
 
 
@@ -157,8 +165,10 @@ def build_postgres(server: KeptServer, size: int) -> str:
         if exists.fetchone() is not None:
             with psycopg.connect(address) as mine:
                 built = mine.execute("SELECT to_regclass('scale_built')").fetchone()
-            if built is not None and built[0] is not None:
-                return address
+                if built is not None and built[0] is not None:
+                    made = mine.execute("SELECT * FROM scale_built").fetchone()
+                    if made is not None and made_with() in [str(v) for v in made]:
+                        return address
             db.execute(f'DROP DATABASE "scale{size}"')
     server.database(f"scale{size}")
     store = PostgresStore(address, migrate=True)  # the tables, as `store init` makes them
@@ -167,7 +177,10 @@ def build_postgres(server: KeptServer, size: int) -> str:
     finally:
         store.close()
     with psycopg.connect(address, autocommit=True) as db:
-        db.execute(f"CREATE TABLE scale_built AS SELECT {size} AS calls, {seconds:.0f} AS seconds")
+        db.execute(
+            f"CREATE TABLE scale_built AS SELECT {size} AS calls, {seconds:.0f} AS seconds,"
+            f" '{made_with()}' AS protocol"
+        )
         db.execute("VACUUM ANALYZE")
     return address
 

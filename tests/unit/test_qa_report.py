@@ -219,3 +219,65 @@ def test_the_page_in_a_browser_shows_the_charts_and_the_numbers(
     assert len(re.findall(r"<(?:path|rect|use)\b", dom)) > 50  # drawn, not empty frames
     for label, value in re.findall(r"^  (\S.*?)\s{2,}(\S.*)$", summary, re.M)[:13]:
         assert f'<td>{label}</td><td class="n">{value}</td>' in dom, (label, value)
+
+
+def test_training_calls_are_reported_per_trainee_and_scenario(
+    shipped: LoadedProtocol,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`records report --training`: each training call scored against its scenario, as the
+    debrief scores it: a scenario answered as scripted scores more than one answered badly."""
+    from trafficking_triage.records import SqliteStore
+    from trafficking_triage.training.scenario import load_scenarios, scripted_answers
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-settings"))
+    scenarios = {s.id: s for s in load_scenarios(shipped.scenarios, shipped)}
+    store = SqliteStore(tmp_path / "data" / "training")
+    for n, (trainee, name, scripted) in enumerate(
+        [("trainee-a", "hotel_housekeeper", True), ("trainee-b", "hotel_housekeeper", False),
+         ("trainee-a", "anonymous_tipster", True)]
+    ):  # fmt: skip
+        at = [START + timedelta(days=n)]
+
+        def clock(at: list[datetime] = at) -> datetime:
+            at[0] += timedelta(seconds=5)
+            return at[0]
+
+        call = Call.start(
+            shipped.protocol, shipped.sha256, clock=clock, dispatcher=trainee,
+            training=True, scenario=name,
+        )  # fmt: skip
+        answers = scripted_answers(scenarios[name], shipped.protocol) if scripted else {}
+        while call.state.prompt is not None:
+            question = call.state.prompt.question
+            try:
+                call.answer(str(answers[question]))
+            except (KeyError, CallError):
+                call.not_answered("unknown")
+        call.close()
+        store.release(store.begin(call))
+    store.close()
+    command = ["--data-dir", str(tmp_path / "data"), "records", "report", "--training"]
+    html = tmp_path / "training.html"
+    assert main([*command, "--since", "2026-11-01", "--html", str(html)]) == 0
+    out = capsys.readouterr().out
+    assert "QA report: training calls from 2026-11-01 to 2026-11-30" in out
+    trainees = re.findall(r"^  (trainee-\w)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)$", out, re.M)
+    assert [t[:2] for t in trainees] == [("trainee-a", "2"), ("trainee-b", "1")]
+    lowest = {name: int(low) for name, _, low, _, _ in trainees}
+    assert lowest["trainee-a"] > lowest["trainee-b"]
+    assert "By scenario" in out and "hotel_housekeeper" in out
+    assert "Review scores by scenario" in html.read_text()
+
+
+def test_a_period_with_no_calls_says_so() -> None:
+    from trafficking_triage.reports.qa import Report, page, summary
+
+    empty = Report(date(2026, 11, 1), date(2026, 11, 30), False, [])
+    said = summary(empty)
+    assert "  Calls                           0" in said
+    assert said.count("  none") == 3  # routes, dispatchers, consoles
+    drawn = page(empty, "Example County 911")
+    assert "<svg" not in drawn and "<td>Calls</td><td class=\"n\">0</td>" in drawn

@@ -273,6 +273,8 @@ def summary(report: Report) -> str:
         lines += ["", f"Steps left open (calls): {said}"]
     for heading, _, _, groups in _groups(report):
         lines += ["", f"{heading} (review score %: calls, lowest, median, highest):"]
+        if not groups:
+            lines.append("  none")
         for name, scores in groups.items():
             n, low, middle, high = scores.line()
             lines.append(f"  {safe(name):<20} {n:>5}  {low:>3}  {middle:>5g}  {high:>3}")
@@ -338,14 +340,13 @@ def page(report: Report, agency: str) -> str:
         "(APCO/NENA ANS 1.107.1 asks a center to review its calls against its protocol).</p>",
         '<h2 id="figures">The month at a glance</h2>',
         _table(["Figure", "This period"], [list(pair) for pair in numbers(report)]),
-        '<h2 id="routes">Calls by route</h2>',
-        _table(["Route", "Calls"], [[t, str(n)] for t, n in report.by_route()]),
+        '<h2 id="routes">Calls by route, and by week (weeks start on Monday)</h2>',
     ]
-    weeks = report.weeks()
+    total = dict(report.by_route())
     out.append(
         _table(
-            ["Route", *(f"{w:%b %d}" for w in weeks)],
-            [[t, *map(str, counts)] for t, counts in report.by_week().items()],
+            ["Route", "Calls", *(f"{w:%b %d}" for w in report.weeks())],
+            [[t, str(total[t]), *map(str, counts)] for t, counts in report.by_week().items()],
         )
     )
     if drawn:
