@@ -113,7 +113,13 @@ def args(**given: object) -> argparse.Namespace:
 
 
 def test_last_month_is_the_calendar_month_before() -> None:
+    from trafficking_triage.records_report import period
+
     assert last_month(date(2026, 12, 7)) == (date(2026, 11, 1), date(2026, 11, 30))
+    today = date(2026, 12, 7)
+    assert period(None, None, today) == (date(2026, 11, 1), date(2026, 11, 30))
+    assert period(date(2026, 12, 1), None, today) == (date(2026, 12, 1), today)
+    assert period(None, date(2026, 10, 15), today) == (date(2026, 10, 1), date(2026, 10, 15))
     assert last_month(date(2027, 1, 1)) == (date(2026, 12, 1), date(2026, 12, 31))
     assert last_month(date(2026, 3, 31)) == (date(2026, 2, 1), date(2026, 2, 28))
 
@@ -261,7 +267,8 @@ def test_training_calls_are_reported_per_trainee_and_scenario(
     store.close()
     command = ["--data-dir", str(tmp_path / "data"), "records", "report", "--training"]
     html = tmp_path / "training.html"
-    assert main([*command, "--since", "2026-11-01", "--html", str(html)]) == 0
+    days = ["--since", "2026-11-01", "--until", "2026-11-30"]
+    assert main([*command, *days, "--html", str(html)]) == 0
     out = capsys.readouterr().out
     assert "QA report: training calls from 2026-11-01 to 2026-11-30" in out
     trainees = re.findall(r"^  (trainee-\w)\s+(\d+)\s+(\d+)\s+([\d.]+)\s+(\d+)$", out, re.M)
@@ -280,4 +287,59 @@ def test_a_period_with_no_calls_says_so() -> None:
     assert "  Calls                           0" in said
     assert said.count("  none") == 3  # routes, dispatchers, consoles
     drawn = page(empty, "Example County 911")
-    assert "<svg" not in drawn and "<td>Calls</td><td class=\"n\">0</td>" in drawn
+    assert "<svg" not in drawn and '<td>Calls</td><td class="n">0</td>' in drawn
+
+
+def test_not_saved_periods_from_when_the_store_took_each_event() -> None:
+    """An event taken by the store more than the console's 1.5 s late was NOT SAVED on screen
+    from then until it was taken; periods that overlap are one; an unknown time is none."""
+    from trafficking_triage.reports.qa import unsaved_periods
+
+    t = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    s = timedelta(seconds=1)
+    written = [
+        (t, t + 0.2 * s),
+        (t + 5 * s, t + 6.4 * s),  # 1.4 s: never said
+        (t + 10 * s, t + 40 * s),  # said from 11.5 s to 40 s
+        (t + 15 * s, t + 40 * s),  # the same period
+        (t + 50 * s, None),  # not known (kept before schema 4, or copied)
+        (t + 60 * s, t + 70 * s),  # another, from 61.5 s
+    ]
+    assert unsaved_periods(written) == [(t + 11.5 * s, t + 40 * s), (t + 61.5 * s, t + 70 * s)]
+
+
+@pytest.mark.slow
+def test_calls_kept_before_schema_4_or_imported_are_not_known_not_unsaved(
+    shipped: LoadedProtocol,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A call whose events have no saving time (a file of schema 3, brought up to date) and a
+    call brought in with `records import` long after it was taken: neither shows a NOT SAVED
+    period; the report says for how many calls it is not known."""
+    import json
+    import sqlite3
+
+    from trafficking_triage.records import SqliteStore
+    from trafficking_triage.reports.export import as_json
+
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-settings"))
+    data = tmp_path / "data"
+    store = SqliteStore(data)
+    calls = month(shipped)
+    stored(store, calls[:2])
+    store.close()
+    with sqlite3.connect(data / "calls.sqlite3") as db:  # as migration 4 leaves older events
+        db.execute("UPDATE events SET saved_at = NULL")
+    db.close()
+    saved = tmp_path / "saved.json"
+    saved.write_text(as_json(None, calls[2]))
+    assert json.loads(saved.read_text())["events"]
+    days = ["--since", "2026-11-01", "--until", "2026-11-30"]
+    assert main(["--data-dir", str(data), "records", "import", str(saved)]) == 0
+    html = tmp_path / "r.html"
+    assert main(["--data-dir", str(data), "records", "report", *days, "--html", str(html)]) == 0
+    out = capsys.readouterr().out
+    assert "  NOT SAVED periods               0" in out
+    assert "NOT SAVED periods are not known for 3 calls" in out

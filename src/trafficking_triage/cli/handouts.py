@@ -74,7 +74,9 @@ def _write_slides(protocol: Protocol, args: argparse.Namespace) -> int:
         args.slides.mkdir(parents=True, exist_ok=True)
         for path, data in files:
             flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-            with os.fdopen(os.open(path, flags, 0o644), "wb") as out:  # never over a file
+            descriptor = os.open(path, flags, 0o644)  # never over a file, never through a link
+            os.fchmod(descriptor, 0o644)  # to hand out: readable by all, whatever the umask
+            with os.fdopen(descriptor, "wb") as out:
                 out.write(data)
     except OSError as error:
         print(f"trafficking-triage graph: {error.strerror}: {error.filename}", file=sys.stderr)
@@ -106,7 +108,9 @@ def run_cards(args: argparse.Namespace, loaded: LoadedProtocol) -> int:
     try:
         printed = print_pdf(page)
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        with os.fdopen(os.open(args.pdf, flags, 0o644), "wb") as out:  # never over a file
+        descriptor = os.open(args.pdf, flags, 0o644)  # never over a file
+        os.fchmod(descriptor, 0o644)  # to hand out: readable by all, whatever the umask
+        with os.fdopen(descriptor, "wb") as out:
             out.write(printed)
     except RuntimeError as error:
         print(f"trafficking-triage cards: {error}", file=sys.stderr)

@@ -139,10 +139,16 @@ def add(command: Command) -> None:
         ),
     )
     report.add_argument(
-        "--since", type=_day, metavar="YYYY-MM-DD", help="first day (default: last month's first)"
+        "--since",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="first day (default: the first of --until's month, else of last month)",
     )
     report.add_argument(
-        "--until", type=_day, metavar="YYYY-MM-DD", help="last day (default: last month's last)"
+        "--until",
+        type=_day,
+        metavar="YYYY-MM-DD",
+        help="last day (default: today with --since, else last month's last)",
     )
     report.add_argument(
         "--html",

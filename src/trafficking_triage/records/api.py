@@ -62,6 +62,9 @@ class Written(NamedTuple):
     started: CallStarted
     events: tuple[Event, ...]
     route: str | None
+    copied: bool = False
+    """Events brought from a file or another store: when a store first took them is not
+    known, and none is written (see sql.insert_event)."""
 
 
 class Store(Protocol):

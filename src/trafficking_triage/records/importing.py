@@ -70,7 +70,7 @@ def import_call(store: StoreBase, call_id: str | None, events: list[Event]) -> I
     if call_id is None or not _known(store, call_id):
         call_id = _same_start(store, started)
     if call_id is None:
-        new_id = store.begin(Written(started, tuple(events), route))
+        new_id = store.begin(Written(started, tuple(events), route, copied=True))
         store.release(new_id)
         return Imported(new_id, len(events), True)
     there = [e.model_dump_json() for e in store.events(call_id)]
@@ -89,7 +89,7 @@ def import_call(store: StoreBase, call_id: str | None, events: list[Event]) -> I
         raise RecordsError(f"call {call_id} is being written by a console now: try again later")
     try:
         for event in rest:
-            store.append(call_id, event, Written(started, tuple(events), route))
+            store.append(call_id, event, Written(started, tuple(events), route, copied=True))
     finally:
         store.release(call_id)
     return Imported(call_id, len(rest), False)

@@ -257,7 +257,7 @@ class SqliteStore(StoreBase):
                     if now.shown != (None, "", ""):  # before the events: one may close the call
                         self.db.execute(sql.set_listed(SQLITE), (*now.shown, call_id))
                     for event in call.events:
-                        self._insert_event(call_id, event, now.route)
+                        self._insert_event(call_id, event, now.route, not call.copied)
                 self._listed(call_id, now)
                 return call_id
             except sqlite3.IntegrityError:
@@ -308,7 +308,8 @@ class SqliteStore(StoreBase):
         closed = isinstance(event, CallClosed)
         now, changed = self._listing(call_id, event, call) if call is not None else (None, False)
         with self._transaction():
-            self._insert_event(call_id, event, now.route if now is not None else None)
+            copied = isinstance(call, Written) and call.copied
+            self._insert_event(call_id, event, now.route if now is not None else None, not copied)
             if now is not None and changed and not closed:
                 self.db.execute(sql.set_listed(SQLITE), (*now.shown, call_id))
         if closed:

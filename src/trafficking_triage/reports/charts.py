@@ -9,6 +9,8 @@ import io
 import re
 from typing import TYPE_CHECKING
 
+from ..shown import safe
+
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -51,6 +53,7 @@ def _figure(width: float = 7.5, height: float = 3.0) -> tuple[Figure, Axes]:
         {
             "font.size": 9,
             "svg.fonttype": "none",
+            "text.parse_math": False,  # a name with two $ is a name, not mathematics
             "font.family": "sans-serif",
             "hatch.linewidth": 0.6,
         }
@@ -60,17 +63,24 @@ def _figure(width: float = 7.5, height: float = 3.0) -> tuple[Figure, Axes]:
     return figure, axes
 
 
+def _shown(name: str) -> str:
+    """A name as a chart shows it: printable, and never taken for matplotlib's own (a label
+    that begins with "_" would be left out of the legend)."""
+    shown = safe(name)
+    return f" {shown}" if shown.startswith("_") else shown
+
+
 def by_week(report: Report) -> str:
     """Calls per week, stacked by route."""
     figure, axes = _figure()
-    weeks = [f"{week:%b %d}" for week in report.weeks()]
+    weeks = report.week_names()
     bottom = [0] * len(weeks)
     for n, (title, counts) in enumerate(report.by_week().items()):
         axes.bar(
             weeks,
             counts,
             bottom=bottom,
-            label=title,
+            label=_shown(title),
             color=GREYS[n % len(GREYS)],
             hatch=HATCHES[n % len(HATCHES)],
             edgecolor="black",
@@ -115,10 +125,8 @@ def scores(report: Report, key: str, label: str) -> str:
     """Each group's review scores (percent): a box per group, every call a dot."""
     groups = report.scores(key)
     figure, axes = _figure(height=max(1.6, 0.4 * len(groups) + 0.8))
-    names = list(groups)
-    shares = [
-        [round(100 * p / s.out_of) if s.out_of else 0 for p in s.points] for s in groups.values()
-    ]
+    names = [_shown(name) for name in groups]
+    shares = [group.shares for group in groups.values()]
     if names:
         axes.boxplot(
             shares,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -49,17 +50,21 @@ def print_pdf(page: str) -> bytes:
         ]
         if hasattr(os, "geteuid") and os.geteuid() == 0:
             flags.append("--no-sandbox")  # Chromium refuses to start as root with its sandbox
+        # A session of its own: on a timeout, Chromium and every process it started end.
+        running = subprocess.Popen(  # noqa: S603 (Chromium found on PATH, fed our own page)
+            [program, *flags, html.as_uri()],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            start_new_session=True,
+        )
         try:
-            done = subprocess.run(  # noqa: S603 (Chromium found on PATH, fed our own page)
-                [program, *flags, html.as_uri()],
-                capture_output=True,
-                timeout=TIMEOUT,
-                check=False,
-            )
+            _, errors = running.communicate(timeout=TIMEOUT)
         except subprocess.TimeoutExpired as error:
+            os.killpg(running.pid, signal.SIGKILL)
+            running.wait()
             raise RuntimeError(f"Chromium did not finish printing in {TIMEOUT} s") from error
         if not pdf.exists() or pdf.stat().st_size == 0:
-            said = done.stderr.decode(errors="replace").strip().splitlines()
+            said = errors.decode(errors="replace").strip().splitlines()
             raise RuntimeError(
                 "Chromium could not print the page" + (f": {said[-1]}" if said else "")
             )

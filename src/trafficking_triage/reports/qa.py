@@ -18,12 +18,12 @@ from html import escape
 from typing import TYPE_CHECKING
 
 from ..engine.events import CallClosed, Escalated, QuestionAnswered, RouteSettled
+from ..records.worker import NOT_SAVED_AFTER
 from ..shown import safe
 from ..training.debrief import debrief, routed
 
 if TYPE_CHECKING:
     from ..engine import Call
-    from ..protocol.models import Step
     from ..records.api import CallRow
     from ..training.rubric import Rubric
     from ..training.scenario import Scenario
@@ -50,7 +50,8 @@ class Figures:
     """The route's steps not ticked when the call closed (or by now, if it is open)."""
     danger_presses: int
     score: int
-    out_of: int
+    """The review's score, as a percentage of what the call could score (a real call is
+    scored out of less than a training call: see training.debrief)."""
 
 
 def figures(
@@ -95,29 +96,26 @@ def figures(
         safety_first=safety is not None and safety.points == safety.out_of,
         open_steps=open_steps,
         danger_presses=sum(isinstance(e, Escalated) for e in call.events),
-        score=scored.score,
-        out_of=scored.out_of,
+        score=round(100 * scored.score / scored.out_of) if scored.out_of else 0,
     )
-
-
-UNSAVED_AFTER = 2.0
-"""Seconds an event may wait for the store before the console says NOT SAVED (the
-console's own threshold, records.worker)."""
 
 
 def unsaved_periods(
     written: list[tuple[datetime, datetime | None]],
 ) -> list[tuple[datetime, datetime]]:
     """The periods a console said NOT SAVED, from each event's time and the time the store
-    took it: events taken more than `UNSAVED_AFTER` seconds late, run together."""
+    took it: an event the store took more than the console's `NOT_SAVED_AFTER` late was
+    NOT SAVED on screen from then until it was taken; overlapping ones run together."""
+    late = timedelta(seconds=NOT_SAVED_AFTER)
     periods: list[tuple[datetime, datetime]] = []
     for at, saved in written:
-        if saved is None or (saved - at).total_seconds() <= UNSAVED_AFTER:
+        if saved is None or saved - at <= late:
             continue
-        if periods and at <= periods[-1][1]:
+        began = at + late
+        if periods and began <= periods[-1][1]:
             periods[-1] = (periods[-1][0], max(periods[-1][1], saved))
         else:
-            periods.append((at, saved))
+            periods.append((began, saved))
     return periods
 
 
@@ -128,14 +126,14 @@ def _week(day: datetime) -> date:
 
 @dataclass
 class Scores:
-    """Review scores of a group of calls (a dispatcher, a console, a scenario)."""
+    """Review scores (percentages) of a group of calls (a dispatcher, a console, a
+    scenario)."""
 
-    points: list[int] = field(default_factory=list)
-    out_of: int = 0
+    shares: list[int] = field(default_factory=list)
 
     def line(self) -> tuple[int, int, float, int]:
-        """(calls, lowest, median, highest) of the percentage scores."""
-        shares = [round(100 * p / self.out_of) if self.out_of else 0 for p in self.points]
+        """(calls, lowest, median, highest)."""
+        shares = self.shares
         return len(shares), min(shares), statistics.median(shares), max(shares)
 
 
@@ -153,8 +151,8 @@ class Report:
     """Calls with events whose saving the store does not know (kept before it kept that)."""
     skipped: list[str] = field(default_factory=list)
     """Calls that could not be read (said, with why)."""
-    steps: list[Step] = field(default_factory=list)
-    """The protocol's steps, for their titles."""
+    steps: dict[int, str] = field(default_factory=dict)
+    """The steps' titles, by number."""
 
     def by_route(self) -> list[tuple[str, int]]:
         return Counter(f.route_title for f in self.calls).most_common()
@@ -166,6 +164,12 @@ class Report:
             found.append(first)
             first += timedelta(days=7)
         return found
+
+    def week_names(self) -> list[str]:
+        """Each week by its Monday ("Nov 02"; with the year when the period spans two)."""
+        weeks = self.weeks()
+        shape = "%b %d" if weeks[0].year == weeks[-1].year else "%Y-%m-%d"
+        return [f"{week:{shape}}" for week in weeks]
 
     def by_week(self) -> dict[str, list[int]]:
         """Per route, the calls in each week of `weeks()`."""
@@ -203,8 +207,7 @@ class Report:
         grouped: dict[str, Scores] = defaultdict(Scores)
         for f in self.calls:
             name = getattr(f, key) or "(none)"
-            grouped[name].points.append(f.score)
-            grouped[name].out_of = f.out_of
+            grouped[name].shares.append(f.score)
         return dict(sorted(grouped.items()))
 
 
@@ -265,7 +268,7 @@ def summary(report: Report) -> str:
     lines += [f"  {label:<{width}}  {value}" for label, value in numbers(report)]
     lines += ["", "By route (calls; questions and seconds to the route: median, worst):"]
     for title, count, q_mid, q_max, s_mid, s_max in report.per_route():
-        lines.append(f"  {count:>5}  {q_mid:>5} {q_max:>3}  {s_mid:>6} {s_max:>4}  {title}")
+        lines.append(f"  {count:>5}  {q_mid:>5} {q_max:>3}  {s_mid:>6} {s_max:>4}  {safe(title)}")
     if not report.calls:
         lines.append("  none")
     if report.steps_open():
@@ -289,7 +292,7 @@ def summary(report: Report) -> str:
             "the store kept when it took each event)"
         )
     for skipped in report.skipped:
-        lines.append(f"NOT COUNTED: {skipped}")
+        lines.append(f"NOT COUNTED: {safe(skipped)}")
     return "\n".join(lines) + "\n"
 
 
@@ -345,7 +348,7 @@ def page(report: Report, agency: str) -> str:
     total = dict(report.by_route())
     out.append(
         _table(
-            ["Route", "Calls", *(f"{w:%b %d}" for w in report.weeks())],
+            ["Route", "Calls", *report.week_names()],
             [[t, str(total[t]), *map(str, counts)] for t, counts in report.by_week().items()],
         )
     )
@@ -366,7 +369,7 @@ def page(report: Report, agency: str) -> str:
     if drawn:
         out.append(charts.settle_seconds(report))
     out.append('<h2 id="steps">Steps left open</h2>')
-    steps = {step.number: step.title for step in report.steps} if report.steps else {}
+    steps = report.steps
     out.append(
         _table(
             ["Step", "Calls that left it open"],

@@ -97,7 +97,7 @@ class PostgresStore(Connected):
                     if now.shown != (None, "", ""):  # before the events: one may close the call
                         db.execute(sql.set_listed(POSTGRES), (*now.shown, call_id))
                     for seq, event in enumerate(call.events):
-                        self._insert_event(db, call_id, seq, event, None)
+                        self._insert_event(db, call_id, seq, event, None, not call.copied)
                 return True
 
             try:
@@ -179,7 +179,9 @@ class PostgresStore(Connected):
             if call_id not in self._next:
                 self._next[call_id] = self._count(db, call_id)
             with db.transaction():
-                self._insert_event(db, call_id, self._next[call_id], event, listing)
+                copied = isinstance(call, Written) and call.copied
+                seq = self._next[call_id]
+                self._insert_event(db, call_id, seq, event, listing, not copied)
 
         self._run(write)
         self._next[call_id] += 1
