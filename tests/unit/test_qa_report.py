@@ -177,6 +177,9 @@ def test_figures_read_as_the_review_reads_them(shipped: LoadedProtocol, tmp_path
     assert [f"{w:%m-%d}" for w in report.weeks()] == [
         "10-26", "11-02", "11-09", "11-16", "11-23", "11-30"
     ]  # fmt: skip
+    assert report.week_names() == [
+        "Nov 01 *1d", "Nov 02", "Nov 09", "Nov 16", "Nov 23", "Nov 30 *1d"
+    ]  # fmt: skip
     assert sum(sum(c) for c in report.by_week().values()) == 12
 
 
@@ -343,3 +346,23 @@ def test_calls_kept_before_schema_4_or_imported_are_not_known_not_unsaved(
     out = capsys.readouterr().out
     assert "  NOT SAVED periods               0" in out
     assert "NOT SAVED periods are not known for 3 calls" in out
+
+
+def test_the_summary_lists_the_longest_not_saved_periods_the_page_every_one() -> None:
+    from trafficking_triage.reports.qa import Report, page, summary
+
+    t = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
+    hour, second = timedelta(hours=1), timedelta(seconds=1)
+    periods = [
+        ("C1", f"261102-AAA{n}", t + n * hour, t + n * hour + (10 * n + 5) * second)
+        for n in range(12)
+    ]
+    periods.append(("C2", "261102-LONG", t, t + timedelta(days=3)))
+    report = Report(date(2026, 11, 1), date(2026, 11, 30), False, [], unsaved=periods)
+    said = summary(report)
+    assert "NOT SAVED (console, call, from, for how long, the 10 longest):" in said
+    assert "  C2  261102-LONG  2026-11-02 14:00:00  3 days" in said
+    assert "261102-AAA0" not in said and "261102-AAA1 " not in said  # the two shortest
+    assert "  and 3 more: the page lists each" in said
+    drawn = page(report, "Example County 911")
+    assert all(call_id in drawn for _, call_id, _, _ in periods)

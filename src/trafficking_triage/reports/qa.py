@@ -119,6 +119,10 @@ def unsaved_periods(
     return periods
 
 
+SUMMARY_UNSAVED = 10
+"""NOT SAVED periods the summary lists (the longest); the page lists every one."""
+
+
 def _week(day: datetime) -> date:
     """The Monday of the call's local week."""
     return day.date() - timedelta(days=day.weekday())
@@ -166,10 +170,16 @@ class Report:
         return found
 
     def week_names(self) -> list[str]:
-        """Each week by its Monday ("Nov 02"; with the year when the period spans two)."""
+        """Each week by its first day in the period ("Nov 02"; with the year when the period
+        spans two); a week only partly in the period is marked "*" and says its days."""
         weeks = self.weeks()
         shape = "%b %d" if weeks[0].year == weeks[-1].year else "%Y-%m-%d"
-        return [f"{week:{shape}}" for week in weeks]
+        names = []
+        for monday in weeks:
+            first = max(monday, self.since)
+            days = (min(monday + timedelta(days=6), self.until) - first).days + 1
+            names.append(f"{first:{shape}}" + (f" *{days}d" if days < 7 else ""))
+        return names
 
     def by_week(self) -> dict[str, list[int]]:
         """Per route, the calls in each week of `weeks()`."""
@@ -209,6 +219,18 @@ class Report:
             name = getattr(f, key) or "(none)"
             grouped[name].shares.append(f.score)
         return dict(sorted(grouped.items()))
+
+
+def _span(length: timedelta) -> str:
+    """How long, in the unit a person would say it."""
+    seconds = round(length.total_seconds())
+    if seconds < 120:
+        return f"{seconds} s"
+    if seconds < 2 * 3600:
+        return f"{round(seconds / 60)} min"
+    if seconds < 2 * 86400:
+        return f"{round(seconds / 3600)} h"
+    return f"{round(seconds / 86400)} days"
 
 
 def _median(values: list[int]) -> str:
@@ -282,10 +304,15 @@ def summary(report: Report) -> str:
             n, low, middle, high = scores.line()
             lines.append(f"  {safe(name):<20} {n:>5}  {low:>3}  {middle:>5g}  {high:>3}")
     if report.unsaved:
-        lines += ["", "NOT SAVED (console, call, from, seconds):"]
-        for console, call_id, began, ended in report.unsaved:
-            span = round((ended - began).total_seconds())
+        longest = sorted(report.unsaved, key=lambda p: p[2] - p[3])[:SUMMARY_UNSAVED]
+        shown = "" if len(longest) == len(report.unsaved) else f", the {len(longest)} longest"
+        lines += ["", f"NOT SAVED (console, call, from, for how long{shown}):"]
+        for console, call_id, began, ended in sorted(longest, key=lambda p: p[2]):
+            span = _span(ended - began)
             lines.append(f"  {safe(console)}  {call_id}  {began:%Y-%m-%d %H:%M:%S}  {span}")
+        if shown:
+            more = len(report.unsaved) - len(longest)
+            lines.append(f"  and {more} more: the page lists each")
     if report.unsaved_unknown:
         lines.append(
             f"NOT SAVED periods are not known for {report.unsaved_unknown} calls (kept before "
@@ -311,6 +338,8 @@ svg.chart { max-width: 100%; height: auto; display: block; margin: 0.5em 0; }
 
 
 def _table(head: list[str], rows: list[list[str]], numeric_from: int = 1) -> str:
+    if not rows:
+        return "<p>None.</p>"
     out = ["<table>", "<tr>" + "".join(f"<th>{escape(h)}</th>" for h in head) + "</tr>"]
     for row in rows:
         cells = [
@@ -343,7 +372,9 @@ def page(report: Report, agency: str) -> str:
         "(APCO/NENA ANS 1.107.1 asks a center to review its calls against its protocol).</p>",
         '<h2 id="figures">The month at a glance</h2>',
         _table(["Figure", "This period"], [list(pair) for pair in numbers(report)]),
-        '<h2 id="routes">Calls by route, and by week (weeks start on Monday)</h2>',
+        '<h2 id="routes">Calls by route, and by week</h2>',
+        "<p>Weeks from Monday to Sunday; one only partly in the period is marked with its "
+        "days in it (*3d).</p>",
     ]
     total = dict(report.by_route())
     out.append(
@@ -379,11 +410,8 @@ def page(report: Report, agency: str) -> str:
     out.append('<h2 id="unsaved">NOT SAVED periods</h2>')
     out.append(
         _table(
-            ["Console", "Call", "From", "Seconds"],
-            [
-                [safe(c), i, f"{b:%Y-%m-%d %H:%M:%S}", str(round((e - b).total_seconds()))]
-                for c, i, b, e in report.unsaved
-            ],
+            ["Console", "Call", "From", "For"],
+            [[safe(c), i, f"{b:%Y-%m-%d %H:%M:%S}", _span(e - b)] for c, i, b, e in report.unsaved],
             numeric_from=3,
         )
     )
