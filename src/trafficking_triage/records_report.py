@@ -101,7 +101,8 @@ class Replays:
 def qa_report(store: StoreBase, args: argparse.Namespace) -> int:
     from .engine import Call
     from .records_cli import _agency_settings
-    from .reports.qa import Report, figures, page, summary, unsaved_periods
+    from .reports.qa import Report, figures, summary, unsaved_periods
+    from .reports.qa_page import page
 
     since, until = period(args.since, args.until, date.today())
     if until < since:

@@ -283,7 +283,8 @@ def test_training_calls_are_reported_per_trainee_and_scenario(
 
 
 def test_a_period_with_no_calls_says_so() -> None:
-    from trafficking_triage.reports.qa import Report, page, summary
+    from trafficking_triage.reports.qa import Report, summary
+    from trafficking_triage.reports.qa_page import page
 
     empty = Report(date(2026, 11, 1), date(2026, 11, 30), False, [])
     said = summary(empty)
@@ -349,7 +350,8 @@ def test_calls_kept_before_schema_4_or_imported_are_not_known_not_unsaved(
 
 
 def test_the_summary_lists_the_longest_not_saved_periods_the_page_every_one() -> None:
-    from trafficking_triage.reports.qa import Report, page, summary
+    from trafficking_triage.reports.qa import Report, summary
+    from trafficking_triage.reports.qa_page import page
 
     t = datetime(2026, 11, 2, 14, 0, tzinfo=UTC)
     hour, second = timedelta(hours=1), timedelta(seconds=1)
