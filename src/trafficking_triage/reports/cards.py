@@ -209,8 +209,14 @@ def cards(protocol: Protocol, settings: AgencySettings | None = None) -> str:
         out += ['<section class="small">', "<h2>Whatever the route</h2><table>"]
         for addition in protocol.additions.values():
             found = ", ".join(protocol.indicators[i].label for i in addition.when)
-            if addition.when_fact is not None:
-                found = found or f"{addition.when_fact.replace('_', ' ')} given"
+            if addition.when_fact is not None:  # the question that fills it, by its number
+                asks = [
+                    q
+                    for q, question in protocol.questions.items()
+                    if question.fact == addition.when_fact
+                ]
+                answered = f"Q{number[asks[0]]} answered" if asks and asks[0] in number else ""
+                found = found or answered or "a fact given"
             out.append(f"<tr><td>{_t(found)}</td><td>add {_t(addition.title)}")
             for name in addition.contacts:
                 out.append(f"<br>{_t(contacts[name].name)}: {numbers(name)}")
