@@ -251,6 +251,10 @@ def test_store_copy_brings_a_consoles_records_in_once(
         there = center_rows[row.id]
         assert (there.route, there.status, there.ended_at) == (row.route, row.status, row.ended_at)
     assert center_rows[ids[0]].route == "officer"
+    # The console's store knows when it took each event; a copy does not say it of the center.
+    assert all(saved is not None for _, saved in local.written_times(ids[0]))
+    copied = PostgresStore(center, read_only=True).written_times(ids[0])
+    assert len(copied) == 7 and all(saved is None for _, saved in copied)
     assert main(base) == 0
     assert capsys.readouterr().out.startswith("copied 0 events of 0 calls")  # nothing twice
     nowhere = tmp_path / "kept-nothing"
