@@ -213,7 +213,7 @@ async def test_every_answer_is_within_reach_and_said_to_be_in_two_languages_at_8
         rows = answers.size.height
         assert rows >= 2
         if answers.virtual_size.height > rows:
-            assert more.display and "more answers below" in str(more.render())
+            assert more.display and "more below (↓ or the answer's number)" in str(more.render())
         # Every answer can be reached: the last one, by the arrows.
         for _ in call.state.prompt.choices:
             await pilot.press("down")

@@ -132,7 +132,7 @@ class QuestionPanel(Vertical):
                 typed.value = ""  # the one typed is recorded: the field is for the next
             self._entry_count = len(entries)
             typed.placeholder = (
-                "the number as said (8, about 8, 8-10, a dozen), then Enter"
+                "8, about 8, 8-10, a dozen; then Enter"
                 if prompt.kind == "number"
                 else "ctrl+n another · Enter the last one"
                 if prompt.several and not entries
@@ -188,9 +188,10 @@ class QuestionPanel(Vertical):
         more = self.query_one("#more-answers", Static)
         below = answers.virtual_size.height - answers.scroll_y - answers.size.height
         above = answers.scroll_y
+        # Short enough for the question's column at 80x24 (44 columns).
         parts = []
         if below > 0:
-            parts.append("↓ more answers below (arrow keys, or the answer's number)")
+            parts.append("↓ more below" + ("" if above > 0 else " (↓ or the answer's number)"))
         if above > 0:
             parts.append("↑ more above")
         more.display = bool(parts) and answers.display
