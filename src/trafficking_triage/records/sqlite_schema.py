@@ -2,7 +2,9 @@
 same versions: postgres/schema.py)."""
 
 import sqlite3
+from pathlib import Path
 
+from .api import RecordsDamaged, RecordsError
 from .sql import SQLITE, listed_sql, tables
 
 CLOSED_STAYS = """CREATE TRIGGER closed_stays BEFORE UPDATE ON calls
@@ -64,6 +66,37 @@ MIGRATIONS = [
     ALTER TABLE events ADD COLUMN saved_at TEXT;
     """,
 ]
+
+
+SCHEMA_VERSION = len(MIGRATIONS)
+"""The schema of this program's records, the same number in both stores."""
+
+
+def refuse_foreign_or_newer(db: sqlite3.Connection, path: Path, read_only: bool) -> None:
+    """Before anything is written: a file this program must not touch stays untouched."""
+    # One statement, so one snapshot: another console may be making the tables right now.
+    version, tables = db.execute(
+        "SELECT user_version, (SELECT count(*) FROM sqlite_master) FROM pragma_user_version"
+    ).fetchone()
+    if version > SCHEMA_VERSION:
+        raise RecordsDamaged(
+            f"the call records in {path} were written by a newer version of this "
+            f"program (schema {version}; this one knows {SCHEMA_VERSION}). The file was "
+            "left untouched: use the newer program."
+        )
+    # An empty new file reads as version 0; anything at version 0 with tables is foreign.
+    if version == 0 and tables:
+        raise RecordsDamaged(
+            f"{path} is an SQLite database, but not one of call records. It was left untouched."
+        )
+    if read_only and 0 < version < SCHEMA_VERSION:
+        # A command that only reads never changes the file, so it cannot bring it up.
+        raise RecordsError(
+            f"the call records in {path} are of schema {version}, written by an "
+            f"earlier version of this program; this one reads schema {SCHEMA_VERSION}. "
+            "Start a console on this data directory once (it brings them up to date, "
+            "keeping every call), then run this again."
+        )
 
 
 def migrate(db: sqlite3.Connection) -> None:

@@ -40,7 +40,8 @@ from .sqlite_open import (
     use_write_ahead_log,
 )
 from .sqlite_schema import MIGRATIONS as MIGRATIONS  # the version each one brings
-from .sqlite_schema import migrate
+from .sqlite_schema import SCHEMA_VERSION as SCHEMA_VERSION
+from .sqlite_schema import migrate, refuse_foreign_or_newer
 
 _P = ParamSpec("_P")
 _R = TypeVar("_R")
@@ -63,8 +64,6 @@ def _in_our_words(
     return wraps(method)(said)  # type: ignore[return-value]  # the same signature
 
 
-SCHEMA_VERSION = len(MIGRATIONS)
-"""The schema of this program's records, the same number in both stores."""
 DB_NAME = "calls.sqlite3"
 
 
@@ -103,7 +102,7 @@ class SqliteStore(StoreBase):
             raise RecordsUnwritable(cause_of(error), self._unwritable(error)) from None
         try:
             self.db.execute("PRAGMA busy_timeout = 10000")
-            self._refuse_foreign_or_newer()
+            refuse_foreign_or_newer(self.db, self.path, self.read_only)
             if not read_only and not unchanged:
                 self._check_pages()
             self._seen: list[int] | None = signature(self.path)
@@ -180,33 +179,6 @@ class SqliteStore(StoreBase):
             first = problems[0] if problems else "unknown"
             detail = f"SQLite's check found {len(problems)} problems; the first: {first}"
             raise self._damaged(sqlite3.DatabaseError(detail))
-
-    def _refuse_foreign_or_newer(self) -> None:
-        """Before anything is written: a file this program must not touch stays untouched."""
-        # One statement, so one snapshot: another console may be making the tables right now.
-        version, tables = self.db.execute(
-            "SELECT user_version, (SELECT count(*) FROM sqlite_master) FROM pragma_user_version"
-        ).fetchone()
-        if version > SCHEMA_VERSION:
-            raise RecordsDamaged(
-                f"the call records in {self.path} were written by a newer version of this "
-                f"program (schema {version}; this one knows {SCHEMA_VERSION}). The file was "
-                "left untouched: use the newer program."
-            )
-        # An empty new file reads as version 0; anything at version 0 with tables is foreign.
-        if version == 0 and tables:
-            raise RecordsDamaged(
-                f"{self.path} is an SQLite database, but not one of call records. "
-                "It was left untouched."
-            )
-        if self.read_only and 0 < version < SCHEMA_VERSION:
-            # A command that only reads never changes the file, so it cannot bring it up.
-            raise RecordsError(
-                f"the call records in {self.path} are of schema {version}, written by an "
-                f"earlier version of this program; this one reads schema {SCHEMA_VERSION}. "
-                "Start a console on this data directory once (it brings them up to date, "
-                "keeping every call), then run this again."
-            )
 
     def _migrate(self) -> None:
         """Bring the schema up to date. The version is read again under the write lock, so
