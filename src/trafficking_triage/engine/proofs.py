@@ -170,7 +170,7 @@ def _through_decisions(reach: Reach, state: State) -> State:
 
 def _topological(protocol: Protocol) -> dict[str, int]:
     """Each question and decision's place in an order in which every way goes forward."""
-    from ..protocol.lint import edges
+    from ..protocol.lint_graph import edges
 
     order: list[str] = []
     done: set[str] = set()

@@ -122,7 +122,7 @@ class Reach:
     def _look_ahead(self) -> tuple[dict[str, tuple[str, ...]], dict[str, Seen]]:
         """Per node, the decisions a walk from it can still pass, and the clauses it can still
         meet."""
-        from ..protocol.lint import edges
+        from ..protocol.lint_graph import edges
 
         protocol = self.protocol
         ahead: dict[str, tuple[str, ...]] = {}

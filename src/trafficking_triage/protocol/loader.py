@@ -121,6 +121,7 @@ def _checked_key(raw: bytes) -> tuple[str, str]:
     for module in (
         "models.py",
         "lint.py",
+        "lint_graph.py",
         "lint_safety.py",
         "loader.py",
         "yamlfile.py",

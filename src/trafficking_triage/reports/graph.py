@@ -14,7 +14,7 @@ import textwrap
 from collections import defaultdict
 
 from ..protocol import Protocol
-from ..protocol.lint import edges
+from ..protocol.lint_graph import edges
 from .words import Words
 
 WRAP = 24
