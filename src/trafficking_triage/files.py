@@ -4,7 +4,8 @@ One writer for every such file (a narrative copied for CAD, `records export --ou
 saved elsewhere, the agency settings template): readable by its owner only from the moment it
 exists, never written through a symbolic link, and never a new file over an old one unless the
 caller of this function says so. Used by the console session and the `records` and `agency`
-commands.
+commands. And the one writer of what is handed out (`write_shared`: slides, guide cards, the
+protocol exported for editing), readable by all but never over a file nor through a link.
 """
 
 from __future__ import annotations
@@ -47,6 +48,20 @@ def write_private(path: Path, text: str, *, replace: bool = False) -> None:
         while written < len(data):
             written += os.write(descriptor, data[written:])
         os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def write_shared(path: Path, data: bytes) -> None:
+    """A new file for others to read (0644 whatever the umask, changed by its owner only):
+    created exclusively, never through a symbolic link (FileExistsError or OSError)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+    descriptor = os.open(path, flags, 0o644)
+    try:
+        os.fchmod(descriptor, 0o644)
+        written = 0
+        while written < len(data):
+            written += os.write(descriptor, data[written:])
     finally:
         os.close(descriptor)
 

@@ -4,9 +4,10 @@ printable guide cards, as HTML or PDF). Nothing is written over a file that is t
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from typing import TYPE_CHECKING
+
+from ..files import write_shared
 
 if TYPE_CHECKING:
     from ..protocol import LoadedProtocol, Protocol
@@ -73,11 +74,7 @@ def _write_slides(protocol: Protocol, args: argparse.Namespace) -> int:
     try:
         args.slides.mkdir(parents=True, exist_ok=True)
         for path, data in files:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-            descriptor = os.open(path, flags, 0o644)  # never over a file, never through a link
-            os.fchmod(descriptor, 0o644)  # to hand out: readable by all, whatever the umask
-            with os.fdopen(descriptor, "wb") as out:
-                out.write(data)
+            write_shared(path, data)
     except OSError as error:
         print(f"trafficking-triage graph: {error.strerror}: {error.filename}", file=sys.stderr)
         return 1
@@ -106,12 +103,7 @@ def run_cards(args: argparse.Namespace, loaded: LoadedProtocol) -> int:
         )
         return 1
     try:
-        printed = print_pdf(page)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-        descriptor = os.open(args.pdf, flags, 0o644)  # never over a file
-        os.fchmod(descriptor, 0o644)  # to hand out: readable by all, whatever the umask
-        with os.fdopen(descriptor, "wb") as out:
-            out.write(printed)
+        write_shared(args.pdf, print_pdf(page))
     except RuntimeError as error:
         print(f"trafficking-triage cards: {error}", file=sys.stderr)
         return 1

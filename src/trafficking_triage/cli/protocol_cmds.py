@@ -228,12 +228,10 @@ def export_protocol(target: Path) -> int:
         (target / SCENARIOS).mkdir(parents=True, exist_ok=True)
         for folder in made:
             os.chmod(folder, 0o755)  # noqa: S103 - readable by all, written by its owner
+        from ..files import write_shared
+
         for source, to in files:
-            flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
-            descriptor = os.open(to, flags, 0o644)  # never through a link, never over a file
-            os.fchmod(descriptor, 0o644)
-            with os.fdopen(descriptor, "wb") as out:
-                out.write(source.read_bytes())
+            write_shared(to, source.read_bytes())  # never through a link, never over a file
     except OSError as error:
         print(f"protocol export: cannot write {target}: {error.strerror or error}", file=sys.stderr)
         return 1
