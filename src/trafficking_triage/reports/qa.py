@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from ..engine.events import CallClosed, Escalated, QuestionAnswered, RouteSettled
 from ..records.worker import NOT_SAVED_AFTER
 from ..shown import safe
-from ..training.debrief import debrief, routed
+from ..training.debrief import debrief, routed, safety_questions_first
 
 if TYPE_CHECKING:
     from ..engine import Call
@@ -78,7 +78,6 @@ def figures(
     else:
         open_steps = tuple(item.number for item in call.route_steps() if item.status != "done")
     scored = debrief(scenario, call, rubric)
-    safety = next((line for line in scored.lines if line.label == "Safety first"), None)
     route = call.state.route.outcome if call.state.route else row.route
     outcomes = call.protocol.outcomes
     return Figures(
@@ -92,7 +91,7 @@ def figures(
         scenario=started.scenario if started is not None else None,
         settled_question=question,
         settled_seconds=seconds,
-        safety_first=safety is not None and safety.points == safety.out_of,
+        safety_first=safety_questions_first(call),
         open_steps=open_steps,
         danger_presses=sum(isinstance(e, Escalated) for e in call.events),
         score=round(100 * scored.score / scored.out_of) if scored.out_of else 0,

@@ -126,6 +126,12 @@ def routed(call: Call) -> tuple[RouteSettled | RouteReached | None, StepTicked |
     return known, acted
 
 
+def safety_questions_first(call: Call) -> bool:
+    """No safety question came after the screening had begun (what the rubric's safety line
+    checks first; the QA report counts it)."""
+    return _safety_first(call, [])[0]
+
+
 def _safety_first(call: Call, otherwise: list[tuple[str, str]]) -> tuple[bool, list[str]]:
     """Whether no safety question came after the screening had begun, and the safety
     questions recorded otherwise than the caller said."""
