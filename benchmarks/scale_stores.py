@@ -30,8 +30,8 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 
 from tests.postgres_server import Server, _bin_dir  # noqa: E402
-from tests.unit.test_shipped_protocol import PATHS  # noqa: E402
-from trafficking_triage.engine import Call, CallError  # noqa: E402
+from tests.unit.test_shipped_protocol import PATHS, answered_as_given  # noqa: E402
+from trafficking_triage.engine import Call  # noqa: E402
 from trafficking_triage.protocol import LoadedProtocol, load_protocol  # noqa: E402
 from trafficking_triage.records.base import StoreBase  # noqa: E402
 
@@ -58,17 +58,7 @@ def whole_call(loaded: LoadedProtocol, answers: dict[str, object], at: datetime,
     call = Call.start(
         loaded.protocol, loaded.sha256, clock=clock, console=f"C{n % 6}", context=context
     )
-    while call.state.prompt is not None:
-        question = call.state.prompt.question
-        if question not in answers:
-            if call.state.settled is not None:
-                break
-            call.not_answered("unknown")
-            continue
-        try:
-            call.answer(str(answers[question]))
-        except CallError:  # "(does not know)", or a path's answer asked another way here
-            call.not_answered("unknown")
+    answered_as_given(call, answers)
     call.note("caller calm, speaking from a car park")
     for number in call.open_steps():
         if number != 1:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import Opener
-from tests.unit.test_shipped_protocol import PATHS
+from tests.unit.test_shipped_protocol import PATHS, answered_as_given
 from trafficking_triage.cli import main
 from trafficking_triage.engine import Call, CallError
 from trafficking_triage.protocol import LoadedProtocol
@@ -59,17 +59,7 @@ def whole_call(
     )
     if n == 4:
         call.escalate()  # the danger-now key, at the first question
-    while call.state.prompt is not None:
-        question = call.state.prompt.question
-        if question not in answers:
-            if call.state.settled is not None:
-                break
-            call.not_answered("unknown")
-            continue
-        try:
-            call.answer(str(answers[question]))
-        except CallError:
-            call.not_answered("unknown")
+    answered_as_given(call, answers)
     if n % 3 == 0:
         for number in call.open_steps():
             if number != 1:

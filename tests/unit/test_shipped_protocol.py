@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from trafficking_triage.engine import check_cases, replay_answers
+from trafficking_triage.engine import Call, CallError, check_cases, replay_answers
 from trafficking_triage.protocol import LoadedProtocol
 
 SAFE = {
@@ -112,6 +112,23 @@ PATHS = [
     ("a caller who cannot talk freely reports a sign",
      {**call("no", speak="no", own_documents="no"), "people_count": "yes"}, "officer"),
 ]  # fmt: skip
+
+
+def answered_as_given(call: Call, answers: dict[str, Any]) -> None:
+    """Answer the call's questions from `answers` until none is left, as a dispatcher would:
+    a question not in them (or asked another way here) is "don't know"; once the route has
+    settled, a question not in them ends the answering."""
+    while call.state.prompt is not None:
+        question = call.state.prompt.question
+        if question not in answers:
+            if call.state.settled is not None:
+                return
+            call.not_answered("unknown")
+            continue
+        try:
+            call.answer(str(answers[question]))
+        except CallError:  # "(does not know)", or a path's answer asked another way here
+            call.not_answered("unknown")
 
 
 @pytest.mark.parametrize(("answers", "outcome"), [p[1:] for p in PATHS], ids=[p[0] for p in PATHS])
