@@ -3,13 +3,13 @@
 The measurements, each the median of several runs, printed with their ratio:
 - launch: from starting the process to the first question on screen, with the protocol and
   settings checked in full first (there is one way to start), against the floor app (the bare
-  app that also imports pydantic and defines one model, `floor_app.py`: what any console on
-  this stack pays; target: at most 1.35x) and the bare app showing its one line. The data
+  app that also reads a line of YAML into one pydantic model, `floor_app.py`: what any console on
+  this stack pays; target: at most 1.2x) and the bare app showing its one line. The data
   directory holds the records of earlier calls, as on a console in service;
 - first launch: the same into a new, empty data directory (a new install: the records
-  database is created first);
+  database is created first; target: at most 1.35x);
 - key: from a key press to the next question on screen, against the bare app redrawing its
-  line after a key (target: within one frame, 16 ms, of the bare app's round trip). Each of
+  line after a key (target: within 8 ms of the bare app's round trip). Each of
   these keys is pressed once the screen has settled (0.3 s after the last answer showed), as a
   dispatcher presses them: between two answers the caller speaks;
 - key in a burst: the same, for a key pressed the moment the last answer showed (a script, or

@@ -1,9 +1,11 @@
-"""The floor for this stack: the bare Textual app that also imports pydantic and defines one
-model, as any console built on Textual and pydantic must. The console's launch is compared with
-it (and with the bare app beside it, `minimal_app.py`)."""
+"""The floor for this stack: the bare Textual app that also reads a line of YAML with PyYAML and
+validates it with a pydantic model, as any console built on Textual, pydantic and PyYAML must
+(issue 28 names this floor). The console's launch is compared with it (and with the bare app
+beside it, `minimal_app.py`)."""
 
 from __future__ import annotations
 
+import yaml
 from minimal_app import MinimalApp
 from pydantic import BaseModel, ConfigDict
 
@@ -16,5 +18,5 @@ class Line(BaseModel):
 
 
 if __name__ == "__main__":
-    Line.model_validate({"text": "minimal ready"})
+    Line.model_validate(yaml.safe_load("text: minimal ready"))
     MinimalApp().run()

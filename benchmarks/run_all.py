@@ -97,14 +97,14 @@ def main(argv: list[str] | None = None) -> int:
             "launch to first question",
             found["launch"],
             found["floor_launch"],
-            "floor app: Textual + pydantic",
+            "floor app: Textual + pydantic + PyYAML",
             "1.2x",
         )
         row(
             "first launch (new data directory)",
             found["first_launch"],
             found["floor_launch"],
-            "floor app: Textual + pydantic",
+            "floor app: Textual + pydantic + PyYAML",
             "1.35x",
         )
         row("key to next question", found["key"], found["bare_key"], "bare Textual app", "+8 ms")
