@@ -22,9 +22,14 @@ def _count(text: str) -> int:
     return number
 
 
-def add(command: Command) -> None:
-    from ..records_cli import run_records
+def run_records(args: argparse.Namespace) -> int:
+    """The `records` commands (records_cli.py), whose store code only they import."""
+    from ..records_cli import run_records as run
 
+    return run(args)
+
+
+def add(command: Command) -> None:
     records = command(
         "records",
         help="list, show, export and replay call records",

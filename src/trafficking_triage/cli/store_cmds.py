@@ -9,7 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..records.api import BadRow
-from ..records.store import DB_NAME
 from .parser import Command, _shared
 from .protocol_cmds import _count
 
@@ -48,7 +47,7 @@ def store_command(args: argparse.Namespace) -> int:
         print(f"{made.where}: call tables ready")
         made.close()
         return 0
-    from ..records import SqliteStore
+    from ..records.store import DB_NAME, SqliteStore
 
     if not is_center(args.to):
         print("store copy: --to names the center's PostgreSQL database", file=sys.stderr)
