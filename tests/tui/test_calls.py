@@ -568,6 +568,26 @@ async def test_the_newest_answer_is_always_in_view_in_the_trail(size: tuple[int,
         assert hidden == []
 
 
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+async def test_a_screen_painted_without_a_layout_is_the_screen_laid_out(
+    size: tuple[int, int],
+) -> None:
+    """A new text of as many rows, and options added to the trail, are painted without laying
+    the screen out again (words.set_content, SteadyOptionList): after every answer the screen
+    must be the one a full layout gives."""
+    app = build_app()
+    async with app.run_test(size=size) as pilot:
+        await pilot.press(*"Motel", "enter", "y")
+        for key in "nnnnn1" + "n" * 8:
+            await pilot.press(key)
+            await pilot.pause()
+            painted = app.export_screenshot()
+            for widget in app.screen.walk_children():
+                widget.refresh(layout=True)
+            await pilot.pause()
+            assert app.export_screenshot() == painted
+
+
 # Keys typed while the console starts are read with its first messages, before its screen is
 # built: they wait for the answer field instead of going to a bare screen. Enter typed before
 # the console took the terminal over arrives as a newline (ctrl+j): it answers all the same.

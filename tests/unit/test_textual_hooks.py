@@ -36,6 +36,16 @@ def test_option_list_rerenders_on_resize_in_its_private_handler() -> None:
     assert callable(OptionList.scroll_to_highlight)
 
 
+def test_option_list_sets_its_length_as_a_reactive_that_lays_out() -> None:
+    """widgets/steady_option_list.py wraps `OptionList._update_lines`, inside which the new
+    length is set to `virtual_size`, a reactive that asks for a layout through `refresh`."""
+    from textual.widget import Widget
+
+    assert parameters(OptionList._update_lines) == ["self"]
+    assert "self.virtual_size = virtual_size" in inspect.getsource(OptionList._update_lines)
+    assert Widget.virtual_size._layout is True
+
+
 def test_screen_resume_has_the_flag_that_restyles_a_screen() -> None:
     """screens/sized_screen.py sets `refresh_styles` on the first ScreenResume."""
     assert "refresh_styles" in parameters(events.ScreenResume.__init__)

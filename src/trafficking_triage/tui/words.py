@@ -6,7 +6,7 @@ typed answer such as "[bold]" or "[@click=app.quit]" is shown exactly as written
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.content import Content
 from textual.widgets import Static
@@ -35,11 +35,30 @@ def plain(text: str, style: str = "") -> Content:
 
 
 def set_content(widget: Static, content: Content) -> None:
-    """Update a Static only if its content really changed: every update costs a relayout."""
+    """Update a Static only if its content really changed, and lay the screen out again only
+    if it changes the widget's size: a new text of as many rows, at the width it has, is only
+    painted (a layout of the whole screen is most of what a key costs)."""
     key = (content.plain, tuple(content.spans))
-    if getattr(widget, "_shown_key", None) != key:
-        widget._shown_key = key  # type: ignore[attr-defined]
-        widget.update(content)
+    if getattr(widget, "_shown_key", None) == key:
+        return
+    before: Content | None = getattr(widget, "_shown_content", None)
+    widget._shown_key = key  # type: ignore[attr-defined]
+    widget._shown_content = content  # type: ignore[attr-defined]
+    widget.update(content, layout=_resizes(widget, before, content))
+
+
+def _resizes(widget: Static, before: Content | None, after: Content) -> bool:
+    """Whether showing `after` where `before` is shown may change the widget's size."""
+    styles = widget.styles
+    width = widget.content_size.width
+    if before is None or not width or (styles.width is not None and styles.width.is_auto):
+        return True  # never laid out yet, or as wide as its text
+    if styles.height is not None and not styles.height.is_auto:
+        return False  # rows fixed by the stylesheet
+    # The rows at this width, worked out as Textual does for the layout (its styles stand for
+    # the rules it reads: Widget.get_content_height passes them the same way).
+    rules: Any = styles
+    return before.get_height(rules, width) != after.get_height(rules, width)
 
 
 def answer_words(
