@@ -11,6 +11,7 @@ absolute medians beside it. Timings vary from run to run on a shared machine; co
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -164,11 +165,19 @@ def main(argv: list[str] | None = None) -> int:
     decide = [*cli, "decide", "{location: x, can_speak_freely: 'yes', danger_now: 'yes'}"]
     with tempfile.TemporaryDirectory() as data:
         listing = [*cli, "--data-dir", data, "records", "list"]
+        # The floors of the commands that read the protocol into its models (model_floor.py).
+        shipped = Path(data) / "protocol.json"
+        from trafficking_triage.protocol import load_protocol
+
+        shipped.write_text(json.dumps(load_protocol().data), encoding="utf-8")
+        models = [*python, str(HERE / "model_floor.py")]
         for what, command, target in (
             ("--version (process)", [*cli, "--version"], "1.5x"),
             ("records list (process)", listing, "1.5x"),
             ("decide (process)", decide, "3x"),
             ("validate (process)", [*cli, "validate"], "3x"),
+            ("floor: one pydantic model (process)", models, "-"),
+            ("floor: the protocol's models, validated (process)", [*models, str(shipped)], "-"),
         ):
             # Each run of the command against the floor run just before it.
             pairs = [(process_ms(command, 1), process_ms(floor, 1)) for _ in range(runs * 2)]
