@@ -392,3 +392,41 @@ def test_what_a_walk_keeps_changes_no_outcome_and_no_settle(shipped: LoadedProto
     for outcome in shipped.protocol.outcomes:
         assert kept.latest_settle(outcome) == everything.latest_settle(outcome)
     assert len(kept._outcomes) * 10 < len(everything._outcomes)
+
+
+@pytest.mark.parametrize("order", ["as walked", "reversed", "shuffled"])
+def test_the_settle_check_agrees_with_the_outcomes_at_every_state(
+    shipped: LoadedProtocol, order: str
+) -> None:
+    """`Reach.settled` stops at a second outcome; for every state a full walk of the shipped
+    protocol meets, asked in any order of a fresh walk (what it remembers on the way serves
+    the next), it gives the one outcome `outcomes` gives, or None where there are more."""
+    import random
+
+    full = Reach(shipped.protocol)
+    full.outcomes(full.state(shipped.protocol.protocol.start, False, []))
+    states = list(full._outcomes)
+    if order == "reversed":
+        states.reverse()
+    elif order == "shuffled":
+        random.Random(7).shuffle(states)
+    lazy = Reach(shipped.protocol)
+    for state in states:
+        outcomes = full._outcomes[state]
+        assert lazy.settled(state) == (next(iter(outcomes)) if len(outcomes) == 1 else None)
+    assert len(states) > 1000  # the whole protocol, every kind of state
+
+
+def test_the_first_answer_is_checked_without_walking_the_whole_protocol(
+    shipped: LoadedProtocol,
+) -> None:
+    """A call's first answer leaves most routes open: the check stops at the second outcome
+    it meets instead of working out all of them (the console no longer needs the walk done
+    before the first key)."""
+    reach = Reach(shipped.protocol)
+    after = reach.state("can_speak_freely", False, [("location", None)], ["location"])
+    assert reach.settled(after) is None
+    assert 0 < len(reach._outcomes) < 300
+    whole = Reach(shipped.protocol)
+    whole.outcomes(whole.state(shipped.protocol.protocol.start, False, []))
+    assert len(whole._outcomes) > 5 * len(reach._outcomes)

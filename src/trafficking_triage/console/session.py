@@ -144,9 +144,9 @@ class CallSession(UnfinishedCalls, Outputs):
         return self.training and self.scenario is None
 
     def prepare(self) -> None:
-        """Work out what the protocol's calls can reach, once, before the first answer needs it
-        (about 50 ms for the shipped protocol; every later check is a look-up). The App runs
-        it in a thread once its first frame is out."""
+        """Work out what the protocol's calls can reach, once (about 20 ms for the shipped
+        protocol; every later check is then a look-up). The App runs it in a thread once a
+        call has its first answer."""
         from ..engine.reach import reach_for
 
         reach = reach_for(self.protocol)

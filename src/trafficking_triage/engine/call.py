@@ -357,11 +357,10 @@ class Call(Readings):
         self._note_settled(question)
 
     def _note_settled(self, question: str | None) -> None:
-        outcomes = self.reachable()
+        outcome = self.settled_on()
         settled = self.state.settled
         asked = len(self.state.answers)
-        if len(outcomes) == 1:
-            (outcome,) = outcomes
+        if outcome is not None:
             if settled is None or settled.outcome != outcome:
                 self.record(
                     RouteSettled(at=self.clock(), outcome=outcome, question=question, asked=asked)

@@ -12,7 +12,7 @@ from .events import (
     QuestionAnswered,
 )
 from .fold import Fold
-from .reach import reach_for
+from .reach import Reach, State, reach_for
 from .state import CallError
 from .view import ChecklistItem, StepStatus
 
@@ -42,10 +42,29 @@ class Readings(Fold):
         if state.prompt is None:
             return frozenset()  # not started
         reach = reach_for(self.protocol)
-        given = [(g.question, g.answer) for g in state.answers]
-        filled = [g.question for g in state.answers if self._filled(g)]
-        here = reach.state(state.prompt.question, self.yes_no_only(), given, filled)
-        return reach.outcomes(here._replace(text=self.text_call()))
+        return reach.outcomes(self._here(reach, state.prompt.question))
+
+    def settled_on(self) -> str | None:
+        """The outcome the route has settled on: the one `reachable` would give, worked out
+        only as far as it takes to tell (see `Reach.settled`); None while more than one is
+        left, or before the call starts."""
+        state = self.state
+        if state.escalated is not None:
+            return state.escalated.outcome
+        if state.route is not None:
+            return state.route.outcome
+        if state.prompt is None:
+            return None
+        reach = reach_for(self.protocol)
+        return reach.settled(self._here(reach, state.prompt.question))
+
+    def _here(self, reach: Reach, question: str) -> State:
+        """Where the call stands on the walks of `reach`, at `question`."""
+        answers = self.state.answers
+        given = [(g.question, g.answer) for g in answers]
+        filled = [g.question for g in answers if self._filled(g)]
+        here = reach.state(question, self.yes_no_only(), given, filled)
+        return here._replace(text=self.text_call())
 
     def hung_up(self) -> bool:
         """The caller hung up before the questions were done (until Back takes it back)."""
