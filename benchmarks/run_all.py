@@ -130,6 +130,13 @@ def main(argv: list[str] | None = None) -> int:
         "2 ms",
     )
     row(
+        "settle: the first answer, nothing worked out",
+        settle["first_answer"],
+        settle["whole"],
+        "working the whole protocol out",
+        "-",
+    )
+    row(
         "settle: working the shipped protocol out",
         settle["kept"],
         settle["everything"],
