@@ -58,6 +58,29 @@ ROUTES = {
 
 
 @pytest.mark.parametrize("route", ROUTES)
+def test_a_step_the_route_does_not_take_is_never_ticked(route: str, tmp_path: Path) -> None:
+    """A number key on a step shown "n/a" (officer to the scene on a tip call, say) is refused
+    with the step named, and nothing is recorded; every step of the route still ticks."""
+    session = session_on(tmp_path)
+    call = session.start()
+    take(session, ROUTES[route])
+    items = call.checklist()
+    outside = [item for item in items if item.status == "not_applicable"]
+    assert outside  # each route leaves some steps out
+    before = len(call.events)
+    for item in outside:
+        refused = session.toggle_step(item.number)
+        assert refused is not None
+        assert f"step {item.number} ({item.title}) is not on this call's route" in refused.message
+    assert len(call.events) == before and not call.state.ticked
+    route_steps = call.open_steps()
+    for number in route_steps:
+        assert session.toggle_step(number) is None
+    assert route_steps and call.state.ticked == set(route_steps)
+    session.end_console()
+
+
+@pytest.mark.parametrize("route", ROUTES)
 def test_a_whole_call_to_each_route_is_recorded(route: str, tmp_path: Path) -> None:
     session = session_on(tmp_path)
     changes: list[int] = []

@@ -290,8 +290,15 @@ class Call(Readings):
         return event
 
     def tick(self, step: int, done: bool = True) -> None:
+        """Tick a step done (or take the tick back). A step this call's route does not take
+        ("n/a" on the checklist) is never ticked: the record would say it was done on a call
+        that did not need it (a mistyped number on a tip call, "officer to the scene")."""
         if step not in {s.number for s in self.protocol.steps}:
             raise CallError(f"there is no step {step}")
+        if done:
+            item = next(item for item in self.checklist() if item.number == step)
+            if item.status == "not_applicable":
+                raise CallError(f"step {step} ({item.title}) is not on this call's route")
         self.record(StepTicked(at=self.clock(), step=step, done=done))
 
     def note(self, text: str) -> None:

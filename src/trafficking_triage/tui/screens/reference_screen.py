@@ -47,7 +47,7 @@ F3: show or hide why a question is asked
 F4: English, Spanish, or Spanish with English beneath
 
 ON THE ROUTE SCREEN
-1-8: tick or untick a step
+1-8: tick or untick a step of the route
 F6: back to the questions, while they go on (after F2 too)
 e: end the questions there (asks first)
 Escape right after F2: takes the danger-now key back
