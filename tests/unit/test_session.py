@@ -80,6 +80,25 @@ def test_a_step_the_route_does_not_take_is_never_ticked(route: str, tmp_path: Pa
     session.end_console()
 
 
+def test_a_step_ticked_before_the_route_took_it_off_may_be_ticked_again(tmp_path: Path) -> None:
+    """Step 2 (officer to the scene) ticked while the route was open, then the call settles on
+    the tip line: the tick stands, a press takes it back, and the next press ticks it again
+    (it was done); a step never ticked on the call stays refused."""
+    session = session_on(tmp_path)
+    call = session.start()
+    answers = ROUTES["tip_line"]
+    take(session, {"location": answers["location"]})
+    assert session.toggle_step(2) is None  # before the route is known: waiting, may be ticked
+    take(session, answers)
+    assert call.state.route is not None and call.state.route.outcome == "tip_line"
+    assert 2 in call.state.ticked
+    assert session.toggle_step(2) is None and 2 not in call.state.ticked  # taken back
+    assert session.toggle_step(2) is None and 2 in call.state.ticked  # and done again
+    outside = [i.number for i in call.checklist() if i.status == "not_applicable"]
+    assert outside and session.toggle_step(outside[0]) is not None
+    session.end_console()
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_a_whole_call_to_each_route_is_recorded(route: str, tmp_path: Path) -> None:
     session = session_on(tmp_path)

@@ -291,11 +291,13 @@ class Call(Readings):
 
     def tick(self, step: int, done: bool = True) -> None:
         """Tick a step done (or take the tick back). A step this call's route does not take
-        ("n/a" on the checklist) is never ticked: the record would say it was done on a call
-        that did not need it (a mistyped number on a tip call, "officer to the scene")."""
+        ("n/a" on the checklist) is not newly ticked: the record would say it was done on a
+        call that did not need it (a mistyped number on a tip call, "officer to the scene").
+        One ticked earlier on this call (before the route took it off) may be ticked again
+        after its tick was taken back: it was done."""
         if step not in {s.number for s in self.protocol.steps}:
             raise CallError(f"there is no step {step}")
-        if done:
+        if done and step not in self.state.unticked:
             item = next(item for item in self.checklist() if item.number == step)
             if item.status == "not_applicable":
                 raise CallError(f"step {step} ({item.title}) is not on this call's route")

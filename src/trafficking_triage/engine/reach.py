@@ -252,7 +252,8 @@ class Reach:
                 self._many.add(start)
                 return None
             found.update(known)
-        return next(iter(memo[start]))
+        known = memo[start]
+        return next(iter(known)) if len(known) == 1 else None  # none: a protocol with no way on
 
     def _walk_outcomes(self, start: State) -> frozenset[str]:
         def expand(state: State) -> Done[frozenset[str]] | Steps:
