@@ -99,6 +99,28 @@ def test_a_step_ticked_before_the_route_took_it_off_may_be_ticked_again(tmp_path
     session.end_console()
 
 
+@pytest.mark.parametrize("text", [False, True])
+def test_the_walk_the_console_runs_covers_every_later_answer(text: bool, tmp_path: Path) -> None:
+    """The console works the protocol out from where the call stands once it has its first
+    answer (`preparation`, run in a thread): every later answer's settle check is then a
+    look-up, a text-to-911 call's too."""
+    from trafficking_triage.engine.reach import reach_for
+
+    session = session_on(tmp_path, text_calls=text)
+    call = session.start()
+    take(session, {"location": "Maple St laundromat"})
+    session.preparation()()
+    reach = reach_for(session.protocol)
+    walked = len(reach._outcomes)
+    answers = ROUTES["tip_line"]
+    while call.state.prompt is not None and call.state.prompt.question in answers:
+        here = call.standing(reach)
+        assert here is not None and here.text == text and here in reach._outcomes
+        assert session.answer(str(answers[call.state.prompt.question])) is None
+    assert len(reach._outcomes) == walked  # nothing left to work out after the walk
+    session.end_console()
+
+
 @pytest.mark.parametrize("route", ROUTES)
 def test_a_whole_call_to_each_route_is_recorded(route: str, tmp_path: Path) -> None:
     session = session_on(tmp_path)

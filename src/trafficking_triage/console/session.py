@@ -143,14 +143,24 @@ class CallSession(UnfinishedCalls, Outputs):
     def choosing_scenario(self) -> bool:
         return self.training and self.scenario is None
 
-    def prepare(self) -> None:
-        """Work out what the protocol's calls can reach, once (about 20 ms for the shipped
-        protocol; every later check is then a look-up). The App runs it in a thread once a
-        call has its first answer."""
+    def preparation(self) -> Callable[[], None]:
+        """What to run in a thread to work out every way on from where the call stands now
+        (about 20 ms for the shipped protocol from its start; every later check is then a
+        look-up). Where it stands is taken here, on the caller's thread, so the walk never
+        reads a call the console is changing; a text-to-911 call is walked as one, which a
+        walk from the protocol's start would not. The App runs it once a call has its first
+        answer."""
         from ..engine.reach import reach_for
 
         reach = reach_for(self.protocol)
-        reach.outcomes(reach.state(self.protocol.protocol.start, False, []))
+        call = self.call
+        here = call.standing(reach) if call is not None else None
+        start = here or reach.state(self.protocol.protocol.start, False, [])
+
+        def walk() -> None:
+            reach.outcomes(start)
+
+        return walk
 
     def start(self) -> Call:
         """A new call (the last one's lock let go). It is recorded, from its first event, once

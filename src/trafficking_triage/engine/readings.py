@@ -58,6 +58,11 @@ class Readings(Fold):
         reach = reach_for(self.protocol)
         return reach.settled(self._here(reach, state.prompt.question))
 
+    def standing(self, reach: Reach) -> State | None:
+        """Where the call stands on the walks of `reach`; None once no question is left."""
+        prompt = self.state.prompt
+        return self._here(reach, prompt.question) if prompt is not None else None
+
     def _here(self, reach: Reach, question: str) -> State:
         """Where the call stands on the walks of `reach`, at `question`."""
         answers = self.state.answers

@@ -102,7 +102,7 @@ class TriageApp(PrivateCrashReport, App[int]):
         call = self.session.call
         if not self.prepared and call is not None and call.state.answers:
             self.prepared = True
-            self.run_worker(self.session.prepare, thread=True, name="prepare")
+            self.run_worker(self.session.preparation(), thread=True, name="prepare")
 
     def sync(self) -> None:
         """Bring the screens in line with the session: the outcome on top once routed, the
