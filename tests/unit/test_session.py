@@ -108,8 +108,11 @@ def test_the_walk_the_console_runs_covers_every_later_answer(text: bool, tmp_pat
 
     session = session_on(tmp_path, text_calls=text)
     call = session.start()
+    assert session.preparation() is None  # not before the first answer
     take(session, {"location": "Maple St laundromat"})
-    session.preparation()()
+    walk = session.preparation()
+    assert walk is not None and session.preparation() is None  # once
+    walk()
     reach = reach_for(session.protocol)
     walked = len(reach._outcomes)
     answers = ROUTES["tip_line"]

@@ -102,6 +102,8 @@ class CallSession(UnfinishedCalls, Outputs):
         self.scenario: Scenario | None = self.scenarios[0] if len(self.scenarios) == 1 else None
         """The training scenario being played; None until one is picked."""
         self.text_calls = text_calls
+        self.prepared = False
+        """The protocol's walk was handed to the console to run (see `preparation`)."""
         """Every call on this console is a text-to-911 call (see ConsoleOptions)."""
         self.presenter = presenter
         """Training with the why and source of each question in view, for a projector."""
@@ -143,19 +145,24 @@ class CallSession(UnfinishedCalls, Outputs):
     def choosing_scenario(self) -> bool:
         return self.training and self.scenario is None
 
-    def preparation(self) -> Callable[[], None]:
-        """What to run in a thread to work out every way on from where the call stands now
-        (about 20 ms for the shipped protocol from its start; every later check is then a
-        look-up). Where it stands is taken here, on the caller's thread, so the walk never
-        reads a call the console is changing; a text-to-911 call is walked as one, which a
-        walk from the protocol's start would not. The App runs it once a call has its first
-        answer."""
+    def preparation(self) -> Callable[[], None] | None:
+        """Once a call has its first answer, and only once: what to run in a thread to work
+        out every way on from where the call stands (about 20 ms for the shipped protocol
+        from its start), so every later answer's check is a look-up. Not before: a key typed
+        the moment the first question shows would wait behind the walk holding the
+        interpreter, and the first answer's own check is quick (it stops at a second route).
+        Where the call stands is taken here, on the caller's thread, so the walk never reads
+        a call the console is changing; a text-to-911 call is walked as one."""
+        call = self.call
+        if self.prepared or call is None or not call.state.answers:
+            return None
         from ..engine.reach import reach_for
 
+        self.prepared = True
         reach = reach_for(self.protocol)
-        call = self.call
-        here = call.standing(reach) if call is not None else None
-        start = here or reach.state(self.protocol.protocol.start, False, [])
+        start = call.standing(reach)
+        if start is None:
+            return None
 
         def walk() -> None:
             reach.outcomes(start)

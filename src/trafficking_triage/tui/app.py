@@ -53,8 +53,6 @@ class TriageApp(PrivateCrashReport, App[int]):
         self.quitting = False
         """A quit was asked for (and confirmed, during a call): the console is closing."""
         self.changes = 0
-        self.prepared = False
-        """The protocol's walk is started (see `_prepare_once_answered`)."""
         session.on_change = self.call_changed
 
     def call_changed(self) -> None:
@@ -91,18 +89,10 @@ class TriageApp(PrivateCrashReport, App[int]):
     async def on_call_changed(self, _changed: CallChanged) -> None:
         self.changes -= 1
         self.sync()
-        self._prepare_once_answered()
+        walk = self.session.preparation()  # once, after the first answer (see there)
+        if walk is not None:
+            self.run_worker(walk, thread=True, name="prepare")
         await self.key_turns.release()  # the keys held for it go on, to the new screen
-
-    def _prepare_once_answered(self) -> None:
-        """Work the protocol out in a thread once a call has its first answer, while the
-        caller speaks: later answers are then checked by a look-up. Not before: a key typed
-        the moment the first question shows would wait behind the walk holding the
-        interpreter, and the first answer's own check is quick (it stops at a second route)."""
-        call = self.session.call
-        if not self.prepared and call is not None and call.state.answers:
-            self.prepared = True
-            self.run_worker(self.session.preparation(), thread=True, name="prepare")
 
     def sync(self) -> None:
         """Bring the screens in line with the session: the outcome on top once routed, the
