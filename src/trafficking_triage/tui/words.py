@@ -38,13 +38,15 @@ def set_content(widget: Static, content: Content) -> None:
     """Update a Static only if its content really changed, and lay the screen out again only
     if it changes the widget's size: a new text of as many rows, at the width it has, is only
     painted (a layout of the whole screen is most of what a key costs)."""
-    key = (content.plain, tuple(content.spans))
-    if getattr(widget, "_shown_key", None) == key:
-        return
     before: Content | None = getattr(widget, "_shown_content", None)
-    widget._shown_key = key  # type: ignore[attr-defined]
+    if before is not None and _same(before, content):
+        return
     widget._shown_content = content  # type: ignore[attr-defined]
     widget.update(content, layout=_resizes(widget, before, content))
+
+
+def _same(one: Content, other: Content) -> bool:
+    return one.plain == other.plain and one.spans == other.spans
 
 
 def _resizes(widget: Static, before: Content | None, after: Content) -> bool:
